@@ -1,0 +1,1 @@
+"""The pure core: money, tax, tax ids, catalog and sales. No I/O, no Textual."""

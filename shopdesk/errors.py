@@ -1,0 +1,65 @@
+"""One error hierarchy for everything a user can meet.
+
+A service never prints or exits: it raises one of these with a stable ``code`` and
+the data a message needs. Front ends turn the code into words in the user's
+language through :mod:`shopdesk.messages`, so the same failure reads the same in
+the CLI and the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ShopdeskError(Exception):
+    """Base of every error shopdesk raises on purpose."""
+
+    #: Process exit code the CLI uses for this family of errors.
+    exit_code = 1
+
+    def __init__(self, code: str, **data: Any) -> None:
+        self.code = code
+        self.data = data
+        super().__init__(f"{code}: {data}" if data else code)
+
+
+class InvalidInput(ShopdeskError):
+    """What a person typed or a file holds is not acceptable; nothing was changed."""
+
+    exit_code = 2
+
+
+class ConfigError(InvalidInput):
+    """The shop profile or catalog is broken; data names the file, line and field."""
+
+
+class LedgerError(ShopdeskError):
+    """The journal cannot be opened, written or trusted."""
+
+    exit_code = 3
+
+
+class LedgerLocked(LedgerError):
+    """Another shopdesk process holds the journal's writer lock."""
+
+
+class LedgerTampered(LedgerError):
+    """Verification found a record that is not what was written; data names it."""
+
+
+class NotFound(ShopdeskError):
+    """A receipt, batch or file the user named does not exist."""
+
+    exit_code = 4
+
+
+class PrinterError(ShopdeskError):
+    """The printer could not be reached or did not confirm the job."""
+
+    exit_code = 5
+
+
+class BatchError(ShopdeskError):
+    """An export batch cannot be written, or a received one does not verify."""
+
+    exit_code = 6
