@@ -1,0 +1,326 @@
+"""The shipped demo catalog, catalog lookups and search, and the CSV parser's errors.
+
+A broken catalog must stop the shop with a message naming the line and the cell,
+never with a traceback, so most tests here pin the exact ``line`` and ``field`` a
+shopkeeper would be sent to.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopdesk.domain.catalog import COLUMNS, Catalog, CatalogItem, parse_catalog
+from shopdesk.domain.ean import ean13_check_digit, is_valid_ean13
+from shopdesk.domain.tax import RATES
+from shopdesk.errors import ConfigError
+
+SAMPLE = Path(__file__).parents[2] / "sample_data/catalog.csv"
+HEADER = ",".join(COLUMNS)
+DRINK_CODE = "1030307000000000000"
+GOOD_ROW = f"D001,6901939621257,可口可乐 330ml,Coca-Cola 330ml,罐,330ml,3.00,13,{DRINK_CODE},drinks"
+
+
+def csv_text(*rows: str, header: str = HEADER) -> str:
+    return "\n".join((header, *rows)) + "\n"
+
+
+def error_of(text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        parse_catalog(text, source="shop.csv")
+    return info.value
+
+
+@pytest.fixture(scope="module")
+def sample() -> Catalog:
+    return parse_catalog(SAMPLE.read_text(encoding="utf-8"), source=str(SAMPLE))
+
+
+# --- the shipped sample ---------------------------------------------------------------
+
+
+def test_sample_is_plain_utf8_with_the_documented_header() -> None:
+    raw = SAMPLE.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+def test_sample_has_enough_items(sample: Catalog) -> None:
+    assert len(sample) >= 40
+
+
+def test_sample_barcodes_are_valid_ean13(sample: Catalog) -> None:
+    for item in sample:
+        assert is_valid_ean13(item.barcode), item
+        # Brand goods carry a Chinese GS1 prefix; loose and service items an
+        # in-store (restricted circulation) one.
+        assert item.barcode[:3] in {str(p) for p in range(690, 700)} or item.barcode[0] == "2"
+
+
+def test_sample_tax_codes_and_rates(sample: Catalog) -> None:
+    rates = {item.tax_rate for item in sample}
+    assert {"13", "9", "6", "exempt"} <= rates
+    assert rates <= set(RATES)
+    for item in sample:
+        assert len(item.tax_code) == 19 and item.tax_code.isascii() and item.tax_code.isdigit()
+        # 1… is goods, 3… is services: a 6 % line must be a service code.
+        assert item.tax_code[0] == ("3" if item.tax_rate == "6" else "1"), item
+
+
+def test_sample_has_a_cooked_item_at_9_and_a_weighed_item(sample: Catalog) -> None:
+    assert any(i.category == "cooked food" and i.tax_rate == "9" for i in sample)
+    assert any(i.unit == "kg" for i in sample)
+
+
+def test_sample_prices_are_positive_two_place_decimals(sample: Catalog) -> None:
+    for item in sample:
+        assert isinstance(item.price, Decimal)
+        assert item.price > 0 and item.price.as_tuple().exponent == -2
+
+
+def test_parse_does_not_import_pypinyin_but_search_does() -> None:
+    # In a fresh interpreter: this test session may already have imported it.
+    code = (
+        "import sys, pathlib\n"
+        "from shopdesk.domain.catalog import parse_catalog\n"
+        f"c = parse_catalog(pathlib.Path({str(SAMPLE)!r}).read_text(encoding='utf-8'))\n"
+        "assert 'pypinyin' not in sys.modules\n"
+        "assert c.search('kkkl')\n"
+        "assert 'pypinyin' in sys.modules\n"
+    )
+    root = str(Path(__file__).parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+# --- lookups --------------------------------------------------------------------------
+
+
+def test_lookup_by_barcode_and_sku(sample: Catalog) -> None:
+    cola = sample.by_barcode("6901939621257")
+    assert cola is not None and cola.name == "可口可乐 330ml"
+    assert sample.by_sku("D001") is cola
+    assert sample.by_sku(" d001 ") is cola
+    assert sample.find("6901939621257") is cola
+    assert sample.find("d001") is cola
+    assert sample.by_barcode("6901939621250") is None
+    assert sample.by_sku("NOPE") is None
+    assert sample.find("") is None
+
+
+def test_find_prefers_barcode_over_a_numeric_sku() -> None:
+    text = csv_text(
+        "12345670,,数字货号,Numeric SKU,个,,1.00,13,1000000000000000000,",
+        "X1,12345670,条码商品,Barcoded,个,,2.00,13,1000000000000000000,",
+    )
+    catalog = parse_catalog(text)
+    found = catalog.find("12345670")
+    assert found is not None and found.sku == "X1"
+
+
+def test_upc_a_is_found_in_either_form() -> None:
+    catalog = parse_catalog(csv_text("U1,036000291452,UPC,UPC,个,,1.00,13,1000000000000000000,"))
+    assert catalog.by_barcode("036000291452") is catalog.by_barcode("0036000291452") is not None
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def names(items: list[CatalogItem]) -> list[str]:
+    return [item.name for item in items]
+
+
+@pytest.mark.parametrize("query", ["kkkl", "KKKL", "kekou", "cola", "COLA", "可乐", "可口"])
+def test_search_finds_coca_cola_first(sample: Catalog, query: str) -> None:
+    assert names(sample.search(query))[0] == "可口可乐 330ml"
+
+
+def test_search_substrings_and_sku_prefix(sample: Catalog) -> None:
+    assert "百事可乐 500ml" in names(sample.search("可乐"))
+    assert "伊利纯牛奶 250ml" in names(sample.search("niunai"))
+    assert all(item.sku.startswith("D") for item in sample.search("d0", limit=100))
+    assert sample.search("D001")[0].sku == "D001"
+
+
+def test_search_limit_and_empty_query(sample: Catalog) -> None:
+    assert len(sample.search("a", limit=3)) == 3
+    assert sample.search("") == []
+    assert sample.search("   ") == []
+    assert sample.search("zzzzqqqq") == []
+
+
+# --- parser: accepted input -----------------------------------------------------------
+
+
+def test_bom_crlf_blank_lines_and_extra_columns_are_accepted() -> None:
+    text = "\ufeff" + HEADER + ",note\r\n" + GOOD_ROW + ",chilled\r\n\r\n"
+    catalog = parse_catalog(text)
+    assert len(catalog) == 1
+    item = catalog.by_sku("D001")
+    assert item is not None
+    assert item.price == Decimal("3.00") and item.tax_rate == "13"
+
+
+def test_rate_forms_and_empty_barcode() -> None:
+    text = csv_text(
+        "A1,,青菜,Greens,kg,,3,免税,1010100000000000000,fresh produce",
+        "A2,,包子,Bun,个,,2.5,9%,1030200000000000000,cooked food",
+    )
+    catalog = parse_catalog(text)
+    a1, a2 = catalog.by_sku("A1"), catalog.by_sku("A2")
+    assert a1 is not None and a1.tax_rate == "exempt" and a1.barcode == ""
+    assert a2 is not None and a2.tax_rate == "9" and a2.price == Decimal("2.50")
+
+
+def test_quoted_comma_in_a_name() -> None:
+    row = 'Q1,,"薯片, 原味",Chips,袋,,5.00,13,1030201050000000000,snacks'
+    item = parse_catalog(csv_text(row)).by_sku("Q1")
+    assert item is not None and item.name == "薯片, 原味"
+
+
+# --- parser: errors name the line and the field ---------------------------------------
+
+
+def test_missing_column() -> None:
+    err = error_of(csv_text(header=HEADER.replace(",tax_code", "")))
+    assert err.code == "catalog.missing_column"
+    assert err.data == {"file": "shop.csv", "line": 1, "column": "tax_code"}
+
+
+def test_empty_text_misses_the_first_column() -> None:
+    err = error_of("")
+    assert err.code == "catalog.missing_column" and err.data["column"] == "sku"
+
+
+def replace_cell(row: str, column: str, value: str) -> str:
+    cells = row.split(",")
+    cells[COLUMNS.index(column)] = value
+    return ",".join(cells)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("sku", "", "is empty"),
+        ("sku", "D 1", "must not contain spaces"),
+        ("name", "", "is empty"),
+        ("barcode", "690193962125", "barcode check digit should be 6"),
+        ("barcode", "6901939621250", "barcode check digit should be 7"),
+        ("barcode", "69019396212", "barcode must be 8, 12 or 13 digits"),
+        ("barcode", "69O1939621257", "barcode must be 8, 12 or 13 digits"),
+        ("price", "", "is empty"),
+        ("price", "abc", "money.not_a_number"),
+        ("price", "-1", "money.negative"),
+        ("price", "1.005", "money.too_precise"),
+        ("price", "1e30", "money.not_a_number"),
+        ("price", "0", "price must be greater than zero"),
+        ("tax_rate", "17", "tax.unknown_rate"),
+        ("tax_rate", "sNaN", "tax.unknown_rate"),
+        ("tax_code", "103030700000000000", "tax code must be 19 digits"),
+        ("tax_code", "10303070000000000000", "tax code must be 19 digits"),
+        ("name", "可乐\x1b[2J", "contains a control character"),
+    ],
+)
+def test_bad_cell_names_line_and_field(column: str, value: str, reason: str) -> None:
+    second = replace_cell(
+        f"D002,6921168010370,农夫山泉 550ml,Nongfu 550ml,瓶,550ml,2.00,13,{DRINK_CODE},drinks",
+        column,
+        value,
+    )
+    # A blank line before the bad row: line numbers count physical lines.
+    err = error_of(csv_text(GOOD_ROW, "", second))
+    assert err.code == "catalog.bad_row"
+    assert err.data == {
+        "file": "shop.csv",
+        "line": 4,
+        "field": column,
+        "value": value.strip(),
+        "reason": reason,
+    }
+
+
+def test_line_numbers_count_lines_inside_quoted_cells() -> None:
+    # A note column the parser ignores may span lines; later rows keep true numbers.
+    header = HEADER + ",note"
+    multi = 'M1,,两行,Two lines,个,,1.00,13,1000000000000000000,,"第一行\n第二行"'
+    bad = "M2,,坏,Bad,个,,x,13,1000000000000000000,,"
+    err = error_of(csv_text(multi, bad, header=header))
+    assert err.data["line"] == 4 and err.data["field"] == "price"
+
+
+def test_a_line_break_inside_a_name_is_refused() -> None:
+    err = error_of(csv_text('M1,,"两行\n名字",Two lines,个,,1.00,13,1000000000000000000,'))
+    assert (err.data["line"], err.data["field"]) == (2, "name")
+    assert err.data["reason"] == "contains a control character"
+
+
+def test_too_many_cells_is_reported_not_shifted() -> None:
+    err = error_of(csv_text("A1,,薯片,原味,Chips,袋,,5.00,13,1030201050000000000,snacks"))
+    assert err.code == "catalog.bad_row"
+    assert (err.data["line"], err.data["field"]) == (2, "row")
+
+
+@pytest.mark.parametrize(
+    ("second", "field", "value"),
+    [
+        ("d001,,另一个,Other,个,,1.00,13,1000000000000000000,", "sku", "d001"),
+        ("D009,6901939621257,另一个,Other,个,,1.00,13,1000000000000000000,", "barcode", None),
+    ],
+)
+def test_duplicates(second: str, field: str, value: str | None) -> None:
+    err = error_of(csv_text(GOOD_ROW, second))
+    assert err.code == "catalog.duplicate"
+    assert err.data["line"] == 3 and err.data["first_line"] == 2
+    assert err.data["field"] == field
+    assert err.data["value"] == (value or "6901939621257")
+
+
+def test_unterminated_quote_is_a_config_error() -> None:
+    err = error_of(csv_text('A1,,"薯片,Chips,袋,,5.00,13,1030201050000000000,snacks'))
+    assert err.code == "catalog.bad_row" and err.data["field"] == "row"
+
+
+# --- never anything but ConfigError ---------------------------------------------------
+
+
+def check_parse(text: str) -> None:
+    try:
+        catalog = parse_catalog(text)
+    except ConfigError as err:
+        assert isinstance(err.data.get("line"), int)
+        return
+    for item in catalog:
+        assert item.sku and item.name and item.price > 0
+        assert item.tax_rate in RATES
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_arbitrary_text_only_raises_config_error(text: str) -> None:
+    check_parse(text)
+
+
+CELL = st.one_of(
+    st.text(alphabet="0123456789.-e%,\"' \t\r\n可乐ABCsNa免税\x00\x1b\ufeff", max_size=20),
+    st.sampled_from(["13", "9", "exempt", "1.00", "6901939621257", "1030307000000000000"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=0, max_size=12), max_size=6))
+def test_rows_under_a_valid_header_only_raise_config_error(rows: list[list[str]]) -> None:
+    # Under a real header the fuzzing reaches the per-cell checks, not just the header.
+    check_parse(csv_text(*(",".join(cells) for cells in rows)))
+
+
+def test_check_digit_helper_agrees_with_sample() -> None:
+    # The sample was generated with the same GS1 rule the parser enforces.
+    assert ean13_check_digit("690193962125") == "7"
