@@ -1,0 +1,108 @@
+"""The scriptable front end: ``shopdesk [--home DIR] COMMAND …``.
+
+Each command parses its arguments, calls one service, and prints the result or
+the error in the user's language. Errors exit non-zero with the family's code
+(see :mod:`shopdesk.errors`); nothing here decides business rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shopdesk import __version__
+from shopdesk.errors import ShopdeskError
+from shopdesk.messages import message, system_language
+
+#: Modules that each add their subcommands with ``register(subparsers)``.
+COMMAND_MODULES = ("shopdesk.cli.core",)
+
+
+class Context:
+    """What every command needs: where the shop is and which language to speak."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        from shopdesk.services.shop import default_home
+
+        self.home: Path = Path(args.home).expanduser() if args.home else default_home()
+        self.lang: str = args.lang or os.environ.get("SHOPDESK_LANG") or self._profile_language()
+
+    def _profile_language(self) -> str:
+        import tomllib
+
+        try:
+            data = tomllib.loads((self.home / "profile.toml").read_text(encoding="utf-8-sig"))
+            lang = data.get("shop", {}).get("language")
+            if lang in ("zh", "en"):
+                return lang
+        except (OSError, ValueError):
+            pass
+        return system_language()
+
+    def say(self, code: str, **data: object) -> str:
+        return message(code, self.lang, **data)
+
+    def out(self, text: str = "") -> None:
+        print(text, flush=True)
+
+    def warn(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shopdesk",
+        description="Provisional receipts while the e-invoice system is down / 发票系统故障期间的临时收据",
+    )
+    parser.add_argument(
+        "--home", help="shop home folder (default: $SHOPDESK_HOME or the user data folder)"
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), help="language of messages (default: the profile's)"
+    )
+    parser.add_argument("--version", action="version", version=f"shopdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    ctx = Context(args)
+    try:
+        return int(args.run(ctx) or 0)
+    except ShopdeskError as exc:
+        ctx.warn(ctx.say(exc.code, **exc.data))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: log, say so, never a bare trace
+        log = _log_unexpected(ctx.home)
+        ctx.warn(ctx.say("error.unexpected", error=f"{type(exc).__name__}: {exc}", log=log))
+        return 70
+
+
+def _log_unexpected(home: Path) -> str:
+    try:
+        folder = home / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "errors.log"
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {datetime.now(UTC).isoformat()} shopdesk {__version__}\n")
+            log.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "(stderr)"

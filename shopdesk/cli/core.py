@@ -1,0 +1,266 @@
+"""Foundation commands: init, sell, void, show, list, verify, pubkey."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from shopdesk.domain.money import ZERO, format_yuan, parse_money
+
+if TYPE_CHECKING:
+    from shopdesk.cli import Context
+    from shopdesk.services.shop import Shop
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="create a shop home (profile, key, ledger)")
+    p.add_argument("--demo", action="store_true", help="copy the demo shop from sample_data/")
+    p.add_argument("--name", default="", help="shop name (without --demo)")
+    p.add_argument("--uscc", default="", help="统一社会信用代码 (without --demo)")
+    p.add_argument("--address", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--terminal", default="T01", help="terminal id, e.g. T01")
+    p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser("sell", help="issue one provisional receipt")
+    p.add_argument("--item", action="append", required=True, metavar="SKU_OR_BARCODE[xQTY][@PRICE]")
+    p.add_argument(
+        "--discount",
+        action="append",
+        default=[],
+        metavar="AMOUNT|LINE:AMOUNT",
+        help="sale discount, or LINE:AMOUNT for one line (1-based)",
+    )
+    p.add_argument("--buyer-name")
+    p.add_argument("--buyer-tax-id")
+    p.add_argument("--buyer-phone", default="")
+    p.add_argument("--buyer-email", default="")
+    p.add_argument(
+        "--pay",
+        action="append",
+        default=[],
+        metavar="METHOD[:AMOUNT]",
+        help="cash, wechat, alipay, card or other; cash gives change",
+    )
+    p.add_argument("--cashier")
+    p.add_argument(
+        "--training", action="store_true", default=None, help="training receipt (never exported)"
+    )
+    p.add_argument("--json", action="store_true", help="print the whole receipt record as JSON")
+    p.set_defaults(run=cmd_sell)
+
+    p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
+    p.add_argument("number")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--by", default="", help="who approved the void (default: first cashier)")
+    p.set_defaults(run=cmd_void)
+
+    p = sub.add_parser("show", help="show one receipt, its status and later records")
+    p.add_argument("number")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("list", help="list receipts")
+    p.add_argument("--date", help="YYYY-MM-DD (default: all)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_list)
+
+    p = sub.add_parser("verify", help="check every record's hash, signature, sequence and chain")
+    p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
+    p.set_defaults(run=cmd_pubkey)
+
+
+def open_shop(ctx: Context, *, readonly: bool = False) -> Shop:
+    """Open the shop and report a torn tail found at open before anything else."""
+    from shopdesk.services.shop import Shop
+
+    shop = Shop.open(ctx.home, readonly=readonly)
+    torn = shop.ledger.torn
+    if torn is not None and torn.quarantined_to:
+        ctx.warn(ctx.say("ledger.torn_tail", length=torn.length, path=torn.quarantined_to))
+    return shop
+
+
+def cmd_init(ctx: Context) -> int:
+    from shopdesk.services.shop import init_shop
+
+    a = ctx.args
+    with init_shop(
+        ctx.home,
+        demo=a.demo,
+        name=a.name,
+        uscc=a.uscc,
+        address=a.address,
+        phone=a.phone,
+        terminal=a.terminal,
+    ) as shop:
+        ctx.out(
+            ctx.say(
+                "init.done",
+                folder=ctx.home,
+                shop=shop.profile.shop_name,
+                terminal=shop.profile.terminal,
+            )
+        )
+    return 0
+
+
+def cmd_sell(ctx: Context) -> int:
+    from shopdesk.domain.sale import SaleDraft, parse_payment
+    from shopdesk.errors import InvalidInput
+    from shopdesk.services.sales import issue_receipt, make_buyer, parse_item_spec
+
+    a = ctx.args
+    with open_shop(ctx) as shop:
+        lines = [parse_item_spec(shop.catalog, spec) for spec in a.item]
+        sale_discount = ZERO
+        for text in a.discount:
+            index, sep, amount = text.rpartition(":")
+            if sep:
+                if not index.isdigit() or not 1 <= int(index) <= len(lines):
+                    raise InvalidInput("sale.bad_item_spec", value=text)
+                i = int(index) - 1
+                from dataclasses import replace
+
+                lines[i] = replace(lines[i], discount=parse_money(amount, "discount"))
+            else:
+                sale_discount += parse_money(amount, "discount")
+        draft = SaleDraft(
+            lines=lines,
+            sale_discount=sale_discount,
+            buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
+            payments=[parse_payment(p) for p in a.pay],
+        )
+        issued = issue_receipt(shop, draft, cashier=a.cashier, training=a.training)
+        for warning in issued.warnings:
+            ctx.warn(warning)
+        if a.json:
+            ctx.out(json.dumps(issued.record, ensure_ascii=False, indent=2))
+        else:
+            ctx.out(issued.number)
+            if issued.change > 0:
+                ctx.warn(ctx.say("sell.change", change=format_yuan(issued.change)))
+    return 0
+
+
+def cmd_void(ctx: Context) -> int:
+    from shopdesk.services.sales import void_receipt
+
+    with open_shop(ctx) as shop:
+        record = void_receipt(
+            shop,
+            ctx.args.number,
+            reason=ctx.args.reason,
+            who=ctx.args.by or shop.profile.cashiers[0],
+        )
+        ctx.out(ctx.say("void.done", number=record["data"]["no"]))
+    return 0
+
+
+def cmd_show(ctx: Context) -> int:
+    from shopdesk.services.sales import get_receipt
+
+    with open_shop(ctx, readonly=True) as shop:
+        detail = get_receipt(shop, ctx.args.number)
+    if ctx.args.json:
+        ctx.out(
+            json.dumps(
+                {"receipt": detail.record, "status": detail.status, "events": detail.events},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    d = detail.record["data"]
+    zh = ctx.lang == "zh"
+    ctx.out(f"{d['no']}  {detail.record['time']}  {d['cashier']}")
+    for line in d["lines"]:
+        ctx.out(
+            f"  {line['name']}  {line['qty']} x {line['unit_price']} = {line['amount']}  ({line['rate']}%)"
+        )
+    ctx.out(
+        ("合计 " if zh else "Total ")
+        + format_yuan(parse_money(d["total"]))
+        + ("  税额 " if zh else "  tax ")
+        + d["tax"]
+    )
+    if d.get("buyer"):
+        ctx.out(("购买方 " if zh else "Buyer ") + f"{d['buyer']['name']} {d['buyer']['tax_id']}")
+    s = detail.status
+    ctx.out(("状态 " if zh else "Status ") + ", ".join(_status_words(s, zh)))
+    for event in detail.events:
+        ctx.out(
+            f"  {event['time']}  {event['kind']}  {json.dumps(event['data'], ensure_ascii=False)}"
+        )
+    return 0
+
+
+def _status_words(row: dict, zh: bool) -> list[str]:
+    words = [
+        ("已作废" if zh else "void") if row["status"] == "void" else ("有效" if zh else "valid")
+    ]
+    if row["training"]:
+        words.append("培训" if zh else "training")
+    words.append(
+        (f"已打印 {row['printed']} 次" if zh else f"printed {row['printed']}x")
+        if row["printed"]
+        else ("未打印" if zh else "not printed")
+    )
+    if row["batch"]:
+        words.append(("已导出 " if zh else "exported ") + row["batch"])
+    if row["invoice"]:
+        words.append(("发票 " if zh else "invoice ") + row["invoice"])
+    return words
+
+
+def cmd_list(ctx: Context) -> int:
+    from shopdesk.services.sales import list_receipts, sale_total
+
+    with open_shop(ctx, readonly=True) as shop:
+        rows = list_receipts(shop, ctx.args.date)
+    if ctx.args.json:
+        ctx.out(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    zh = ctx.lang == "zh"
+    for row in rows:
+        ctx.out(
+            f"{row['no']}  {row['time'][:19]}  {row['total']:>10}  {row['buyer'] or '-'}  "
+            + ", ".join(_status_words(row, zh))
+        )
+    ctx.out(
+        ("共 {n} 张，合计 {t}" if zh else "{n} receipts, total {t}").format(
+            n=len(rows), t=format_yuan(sale_total(rows))
+        )
+    )
+    return 0
+
+
+def cmd_verify(ctx: Context) -> int:
+    from shopdesk.services.integrity import verify_ledger
+
+    result = verify_ledger(ctx.home)
+    if result.ok:
+        ctx.out(ctx.say("verify.ok", records=result.records, seq=result.head_seq))
+        return 0
+    p = result.problem
+    assert p is not None
+    ctx.warn(
+        ctx.say(
+            "verify.bad",
+            file=p.file,
+            line=p.line,
+            seq=p.seq if p.seq is not None else "?",
+            reason=ctx.say(f"verify.reason.{p.reason}"),
+        )
+    )
+    return 3
+
+
+def cmd_pubkey(ctx: Context) -> int:
+    from shopdesk.services.integrity import public_key_text
+
+    ctx.out(public_key_text(ctx.home).rstrip())
+    return 0

@@ -1,0 +1,260 @@
+"""The shop profile (``profile.toml``) and catalog (``catalog.csv``) from disk.
+
+A profile is written by a shopkeeper in a text editor, so every mistake must be
+reported as *file, line, field, what is wrong*: ``tomllib`` gives the line of a
+syntax error; for a wrong or missing value we find the line of the key (or of
+its section) ourselves, since ``tomllib`` keeps no positions.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shopdesk.domain.catalog import Catalog, parse_catalog
+from shopdesk.domain.money import parse_money
+from shopdesk.domain.uscc import validate_tax_id
+from shopdesk.errors import ConfigError, InvalidInput
+
+LANGUAGES = ("zh", "en")
+RECEIPT_LANGUAGES = ("zh", "en", "zh+en")
+TEXT_MODES = ("gb18030", "image")
+PAPER_WIDTHS = (58, 80)
+TERMINAL_ID_RE = re.compile(r"^[A-Z0-9]{1,8}$")
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    url: str = "preview"
+    profile: str = "default"
+    paper_mm: int = 58
+    #: 80 mm printers print 576 dots (48 cells) or, on some models, 512 (42 cells).
+    dots: int = 384
+    text_mode: str = "gb18030"
+    font: str = ""
+    native_qr: bool = True
+    cut: bool = True
+    cash_drawer: bool = False
+    timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class OfflineLimits:
+    max_hours: int = 72
+    max_amount: Decimal = Decimal("100000.00")
+    #: False (default): past a limit, sales go on with a warning; True: they stop.
+    block: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    shop_name: str
+    uscc: str
+    address: str
+    phone: str
+    terminal: str
+    cashiers: tuple[str, ...]
+    language: str = "zh"
+    receipt_language: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    training: bool = False
+    footer: str = ""
+    qr_template: str = "{payload}"
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    limits: OfflineLimits = field(default_factory=OfflineLimits)
+    backup_dir: str = ""
+    raw: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _line_of(text: str, section: str, key: str | None) -> int:
+    """1-based line of ``key`` inside ``[section]`` (or of the section header)."""
+    current = ""
+    section_line = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[([^\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            if current == section:
+                section_line = number
+            continue
+        if key and current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    return section_line
+
+
+class _Reader:
+    """Pulls typed values out of the parsed TOML, raising errors that point at lines."""
+
+    def __init__(self, path: Path, text: str, data: dict) -> None:
+        self.path, self.text, self.data = path, text, data
+
+    def fail(self, section: str, key: str, reason: str, value: Any = "") -> ConfigError:
+        return ConfigError(
+            "profile.bad_field",
+            file=str(self.path),
+            line=_line_of(self.text, section, key),
+            field=f"{section}.{key}",
+            value=str(value),
+            reason=reason,
+        )
+
+    def get(
+        self,
+        section: str,
+        key: str,
+        kind: type,
+        default: Any = ...,
+        check: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        table = self.data.get(section, {})
+        if not isinstance(table, dict):
+            raise self.fail(section, key, "not_a_table")
+        if key not in table:
+            if default is ...:
+                raise ConfigError(
+                    "profile.missing_field",
+                    file=str(self.path),
+                    line=_line_of(self.text, section, None),
+                    field=f"{section}.{key}",
+                )
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(section, key, f"expected_{kind.__name__}", value)
+        if check is not None:
+            try:
+                return check(value)
+            except InvalidInput as exc:
+                raise self.fail(section, key, exc.code, value) from None
+            except ValueError as exc:
+                raise self.fail(section, key, str(exc), value) from None
+        return value
+
+
+def _one_of(options: tuple) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value not in options:
+            raise ValueError("one_of:" + "|".join(map(str, options)))
+        return value
+
+    return check
+
+
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty")
+    return value.strip()
+
+
+def _terminal(value: str) -> str:
+    if not TERMINAL_ID_RE.match(value):
+        raise ValueError("terminal_id_shape")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("unknown_timezone") from None
+    return value
+
+
+def _positive(value: int | float) -> int | float:
+    if value <= 0:
+        raise ValueError("not_positive")
+    return value
+
+
+def parse_profile(text: str, path: Path) -> Profile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            "profile.syntax",
+            file=str(path),
+            line=int(match.group(1)) if match else 0,
+            reason=str(exc),
+        ) from None
+    r = _Reader(path, text, data)
+    cashiers = r.get("terminal", "cashiers", list, ["收银员"])
+    if not cashiers or not all(isinstance(c, str) and c.strip() for c in cashiers):
+        raise r.fail("terminal", "cashiers", "expected_names", cashiers)
+    paper = r.get("printer", "paper_width_mm", int, 58, _one_of(PAPER_WIDTHS))
+    return Profile(
+        path=path,
+        shop_name=r.get("shop", "name", str, check=_non_empty),
+        uscc=r.get("shop", "uscc", str, check=validate_tax_id),
+        address=r.get("shop", "address", str, ""),
+        phone=r.get("shop", "phone", str, ""),
+        language=r.get("shop", "language", str, "zh", _one_of(LANGUAGES)),
+        timezone=r.get("shop", "timezone", str, "Asia/Shanghai", _timezone),
+        terminal=r.get("terminal", "id", str, check=_terminal),
+        cashiers=tuple(c.strip() for c in cashiers),
+        training=r.get("terminal", "training", bool, False),
+        receipt_language=r.get("receipt", "language", str, "zh", _one_of(RECEIPT_LANGUAGES)),
+        footer=r.get("receipt", "footer", str, ""),
+        qr_template=r.get("receipt", "qr_template", str, "{payload}"),
+        printer=PrinterSettings(
+            url=r.get("printer", "url", str, "preview", _non_empty),
+            profile=r.get("printer", "profile", str, "default"),
+            paper_mm=paper,
+            dots=r.get(
+                "printer", "dots", int, 384 if paper == 58 else 576, _one_of((384, 512, 576))
+            ),
+            text_mode=r.get("printer", "text_mode", str, "gb18030", _one_of(TEXT_MODES)),
+            font=r.get("printer", "font", str, ""),
+            native_qr=r.get("printer", "native_qr", bool, True),
+            cut=r.get("printer", "cut", bool, True),
+            cash_drawer=r.get("printer", "cash_drawer", bool, False),
+            timeout_s=r.get("printer", "timeout_seconds", float, 5.0, _positive),
+        ),
+        limits=OfflineLimits(
+            max_hours=r.get("offline_limits", "max_hours", int, 72, _positive),
+            max_amount=r.get(
+                "offline_limits",
+                "max_amount",
+                str,
+                "100000.00",
+                lambda v: parse_money(v, "max_amount"),
+            ),
+            block=r.get("offline_limits", "block_when_exceeded", bool, False),
+        ),
+        backup_dir=r.get("backup", "folder", str, ""),
+        raw=data,
+    )
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("profile.missing", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("profile.not_utf8", file=str(path)) from None
+    return parse_profile(text, path)
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("catalog.missing", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("catalog.not_utf8", file=str(path)) from None
+    return parse_catalog(text, source=str(path))

@@ -1,0 +1,298 @@
+"""A sale from draft to the receipt body that goes into the ledger.
+
+Everything here is arithmetic on ``Decimal``: the draft a cashier builds (lines,
+discounts, buyer, payments) is priced line by line, the sale discount is spread
+over the lines in whole fen (largest remainder, so the sum is exact), VAT is split
+per line (see :mod:`shopdesk.domain.tax`), and payments are checked. The result is
+a plain JSON-ready dict: the ledger signs exactly what the domain computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from shopdesk.domain.money import ZERO, from_fen, money_str, parse_money, round_fen, to_fen
+from shopdesk.domain.tax import RATE_ORDER, split_gross
+from shopdesk.domain.uscc import validate_tax_id
+from shopdesk.errors import InvalidInput
+
+PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "other")
+#: A line above this quantity is almost certainly a scanner or keyboard slip.
+MAX_QUANTITY = Decimal("9999")
+#: Quantities by weight (kg) are read to the gram; counted goods are whole numbers.
+QUANTITY_PLACES = Decimal("0.001")
+
+
+def parse_quantity(text: str | Decimal | int, field: str = "quantity") -> Decimal:
+    """A positive quantity of at most three decimals (grams when sold by the kg)."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise InvalidInput("sale.bad_quantity", field=field, value=str(text)) from None
+    if not value.is_finite() or value <= 0:
+        raise InvalidInput("sale.bad_quantity", field=field, value=str(text))
+    if value > MAX_QUANTITY:
+        raise InvalidInput("sale.quantity_too_large", field=field, value=str(text))
+    if value != value.quantize(QUANTITY_PLACES):
+        raise InvalidInput("sale.bad_quantity", field=field, value=str(text))
+    return value.normalize() if value == value.to_integral() else value
+
+
+@dataclass(frozen=True, slots=True)
+class DraftLine:
+    """One line as the cashier entered it: what, how many, at what unit price."""
+
+    sku: str
+    name: str
+    unit: str
+    tax_rate: str
+    tax_code: str
+    qty: Decimal
+    unit_price: Decimal
+    barcode: str = ""
+    spec: str = ""
+    #: Amount taken off this line (not per unit), in yuan.
+    discount: Decimal = ZERO
+    #: True when the unit price is not the catalog's (needs a manager's PIN in the app).
+    price_override: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """A company buyer that wants a special or ordinary fapiao in its own name."""
+
+    name: str
+    tax_id: str
+    phone: str = ""
+    email: str = ""
+
+    @classmethod
+    def create(cls, name: str, tax_id: str, phone: str = "", email: str = "") -> Buyer:
+        """Validated buyer: a name and a checked tax id, or an ``InvalidInput``."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("buyer.name_missing")
+        return cls(name, validate_tax_id(tax_id), phone.strip(), email.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    method: str
+    #: Amount handed over; ``None`` means "the rest of the total" (exact payment).
+    amount: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in PAYMENT_METHODS:
+            raise InvalidInput("payment.unknown_method", value=self.method)
+
+
+@dataclass(slots=True)
+class SaleDraft:
+    lines: list[DraftLine] = field(default_factory=list)
+    sale_discount: Decimal = ZERO
+    buyer: Buyer | None = None
+    payments: list[Payment] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    line: DraftLine
+    gross_before_discount: Decimal
+    discount: Decimal  # line discount + its share of the sale discount
+    amount: Decimal  # what the customer pays for this line, tax included
+    net: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RateTotal:
+    gross: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSale:
+    lines: tuple[PricedLine, ...]
+    by_rate: dict[str, RateTotal]
+    subtotal: Decimal  # before any discount
+    discount: Decimal  # all discounts together
+    total: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+def _allocate(total_fen: int, weights: list[int]) -> list[int]:
+    """Split ``total_fen`` over lines in proportion to ``weights``, exactly.
+
+    Largest-remainder: floor shares first, then the leftover fen go to the lines
+    with the largest remainders (earliest first on ties), so the shares always
+    sum to the discount and the result does not depend on float rounding.
+    """
+    whole = sum(weights)
+    if whole == 0:
+        return [0] * len(weights)
+    shares = [total_fen * w // whole for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total_fen * weights[i] % whole), i))
+    for i in remainders[: total_fen - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def price_sale(draft: SaleDraft) -> PricedSale:
+    """Price every line, spread the sale discount, and split VAT per line."""
+    if not draft.lines:
+        raise InvalidInput("sale.empty")
+    before: list[int] = []
+    after_line_discount: list[int] = []
+    for index, line in enumerate(draft.lines, start=1):
+        gross = to_fen(round_fen(line.qty * line.unit_price))
+        discount = to_fen(line.discount)
+        if discount < 0 or discount > gross:
+            raise InvalidInput("sale.bad_line_discount", line=index, value=money_str(line.discount))
+        before.append(gross)
+        after_line_discount.append(gross - discount)
+    sale_discount = to_fen(draft.sale_discount)
+    if sale_discount < 0 or sale_discount > sum(after_line_discount):
+        raise InvalidInput("sale.bad_sale_discount", value=money_str(draft.sale_discount))
+    shares = _allocate(sale_discount, after_line_discount)
+
+    priced: list[PricedLine] = []
+    sums: dict[str, list[Decimal]] = {}
+    for line, gross, base, share in zip(
+        draft.lines, before, after_line_discount, shares, strict=True
+    ):
+        split = split_gross(from_fen(base - share), line.tax_rate)
+        priced.append(
+            PricedLine(
+                line,
+                from_fen(gross),
+                from_fen(gross - base + share),
+                split.gross,
+                split.net,
+                split.tax,
+            )
+        )
+        acc = sums.setdefault(line.tax_rate, [ZERO, ZERO, ZERO])
+        acc[0] += split.gross
+        acc[1] += split.net
+        acc[2] += split.tax
+    by_rate = {r: RateTotal(*sums[r]) for r in RATE_ORDER if r in sums}
+    total = sum((p.amount for p in priced), ZERO)
+    return PricedSale(
+        lines=tuple(priced),
+        by_rate=by_rate,
+        subtotal=from_fen(sum(before)),
+        discount=from_fen(sum(before) - to_fen(total)),
+        total=total,
+        net=sum((p.net for p in priced), ZERO),
+        tax=sum((p.tax for p in priced), ZERO),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    payments: tuple[tuple[str, Decimal], ...]
+    paid: Decimal
+    change: Decimal
+
+
+def settle(total: Decimal, payments: list[Payment]) -> Settlement:
+    """Check the payments cover the total; only cash can be over-tendered (change).
+
+    No payment given means cash, exact. A payment without an amount takes what is
+    still due. Card, WeChat and Alipay charge exact amounts, so if they alone
+    exceed the total it is a typing mistake, not change to hand out.
+    """
+    if not payments:
+        payments = [Payment("cash")]
+    explicit = sum((p.amount for p in payments if p.amount is not None), ZERO)
+    open_ones = [p for p in payments if p.amount is None]
+    if len(open_ones) > 1:
+        raise InvalidInput("payment.several_open")
+    resolved: list[tuple[str, Decimal]] = []
+    for payment in payments:
+        amount = payment.amount if payment.amount is not None else max(total - explicit, ZERO)
+        resolved.append((payment.method, round_fen(amount)))
+    paid = sum((a for _, a in resolved), ZERO)
+    if paid < total:
+        raise InvalidInput(
+            "sale.underpaid",
+            total=money_str(total),
+            paid=money_str(paid),
+            missing=money_str(total - paid),
+        )
+    change = paid - total
+    cash = sum((a for m, a in resolved if m == "cash"), ZERO)
+    if change > cash:
+        raise InvalidInput("payment.overpaid_noncash", total=money_str(total), paid=money_str(paid))
+    return Settlement(tuple(resolved), paid, change)
+
+
+def _qty_str(qty: Decimal) -> str:
+    return format(qty.normalize(), "f")
+
+
+def receipt_body(
+    priced: PricedSale,
+    settlement: Settlement,
+    *,
+    number: str,
+    receipt_seq: int,
+    cashier: str,
+    buyer: Buyer | None,
+    training: bool,
+) -> dict:
+    """The receipt as the ledger stores and signs it: strings for every amount."""
+    return {
+        "no": number,
+        "rseq": receipt_seq,
+        "training": training,
+        "cashier": cashier,
+        "lines": [
+            {
+                "sku": p.line.sku,
+                "barcode": p.line.barcode,
+                "name": p.line.name,
+                "spec": p.line.spec,
+                "unit": p.line.unit,
+                "qty": _qty_str(p.line.qty),
+                "unit_price": money_str(p.line.unit_price),
+                "price_override": p.line.price_override,
+                "discount": money_str(p.discount),
+                "amount": money_str(p.amount),
+                "rate": p.line.tax_rate,
+                "tax_code": p.line.tax_code,
+                "net": money_str(p.net),
+                "tax": money_str(p.tax),
+            }
+            for p in priced.lines
+        ],
+        "subtotal": money_str(priced.subtotal),
+        "discount": money_str(priced.discount),
+        "total": money_str(priced.total),
+        "net": money_str(priced.net),
+        "tax": money_str(priced.tax),
+        "by_rate": {
+            rate: {"gross": money_str(t.gross), "net": money_str(t.net), "tax": money_str(t.tax)}
+            for rate, t in priced.by_rate.items()
+        },
+        "payments": [{"method": m, "amount": money_str(a)} for m, a in settlement.payments],
+        "change": money_str(settlement.change),
+        "buyer": None
+        if buyer is None
+        else {
+            "name": buyer.name,
+            "tax_id": buyer.tax_id,
+            "phone": buyer.phone,
+            "email": buyer.email,
+        },
+    }
+
+
+def parse_payment(text: str) -> Payment:
+    """``cash``, ``cash:100``, ``wechat:12.50`` as given on the command line."""
+    method, _, amount = text.partition(":")
+    method = method.strip().lower()
+    return Payment(method, parse_money(amount, field="payment") if amount.strip() else None)

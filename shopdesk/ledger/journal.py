@@ -1,0 +1,295 @@
+"""The journal: one canonical JSON record per line, appended and fsynced.
+
+The journal is the source of truth and is only ever appended to. It is split
+into one file per calendar month (``journal-2026-11.jsonl``) so that opening a
+ledger reads the current month, not years of receipts, and so that a backup or
+an export touches only what changed.
+
+Durability: a line is written with a single ``write`` on an ``O_APPEND``
+descriptor and ``fsync``-ed before :meth:`Journal.write` returns; a new month's
+file is created and its folder ``fsync``-ed first, so the file itself survives a
+power cut. If the write fails (disk full, file size limit), the partial line is
+cut off again so the journal never ends in a half record we wrote knowingly.
+
+A power cut can still tear the last line. :meth:`Journal.open` checks it, moves
+the torn bytes to ``quarantine/`` (never silently dropped) and reports it;
+every earlier record is kept and the ledger opens. Only one process may write:
+an exclusive ``flock`` on ``writer.lock`` (released by the kernel if the process
+dies, so a crash never leaves a stale lock).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shopdesk.errors import LedgerError, LedgerLocked
+from shopdesk.ledger.canonical import record_hash
+
+try:  # POSIX; on Windows another lock would be needed (see README "Limits").
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+PARTITION_RE = re.compile(r"^journal-(\d{4}-\d{2})\.jsonl$")
+LOCK_NAME = "writer.lock"
+QUARANTINE_DIR = "quarantine"
+GENESIS_PREV = "0" * 64
+#: Bytes read from the end of a partition to find its last line. Records are
+#: a few KB at most; a line longer than this is read in full (slow path).
+TAIL_PROBE = 64 * 1024
+
+
+def partition_name(month: str) -> str:
+    return f"journal-{month}.jsonl"
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a created or renamed entry in ``path`` survive a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True, slots=True)
+class TornTail:
+    """What :meth:`Journal.open` cut off the end of the journal, and where it went."""
+
+    partition: str
+    offset: int
+    length: int
+    quarantined_to: str
+
+
+@dataclass(slots=True)
+class Head:
+    seq: int = 0
+    hash: str = GENESIS_PREV
+    month: str = ""
+
+
+@dataclass(slots=True)
+class Journal:
+    directory: Path
+    readonly: bool = False
+    head: Head = field(default_factory=Head)
+    torn: TornTail | None = None
+    _lock_fd: int | None = None
+    _fd: int | None = None
+    _size: int = 0
+
+    # ----- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path, *, readonly: bool = False) -> Journal:
+        """Open (and, for a writer, lock and repair the tail of) a journal folder."""
+        journal = cls(directory, readonly)
+        if not readonly:
+            directory.mkdir(parents=True, exist_ok=True)
+            journal._lock()
+        elif not directory.is_dir():
+            raise LedgerError("ledger.missing", folder=str(directory))
+        try:
+            journal._find_head()
+        except BaseException:
+            journal.close()
+            raise
+        return journal
+
+    def _lock(self) -> None:
+        path = self.directory / LOCK_NAME
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise LedgerLocked(
+                    "ledger.locked", folder=str(self.directory), pid=holder
+                ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        self._lock_fd = fd
+
+    def months(self) -> list[str]:
+        """Months that have a partition file, oldest first."""
+        found = []
+        for entry in os.scandir(self.directory):
+            match = PARTITION_RE.match(entry.name)
+            if match:
+                found.append(match.group(1))
+        return sorted(found)
+
+    def path(self, month: str) -> Path:
+        return self.directory / partition_name(month)
+
+    def _find_head(self) -> None:
+        months = self.months()
+        for index, month in enumerate(reversed(months)):
+            last = self._last_good_line(month, newest=index == 0)
+            if last is not None:
+                self.head = Head(last["seq"], last["hash"], months[-1])
+                return
+        self.head = Head(month=months[-1] if months else "")
+
+    def _last_good_line(self, month: str, *, newest: bool) -> dict | None:
+        """The last record of a partition; on the newest one, set a torn tail aside.
+
+        Only the newest partition can end in a torn line (older ones were complete
+        before the next month's file was created); a bad end anywhere else, or a
+        bad line just before a torn one, is damage that ``verify`` must explain.
+        """
+        path = self.path(month)
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size == 0:
+                return None
+            start = size
+            tail = b""
+            while start > 0 and tail.count(b"\n") < 3:
+                start = max(0, start - TAIL_PROBE)
+                handle.seek(start)
+                tail = handle.read()
+        cut = (
+            tail.rfind(b"\n", 0, len(tail) - 1) + 1
+            if tail.endswith(b"\n")
+            else tail.rfind(b"\n") + 1
+        )
+        if tail.endswith(b"\n"):
+            record = _parse_record(tail[cut:-1])
+            if record is not None:
+                return record
+        torn_at = start + cut
+        if not newest:
+            raise LedgerError("ledger.bad_tail", file=partition_name(month))
+        if self.readonly:
+            self.torn = TornTail(partition_name(month), torn_at, size - torn_at, "")
+        else:
+            self._quarantine(month, torn_at, tail[cut:])
+        if cut == 0:
+            return None
+        before = tail.rfind(b"\n", 0, cut - 1) + 1
+        record = _parse_record(tail[before : cut - 1])
+        if record is None:
+            raise LedgerError("ledger.bad_tail", file=partition_name(month))
+        return record
+
+    def _quarantine(self, month: str, offset: int, data: bytes) -> None:
+        """Move a torn last line aside: copy it out durably, then cut it off."""
+        qdir = self.directory / QUARANTINE_DIR
+        qdir.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = qdir / f"journal-{month}.torn-at-{offset}.{stamp}.bin"
+        with target.open("xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        fsync_dir(qdir)
+        fd = os.open(self.path(month), os.O_WRONLY)
+        try:
+            os.ftruncate(fd, offset)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        self.torn = TornTail(partition_name(month), offset, len(data), str(target))
+
+    # ----- reading -----------------------------------------------------------
+
+    def lines(self, month: str) -> Iterator[tuple[int, bytes]]:
+        """(line number, raw bytes without the newline) of one partition, in order."""
+        with self.path(month).open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.endswith(b"\n"):
+                    return  # a torn tail seen by a read-only opener: not a record yet
+                yield number, line[:-1]
+
+    def records(self, months: list[str] | None = None) -> Iterator[dict]:
+        """Every record, oldest first; a line that is not JSON is a ``LedgerError``."""
+        for month in self.months() if months is None else months:
+            for number, raw in self.lines(month):
+                try:
+                    yield json.loads(raw)
+                except ValueError:
+                    raise LedgerError(
+                        "ledger.bad_line", file=partition_name(month), line=number
+                    ) from None
+
+    # ----- writing -----------------------------------------------------------
+
+    def write(self, line: bytes, month: str) -> None:
+        """Append one complete line durably; on failure, leave the journal as it was."""
+        if self.readonly or self._lock_fd is None:
+            raise LedgerError("ledger.readonly", folder=str(self.directory))
+        if self._fd is None or month > self.head.month:
+            self._open_for_append(max(month, self.head.month or month))
+        assert self._fd is not None
+        start = self._size
+        try:
+            written = os.write(self._fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, "short write")
+            os.fsync(self._fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, start)
+                os.fsync(self._fd)
+            except OSError:
+                pass  # the torn line is found and quarantined at the next open
+            raise LedgerError(
+                "ledger.write_failed",
+                file=partition_name(self.head.month),
+                reason=exc.strerror or str(exc),
+            ) from exc
+        self._size = start + written
+
+    def _open_for_append(self, month: str) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        path = self.path(month)
+        created = not path.exists()
+        try:
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            if created:
+                os.fsync(self._fd)
+                fsync_dir(self.directory)
+        except OSError as exc:
+            raise LedgerError(
+                "ledger.write_failed", file=partition_name(month), reason=exc.strerror or str(exc)
+            ) from exc
+        self._size = os.fstat(self._fd).st_size
+        self.head.month = month
+
+    def note_appended(self, seq: int, digest: str) -> None:
+        self.head.seq = seq
+        self.head.hash = digest
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+
+def _parse_record(raw: bytes) -> dict | None:
+    """A complete, self-consistent record, or ``None`` for a torn or garbled line."""
+    try:
+        record = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
+        return None
+    if record.get("hash") != record_hash(record):
+        return None
+    return record

@@ -1,0 +1,85 @@
+"""The terminal's Ed25519 signing key.
+
+Each terminal signs its own records, so a batch or a paper receipt proves which
+till issued it without any server. The private key is created once at ``init``
+and written with mode 0600 before any secret byte reaches the disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from shopdesk.errors import LedgerError
+
+
+def create_private_key(path: Path) -> Ed25519PrivateKey:
+    """A new key, stored PEM (PKCS#8) at ``path`` with mode 0600; refuses to overwrite."""
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, pem)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return key
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        raise LedgerError("key.missing", file=str(path)) from None
+    except (ValueError, TypeError):
+        raise LedgerError("key.unreadable", file=str(path)) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise LedgerError("key.unreadable", file=str(path))
+    return key
+
+
+def public_key_b64(key: Ed25519PublicKey) -> str:
+    """Raw 32-byte public key in base64: short enough for a manifest or a QR check."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def public_key_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def load_public_key(text: str | bytes) -> Ed25519PublicKey:
+    """A public key from PEM or from the raw base64 form, e.g. out of a manifest."""
+    data = text.encode("ascii") if isinstance(text, str) else text
+    try:
+        if data.strip().startswith(b"-----BEGIN"):
+            key = serialization.load_pem_public_key(data)
+        else:
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(data.strip(), validate=True))
+    except (ValueError, TypeError):
+        raise LedgerError("key.bad_public") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise LedgerError("key.bad_public")
+    return key
+
+
+def sign(key: Ed25519PrivateKey, message: bytes) -> str:
+    return base64.b64encode(key.sign(message)).decode("ascii")
+
+
+def verify_signature(key: Ed25519PublicKey, message: bytes, signature_b64: str) -> bool:
+    try:
+        key.verify(base64.b64decode(signature_b64, validate=True), message)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,183 @@
+"""Selling, voiding and looking receipts up: the calls the CLI and the app share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shopdesk.domain.catalog import Catalog
+from shopdesk.domain.money import ZERO, parse_money
+from shopdesk.domain.sale import (
+    Buyer,
+    DraftLine,
+    PricedSale,
+    SaleDraft,
+    parse_quantity,
+    price_sale,
+    receipt_body,
+    settle,
+)
+from shopdesk.errors import InvalidInput, NotFound
+from shopdesk.services.shop import Shop
+
+#: ``SKU_OR_BARCODE[xQTY][@PRICE]``, e.g. ``6901939621257x2``, ``D001@3.00``, ``F003x0.512``.
+ITEM_SPEC_RE = re.compile(
+    r"^(?P<code>[^x@×*]+?)(?:[x×*](?P<qty>[^@]+))?(?:@(?P<price>.+))?$", re.IGNORECASE
+)
+MAX_REASON = 200
+
+
+def receipt_number(terminal: str, rseq: int, training: bool = False) -> str:
+    """``T01-00000042``; training receipts get their own series, ``T01-TR-00000003``."""
+    return f"{terminal}-TR-{rseq:08d}" if training else f"{terminal}-{rseq:08d}"
+
+
+def line_from_catalog(
+    catalog: Catalog, code: str, qty: Decimal = Decimal(1), price: Decimal | None = None
+) -> DraftLine:
+    """A draft line for a scanned barcode or typed SKU; unknown codes are an error."""
+    item = catalog.find(code.strip())
+    if item is None:
+        raise InvalidInput("sale.unknown_item", value=code.strip())
+    return DraftLine(
+        sku=item.sku,
+        barcode=item.barcode,
+        name=item.name,
+        spec=item.spec,
+        unit=item.unit,
+        tax_rate=item.tax_rate,
+        tax_code=item.tax_code,
+        qty=qty,
+        unit_price=item.price if price is None else price,
+        price_override=price is not None and price != item.price,
+    )
+
+
+def parse_item_spec(catalog: Catalog, spec: str) -> DraftLine:
+    """One ``--item`` argument of ``shopdesk sell``."""
+    match = ITEM_SPEC_RE.match(spec.strip())
+    if not match:
+        raise InvalidInput("sale.bad_item_spec", value=spec)
+    qty = parse_quantity(match.group("qty"), "quantity") if match.group("qty") else Decimal(1)
+    price = parse_money(match.group("price"), "price") if match.group("price") else None
+    return line_from_catalog(catalog, match.group("code"), qty, price)
+
+
+@dataclass(frozen=True)
+class IssuedReceipt:
+    """What a front end shows after a sale: the durable record and its figures."""
+
+    number: str
+    record: dict
+    priced: PricedSale
+    change: Decimal
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def issue_receipt(
+    shop: Shop, draft: SaleDraft, *, cashier: str | None = None, training: bool | None = None
+) -> IssuedReceipt:
+    """Price, check payment, then append the signed receipt durably; nothing on error.
+
+    Everything that can reject the sale runs before the ledger is touched, so a
+    refused sale leaves no trace and takes no receipt number.
+    """
+    training = shop.profile.training if training is None else training
+    cashier = cashier or shop.profile.cashiers[0]
+    if cashier not in shop.profile.cashiers:
+        raise InvalidInput("sale.unknown_cashier", value=cashier)
+    priced = price_sale(draft)
+    settlement = settle(priced.total, draft.payments)
+    view = shop.ledger.view
+    rseq = (view.last_training_rseq if training else view.last_rseq) + 1
+    number = receipt_number(shop.profile.terminal, rseq, training)
+    body = receipt_body(
+        priced,
+        settlement,
+        number=number,
+        receipt_seq=rseq,
+        cashier=cashier,
+        buyer=draft.buyer,
+        training=training,
+    )
+    record = shop.ledger.append("receipt.issued", body, shop.now())
+    return IssuedReceipt(number, record, priced, settlement.change)
+
+
+def make_buyer(
+    name: str | None, tax_id: str | None, phone: str = "", email: str = ""
+) -> Buyer | None:
+    """A company buyer when a name or tax id is given; both are then required."""
+    if not name and not tax_id:
+        return None
+    if not tax_id:
+        raise InvalidInput("buyer.tax_id_missing")
+    return Buyer.create(name or "", tax_id, phone, email)
+
+
+@dataclass(frozen=True)
+class ReceiptDetail:
+    record: dict
+    status: dict
+    events: list[dict]
+
+
+def get_receipt(shop: Shop, number: str) -> ReceiptDetail:
+    """The signed receipt record, its current status and every later record about it."""
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    seq = shop.ledger.view.seq_of(number)
+    if row is None or seq is None:
+        raise NotFound("receipt.not_found", number=number)
+    months = shop.ledger.journal.months()
+    start = row["time"][:7]
+    events: list[dict] = []
+    record: dict | None = None
+    for rec in shop.ledger.records([m for m in months if m >= start]):
+        if rec["seq"] == seq:
+            record = rec
+        elif record is not None and rec["data"].get("no") == number:
+            events.append(rec)
+    if record is None:  # pragma: no cover - the view and journal disagree
+        raise NotFound("receipt.not_found", number=number)
+    return ReceiptDetail(record, dict(row), events)
+
+
+def void_receipt(shop: Shop, number: str, *, reason: str, who: str) -> dict:
+    """Append a void record; the receipt itself stays, marked void everywhere."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("void.reason_missing")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("void.reason_too_long", limit=MAX_REASON)
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    if row is None:
+        raise NotFound("receipt.not_found", number=number)
+    if row["status"] == "void":
+        raise InvalidInput("void.already_void", number=number)
+    if row["invoice"]:
+        raise InvalidInput("void.already_invoiced", number=number, invoice=row["invoice"])
+    return shop.ledger.append(
+        "receipt.voided", {"no": number, "reason": reason, "by": who}, shop.now()
+    )
+
+
+def list_receipts(
+    shop: Shop, day: str | None = None, *, include_training: bool = True
+) -> list[dict]:
+    """Receipts of one day (``YYYY-MM-DD``) or all, oldest first, from the view."""
+    if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise InvalidInput("list.bad_date", value=day)
+    return [
+        dict(row)
+        for row in shop.ledger.view.iter_rows()
+        if (day is None or row["day"] == day) and (include_training or not row["training"])
+    ]
+
+
+def sale_total(rows: list[dict]) -> Decimal:
+    return sum(
+        (Decimal(r["total"]) for r in rows if r["status"] != "void" and not r["training"]), ZERO
+    )

@@ -1,0 +1,220 @@
+"""A shop home on disk, and opening it as a running shop (profile, catalog, ledger)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from shopdesk.config import Profile, load_catalog, load_profile
+from shopdesk.domain.catalog import Catalog
+from shopdesk.errors import InvalidInput, LedgerError
+from shopdesk.ledger.keys import (
+    create_private_key,
+    load_private_key,
+    public_key_b64,
+    public_key_pem,
+)
+from shopdesk.ledger.store import Ledger
+
+HOME_ENV = "SHOPDESK_HOME"
+DATA_DIR = Path(__file__).resolve().parent.parent / "_data"
+
+
+def default_home() -> Path:
+    """``$SHOPDESK_HOME``, else the platform's user data folder (e.g. ~/.local/share/shopdesk)."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("shopdesk", appauthor=False)
+
+
+def bundled(name: str) -> Path:
+    """A folder shipped with the package (``sample_data``, ``themes``).
+
+    Inside an installed wheel they live under ``shopdesk/_data``; in a source
+    checkout they stay at the top of the repository.
+    """
+    packaged = DATA_DIR / name
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / name
+
+
+@dataclass(frozen=True)
+class ShopHome:
+    """Where one terminal's files live; every path in one place."""
+
+    root: Path
+
+    @property
+    def profile(self) -> Path:
+        return self.root / "profile.toml"
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog.csv"
+
+    @property
+    def key(self) -> Path:
+        return self.root / "keys" / "terminal.key"
+
+    @property
+    def public_key(self) -> Path:
+        return self.root / "keys" / "terminal.pub.pem"
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / "ledger"
+
+    @property
+    def preview(self) -> Path:
+        return self.root / "preview"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    def exists(self) -> bool:
+        return self.profile.exists()
+
+
+def now_in(profile: Profile) -> datetime:
+    return datetime.now(profile.tz)
+
+
+class Shop:
+    """An open shop: profile, catalog and ledger, with the clock records are stamped by."""
+
+    def __init__(
+        self,
+        home: ShopHome,
+        profile: Profile,
+        catalog: Catalog,
+        ledger: Ledger,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.home = home
+        self.profile = profile
+        self.catalog = catalog
+        self.ledger = ledger
+        self._clock = clock
+
+    @classmethod
+    def open(
+        cls, root: Path, *, readonly: bool = False, clock: Callable[[], datetime] | None = None
+    ) -> Shop:
+        home = ShopHome(root)
+        if not home.exists():
+            raise LedgerError("home.missing", folder=str(root))
+        profile = load_profile(home.profile)
+        catalog = load_catalog(home.catalog)
+        key = None if readonly else load_private_key(home.key)
+        ledger = Ledger.open(home.ledger, key, profile.terminal, readonly=readonly)
+        return cls(home, profile, catalog, ledger, clock)
+
+    def now(self) -> datetime:
+        return self._clock() if self._clock else now_in(self.profile)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Shop:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+PROFILE_TEMPLATE = """\
+# shopdesk shop profile — see README "Configuration" for every field.
+[shop]
+name = {name}
+uscc = {uscc}
+address = {address}
+phone = {phone}
+language = "zh"
+timezone = "Asia/Shanghai"
+
+[terminal]
+id = {terminal}
+cashiers = ["收银员"]
+training = false
+
+[printer]
+url = "preview"
+paper_width_mm = 58
+text_mode = "gb18030"
+
+[receipt]
+language = "zh"
+footer = "系统恢复后凭本收据开具正式发票。"
+qr_template = "{{payload}}"
+
+[offline_limits]
+max_hours = 72
+max_amount = "100000.00"
+block_when_exceeded = false
+"""
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def init_shop(
+    root: Path,
+    *,
+    demo: bool = False,
+    name: str = "",
+    uscc: str = "",
+    address: str = "",
+    phone: str = "",
+    terminal: str = "T01",
+    clock: Callable[[], datetime] | None = None,
+) -> Shop:
+    """Create a shop home: profile, catalog, signing key and a ledger with its first record.
+
+    Refuses a folder that already holds a shop, so a second ``init`` can never
+    replace a key that has signed receipts.
+    """
+    home = ShopHome(root)
+    if home.exists() or home.key.exists() or any(home.ledger.glob("journal-*.jsonl")):
+        raise InvalidInput("home.exists", folder=str(root))
+    root.mkdir(parents=True, exist_ok=True)
+    if demo:
+        sample = bundled("sample_data")
+        shutil.copyfile(sample / "profile.toml", home.profile)
+        shutil.copyfile(sample / "catalog.csv", home.catalog)
+    else:
+        text = PROFILE_TEMPLATE.format(
+            name=_toml_str(name),
+            uscc=_toml_str(uscc),
+            address=_toml_str(address),
+            phone=_toml_str(phone),
+            terminal=_toml_str(terminal),
+        )
+        from shopdesk.config import parse_profile
+
+        parse_profile(text, home.profile)  # validate before anything is written
+        home.profile.write_text(text, encoding="utf-8")
+        shutil.copyfile(bundled("sample_data") / "catalog.csv", home.catalog)
+    profile = load_profile(home.profile)
+    key = create_private_key(home.key)
+    home.public_key.write_bytes(public_key_pem(key.public_key()))
+    ledger = Ledger.open(home.ledger, key, profile.terminal)
+    shop = Shop(home, profile, load_catalog(home.catalog), ledger, clock)
+    ledger.append(
+        "ledger.created",
+        {
+            "shop": profile.shop_name,
+            "uscc": profile.uscc,
+            "terminal": profile.terminal,
+            "public_key": public_key_b64(key.public_key()),
+        },
+        shop.now(),
+    )
+    return shop
