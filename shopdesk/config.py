@@ -70,6 +70,10 @@ class Profile:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
+    #: Automatic backup after this many receipts since the last one (0 = off).
+    backup_every_receipts: int = 0
+    #: Automatic backup at the first sale this many minutes after the last one (0 = off).
+    backup_every_minutes: int = 0
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -180,6 +184,12 @@ def _positive(value: int | float) -> int | float:
     return value
 
 
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError("negative")
+    return value
+
+
 def parse_profile(text: str, path: Path) -> Profile:
     try:
         data = tomllib.loads(text)
@@ -236,6 +246,8 @@ def parse_profile(text: str, path: Path) -> Profile:
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
+        backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
+        backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),
         raw=data,
     )
 

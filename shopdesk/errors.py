@@ -63,3 +63,9 @@ class BatchError(ShopdeskError):
     """An export batch cannot be written, or a received one does not verify."""
 
     exit_code = 6
+
+
+class BackupError(ShopdeskError):
+    """A backup cannot be written or read, or a backup does not verify; data names why."""
+
+    exit_code = 7

@@ -143,6 +143,9 @@ def cmd_sell(ctx: Context) -> int:
             ctx.out(issued.number)
             if issued.change > 0:
                 ctx.warn(ctx.say("sell.change", change=format_yuan(issued.change)))
+        from shopdesk.cli.backup import after_sale
+
+        after_sale(ctx, shop)  # the sale is committed: a backup problem only warns
     return 0
 
 

@@ -57,6 +57,8 @@ class Ledger:
         self.key = key
         self.terminal = terminal
         self.view = ReceiptView()
+        #: The error code ``append`` raises without a key: front ends explain why.
+        self.readonly_code = "ledger.readonly"
 
     @classmethod
     def open(
@@ -133,7 +135,7 @@ class Ledger:
         if kind not in RECORD_KINDS:
             raise ValueError(f"unknown record kind {kind!r}")
         if self.key is None:
-            raise LedgerError("ledger.readonly", folder=str(self.journal.directory))
+            raise LedgerError(self.readonly_code, folder=str(self.journal.directory))
         if time.tzinfo is None:
             raise ValueError("record times must be timezone-aware")
         head = self.journal.head

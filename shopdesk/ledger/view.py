@@ -90,6 +90,8 @@ def project(record: dict) -> dict:
         out.update(
             batch=data.get("batch_id"), first=data.get("first_rseq"), last=data.get("last_rseq")
         )
+    elif kind == "backup.made":
+        out.update(dest=data.get("destination", ""), through=data.get("seq", 0))
     elif kind in ("outage.started", "outage.ended", "day.closed"):
         out.update({k: v for k, v in data.items() if isinstance(v, str | int | bool)})
     return out
@@ -109,6 +111,8 @@ class ReceiptView:
     open_outage: dict | None = None
     closed_days: set[str] = field(default_factory=set)
     last_time: str = ""
+    #: Projection of the newest ``backup.made`` record (``dest``, ``through`` seq).
+    last_backup: dict | None = None
 
     @property
     def receipts(self) -> ViewTable:
@@ -164,6 +168,8 @@ class ReceiptView:
             self.open_outage = None
         elif kind == "day.closed" and "day" in p:
             self.closed_days.add(p["day"])
+        elif kind == "backup.made":
+            self.last_backup = p
 
     def get(self, number: str) -> dict | None:
         doc_id = self.by_number.get(number)
