@@ -126,7 +126,7 @@ def cmd_backup(ctx: Context) -> int:
     from shopdesk.cli.core import open_shop
     from shopdesk.services.backup import make_backup
 
-    with open_shop(ctx) as shop:
+    with open_shop(ctx, load_view=False) as shop:  # a backup never queries receipts
         passphrase = None
         if not ctx.args.no_key:
             passphrase = read_passphrase(ctx, new=not shop.home.encrypted_key.exists())

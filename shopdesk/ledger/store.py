@@ -68,11 +68,15 @@ class Ledger:
         terminal: str,
         *,
         readonly: bool = False,
+        load_view: bool = True,
     ) -> Ledger:
+        """Open the journal and rebuild the view; ``load_view=False`` skips the view
+        for jobs that only read files and append (a backup), leaving it empty."""
         journal = Journal.open(directory, readonly=readonly or key is None)
         ledger = cls(journal, key, terminal)
         try:
-            ledger._load_view()
+            if load_view:
+                ledger._load_view()
         except BaseException:
             journal.close()
             raise

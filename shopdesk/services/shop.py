@@ -121,8 +121,15 @@ class Shop:
 
     @classmethod
     def open(
-        cls, root: Path, *, readonly: bool = False, clock: Callable[[], datetime] | None = None
+        cls,
+        root: Path,
+        *,
+        readonly: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        load_view: bool = True,
     ) -> Shop:
+        """Open a shop home; ``load_view=False`` leaves the receipt view empty (fast
+        open for whole-ledger jobs such as a backup that never query receipts)."""
         home = ShopHome(root)
         if not home.exists():
             raise LedgerError("home.missing", folder=str(root))
@@ -132,7 +139,9 @@ class Shop:
         keyless = not readonly and not home.key.exists() and home.restored.exists()
         if not readonly and not keyless:
             key = load_private_key(home.key)
-        ledger = Ledger.open(home.ledger, key, profile.terminal, readonly=readonly)
+        ledger = Ledger.open(
+            home.ledger, key, profile.terminal, readonly=readonly, load_view=load_view
+        )
         if keyless:
             # Restored without the key (no passphrase): everything can be read and
             # verified, but a sale must say why it cannot be signed.
