@@ -333,10 +333,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "店铺资料中没有设置备份位置（[backup] folder），不会自动备份。",
         "No backup folder in the profile ([backup] folder): no automatic backups.",
     ),
-    "backup.status_key": (
-        "加密密钥：{state}",
-        "Encrypted key for backups: {state}",
-    ),
     "backup.verify_ok": (
         "备份完好：{folder}，{records} 条记录，到序号 {seq}，制作于 {made}。",
         "Backup intact: {folder}, {records} records up to sequence {seq}, made {made}.",

@@ -24,19 +24,25 @@ CHUNK = 1 << 20
 TMP_SUFFIX = ".tmp"
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` all at once: afterwards it is the old or the new file."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` all at once: afterwards it is the old or the new file.
+
+    ``durable=False`` skips the two ``fsync`` calls (each can cost tens of ms on a
+    stick) for files that are only a convenience, like the backup state.
+    """
     tmp = path.with_name(path.name + TMP_SUFFIX)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def append_range(source: Path, target: Path, start: int, end: int) -> None:

@@ -34,7 +34,7 @@ import errno
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -127,8 +127,9 @@ def read_state(home: ShopHome) -> dict:
 
 def _write_state(home: ShopHome, state: dict) -> None:
     """Best effort: a full shop disk must not turn a backup warning into a crash."""
+    data = json.dumps(state, ensure_ascii=False, indent=1).encode()
     with contextlib.suppress(OSError):
-        write_atomic(home.backup_state, json.dumps(state, ensure_ascii=False, indent=1).encode())
+        write_atomic(home.backup_state, data, durable=False)  # the ledger has the facts
 
 
 def _note_failure(shop: Shop, destination: str, error: ShopdeskError) -> None:
@@ -179,7 +180,7 @@ def make_backup(
             raise BackupError("backup.no_destination")
         if shop.ledger.key is None:
             raise LedgerError(shop.ledger.readonly_code, folder=str(shop.home.ledger))
-        dest = Path(target).expanduser()
+        dest = Path(target).expanduser().absolute()
         if not dest.is_dir():
             raise BackupError("backup.destination_missing", folder=str(dest))
         try:
@@ -188,7 +189,9 @@ def make_backup(
             result = _copy_and_verify(shop, backup_folder(dest, shop.profile.terminal), full)
         except OSError as exc:
             raise _os_error(exc, dest) from exc
-    except ShopdeskError as exc:
+    except (BackupError, LedgerError) as exc:
+        # kept so the warning stays visible until a backup succeeds; a typing
+        # mistake (InvalidInput, e.g. a short passphrase) is only reported
         _note_failure(shop, target, exc)
         raise
     made = shop.now()
@@ -212,9 +215,7 @@ def make_backup(
         )
     except LedgerError as exc:  # the backup is good; only its note in the ledger is missing
         warnings.append(("backup.not_recorded", {"reason": exc.code}))
-    result = BackupResult(
-        **{**result.__dict__, "record": record, "warnings": tuple(warnings)}  # type: ignore[arg-type]
-    )
+    result = replace(result, record=record, warnings=tuple(warnings))
     _note_success(shop, result, made.isoformat(timespec="seconds"))
     return result
 
@@ -273,7 +274,7 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
     (folder / LEDGER_DIR).mkdir(exist_ok=True)
     (folder / FILES_DIR).mkdir(exist_ok=True)
     old, warnings = _trusted_previous(folder, public_b64)
-    head = journal.head
+    head = replace(journal.head)  # nothing appends while we copy: we hold the writer lock
     if old is not None and old.head_seq > head.seq:
         raise BackupError(
             "backup.newer_than_ledger", folder=str(folder), backup=old.head_seq, ledger=head.seq
