@@ -209,11 +209,11 @@ def test_failure_while_writing_the_manifest_keeps_the_old_one(
     sell(shop, 2)
     real_write = backup_service.write_atomic
 
-    def fail_on_manifest(path: Path, data: bytes, mode: int = 0o644) -> None:
+    def fail_on_manifest(path: Path, data: bytes, mode: int = 0o644, **kw: bool) -> None:
         if path.name == MANIFEST_NAME:
             (path.parent / (MANIFEST_NAME + ".tmp")).write_bytes(data[:20])
             raise OSError(errno.EIO, "Input/output error")
-        real_write(path, data, mode)
+        real_write(path, data, mode, **kw)
 
     monkeypatch.setattr(backup_service, "write_atomic", fail_on_manifest)
     with pytest.raises(BackupError) as err:
