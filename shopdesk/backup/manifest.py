@@ -46,8 +46,15 @@ FILE_ROLES = {
 
 
 def backup_folder(destination: Path, terminal: str) -> Path:
-    """Where one terminal's backup lives inside a destination (a stick may hold several)."""
-    return destination / f"{FOLDER_PREFIX}{terminal}"
+    """Where one terminal's backup lives inside a destination (a stick may hold several).
+
+    Naming the terminal's backup folder itself (``--to /media/usb/shopdesk-T01``)
+    means that folder, not a new one nested inside it.
+    """
+    name = f"{FOLDER_PREFIX}{terminal}"
+    if destination.name == name and (destination / MANIFEST_NAME).is_file():
+        return destination
+    return destination / name
 
 
 def content_name(role: str, digest: str) -> str:

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopdesk.backup.manifest import LEDGER_DIR, MANIFEST_NAME, read_manifest
 from shopdesk.domain.sale import SaleDraft
@@ -465,3 +467,59 @@ def test_status_counts_receipts_after_the_last_backup(
     assert status.receipts_not_backed_up == 3
     assert status.last_destination.endswith("shopdesk-T01")
     assert datetime.fromisoformat(status.last_time) < clock.now - timedelta(minutes=59)
+
+
+def test_naming_the_backup_folder_itself_does_not_nest(shop: Shop, stick: Path) -> None:
+    make_backup(shop, stick)
+    again = make_backup(shop, stick / "shopdesk-T01")
+    assert again.folder == stick / "shopdesk-T01" and again.generation == 2
+
+
+def test_a_stick_with_several_terminals_needs_the_folder_named(
+    shop: Shop, stick: Path, tmp_path: Path, clock: Clock
+) -> None:
+    make_backup(shop, stick)
+    other = tmp_path / "t02"
+    init_shop(other, demo=True, clock=clock).close()
+    profile = other / "profile.toml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace('id = "T01"', 'id = "T02"'))
+    with Shop.open(other, clock=clock) as second:
+        make_backup(second, stick)
+    with pytest.raises(InvalidInput) as err:
+        verify_backup(stick)
+    assert err.value.code == "backup.several"
+    assert verify_backup(stick / "shopdesk-T02").manifest.terminal == "T02"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cut=st.floats(min_value=0.0, max_value=1.0))
+def test_a_copy_cut_at_any_byte_keeps_the_previous_backup(
+    tmp_path_factory: pytest.TempPathFactory, cut: float
+) -> None:
+    root = tmp_path_factory.mktemp("cut")
+    stick = root / "stick"
+    stick.mkdir()
+    clock = Clock()
+    with init_shop(root / "shop", demo=True, clock=clock) as shop:
+        sell(shop, 2)
+        make_backup(shop, stick)
+        before = verify_backup(stick).manifest
+        sell(shop, 3)
+        real_append = backup_service.append_range
+
+        def cut_short(source: Path, target: Path, start: int, end: int) -> None:
+            real_append(source, target, start, start + int((end - start) * cut))
+            raise OSError(errno.EIO, "stick pulled")
+
+        backup_service.append_range = cut_short
+        try:
+            with pytest.raises(BackupError):
+                make_backup(shop, stick)
+        finally:
+            backup_service.append_range = real_append
+        check = verify_backup(stick)
+        assert check.ok and check.manifest.head_hash == before.head_hash
+        assert make_backup(shop, stick).head_seq == shop.ledger.head_seq - 1
+        assert verify_backup(stick).ok
