@@ -38,6 +38,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from shopdesk.backup.files import (
     TMP_SUFFIX,
     append_range,
@@ -252,8 +254,8 @@ def _trusted_previous(folder: Path, public_b64: str) -> tuple[Manifest | None, l
     try:
         old = read_manifest(folder)
     except BackupError as exc:
-        if exc.code == "backup.unknown_version":
-            raise
+        if exc.code != "backup.bad_manifest":
+            raise  # unreadable (a failing stick) or newer: never start over on top of it
         return None, [("backup.previous_unusable", {"folder": str(folder)})]
     if old is None:
         return None, warnings
@@ -281,8 +283,8 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
         )
     months = journal.months()
     if old is not None:
-        missing = [p.name for p in old.partitions if p.name not in map(partition_name, months)]
-        if missing:
+        present = {partition_name(m) for m in months}
+        if any(p.name not in present for p in old.partitions):
             raise BackupError("backup.diverged", folder=str(folder), seq=old.head_seq)
     expect_seq, expect_prev = 1, GENESIS_PREV
     last_rseq = old.last_rseq if old else 0
@@ -291,85 +293,23 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
     entries: list[PartitionEntry] = []
     for month in months:
         name = partition_name(month)
-        source = journal.path(month)
-        size = source.stat().st_size
-        target = folder / LEDGER_DIR / name
         entry = old.entry(name) if old else None
-        if entry is not None:
-            _check_same_history(source, size, entry, folder)
-        follows = entry is not None and (entry.first_seq, entry.first_prev) == (
-            expect_seq,
-            expect_prev,
-        )
-        if entry and follows and entry.size == size and not full and file_size(target) >= size:
-            entries.append(entry)  # unchanged since the last backup: nothing to do
-            expect_seq, expect_prev = entry.last_seq + 1, entry.last_hash
-            whole = False
-            continue
-        keep, digest = 0, hashlib.sha256()
-        if entry and follows and file_size(target) >= entry.size:
-            prefix = hash_prefix(target, entry.size)
-            if prefix.hexdigest() == entry.sha256:
-                keep, digest = entry.size, prefix
-        if keep and full:  # re-verify in place what the backup already holds
-            assert entry is not None
-            check = check_records(
-                iter_lines(target, 0, keep, name, 1),
-                public,
-                expect_seq=entry.first_seq,
-                expect_prev=entry.first_prev,
-            )
-            if check.problem or (check.head_seq, check.head_hash) != (
-                entry.last_seq,
-                entry.last_hash,
-            ):
-                keep, digest = 0, hashlib.sha256()
-            else:
-                verified += check.records
-        if entry and not keep:
-            # the backup's copy no longer matches its own manifest: it was
-            # already unusable, so copying this partition afresh loses nothing
-            warnings.append(("backup.recopied", {"file": name}))
-        first = (expect_seq, expect_prev)
-        first_line = 1
-        if keep:
-            assert entry is not None
-            whole = whole and full
-            expect_seq, expect_prev = entry.last_seq + 1, entry.last_hash
-            first_line = entry.last_seq - entry.first_seq + 2
-        if keep < size:
-            append_range(source, target, keep, size)
-            copied += size - keep
-        result = check_records(
-            iter_lines(target, keep, size, name, first_line, digest),
+        step = _back_up_partition(
+            journal.path(month),
+            folder / LEDGER_DIR / name,
+            entry,
+            (expect_seq, expect_prev),
             public,
-            expect_seq=expect_seq,
-            expect_prev=expect_prev,
+            full=full,
         )
-        if result.problem is not None:
-            p = result.problem
-            raise BackupError(
-                "backup.copy_bad",
-                folder=str(folder),
-                file=p.file,
-                line=p.line,
-                seq=p.seq if p.seq is not None else "?",
-                reason=p.reason,
-            )
-        verified += result.records
-        last_rseq = max(last_rseq, _last_rseq(target, keep, size))
-        entries.append(
-            PartitionEntry(
-                name=name,
-                size=size,
-                sha256=digest.hexdigest(),
-                first_seq=first[0],
-                first_prev=first[1],
-                last_seq=result.head_seq,
-                last_hash=result.head_hash,
-            )
-        )
-        expect_seq, expect_prev = result.head_seq + 1, result.head_hash
+        if step.recopied:
+            warnings.append(("backup.recopied", {"file": name}))
+        entries.append(step.entry)
+        verified += step.verified
+        copied += step.copied
+        whole = whole and step.all_verified
+        last_rseq = max(last_rseq, step.last_rseq)
+        expect_seq, expect_prev = step.entry.last_seq + 1, step.entry.last_hash
     if (expect_seq - 1, expect_prev) != (head.seq, head.hash):
         raise BackupError("backup.copy_incomplete", folder=str(folder), seq=head.seq)
     files = _copy_files(shop, folder, old)
@@ -404,6 +344,100 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
         key_included=key_included,
         record=None,
         warnings=tuple(warnings),
+    )
+
+
+@dataclass(frozen=True)
+class _PartitionStep:
+    entry: PartitionEntry
+    verified: int
+    copied: int
+    all_verified: bool
+    recopied: bool
+    last_rseq: int
+
+
+def _back_up_partition(
+    source: Path,
+    target: Path,
+    entry: PartitionEntry | None,
+    chain: tuple[int, str],
+    public: Ed25519PublicKey,
+    *,
+    full: bool,
+) -> _PartitionStep:
+    """Bring one partition's copy up to date and verify what is new in it.
+
+    ``entry`` is what the previous manifest says about this partition, ``chain``
+    the (seq, hash) its first record must continue from. The bytes ``entry``
+    covers are kept if the copy still hashes to them; only the rest is written.
+    """
+    name = source.name
+    size = source.stat().st_size
+    if entry is not None:
+        _check_same_history(source, size, entry, target.parent.parent)
+    follows = entry is not None and (entry.first_seq, entry.first_prev) == chain
+    if entry and follows and entry.size == size and not full and file_size(target) >= size:
+        return _PartitionStep(entry, 0, 0, False, False, 0)  # unchanged: nothing to do
+    keep, digest, verified = 0, hashlib.sha256(), 0
+    if entry and follows and file_size(target) >= entry.size:
+        prefix = hash_prefix(target, entry.size)
+        if prefix.hexdigest() == entry.sha256:
+            keep, digest = entry.size, prefix
+    if keep and full:  # re-verify in place what the backup already holds
+        assert entry is not None
+        check = check_records(
+            iter_lines(target, 0, keep, name),
+            public,
+            expect_seq=entry.first_seq,
+            expect_prev=entry.first_prev,
+        )
+        if check.problem or (check.head_seq, check.head_hash) != (entry.last_seq, entry.last_hash):
+            keep, digest = 0, hashlib.sha256()
+        else:
+            verified = check.records
+    # A copy that no longer matches its own manifest was already unusable, so
+    # copying this partition afresh loses nothing.
+    recopied = entry is not None and not keep
+    start, first_line = chain, 1
+    if keep:
+        assert entry is not None
+        start = (entry.last_seq + 1, entry.last_hash)
+        first_line = entry.last_seq - entry.first_seq + 2
+    if keep < size:
+        append_range(source, target, keep, size)
+    result = check_records(
+        iter_lines(target, keep, size, name, first_line, digest),
+        public,
+        expect_seq=start[0],
+        expect_prev=start[1],
+    )
+    if result.problem is not None:
+        p = result.problem
+        raise BackupError(
+            "backup.copy_bad",
+            folder=str(target.parent.parent),
+            file=p.file,
+            line=p.line,
+            seq=p.seq if p.seq is not None else "?",
+            reason=p.reason,
+        )
+    new_entry = PartitionEntry(
+        name=name,
+        size=size,
+        sha256=digest.hexdigest(),
+        first_seq=chain[0],
+        first_prev=chain[1],
+        last_seq=result.head_seq,
+        last_hash=result.head_hash,
+    )
+    return _PartitionStep(
+        new_entry,
+        verified + result.records,
+        size - keep,
+        not keep or full,
+        recopied,
+        _last_rseq(target, keep, size),
     )
 
 
