@@ -239,6 +239,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入备份位置 {folder}：{reason}。之前的备份仍然完好。请检查 U 盘后重试。",
         "Could not write to the backup folder {folder}: {reason}. The previous backup is still intact. Check the stick and try again.",
     ),
+    "backup.first_by_hand": (
+        "{folder} 中还没有本终端的备份。第一次备份要复制并核对全部记录，可能需要几分钟，所以不会在收银时自动开始：请现在运行 shopdesk backup，或等日结（Z 报表）后自动备份。",
+        "{folder} holds no backup of this till yet. The first backup copies and checks every record and can take minutes, so it is not started during sales: run shopdesk backup now, or it runs after the Z report.",
+    ),
     "backup.failed": (
         "备份失败：{reason}。之前的备份仍然完好；销售不受影响。",
         "The backup failed: {reason}. The previous backup is still intact; sales are not affected.",

@@ -535,6 +535,12 @@ def backup_if_due(shop: Shop, reason: str) -> BackupOutcome:
     try:
         if not shop.profile.backup_dir.strip() or not _due(shop, reason):
             return BackupOutcome(False)
+        if reason != Z_REPORT and _would_be_first(shop):
+            # A first backup copies and verifies the whole ledger (a minute at
+            # 100k receipts): never make a customer wait for it.
+            first = BackupError("backup.first_by_hand", folder=shop.profile.backup_dir)
+            _note_failure(shop, shop.profile.backup_dir, first)
+            return BackupOutcome(False, error=(first.code, first.data))
         return BackupOutcome(True, make_backup(shop, reason=reason))
     except ShopdeskError as exc:
         return BackupOutcome(True, error=(exc.code, exc.data))
@@ -543,6 +549,12 @@ def backup_if_due(shop: Shop, reason: str) -> BackupOutcome:
         with contextlib.suppress(Exception):
             _note_failure(shop, shop.profile.backup_dir, error)
         return BackupOutcome(True, error=(error.code, error.data))
+
+
+def _would_be_first(shop: Shop) -> bool:
+    dest = Path(shop.profile.backup_dir).expanduser().absolute()
+    folder = backup_folder(dest, shop.profile.terminal)
+    return dest.is_dir() and not (folder / MANIFEST_NAME).is_file()
 
 
 def _due(shop: Shop, reason: str) -> bool:

@@ -245,6 +245,11 @@ def test_missing_destination_is_a_kept_warning_never_a_lost_sale(
         assert status.error is not None and status.receipts_not_backed_up == 5
         stick.mkdir()
         clock.advance(minutes=3)
+        outcome = backup_if_due(shop, "receipt")  # a first, whole backup waits for a person
+        assert not outcome.ran and outcome.error[0] == "backup.first_by_hand"
+        assert backup_warning(shop.home)["code"] == "backup.first_by_hand"
+        assert backup_if_due(shop, "z_report").result is not None  # after the day is closed
+        sell(shop, 2)
         outcome = backup_if_due(shop, "receipt")
         assert outcome.result is not None and outcome.error is None
         assert backup_warning(shop.home) is None
@@ -258,8 +263,11 @@ def test_schedule_by_minutes_and_after_every_z_report(
 ) -> None:
     set_profile(home, folder=str(stick), every_minutes=30)
     with Shop.open(home, clock=clock) as shop:
+        make_backup(shop)  # the first backup is made by hand (see above)
         sell(shop)
-        assert backup_if_due(shop, "receipt").result is not None  # never backed up yet
+        assert backup_if_due(shop, "receipt").ran is False  # 30 minutes not over yet
+        clock.advance(minutes=31)
+        assert backup_if_due(shop, "receipt").result is not None
         sell(shop)
         assert backup_if_due(shop, "receipt").ran is False
         clock.advance(minutes=31)
@@ -282,7 +290,7 @@ def test_a_bug_in_the_backup_never_propagates(
     monkeypatch.setattr(backup_service, "_copy_and_verify", boom)
     with Shop.open(home, clock=clock) as shop:
         sell(shop)
-        outcome = backup_if_due(shop, "receipt")
+        outcome = backup_if_due(shop, "z_report")
     assert outcome.error is not None and outcome.error[0] == "backup.failed"
     assert "surprise" in read_state(ShopHome(home))["error"]["data"]["reason"]
 
