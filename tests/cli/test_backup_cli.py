@@ -249,3 +249,54 @@ def test_backup_cut_short_by_file_size_limit_leaves_the_previous_backup(
     assert done.returncode == 0, done.stderr
     assert verify_backup(stick).manifest.generation == committed.generation + 1
     assert run_cli("--home", home, "backup", "status").returncode == 0
+
+
+def run_on_tty(args: list[str], answers: list[str], timeout: float = 60) -> tuple[int, str]:
+    """Run the CLI on a pseudo-terminal, typing each answer after each prompt."""
+    import os
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin/stdout/stderr and /dev/tty are the pty
+        env = cli_env()
+        env.pop("SHOPDESK_BACKUP_PASSPHRASE", None)
+        os.execve(sys.executable, [sys.executable, *CLI[1:], *args], env)
+    output = since = b""
+    pending = list(answers)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the pty: it has exited
+            break
+        if not chunk:
+            break
+        output += chunk
+        since += chunk
+        if pending and since.strip().endswith(b":"):  # a new prompt is waiting
+            os.write(fd, pending.pop(0).encode() + b"\n")
+            since = b""
+    if time.monotonic() >= deadline:
+        os.kill(pid, signal.SIGKILL)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode("utf-8", "replace")
+
+
+def test_passphrases_are_asked_for_on_a_terminal(home: Path, stick: Path, tmp_path: Path):
+    code, out = run_on_tty(
+        ["--home", str(home), "backup", "--to", str(stick)], [PASSPHRASE, "something else"]
+    )
+    assert code == 2 and "The two passphrases differ" in out, out
+    code, out = run_on_tty(["--home", str(home), "backup", "--to", str(stick)], [PASSPHRASE] * 2)
+    assert code == 0 and "Choose a backup passphrase" in out and "Backup done" in out
+    assert PASSPHRASE not in out  # typed without echo
+    new = tmp_path / "new"
+    code, out = run_on_tty(["--home", str(new), "restore", str(stick)], ["wrong passphrase"])
+    assert code == 7 and "Wrong passphrase" in out
+    code, out = run_on_tty(["--home", str(new), "restore", str(stick)], [PASSPHRASE])
+    assert code == 0 and "Restored" in out
