@@ -255,8 +255,9 @@ def restore_shop(
             raise InvalidInput("restore.passphrase_needed")
         key_doc, key = _unlock_key(folder, manifest, passphrase)
     staging = root.parent / f".{root.name}.restoring-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
+    if root.parent.is_dir():  # leftovers of a restore killed half-way: never a shop
+        for stale in root.parent.glob(f".{root.name}.restoring-*"):
+            shutil.rmtree(stale, ignore_errors=True)
     try:
         _build_home(staging, folder, manifest, key_doc, key, str(backup))
         if root.exists():
@@ -269,8 +270,8 @@ def restore_shop(
             "restore.write_failed", folder=str(root), reason=exc.strerror or str(exc)
         ) from exc
     _seed_state(ShopHome(root), folder, manifest)
-    with Shop.open(root, readonly=True, clock=clock):
-        pass  # proves the restored home opens before anyone relies on it
+    with Shop.open(root, readonly=True, clock=clock, load_view=False):
+        pass  # proves profile, catalog and ledger open before anyone relies on them
     return RestoreResult(
         root, manifest.head_seq, manifest.last_rseq, manifest.made, key is not None
     )

@@ -174,7 +174,7 @@ def test_changed_profile_gets_a_new_name_and_the_old_copy_goes_after_the_manifes
 
 
 def test_interrupted_copy_leaves_the_previous_backup_valid(
-    shop: Shop, stick: Path, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, stick: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sell(shop, 3)
     make_backup(shop, stick)
@@ -195,6 +195,10 @@ def test_interrupted_copy_leaves_the_previous_backup_valid(
     assert partition(stick).stat().st_size > check.manifest.partitions[0].size  # junk after
     warning = backup_warning(shop.home)
     assert warning is not None and warning["code"] == "backup.destination_full"
+
+    restored = restore_shop(stick, tmp_path / "from-interrupted", passphrase=None)
+    assert restored.head_seq == before  # the junk after the listed size is not restored
+    assert verify_ledger(tmp_path / "from-interrupted").head_seq == before
 
     monkeypatch.setattr(backup_service, "append_range", real_append)
     result = make_backup(shop, stick)  # cuts the junk off and carries on
@@ -406,7 +410,10 @@ def test_restore_refuses_any_existing_ledger(shop: Shop, home: Path, stick: Path
     assert err.value.code == "restore.target_not_empty"
     empty = tmp_path / "empty"
     empty.mkdir()
+    stale = tmp_path / ".empty.restoring-99999"  # a restore killed half-way
+    (stale / "ledger").mkdir(parents=True)
     assert restore_shop(stick, empty, passphrase=PASSPHRASE).key_restored
+    assert not stale.exists()
 
 
 def test_restore_without_key_reads_but_cannot_sell_until_the_key_is_added(
