@@ -191,6 +191,7 @@ def _verify(ctx: Context) -> int:
             raise InvalidInput("backup.no_destination")
         candidate = Path(where).expanduser() / f"shopdesk-{terminal}"
         where = str(candidate) if candidate.is_dir() else where
+    ctx.warn(ctx.say("restore.verifying"))
     check = verify_backup(Path(where).expanduser())
     if check.ok:
         ctx.out(
@@ -232,6 +233,7 @@ def cmd_restore(ctx: Context) -> int:
     passphrase = None
     if not ctx.args.no_key and backup_has_key(source):
         passphrase = read_passphrase(ctx, new=False)
+    ctx.warn(ctx.say("restore.verifying"))
     try:
         result = restore_shop(source, ctx.home, passphrase=passphrase, without_key=ctx.args.no_key)
     except LedgerTampered as exc:
