@@ -54,7 +54,7 @@ FIELD_PATTERNS = {
 }
 FIELDS = tuple(FIELD_PATTERNS)
 #: Finds a payload inside a URL or text a scanner returned (also percent-encoded).
-PAYLOAD_RE = re.compile(r"SDPR\*\d+\*[0-9A-Za-z_*+\-]+")
+PAYLOAD_RE = re.compile(r"SDPR\*\d+\*[0-9A-Za-z_*+.\-]+")
 
 
 @dataclass(frozen=True)

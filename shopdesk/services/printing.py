@@ -1,0 +1,276 @@
+"""Printing receipts, copies, reports and test pages: commit first, print second.
+
+A receipt is already durable in the ledger when :func:`print_receipt` is called.
+Whatever the printer does — refuses, hangs, drops the connection, runs out of
+paper — the attempt ends in a ``receipt.printed`` record (``ok`` true or false,
+the copy number, the error code), so the receipt shows "not printed" and the
+print queue offers it again. A failure is *returned* as a :class:`PrintOutcome`,
+never raised: the sale has happened and must not look as if it had not.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shopdesk.errors import ConfigError, PrinterError, ShopdeskError
+from shopdesk.printing.layout import (
+    Block,
+    ShopHeader,
+    cells_for,
+    layout_receipt,
+    layout_report,
+)
+from shopdesk.printing.qr import make_qr_payload, wrap_in_template
+from shopdesk.services.sales import ReceiptDetail, get_receipt
+from shopdesk.services.shop import Shop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened to one print job; ``error`` is set when it did not print."""
+
+    number: str
+    ok: bool
+    copy: int
+    printer: str
+    error: ShopdeskError | None = None
+    files: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def receipt_qr(shop: Shop, record: dict) -> str:
+    """The QR text for a stored receipt: signed payload in the profile's URL template."""
+    if shop.ledger.key is None:
+        raise PrinterError("printer.needs_key", printer=shop.profile.printer.url)
+    payload = make_qr_payload(record, shop.profile.uscc, shop.ledger.key)
+    return wrap_in_template(payload, shop.profile.qr_template)
+
+
+def receipt_layout(shop: Shop, number: str, *, copy: int = 0) -> list[Block]:
+    """The blocks of one stored receipt as the profile's paper prints them."""
+    return _layout_of(shop, get_receipt(shop, number), copy)
+
+
+def _layout_of(shop: Shop, detail: ReceiptDetail, copy: int) -> list[Block]:
+    void_reason = next(
+        (e["data"].get("reason", "") for e in detail.events if e["kind"] == "receipt.voided"),
+        None,
+    )
+    return layout_receipt(
+        detail.record,
+        ShopHeader.from_profile(shop.profile),
+        cells_for(shop.profile.printer.dots),
+        qr=receipt_qr(shop, detail.record),
+        copy=copy,
+        void_reason=void_reason,
+    )
+
+
+def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
+    """A PNG of the job for the preview printer; none (not an error) without a CJK font."""
+
+    def render() -> Any:
+        from shopdesk.printing.raster import find_cjk_font, render_blocks, to_png_image
+
+        settings = shop.profile.printer
+        try:
+            font = find_cjk_font(settings.font)
+        except PrinterError:
+            return None
+        return to_png_image(render_blocks(blocks, settings.dots, cells_for(settings.dots), font))
+
+    return render
+
+
+def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool = False) -> tuple:
+    """Render and send one job; returns the files a preview printer wrote.
+
+    Raises :class:`PrinterError` (or ``ConfigError`` for a printer setting that
+    cannot work) — callers decide whether that is recorded or shown.
+    """
+    from shopdesk.printing.connections import PreviewConnection, open_printer
+    from shopdesk.printing.escpos_out import JobOptions, render_escpos
+
+    settings = shop.profile.printer
+    options = JobOptions.from_settings(settings, cells_for(settings.dots), kick_drawer=kick_drawer)
+    data = render_escpos(blocks, options)
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        connection.send(data, job=job, render=_preview_renderer(shop, blocks))
+    finally:
+        connection.close()
+    return tuple(connection.written) if isinstance(connection, PreviewConnection) else ()
+
+
+def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcome:
+    """Print a stored receipt (``copy``: a reprint marked 重印 / COPY n) and record the attempt.
+
+    The outcome is appended as a ``receipt.printed`` record whether or not the
+    printer took the job; a failure comes back in the outcome, not as an exception.
+    """
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    if row is None:
+        from shopdesk.errors import NotFound
+
+        raise NotFound("receipt.not_found", number=number)
+    copy_no = max(1, int(row["printed"])) if copy else 0
+    url = shop.profile.printer.url
+    error: ShopdeskError | None = None
+    files: tuple[Path, ...] = ()
+    try:
+        detail = get_receipt(shop, number)
+        blocks = _layout_of(shop, detail, copy_no)
+        record = detail.record
+        kick = (
+            not copy
+            and shop.profile.printer.cash_drawer
+            and any(p["method"] == "cash" for p in record["data"].get("payments", []))
+        )
+        job = f"{number}-copy{copy_no}" if copy_no else number
+        files = send_blocks(shop, blocks, job=job, kick_drawer=kick)
+    except (PrinterError, ConfigError) as exc:
+        error = exc
+    except Exception as exc:  # a bug must not turn a saved sale into a crash
+        log.exception("printing %s failed", number)
+        error = PrinterError("printer.internal", printer=url, error=f"{type(exc).__name__}: {exc}")
+    shop.ledger.append(
+        "receipt.printed",
+        {
+            "no": number,
+            "ok": error is None,
+            "copy": copy_no,
+            "printer": url,
+            "error": None if error is None else error.code,
+        },
+        shop.now(),
+    )
+    return PrintOutcome(number, error is None, copy_no, url, error, files)
+
+
+def print_queue(shop: Shop) -> list[dict]:
+    """Receipts whose last print attempt failed, oldest first (from the view)."""
+    return [dict(row) for row in shop.ledger.view.iter_rows() if row.get("print_failed")]
+
+
+def retry_print_queue(shop: Shop) -> list[PrintOutcome]:
+    """Print every queued receipt again, stopping at the first failure.
+
+    A receipt never printed successfully gets its original print (not a copy);
+    one that printed before gets a marked copy. After one failure the printer
+    is still broken, so the rest wait rather than each waiting out a timeout.
+    """
+    outcomes = []
+    for row in print_queue(shop):
+        outcome = print_receipt(shop, row["no"], copy=row["printed"] > 0)
+        outcomes.append(outcome)
+        if not outcome.ok:
+            break
+    return outcomes
+
+
+def print_report(shop: Shop, report: dict, *, job: str = "report") -> PrintOutcome:
+    """Print an X/Z report (a figures dict, see :func:`layout_report`); raises on failure.
+
+    Reports are not receipts: nothing is recorded, and the caller shows the error.
+    """
+    blocks = layout_report(
+        report, cells_for(shop.profile.printer.dots), header=ShopHeader.from_profile(shop.profile)
+    )
+    files = send_blocks(shop, blocks, job=job)
+    return PrintOutcome(job, True, 0, shop.profile.printer.url, None, files)
+
+
+@dataclass(frozen=True)
+class PrinterCheck:
+    printer: str
+    status: Any
+    files: tuple[Path, ...]
+
+
+def build_test_page(shop: Shop) -> list[Block]:
+    """The test page: ruler across the full width, Hanzi, fullwidth ￥, a QR."""
+    from shopdesk.printing.layout import BANNER, BOLD, Line, QrBlock
+
+    settings = shop.profile.printer
+    cells = cells_for(settings.dots)
+    digits = "".join(str(i % 10) for i in range(1, cells + 1))
+    hanzi = ("一二三四五六七八九十" * 5)[: cells // 2]
+    return [
+        Line("打印测试 PRINTER TEST", BANNER),
+        Line(f"{settings.url}", BOLD),
+        Line(f"{settings.paper_mm}mm {settings.dots} dots {cells} cells"),
+        Line(f"mode {settings.text_mode} qr {'native' if settings.native_qr else 'image'}"),
+        Line(digits),
+        Line(hanzi),
+        Line("￥1,234.56 金额 税额 合计"),
+        Line("-" * cells),
+        QrBlock("SHOPDESK TEST 测试"),
+        Line("-" * cells),
+    ]
+
+
+def print_test_page(shop: Shop) -> PrinterCheck:
+    """Print the test page in the configured text mode, then the ruler in the other mode.
+
+    Raises :class:`PrinterError` when it does not print; returns what the printer
+    said about itself afterwards.
+    """
+    from dataclasses import replace
+
+    from shopdesk.printing.connections import open_printer
+
+    settings = shop.profile.printer
+    blocks = build_test_page(shop)
+    files = send_blocks(shop, blocks, job="test-page")
+    other = "image" if settings.text_mode == "gb18030" else "gb18030"
+    other_shop = _with_printer(shop, replace(settings, text_mode=other))
+    try:
+        files += send_blocks(other_shop, blocks[4:7], job=f"test-page-{other}")
+    except PrinterError as exc:
+        if exc.code not in ("printer.no_font", "printer.font_missing"):
+            raise
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        status = connection.status()
+    finally:
+        connection.close()
+    return PrinterCheck(settings.url, status, files)
+
+
+def _with_printer(shop: Shop, settings: Any) -> Shop:
+    from dataclasses import replace
+
+    return Shop(shop.home, replace(shop.profile, printer=settings), shop.catalog, shop.ledger)
+
+
+def printer_status(shop: Shop) -> Any:
+    """What the configured printer says about itself (DLE EOT where it can answer)."""
+    from shopdesk.printing.connections import open_printer
+
+    settings = shop.profile.printer
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        return connection.status()
+    finally:
+        connection.close()
