@@ -74,7 +74,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "terminal": ("终端", "Terminal"),
     "cashier": ("收银员", "Cashier"),
     "discount": ("折扣", "Discount"),
-    "sale_discount": ("整单折扣", "Sale discount"),
     "rate": ("税率", "Rate"),
     "net": ("不含税", "Net"),
     "tax": ("税额", "Tax"),
@@ -271,15 +270,10 @@ def layout_receipt(
         detail = f"  {line['qty']} × {_money(line['unit_price'])}{unit}"
         gross = Decimal(line["amount"]) + Decimal(line.get("discount", "0"))
         s.pair(detail, _money(gross))
+        # a line's discount includes its share of any sale discount (see domain.sale)
         if Decimal(line.get("discount", "0")) > 0:
             s.pair(f"  {w('discount')}", "-" + _money(line["discount"]))
     s.rule()
-
-    if Decimal(d.get("discount", "0")) > 0:
-        line_discounts = sum(Decimal(x.get("discount", "0")) for x in d["lines"])
-        sale_discount = Decimal(d["discount"]) - line_discounts
-        if sale_discount > 0:
-            s.pair(w("sale_discount"), "-" + _money(sale_discount))
 
     _rate_table(s, w, d.get("by_rate", {}))
     s.rule()
