@@ -198,7 +198,7 @@ class TcpConnection:
 class FdConnection:
     """A device or plain file, written without ever blocking past the timeout.
 
-    Character devices (``/dev/usb/lp0``, ``/dev/ttyUSB0``) are opened
+    Devices (``/dev/usb/lp0``, ``/dev/ttyUSB0``, a FIFO) are opened
     non-blocking and written as ``select`` allows; a plain file is appended to,
     so a ``file:`` printer pointed at a file collects every job.
     """
@@ -206,7 +206,9 @@ class FdConnection:
     def __init__(self, url: str, path: Path, timeout: float, baudrate: int | None = None) -> None:
         self.url, self.path, self.timeout = url, path, timeout
         try:
-            is_device = path.exists() and stat.S_ISCHR(path.stat().st_mode)
+            # anything but a regular file (a character device, a FIFO) may stop
+            # draining: write it non-blocking, bounded by the timeout
+            is_device = path.exists() and not stat.S_ISREG(path.stat().st_mode)
             if is_device:
                 flags = os.O_RDWR if baudrate else os.O_WRONLY
                 self.fd = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))

@@ -50,11 +50,17 @@ class FakePrinter:
         return bytes([STATUS_OK])
 
     def _serve(self) -> None:
-        self.server.settimeout(0.1)
-        while not self._stop.is_set():
+        try:
+            self.server.settimeout(0.1)
+        except OSError:
+            return
+        while True:
+            stopping = self._stop.is_set()
             try:
                 conn, _ = self.server.accept()
             except TimeoutError:
+                if stopping:  # nothing left in the backlog
+                    return
                 continue
             except OSError:
                 return
@@ -69,10 +75,13 @@ class FakePrinter:
         pending = bytearray()
         answered = 0
         with conn:
-            while not self._stop.is_set():
+            while True:
                 try:
                     chunk = conn.recv(65536)
                 except TimeoutError:
+                    if self._stop.is_set():  # idle and asked to stop
+                        self.received += pending
+                        return
                     continue
                 except OSError:
                     return
@@ -104,11 +113,12 @@ class FakePrinter:
         conn.close()
 
     def close(self) -> None:
+        """Stop after taking in whatever clients already sent."""
         self._stop.set()
-        self.server.close()
         for conn in self._held:
             conn.close()
         self._thread.join(timeout=2)
+        self.server.close()
 
 
 def refused_port() -> int:

@@ -20,8 +20,8 @@ from shopdesk.printing.layout import (
     layout_receipt,
 )
 from shopdesk.printing.qr import make_qr_payload
-from tests.printing.conftest import needs_cjk_font
 from tests.printing.escpos_decode import decode, read_qr_images
+from tests.printing.fixtures import needs_cjk_font
 from tests.printing.test_layout import SHOP, demo_record, line, record
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
