@@ -7,7 +7,10 @@ At import, ``escpos.capabilities``:
   ``mkdtemp()`` folder on every import — one folder left behind per run and the
   cache never reused. We point the variable at a folder under the user cache
   directory (``~/.cache/shopdesk/escpos``) so the pickle is written once and
-  reused, and nothing leaks into /tmp.
+  reused. Setting the variable is not enough: the module evaluates
+  ``environ.get(VAR, mkdtemp())``, whose default argument runs ``mkdtemp()``
+  anyway, so during the import ``tempfile.mkdtemp`` (which it imports by name)
+  is swapped for one that returns the cache folder. Nothing leaks into /tmp.
 * calls ``logging.basicConfig()``, which would attach a stderr handler to the
   root logger of *our* process and change how everything logs. ``basicConfig``
   does nothing when the root logger already has a handler, so we add a
@@ -56,9 +59,13 @@ def load_escpos() -> ModuleType:
     added = not root.handlers
     if added:
         root.addHandler(guard)
+    cache = os.environ[PICKLE_DIR_ENV]
+    real_mkdtemp = tempfile.mkdtemp
+    tempfile.mkdtemp = lambda *args, **kwargs: cache  # type: ignore[assignment]
     try:
         import escpos.printer as printer
     finally:
+        tempfile.mkdtemp = real_mkdtemp
         if added:
             root.removeHandler(guard)
     _loaded = printer
