@@ -30,8 +30,8 @@ from shopdesk.printing.escpos_lib import load_escpos
 from shopdesk.printing.layout import BANNER, BOLD, Block, Line, QrBlock
 from shopdesk.printing.raster import (
     find_cjk_font,
-    qr_matrix,
     qr_module_dots,
+    qr_modules,
     render_lines,
     render_qr,
 )
@@ -144,7 +144,7 @@ def render_escpos(blocks: Sequence[Block], options: JobOptions) -> bytes:
         flush()
         if isinstance(block, QrBlock):
             if native:
-                modules = len(qr_matrix(block.payload))
+                modules = qr_modules(block.payload)
                 size = min(NATIVE_QR_MAX_MODULE, qr_module_dots(modules, options.dots))
                 p._raw(ALIGN_CENTER)
                 p.qr(block.payload, ec=QR_EC_M, size=size, native=True)

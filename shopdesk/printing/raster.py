@@ -133,8 +133,13 @@ def render_lines(lines: Sequence[Line], dots: int, cells: int, font_path: Path) 
     return canvas.convert("1", dither=Image.Dither.NONE)
 
 
+@lru_cache(maxsize=16)
 def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules for ``payload`` (error correction M, no quiet zone)."""
+    """The QR modules for ``payload`` (error correction M, no quiet zone).
+
+    Cached: ``qrcode`` spends ~30 ms choosing the best mask, and one print job
+    draws the same code twice (job bytes and preview PNG); reprints reuse it too.
+    """
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
@@ -142,6 +147,21 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     code.add_data(payload.encode("utf-8"))
     code.make(fit=True)
     return code.get_matrix()
+
+
+def qr_modules(payload: str) -> int:
+    """Modules across the QR for ``payload`` at level M, without building it.
+
+    Choosing the version needs only the data length; building the matrix
+    (mask evaluation) is what makes ``qrcode`` slow, and a native QR is built
+    by the printer.
+    """
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(payload.encode("utf-8"))
+    return 17 + 4 * code.best_fit()
 
 
 def qr_module_dots(modules: int, dots: int) -> int:
