@@ -189,3 +189,62 @@ def read_qr_images(decoded: Decoded) -> list[str]:
         for result in zxingcpp.read_barcodes(image.to_pil()):
             found.append(result.text)
     return found
+
+
+def read_raster_text(
+    image: RasterImage, font_path: str, alphabet: str, *, cells: int, dots: int
+) -> list[str | None]:
+    """Read image-mode text back, row by row, by matching cell slots against glyphs.
+
+    Rows are 30 dots (a banner row, 54 dots white on black, reads as ``None``).
+    Each row is split into characters by dynamic programming: every way of
+    tiling the row's cells with one-cell and two-cell glyphs of ``alphabet`` (or
+    blank cells) is scored by how many pixels differ, and the best tiling is the
+    text. This checks that every character landed in its own cells, in order,
+    with nothing spilling over — the column arithmetic a customer sees —
+    without an OCR engine.
+    """
+    from shopdesk.printing import raster
+    from shopdesk.printing.cells import cell_width
+
+    cell = raster.CELL_DOTS
+    candidates: dict[int, list[tuple[str, int]]] = {1: [(" ", 0)], 2: []}
+    for ch in sorted(set(alphabet) - {" "}):
+        glyph = raster._glyph(font_path, ch).point(lambda v: 255 if v >= 128 else 0).convert("1")
+        candidates[cell_width(ch)].append((ch, int.from_bytes(glyph.tobytes(), "big")))
+    picture = image.to_pil().point(lambda v: 0 if v >= 128 else 255).convert("1")  # ink = 1
+    left = max(0, (dots - cells * cell) // 2)
+    rows: list[str | None] = []
+    y = 0
+    while y + raster.GLYPH_DOTS <= picture.height:
+        probe = picture.crop((0, y + 4, picture.width, y + 6)).tobytes()
+        if sum(bin(b).count("1") for b in probe) > 0.6 * len(probe) * 8:
+            rows.append(None)
+            y += raster.BANNER_ROW_DOTS
+            continue
+
+        def slot(position: int, width: int, top: int = y) -> int:
+            x = left + position * cell
+            box = (x, top + 3, x + width * cell, top + 3 + raster.GLYPH_DOTS)
+            return int.from_bytes(picture.crop(box).tobytes(), "big")
+
+        # best[p] = (cost, text) for the first p cells
+        best: list[tuple[int, str] | None] = [(0, "")] + [None] * cells
+        for p in range(cells):
+            if best[p] is None:
+                continue
+            cost, text = best[p]
+            for width in (1, 2):
+                if p + width > cells:
+                    continue
+                bits = slot(p, width)
+                ch, score = min(
+                    ((c, (bits ^ g).bit_count()) for c, g in candidates[width]),
+                    key=lambda pair: pair[1],
+                )
+                entry = (cost + score, text + ch)
+                if best[p + width] is None or entry[0] < best[p + width][0]:
+                    best[p + width] = entry
+        rows.append(best[cells][1].rstrip())
+        y += raster.ROW_DOTS
+    return rows

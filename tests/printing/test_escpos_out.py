@@ -148,3 +148,25 @@ def test_image_mode_without_a_font_names_the_setting(monkeypatch):
 def test_fullwidth_yuan_is_sent_as_its_gbk_bytes():
     data = render_escpos([Line(format_yuan(__import__("decimal").Decimal("3")))], JobOptions())
     assert "￥".encode("gb18030") == b"\xa3\xa4" and b"\xa3\xa43.00" in data
+
+
+@needs_cjk_font
+@pytest.mark.parametrize(("dots", "cells"), [(384, CELLS_58MM), (576, CELLS_80MM)])
+def test_image_mode_text_reads_back_cell_for_cell(dots, cells):
+    """Every character of every line is drawn in its own cells: the same columns as gb18030."""
+    from shopdesk.printing.layout import QrBlock
+    from tests.printing.escpos_decode import read_raster_text
+
+    blocks, _ = receipt_blocks(cells)
+    out = decode(render_escpos(blocks, JobOptions(dots=dots, cells=cells, text_mode="image")))
+    qr_at = next(i for i, b in enumerate(blocks) if isinstance(b, QrBlock))
+    before, after = blocks[:qr_at], blocks[qr_at + 1 :]  # the native QR splits the text images
+
+    def expected(part):
+        return [None if b.style == BANNER else b.text.rstrip() for b in part]
+
+    alphabet = "".join(b.text for b in blocks if isinstance(b, Line))
+    font = str(raster.find_cjk_font())
+    first, second = out.images
+    assert read_raster_text(first, font, alphabet, cells=cells, dots=dots) == expected(before)
+    assert read_raster_text(second, font, alphabet, cells=cells, dots=dots) == expected(after)
