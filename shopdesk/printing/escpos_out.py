@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from shopdesk.errors import ConfigError, PrinterError
+from shopdesk.printing.cells import pad_right, sanitize
 from shopdesk.printing.escpos_lib import load_escpos
 from shopdesk.printing.layout import BANNER, BOLD, Block, Line, QrBlock
 from shopdesk.printing.raster import (
@@ -92,11 +93,14 @@ def _dummy(profile: str) -> Any:
 
 
 def gb18030_line(line: Line, cells: int) -> bytes:
-    """One text line in double-byte mode, with its style switched on and off around it."""
-    text = line.text
-    if line.style == BANNER:  # the reversed bar spans the whole paper
-        from shopdesk.printing.cells import pad_right
+    """One text line in double-byte mode, with its style switched on and off around it.
 
+    The text is sanitised again here, at the last step before the wire: layout
+    already did it, but a line built elsewhere (a test page, a report) must not
+    be able to carry a command byte either.
+    """
+    text = sanitize(line.text)
+    if line.style == BANNER:  # the reversed bar spans the whole paper
         text = pad_right(text, cells)
     body = FS_KANJI_ON + text.encode("gb18030") + FS_KANJI_OFF + LF
     if line.style == BANNER:

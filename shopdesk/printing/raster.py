@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopdesk.errors import PrinterError
-from shopdesk.printing.cells import cell_width
+from shopdesk.printing.cells import cell_width, sanitize
 from shopdesk.printing.layout import BANNER, BOLD, Block, Line, QrBlock
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def _glyph(font_path: str, ch: str) -> Image.Image:
 
 def _draw_text(canvas: Image.Image, text: str, x0: int, y: int, font_path: str) -> None:
     x = x0
-    for ch in text:
+    for ch in sanitize(text):
         if ch != " ":
             glyph = _glyph(font_path, ch)
             canvas.paste(255, (x, y), glyph)

@@ -170,3 +170,8 @@ def test_image_mode_text_reads_back_cell_for_cell(dots, cells):
     first, second = out.images
     assert read_raster_text(first, font, alphabet, cells=cells, dots=dots) == expected(before)
     assert read_raster_text(second, font, alphabet, cells=cells, dots=dots) == expected(after)
+
+
+def test_a_line_built_outside_layout_still_cannot_carry_commands():
+    out = decode(render_escpos([Line("tcp://x\x1bp\x00\x19\x1dV\x00")], JobOptions(cut=False)))
+    assert out.texts[0] == "tcp://xpV" and out.drawer_kicks == 0 and out.cuts == 0
