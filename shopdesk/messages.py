@@ -292,6 +292,10 @@ MESSAGES.update(
             "Receipt {number} reprinted (copy {copy}).",
         ),
         "print.preview_files": ("预览文件：{files}", "Preview files: {files}"),
+        "print.what": (
+            "请指定收据号，或用 --retry 重打失败的收据。",
+            "Name a receipt number, or use --retry to print the failed ones.",
+        ),
         "print.queue_empty": ("没有待打印的收据。", "No receipts are waiting to be printed."),
         "print.queue_row": (
             "{number}  {time}  {total}  打印失败",

@@ -17,6 +17,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number")
     p.set_defaults(run=cmd_reprint)
 
+    p = sub.add_parser(
+        "print", help="print a receipt (a marked copy if it printed before), or --retry the queue"
+    )
+    p.add_argument("number", nargs="?")
+    p.add_argument("--retry", action="store_true", help="print every receipt whose print failed")
+    p.set_defaults(run=cmd_print)
+
     p = sub.add_parser("print-queue", help="list receipts whose last print failed")
     p.add_argument("--retry", action="store_true", help="print them again now")
     p.add_argument("--json", action="store_true")
@@ -59,6 +66,23 @@ def cmd_reprint(ctx: Context) -> int:
 
     with open_shop(ctx) as shop:
         outcome = print_receipt(shop, ctx.args.number, copy=True)
+    report_print(ctx, outcome)
+    return 0 if outcome.ok else 5
+
+
+def cmd_print(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.errors import InvalidInput
+    from shopdesk.services.printing import print_receipt
+
+    a = ctx.args
+    if a.retry:
+        a.json = False
+        return cmd_print_queue(ctx)
+    if not a.number:
+        raise InvalidInput("print.what")
+    with open_shop(ctx) as shop:
+        outcome = print_receipt(shop, a.number)
     report_print(ctx, outcome)
     return 0 if outcome.ok else 5
 

@@ -115,6 +115,8 @@ def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool 
 def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcome:
     """Print a stored receipt (``copy``: a reprint marked 重印 / COPY n) and record the attempt.
 
+    A receipt that already printed once is always printed as a marked copy.
+
     The outcome is appended as a ``receipt.printed`` record whether or not the
     printer took the job; a failure comes back in the outcome, not as an exception.
     """
@@ -124,6 +126,9 @@ def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcom
         from shopdesk.errors import NotFound
 
         raise NotFound("receipt.not_found", number=number)
+    # Only one unmarked original may ever come out: once a print succeeded,
+    # every later one is a marked copy, whatever the caller asked for.
+    copy = copy or int(row["printed"]) > 0
     copy_no = max(1, int(row["printed"])) if copy else 0
     url = shop.profile.printer.url
     error: ShopdeskError | None = None
@@ -172,7 +177,7 @@ def retry_print_queue(shop: Shop) -> list[PrintOutcome]:
     """
     outcomes = []
     for row in print_queue(shop):
-        outcome = print_receipt(shop, row["no"], copy=row["printed"] > 0)
+        outcome = print_receipt(shop, row["no"])
         outcomes.append(outcome)
         if not outcome.ok:
             break

@@ -128,3 +128,15 @@ def test_escpos_import_leaves_no_temp_dir_and_keeps_our_logging(tmp_path):
         assert done.stdout.strip() == "0"  # basicConfig added no handler to our root logger
     assert list(temp.iterdir()) == []  # no mkdtemp() folder left behind per import
     assert list((tmp_path / "cache" / "shopdesk" / "escpos").glob("*.capabilities.pickle"))
+
+
+def test_print_command_prints_by_number_and_retries(home):
+    sold = run("sell", "--item", "D001", "--no-print", home=home)
+    number = sold.stdout.strip()
+    assert not (home / "preview" / f"{number}.bin").exists()
+    assert run("print", number, home=home).returncode == 0
+    assert (home / "preview" / f"{number}.bin").exists()
+    again = run("print", number, home=home)
+    assert "copy 1" in again.stderr
+    assert run("print", "--retry", home=home).returncode == 0
+    assert run("print", home=home).returncode == 2

@@ -193,3 +193,11 @@ def test_reports_print_through_the_same_printer(shop):
     texts = decode(outcome.files[0].read_bytes()).texts
     assert "X 报表" in [t.strip() for t in texts]
     assert any(t.startswith("13%") and t.endswith("￥120.00") for t in texts)
+
+
+def test_printing_again_after_a_success_is_always_a_marked_copy(shop):
+    number = sell(shop)
+    assert print_receipt(shop, number).copy == 0
+    again = print_receipt(shop, number)  # e.g. a second press of "print" in the app
+    assert again.copy == 1
+    assert "重印 第1联" in [t.strip() for t in decode(again.files[0].read_bytes()).texts]
