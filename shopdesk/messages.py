@@ -274,6 +274,10 @@ MESSAGES.update(
             "打印机型号配置 {value} 不存在：请在 [printer] profile 中填写 python-escpos 的型号名，或用 default。",
             "Printer profile {value} is unknown: set [printer] profile to a python-escpos profile name, or default.",
         ),
+        "printer.qr_too_large": (
+            "二维码太大（{modules} 个模块），{dots} 点宽的纸放不下：请缩短店铺资料中的 [receipt] qr_template。",
+            "The QR code is too large ({modules} modules) for paper {dots} dots wide: shorten [receipt] qr_template in the profile.",
+        ),
         "printer.needs_key": (
             "只读打开的店铺不能打印收据（二维码需要终端密钥签名）。",
             "A shop opened read-only cannot print receipts: the QR code needs the terminal key.",

@@ -165,8 +165,15 @@ def qr_modules(payload: str) -> int:
 
 
 def qr_module_dots(modules: int, dots: int) -> int:
-    """Dots per module so the QR and its quiet zone fit the paper (at least 3 to scan)."""
-    return max(QR_MIN_MODULE, int(dots * QR_MAX_SHARE) // (modules + 2 * QR_QUIET))
+    """Dots per module so the QR and its quiet zone fit the paper (at least 3 to scan).
+
+    A payload too long for the paper (a very long ``qr_template``) is an error
+    rather than a QR cut off at the paper's edge that no phone can read.
+    """
+    scale = max(QR_MIN_MODULE, int(dots * QR_MAX_SHARE) // (modules + 2 * QR_QUIET))
+    if (modules + 2 * QR_QUIET) * scale > dots:
+        raise PrinterError("printer.qr_too_large", modules=modules, dots=dots)
+    return scale
 
 
 def render_qr(payload: str, dots: int) -> Image.Image:

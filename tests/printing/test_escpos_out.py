@@ -175,3 +175,11 @@ def test_image_mode_text_reads_back_cell_for_cell(dots, cells):
 def test_a_line_built_outside_layout_still_cannot_carry_commands():
     out = decode(render_escpos([Line("tcp://x\x1bp\x00\x19\x1dV\x00")], JobOptions(cut=False)))
     assert out.texts[0] == "tcp://xpV" and out.drawer_kicks == 0 and out.cuts == 0
+
+
+def test_a_qr_too_large_for_the_paper_is_an_error_not_a_cut_off_code():
+    from shopdesk.printing.layout import QrBlock
+
+    with pytest.raises(PrinterError) as caught:
+        render_escpos([QrBlock("https://example.cn/" + "x" * 1500)], JobOptions(native_qr=False))
+    assert caught.value.code == "printer.qr_too_large"

@@ -4,6 +4,8 @@ from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shopdesk.errors import InvalidInput
 from shopdesk.printing.qr import (
@@ -111,3 +113,29 @@ def test_record_mismatches_lists_fields_that_disagree_with_the_ledger():
     changed = {**RECORD, "data": {**RECORD["data"], "total": "1.00"}}
     assert record_mismatches(payload, changed, USCC) == ["total"]
     assert payload_fields(RECORD, USCC).chain == RECORD["prev"][:16]
+
+
+@given(
+    rseq=st.integers(1, 99_999_999),
+    training=st.booleans(),
+    total_fen=st.integers(0, 99_999_999_99),
+    prev=st.binary(min_size=32, max_size=32),
+    seconds=st.integers(0, 10**9),
+)
+def test_any_receipt_round_trips_through_its_payload(rseq, training, total_fen, prev, seconds):
+    from datetime import datetime, timedelta, timezone
+
+    when = datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=8))) + timedelta(seconds=seconds)
+    total = f"{total_fen // 100}.{total_fen % 100:02d}"
+    number = f"T01-TR-{rseq:08d}" if training else f"T01-{rseq:08d}"
+    record = {
+        "prev": prev.hex(),
+        "time": when.isoformat(timespec="microseconds"),
+        "terminal": "T01",
+        "data": {"no": number, "total": total, "tax": "0.00"},
+    }
+    payload = make_qr_payload(record, USCC, KEY)
+    check = verify_qr(payload, KEY.public_key())
+    assert check.valid
+    assert record_mismatches(check.payload, record, USCC) == []
+    assert check.payload.issued_at == when.replace(microsecond=0)
