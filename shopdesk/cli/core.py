@@ -150,7 +150,7 @@ def cmd_sell(ctx: Context) -> int:
             from shopdesk.cli.printing import report_print
             from shopdesk.services.printing import print_receipt
 
-            report_print(ctx, print_receipt(shop, issued.number))
+            report_print(ctx, print_receipt(shop, issued.number, record=issued.record))
     return 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shopdesk.errors import ConfigError, PrinterError, ShopdeskError
+from shopdesk.errors import ConfigError, NotFound, PrinterError, ShopdeskError
 from shopdesk.printing.layout import (
     Block,
     ShopHeader,
@@ -25,7 +25,7 @@ from shopdesk.printing.layout import (
     layout_report,
 )
 from shopdesk.printing.qr import make_qr_payload, wrap_in_template
-from shopdesk.services.sales import ReceiptDetail, get_receipt
+from shopdesk.services.sales import get_receipt
 from shopdesk.services.shop import Shop
 
 log = logging.getLogger(__name__)
@@ -51,21 +51,43 @@ def receipt_qr(shop: Shop, record: dict) -> str:
     return wrap_in_template(payload, shop.profile.qr_template)
 
 
-def receipt_layout(shop: Shop, number: str, *, copy: int = 0) -> list[Block]:
+def receipt_layout(
+    shop: Shop, number: str, *, copy: int = 0, record: dict | None = None
+) -> list[Block]:
     """The blocks of one stored receipt as the profile's paper prints them."""
-    return _layout_of(shop, get_receipt(shop, number), copy)
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    if row is None:
+        raise NotFound("receipt.not_found", number=number)
+    return _layout_of(shop, number, row, copy, record)
 
 
-def _layout_of(shop: Shop, detail: ReceiptDetail, copy: int) -> list[Block]:
-    void_reason = next(
-        (e["data"].get("reason", "") for e in detail.events if e["kind"] == "receipt.voided"),
-        None,
-    )
+def _stored_record(shop: Shop, number: str, row: dict) -> dict:
+    """The ``receipt.issued`` record, found by its journal sequence (a byte scan of one month)."""
+    seq = shop.ledger.view.seq_of(number)
+    record = None if seq is None else shop.ledger.record_at(seq, row["time"][:7])
+    if record is None:  # pragma: no cover - the view and journal disagree
+        raise NotFound("receipt.not_found", number=number)
+    return record
+
+
+def _layout_of(shop: Shop, number: str, row: dict, copy: int, record: dict | None) -> list[Block]:
+    record = record if record is not None else _stored_record(shop, number, row)
+    void_reason = None
+    if row["status"] == "void":  # only then read the later records for the reason
+        void_reason = next(
+            (
+                e["data"].get("reason", "")
+                for e in get_receipt(shop, number).events
+                if e["kind"] == "receipt.voided"
+            ),
+            "",
+        )
     return layout_receipt(
-        detail.record,
+        record,
         ShopHeader.from_profile(shop.profile),
         cells_for(shop.profile.printer.dots),
-        qr=receipt_qr(shop, detail.record),
+        qr=receipt_qr(shop, record),
         copy=copy,
         void_reason=void_reason,
     )
@@ -112,10 +134,14 @@ def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool 
     return tuple(connection.written) if isinstance(connection, PreviewConnection) else ()
 
 
-def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcome:
+def print_receipt(
+    shop: Shop, number: str, *, copy: bool = False, record: dict | None = None
+) -> PrintOutcome:
     """Print a stored receipt (``copy``: a reprint marked 重印 / COPY n) and record the attempt.
 
     A receipt that already printed once is always printed as a marked copy.
+    ``record``: the ``receipt.issued`` record when the caller has it (right after
+    a sale), which spares reading it back from the journal.
 
     The outcome is appended as a ``receipt.printed`` record whether or not the
     printer took the job; a failure comes back in the outcome, not as an exception.
@@ -123,8 +149,6 @@ def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcom
     number = number.strip().upper()
     row = shop.ledger.view.get(number)
     if row is None:
-        from shopdesk.errors import NotFound
-
         raise NotFound("receipt.not_found", number=number)
     # Only one unmarked original may ever come out: once a print succeeded,
     # every later one is a marked copy, whatever the caller asked for.
@@ -134,9 +158,8 @@ def print_receipt(shop: Shop, number: str, *, copy: bool = False) -> PrintOutcom
     error: ShopdeskError | None = None
     files: tuple[Path, ...] = ()
     try:
-        detail = get_receipt(shop, number)
-        blocks = _layout_of(shop, detail, copy_no)
-        record = detail.record
+        record = record if record is not None else _stored_record(shop, number, row)
+        blocks = _layout_of(shop, number, row, copy_no, record)
         kick = (
             not copy
             and shop.profile.printer.cash_drawer
