@@ -1,23 +1,17 @@
-"""Shared printing fixtures: a demo shop with a fixed clock, and fake network printers."""
+"""Printing test helpers: the CJK-font skip, selling into a shop, fake network printers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from shopdesk.domain.sale import Payment, SaleDraft
 from shopdesk.errors import PrinterError
 from shopdesk.services.sales import issue_receipt, make_buyer, parse_item_spec
-from shopdesk.services.shop import Shop, init_shop
+from shopdesk.services.shop import Shop
 from tests.printing.fake_printer import FakePrinter
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIXED_NOW = datetime(2026, 11, 28, 14, 5, 9, tzinfo=SHANGHAI)
 
 
 def has_cjk_font() -> bool:
@@ -41,13 +35,6 @@ def set_printer(shop: Shop, **changes: object) -> None:
     shop.profile = replace(shop.profile, printer=replace(shop.profile.printer, **changes))
 
 
-@pytest.fixture
-def shop(tmp_path: Path) -> Iterator[Shop]:
-    opened = init_shop(tmp_path / "home", demo=True, clock=lambda: FIXED_NOW)
-    yield opened
-    opened.close()
-
-
 def sell(shop: Shop, *items: str, pay: str = "cash:100", buyer: bool = False) -> str:
     method, _, amount = pay.partition(":")
     from shopdesk.domain.money import parse_money
@@ -60,8 +47,8 @@ def sell(shop: Shop, *items: str, pay: str = "cash:100", buyer: bool = False) ->
     return issue_receipt(shop, draft).number
 
 
-@pytest.fixture
-def fake_printer() -> Iterator[type[FakePrinter]]:
+def fake_printers() -> Iterator[Callable[[str], FakePrinter]]:
+    """Start fake printers on demand; all are stopped afterwards (use as a fixture body)."""
     started: list[FakePrinter] = []
 
     def start(mode: str = "ok") -> FakePrinter:
@@ -69,6 +56,6 @@ def fake_printer() -> Iterator[type[FakePrinter]]:
         started.append(printer)
         return printer
 
-    yield start  # type: ignore[misc]
+    yield start
     for printer in started:
         printer.close()

@@ -20,7 +20,12 @@ from shopdesk.services.qr_check import check_qr_in_shop
 from shopdesk.services.sales import get_receipt, void_receipt
 from tests.printing.escpos_decode import decode
 from tests.printing.fake_printer import refused_port
-from tests.printing.fixtures import needs_cjk_font, sell, set_printer
+from tests.printing.fixtures import fake_printers, needs_cjk_font, sell, set_printer
+
+
+@pytest.fixture
+def fake_printer():
+    yield from fake_printers()
 
 
 def printed_records(shop, number):
