@@ -51,8 +51,6 @@ RASTER_BAND_ROWS = 240
 FEED_BEFORE_CUT = 4
 #: python-escpos error-correction constant for level M (15 %), which survives a smudged thermal print.
 QR_EC_M = 1
-#: Native GS ( k module size limits (1–16 dots).
-NATIVE_QR_MAX_MODULE = 8
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,7 @@ def render_escpos(blocks: Sequence[Block], options: JobOptions) -> bytes:
         if isinstance(block, QrBlock):
             if native:
                 modules = qr_modules(block.payload)
-                size = min(NATIVE_QR_MAX_MODULE, qr_module_dots(modules, options.dots))
+                size = qr_module_dots(modules, options.dots)
                 p._raw(ALIGN_CENTER)
                 p.qr(block.payload, ec=QR_EC_M, size=size, native=True)
                 p._raw(LF + ALIGN_LEFT)

@@ -44,6 +44,8 @@ FONT_GLOBS = ("wqy-microhei*", "wqy-zenhei*", "NotoSansCJK*", "NotoSerifCJK*", "
 QR_MAX_SHARE = 0.75
 QR_QUIET = 4
 QR_MIN_MODULE = 3
+#: Larger modules only waste paper: phones read 8-dot (1 mm) modules easily.
+QR_MAX_MODULE = 8
 
 
 def find_cjk_font(configured: str = "") -> Path:
@@ -170,7 +172,8 @@ def qr_module_dots(modules: int, dots: int) -> int:
     A payload too long for the paper (a very long ``qr_template``) is an error
     rather than a QR cut off at the paper's edge that no phone can read.
     """
-    scale = max(QR_MIN_MODULE, int(dots * QR_MAX_SHARE) // (modules + 2 * QR_QUIET))
+    fit = int(dots * QR_MAX_SHARE) // (modules + 2 * QR_QUIET)
+    scale = max(QR_MIN_MODULE, min(QR_MAX_MODULE, fit))
     if (modules + 2 * QR_QUIET) * scale > dots:
         raise PrinterError("printer.qr_too_large", modules=modules, dots=dots)
     return scale

@@ -228,24 +228,31 @@ class PrinterCheck:
 
 def build_test_page(shop: Shop) -> list[Block]:
     """The test page: ruler across the full width, Hanzi, fullwidth ￥, a QR."""
-    from shopdesk.printing.layout import BANNER, BOLD, Line, QrBlock
+    from shopdesk.printing.layout import BOLD, Sheet
 
     settings = shop.profile.printer
     cells = cells_for(settings.dots)
-    digits = "".join(str(i % 10) for i in range(1, cells + 1))
-    hanzi = ("一二三四五六七八九十" * 5)[: cells // 2]
-    return [
-        Line("打印测试 PRINTER TEST", BANNER),
-        Line(f"{settings.url}", BOLD),
-        Line(f"{settings.paper_mm}mm {settings.dots} dots {cells} cells"),
-        Line(f"mode {settings.text_mode} qr {'native' if settings.native_qr else 'image'}"),
-        Line(digits),
-        Line(hanzi),
-        Line("￥1,234.56 金额 税额 合计"),
-        Line("-" * cells),
-        QrBlock("SHOPDESK TEST 测试"),
-        Line("-" * cells),
-    ]
+    sheet = Sheet(cells)
+    sheet.banner(["打印测试 PRINTER TEST"])
+    sheet.wrapped(settings.url, BOLD)
+    sheet.line(f"{settings.paper_mm}mm {settings.dots} dots {cells} cells")
+    sheet.line(f"mode {settings.text_mode} qr {'native' if settings.native_qr else 'image'}")
+    sheet.blocks += _ruler(cells)
+    sheet.rule()
+    sheet.qr("SHOPDESK TEST 测试")
+    sheet.rule()
+    return sheet.blocks
+
+
+def _ruler(cells: int) -> list[Block]:
+    """Digits across every cell, Hanzi across every cell pair, and the ￥ sign."""
+    from shopdesk.printing.layout import Sheet
+
+    sheet = Sheet(cells)
+    sheet.line("".join(str(i % 10) for i in range(1, cells + 1)))
+    sheet.line(("一二三四五六七八九十" * 5)[: cells // 2])
+    sheet.line("￥1,234.56 金额 税额 合计")
+    return sheet.blocks
 
 
 def print_test_page(shop: Shop) -> PrinterCheck:
@@ -264,7 +271,8 @@ def print_test_page(shop: Shop) -> PrinterCheck:
     other = "image" if settings.text_mode == "gb18030" else "gb18030"
     other_shop = _with_printer(shop, replace(settings, text_mode=other))
     try:
-        files += send_blocks(other_shop, blocks[4:7], job=f"test-page-{other}")
+        ruler = _ruler(cells_for(settings.dots))
+        files += send_blocks(other_shop, ruler, job=f"test-page-{other}")
     except PrinterError as exc:
         if exc.code not in ("printer.no_font", "printer.font_missing"):
             raise
