@@ -221,6 +221,7 @@ class FdConnection:
         except OSError as exc:
             raise _os_error(url, exc) from None
         self.is_device = is_device
+        self.serial = bool(baudrate)
         if baudrate:
             self._set_serial(baudrate)
 
@@ -242,6 +243,23 @@ class FdConnection:
             raise _fail("printer.unreachable", self.url, reason=str(exc)) from None
 
     def send(self, data: bytes, *, job: str = "", render: object = None) -> None:
+        self._check_serial()
+        self._write(data)
+        self._check_serial()
+
+    def _check_serial(self) -> None:
+        """On a serial line, refuse to print into a printer that *says* it cannot.
+
+        Many cheap serial printers have no TX wire, so silence is not an error
+        here (unlike tcp); only an answer of paper out / offline stops the job.
+        """
+        if not self.serial:
+            return
+        problem = self.status().problem()
+        if problem:
+            raise _fail(problem, self.url)
+
+    def _write(self, data: bytes) -> None:
         deadline = time.monotonic() + self.timeout
         view = memoryview(data)
         while view:
@@ -263,12 +281,34 @@ class FdConnection:
             os.fsync(self.fd)
 
     def status(self) -> PrinterStatus:
-        # Printer-class devices (usblp) and plain files cannot answer DLE EOT.
-        return PrinterStatus(readable=False)
+        """DLE EOT on a serial line; printer-class devices (usblp) and files cannot answer."""
+        if not self.serial:
+            return PrinterStatus(readable=False)
+        fields: dict = {}
+        for kind in (STATUS_PRINTER, STATUS_PAPER):
+            with contextlib.suppress(OSError):
+                termios_flush(self.fd)
+            self._write(DLE_EOT + bytes([kind]))
+            ready, _, _ = select.select([self.fd], [], [], min(STATUS_TIMEOUT_S, self.timeout))
+            try:
+                reply = os.read(self.fd, 1) if ready else b""
+                fields.update(parse_status(kind, reply[0]) if reply else {})
+            except (OSError, ValueError):
+                reply = b""
+            if not reply:
+                return PrinterStatus(readable=False, **fields)
+        return PrinterStatus(**fields)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
+
+
+def termios_flush(fd: int) -> None:
+    """Drop unread input (a late answer to an earlier query) before asking again."""
+    import termios
+
+    termios.tcflush(fd, termios.TCIFLUSH)
 
 
 # ----- cups ------------------------------------------------------------------

@@ -8,6 +8,7 @@ Modes:
 * ``stall`` — accepts the connection and then never reads or answers (jammed, hung).
 * ``drop`` — answers the first status query, then resets the connection mid-job.
 * ``silent`` — reads everything but never answers a status query.
+* ``jam`` — answers the first status query, then stops reading (paper jam, full buffer).
 
 ``refused`` is not a mode of a running server: :func:`refused_port` gives a port
 nothing listens on.
@@ -102,6 +103,10 @@ class FakePrinter:
                         return self._reset(conn)
                     conn.sendall(self._reply(kind))
                     answered += 1
+                    if self.mode == "jam" and answered >= 2:  # both pre-job queries answered
+                        self._held.append(conn)
+                        self._stop.wait()
+                        return
                 elif self.mode == "drop" and answered >= 1 and len(pending) > 64:
                     self.received += pending
                     return self._reset(conn)

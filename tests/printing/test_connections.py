@@ -138,3 +138,133 @@ def test_status_bytes_are_read_per_the_escpos_spec():
     assert parse_status(4, 0x72) == {"paper": "out"}
     with pytest.raises(ValueError):
         parse_status(1, 0xFF)  # not a status byte (e.g. echoed data)
+
+
+def test_a_printer_that_stops_reading_mid_job_times_out_instead_of_hanging(fake_printer, tmp_path):
+    printer = fake_printer("jam")
+    conn = connect(printer.url, tmp_path)
+    with pytest.raises(PrinterError) as caught:
+        conn.send(b"\x00" * (32 << 20))  # more than any socket buffer holds
+    conn.close()
+    assert caught.value.code == "printer.timeout"
+
+
+def test_cups_queue_gets_raw_bytes_through_lp(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    spool = tmp_path / "spool.bin"
+    lp = bin_dir / "lp"
+    lp.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat > {spool}\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    conn = connect("cups:POS58", tmp_path)
+    conn.send(JOB, job="T01-00000001")
+    assert spool.read_bytes() == JOB
+    assert (tmp_path / "args").read_text().split() == [
+        "-d",
+        "POS58",
+        "-o",
+        "raw",
+        "-t",
+        "T01-00000001",
+        "-",
+    ]
+
+
+def test_cups_failure_and_hang_are_reported(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    lp.write_text('#!/bin/sh\necho "lp: The printer or class does not exist." >&2\nexit 1\n')
+    lp.chmod(0o755)
+    with pytest.raises(PrinterError) as caught:
+        connect("cups:NOPE", tmp_path).send(JOB)
+    assert (
+        caught.value.code == "printer.unreachable"
+        and "does not exist" in caught.value.data["reason"]
+    )
+    lp.write_text("#!/bin/sh\nexec sleep 30\n")
+    with pytest.raises(PrinterError) as caught:
+        connect("cups:HUNG", tmp_path).send(JOB)
+    assert caught.value.code == "printer.timeout"
+
+
+def test_cups_without_lp_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PrinterError) as caught:
+        connect("cups:POS58", tmp_path)
+    assert caught.value.code == "printer.cups_missing"
+
+
+class FakeSerialPrinter:
+    """The far end of a pseudo-terminal: reads the job and answers DLE EOT like a printer."""
+
+    def __init__(self, paper_byte: int | None) -> None:
+        import threading
+
+        self.master, slave = os.openpty()
+        self.path = os.ttyname(slave)
+        self._slave = slave
+        self.paper_byte = paper_byte  # None: a printer without a TX wire
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import select
+
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                return
+            self.received += chunk
+            if self.paper_byte is not None and self.received.endswith(b"\x10\x04\x01"):
+                os.write(self.master, b"\x12")
+            if self.paper_byte is not None and self.received.endswith(b"\x10\x04\x04"):
+                os.write(self.master, bytes([self.paper_byte]))
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        os.close(self.master)
+        os.close(self._slave)
+
+    def job(self) -> bytes:
+        return bytes(self.received).replace(b"\x10\x04\x01", b"").replace(b"\x10\x04\x04", b"")
+
+
+@pytest.mark.parametrize(("paper", "expected"), [(0x12, "ok"), (None, None)])
+def test_serial_printer_gets_the_job_with_or_without_a_status_line(tmp_path, paper, expected):
+    far = FakeSerialPrinter(paper)
+    try:
+        conn = connect(f"serial:{far.path}?baudrate=19200", tmp_path)
+        conn.send(JOB)
+        assert conn.status().paper == expected
+        conn.close()
+        import time
+
+        deadline = time.monotonic() + 2
+        while far.job() != JOB and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert far.job() == JOB
+    finally:
+        far.close()
+
+
+def test_serial_printer_that_says_paper_out_gets_no_job(tmp_path):
+    far = FakeSerialPrinter(0x72)
+    try:
+        conn = connect(f"serial:{far.path}?baudrate=9600", tmp_path)
+        with pytest.raises(PrinterError) as caught:
+            conn.send(JOB)
+        conn.close()
+        assert caught.value.code == "printer.paper_out"
+        assert far.job() == b""
+    finally:
+        far.close()
