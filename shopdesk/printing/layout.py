@@ -327,13 +327,20 @@ def _rate_table(s: Sheet, w: Words, by_rate: dict) -> None:
 # ----- reports ---------------------------------------------------------------
 
 
+def _signed_yuan(value: Decimal) -> str:
+    """``￥1,203.05``, or ``-￥12.50`` for a negative figure (a day of voids)."""
+    return "-" + format_yuan(-value) if value < 0 else format_yuan(value)
+
+
 def _report_value(value: Any) -> str:
-    """Amount strings (``"12.50"``, Decimals) print as ￥; counts and text as they are."""
+    """Amount strings (``"12.50"``, ``"-3.00"``) and Decimals print as ￥; counts and text as they are."""
+    if value is None:
+        return ""
     if isinstance(value, Decimal):
-        return format_yuan(value)
+        return _signed_yuan(value)
     if isinstance(value, str) and "." in value:
         try:
-            return format_yuan(Decimal(value))
+            return _signed_yuan(Decimal(value.replace(",", "")))
         except InvalidOperation:
             return value
     return str(value)
@@ -351,7 +358,8 @@ def layout_report(report: dict, cells: int, *, header: ShopHeader | None = None)
          "training": False}
 
     Row values that are amount strings (with a decimal point) or Decimals print
-    as ``￥1,234.50`` right-aligned; integers and other text right-aligned as is.
+    as ``￥1,234.50`` (``-￥12.50`` when negative) right-aligned; integers and
+    other text right-aligned as is; a one-element row is a line of text.
     """
     s = Sheet(cells)
     if report.get("training"):
@@ -369,8 +377,10 @@ def layout_report(report: dict, cells: int, *, header: ShopHeader | None = None)
         if section.get("title"):
             s.centered(str(section["title"]), BOLD)
         for row in section.get("rows", []):
-            label, value = row[0], row[1]
-            s.pair(str(label), _report_value(value))
+            if len(row) == 1:  # a line of text on its own
+                s.wrapped(str(row[0]))
+                continue
+            s.pair(str(row[0]), _report_value(row[1]))
     if report.get("note"):
         s.rule()
         s.wrapped(str(report["note"]))

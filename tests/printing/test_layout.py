@@ -210,7 +210,15 @@ def test_report_layout_is_generic_title_info_sections():
         "info": [["终端", "T01"], ["日期", "2026-11-28"]],
         "sections": [
             {"title": "按税率", "rows": [["13%", "1203.05"], ["免税", Decimal("6.60")]]},
-            {"title": "笔数", "rows": [["收据", 12], ["作废", 1]]},
+            {
+                "title": "笔数",
+                "rows": [
+                    ["收据", 12],
+                    ["作废", 1],
+                    ["退款", "-12.50"],
+                    ["另有 3 张培训收据未计入"],
+                ],
+            },
         ],
         "note": "本报表仅供内部核对。",
     }
@@ -220,4 +228,6 @@ def test_report_layout_is_generic_title_info_sections():
     assert any(t.startswith("免税") and t.endswith("￥6.60") for t in texts)
     assert any(t.startswith("收据") and t.endswith("12") for t in texts)
     assert any(t.startswith("日期") and t.endswith("2026-11-28") for t in texts)
+    assert any(t.startswith("退款") and t.endswith("-￥12.50") for t in texts)
+    assert "另有 3 张培训收据未计入" in texts
     assert all(text_cells(t) <= 32 for t in texts)
