@@ -231,3 +231,18 @@ def test_report_layout_is_generic_title_info_sections():
     assert any(t.startswith("退款") and t.endswith("-￥12.50") for t in texts)
     assert "另有 3 张培训收据未计入" in texts
     assert all(text_cells(t) <= 32 for t in texts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    title=any_text,
+    rows=st.lists(
+        st.tuples(any_text, st.one_of(any_text, st.integers(), st.decimals(-1e9, 1e9, places=2))),
+        max_size=6,
+    ),
+    cells=st.sampled_from(ALL_WIDTHS),
+)
+def test_no_report_line_exceeds_the_paper_for_any_text(title, rows, cells):
+    report = {"title": title, "info": rows[:2], "sections": [{"title": title, "rows": rows}]}
+    for block in layout_report(report, cells, header=SHOP):
+        assert text_cells(block.text) <= cells
