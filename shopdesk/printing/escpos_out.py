@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shopdesk.errors import ConfigError, PrinterError
+from shopdesk.errors import ConfigError
 from shopdesk.printing.cells import pad_right, sanitize
 from shopdesk.printing.escpos_lib import load_escpos
 from shopdesk.printing.layout import BANNER, BOLD, Block, Line, QrBlock
@@ -154,20 +154,9 @@ def render_escpos(blocks: Sequence[Block], options: JobOptions) -> bytes:
             else:
                 p._raw(raster_bytes(render_qr(block.payload, options.dots)))
     flush()
+    p._raw(ESC + b"d" + bytes([FEED_BEFORE_CUT]))
     if options.cut:
-        p._raw(ESC + b"d" + bytes([FEED_BEFORE_CUT]))
         p.cut(feed=False)  # GS V 66 0: feed to the cutter and cut; a no-cutter printer just feeds
-    else:
-        p._raw(ESC + b"d" + bytes([FEED_BEFORE_CUT]))
     if options.kick_drawer:
         p.cashdraw(2)
     return bytes(p.output)
-
-
-def check_text_mode(options: JobOptions) -> None:
-    """Fail early, before a sale is committed to paper, when image mode has no font."""
-    if options.text_mode == "image":
-        find_cjk_font(options.font)
-
-
-__all__ = ["JobOptions", "PrinterError", "check_text_mode", "render_escpos"]
