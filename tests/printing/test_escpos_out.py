@@ -183,3 +183,16 @@ def test_a_qr_too_large_for_the_paper_is_an_error_not_a_cut_off_code():
     with pytest.raises(PrinterError) as caught:
         render_escpos([QrBlock("https://example.cn/" + "x" * 1500)], JobOptions(native_qr=False))
     assert caught.value.code == "printer.qr_too_large"
+
+
+@pytest.mark.parametrize("encoder", ["zxing-cpp", "qrcode"])
+def test_image_qr_scans_to_the_payload_with_either_encoder(monkeypatch, encoder):
+    if encoder == "qrcode":
+        monkeypatch.setattr(raster, "_zxing", lambda: None)
+    elif raster._zxing() is None:
+        pytest.skip("zxing-cpp is not installed (optional fast-qr extra)")
+    raster.qr_matrix.cache_clear()
+    blocks, payload = receipt_blocks(CELLS_58MM)
+    out = decode(render_escpos(blocks, JobOptions(native_qr=False)))
+    raster.qr_matrix.cache_clear()
+    assert read_qr_images(out) == [payload]
