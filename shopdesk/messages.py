@@ -371,6 +371,10 @@ MESSAGES.update(
             "无效：签名不符，该二维码不是此终端签发的，或内容被改动。",
             "INVALID: the signature does not verify; this QR was not issued by this terminal, or was altered.",
         ),
+        "qr.training": (
+            "注意：{number} 是培训收据，不是真实销售，不能凭它开具发票。",
+            "Note: {number} is a TRAINING receipt, not a sale; no invoice can be issued for it.",
+        ),
         "qr.in_ledger": (
             "账本中有此收据，状态：{status}。",
             "The ledger holds this receipt; status: {status}.",

@@ -221,6 +221,9 @@ def cmd_verify_qr(ctx: Context) -> int:
             uscc=q.uscc,
         )
     )
+    if q.training:
+        ctx.out(ctx.say("qr.training", number=q.number))
+        return 1
     if report.in_ledger is False:
         ctx.out(ctx.say("qr.not_in_ledger", number=q.number))
         return 1

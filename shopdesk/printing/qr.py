@@ -81,6 +81,11 @@ class QrPayload:
         return self.signed_part + self.signature
 
     @property
+    def training(self) -> bool:
+        """Training receipts have their own series (``T01-TR-…``) and are never sales."""
+        return "-TR-" in self.number
+
+    @property
     def issued_at(self) -> datetime:
         return datetime.strptime(self.time, TIME_FORMAT)
 

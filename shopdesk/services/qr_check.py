@@ -30,7 +30,13 @@ class QrReport:
 
     @property
     def genuine(self) -> bool:
-        return self.check.valid and self.in_ledger is not False and not self.mismatches
+        """A real sale: signed, not training, and (when a ledger was asked) held and matching."""
+        return (
+            self.check.valid
+            and not (self.check.payload is not None and self.check.payload.training)
+            and self.in_ledger is not False
+            and not self.mismatches
+        )
 
 
 def public_key_from_file(path: Path) -> Ed25519PublicKey:

@@ -140,3 +140,11 @@ def test_print_command_prints_by_number_and_retries(home):
     assert "copy 1" in again.stderr
     assert run("print", "--retry", home=home).returncode == 0
     assert run("print", home=home).returncode == 2
+
+
+def test_verify_qr_says_a_training_receipt_is_not_a_sale(home):
+    sold = run("sell", "--item", "D001", "--training", home=home)
+    number = sold.stdout.strip()
+    payload = decode((home / "preview" / f"{number}.bin").read_bytes()).native_qrs[0]
+    checked = run("verify-qr", payload, "--pubkey", str(home / "keys/terminal.pub.pem"), home=home)
+    assert checked.returncode == 1 and "TRAINING receipt" in checked.stdout

@@ -139,3 +139,10 @@ def test_any_receipt_round_trips_through_its_payload(rseq, training, total_fen, 
     assert check.valid
     assert record_mismatches(check.payload, record, USCC) == []
     assert check.payload.issued_at == when.replace(microsecond=0)
+
+
+def test_training_receipts_are_recognisable_from_the_payload_alone():
+    training = {**RECORD, "data": {**RECORD["data"], "no": "T01-TR-00000003"}}
+    check = verify_qr(make_qr_payload(training, USCC, KEY), KEY.public_key())
+    assert check.valid and check.payload.training
+    assert not verify_qr(make_qr_payload(RECORD, USCC, KEY), KEY.public_key()).payload.training
