@@ -328,8 +328,8 @@ MESSAGES.update(
         ),
         "print.queue_empty": ("没有待打印的收据。", "No receipts are waiting to be printed."),
         "print.queue_row": (
-            "{number}  {time}  {total}  打印失败",
-            "{number}  {time}  {total}  print failed",
+            "{number}  {time}  {total}  未打印",
+            "{number}  {time}  {total}  not printed",
         ),
         "print.queue_stopped": (
             "打印机仍有故障，其余 {left} 张收据留在队列中。",

@@ -21,10 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "print", help="print a receipt (a marked copy if it printed before), or --retry the queue"
     )
     p.add_argument("number", nargs="?")
-    p.add_argument("--retry", action="store_true", help="print every receipt whose print failed")
+    p.add_argument("--retry", action="store_true", help="print every receipt not printed yet")
     p.set_defaults(run=cmd_print)
 
-    p = sub.add_parser("print-queue", help="list receipts whose last print failed")
+    p = sub.add_parser("print-queue", help="list receipts not printed yet (failed or never tried)")
     p.add_argument("--retry", action="store_true", help="print them again now")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_print_queue)

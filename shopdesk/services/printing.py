@@ -102,9 +102,10 @@ def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
         settings = shop.profile.printer
         try:
             font = find_cjk_font(settings.font)
-        except PrinterError:
+            ink = render_blocks(blocks, settings.dots, cells_for(settings.dots), font)
+        except PrinterError:  # the .bin is the job; a picture we cannot draw is no failure
             return None
-        return to_png_image(render_blocks(blocks, settings.dots, cells_for(settings.dots), font))
+        return to_png_image(ink)
 
     return render
 
@@ -187,8 +188,18 @@ def print_receipt(
 
 
 def print_queue(shop: Shop) -> list[dict]:
-    """Receipts whose last print attempt failed, oldest first (from the view)."""
-    return [dict(row) for row in shop.ledger.view.iter_rows() if row.get("print_failed")]
+    """Receipts not printed yet, oldest first (from the view).
+
+    Those whose last attempt failed, and those never attempted at all: a till
+    that lost power between saving a sale and printing it leaves no
+    ``receipt.printed`` record, and the customer still has no paper. Voided
+    receipts that never printed are left out: nobody is waiting for them.
+    """
+    return [
+        dict(row)
+        for row in shop.ledger.view.iter_rows()
+        if row.get("print_failed") or (not row.get("printed") and row.get("status") != "void")
+    ]
 
 
 def retry_print_queue(shop: Shop) -> list[PrintOutcome]:

@@ -206,3 +206,13 @@ def test_printing_again_after_a_success_is_always_a_marked_copy(shop):
     again = print_receipt(shop, number)  # e.g. a second press of "print" in the app
     assert again.copy == 1
     assert "重印 第1联" in [t.strip() for t in decode(again.files[0].read_bytes()).texts]
+
+
+def test_a_sale_saved_but_never_printed_is_in_the_queue(shop):
+    # a power cut between saving and printing leaves no receipt.printed record
+    never = sell(shop)
+    voided = sell(shop)
+    void_receipt(shop, voided, reason="录错", who="王芳")
+    assert [r["no"] for r in print_queue(shop)] == [never]
+    (outcome,) = retry_print_queue(shop)
+    assert outcome.ok and outcome.copy == 0 and print_queue(shop) == []
