@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -157,6 +157,47 @@ class Ledger:
 
     def records(self, months: list[str] | None = None) -> Iterator[dict]:
         return self.journal.records(months)
+
+    def records_between(self, start: datetime, end: datetime) -> Iterator[dict]:
+        """Records stamped in ``[start, end)`` (aware datetimes), oldest first.
+
+        Reads only the partitions that can hold such a record: a record lands in
+        the month of its own time string, whose offset may differ from the
+        caller's by at most a day or so, so two days of margin either side. (A
+        clock set *backwards* across a month end writes into the newer partition,
+        see :meth:`Journal.write`; such records are missed here until that month
+        is read too.) Lines are filtered on their time before being parsed: in
+        canonical JSON ``"time"`` is the last key but ``"v"``, and a ``"`` inside
+        a string value is always escaped, so the last ``"time":"`` of a line is
+        the record's own.
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("records_between needs timezone-aware bounds")
+        first = (start - timedelta(days=2)).strftime("%Y-%m")
+        last = (end + timedelta(days=2)).strftime("%Y-%m")
+        months = [m for m in self.journal.months() if first <= m <= last]
+        marker = b'"time":"'
+        for month in months:
+            for number, raw in self.journal.lines(month):
+                at = raw.rfind(marker)
+                if at < 0:
+                    raise LedgerError(
+                        "ledger.bad_line", file=self.journal.path(month).name, line=number
+                    )
+                at += len(marker)
+                try:
+                    stamp = datetime.fromisoformat(raw[at : raw.index(b'"', at)].decode("ascii"))
+                except (ValueError, UnicodeDecodeError):
+                    raise LedgerError(
+                        "ledger.bad_line", file=self.journal.path(month).name, line=number
+                    ) from None
+                if start <= stamp < end:
+                    try:
+                        yield json.loads(raw)
+                    except ValueError:
+                        raise LedgerError(
+                            "ledger.bad_line", file=self.journal.path(month).name, line=number
+                        ) from None
 
     def record_at(self, seq: int, month_hint: str | None = None) -> dict | None:
         """The record with journal sequence ``seq`` (scans its month's partition)."""

@@ -1,0 +1,151 @@
+"""X and Z reports: the figures of a business day, read from that day's records.
+
+A business day is a calendar date in the shop's timezone (profile
+``shop.timezone``), midnight to midnight. Its figures are computed from the
+journal records stamped that day — only the month partitions that can hold them
+are read, see :meth:`shopdesk.ledger.store.Ledger.records_between` — so a report
+costs the size of one day, not of the ledger.
+
+``report_z`` closes the day: it appends a ``day.closed`` record with every figure
+and the perpetual grand total (the previous close's grand total + this day's
+gross: derivable from the ledger alone, never reset). A day is closed once; a day
+that has not begun cannot be closed. Sales after a close still happen (the shop
+cannot turn a customer away), but the sale output warns, and they are in no Z.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from shopdesk.domain.money import ZERO, money_str
+from shopdesk.domain.reports import DayFigures, next_grand_total, summarize_day
+from shopdesk.errors import InvalidInput
+from shopdesk.services.shop import Shop
+
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class DayReport:
+    """An X (running, writes nothing) or Z (closing) report of one business day."""
+
+    kind: str  # "x" or "z"
+    day: str
+    figures: DayFigures
+    generated_at: datetime
+    #: True when a Z already closed this day (for an X) or this report closed it (Z).
+    closed: bool
+    #: Z only: the grand total before and after this day.
+    previous_grand_total: Decimal | None = None
+    grand_total: Decimal | None = None
+    record: dict | None = None
+
+    def to_json(self) -> dict:
+        out = {
+            "report": self.kind,
+            "day": self.day,
+            "generated_at": self.generated_at.isoformat(),
+            "closed": self.closed,
+            **self.figures.to_json(),
+        }
+        if self.grand_total is not None and self.previous_grand_total is not None:
+            out["previous_grand_total"] = money_str(self.previous_grand_total)
+            out["grand_total"] = money_str(self.grand_total)
+        if self.record is not None:
+            out["seq"] = self.record["seq"]
+        return out
+
+
+def business_day(shop: Shop, day: str | date | None = None) -> date:
+    """``day`` as a date (``YYYY-MM-DD``), or today in the shop's timezone."""
+    if day is None:
+        return shop.now().astimezone(shop.profile.tz).date()
+    if isinstance(day, date):
+        return day
+    if not DAY_RE.match(day.strip()):
+        raise InvalidInput("report.bad_date", value=day)
+    try:
+        return date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInput("report.bad_date", value=day) from None
+
+
+def day_figures(shop: Shop, day: date) -> DayFigures:
+    """Figures of ``day`` from its own records (plus the bodies of older voided receipts)."""
+    tz = shop.profile.tz
+    start = datetime.combine(day, time(0), tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tz)
+    issued: list[dict] = []
+    bodies: dict[str, dict] = {}
+    voided_numbers: list[str] = []
+    for record in shop.ledger.records_between(start, end):
+        kind = record["kind"]
+        if kind == "receipt.issued":
+            issued.append(record["data"])
+            bodies[record["data"]["no"]] = record["data"]
+        elif kind == "receipt.voided":
+            voided_numbers.append(record["data"]["no"])
+    voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
+    return summarize_day(
+        issued, [b for b in voided if b is not None], opening_float=shop.profile.opening_float
+    )
+
+
+def _receipt_body(shop: Shop, number: str) -> dict | None:
+    """The body of a receipt issued on an earlier day (voided today): one partition scan."""
+    view = shop.ledger.view
+    seq, row = view.seq_of(number), view.get(number)
+    if seq is None or row is None:
+        return None
+    record = shop.ledger.record_at(seq, row["time"][:7])
+    return None if record is None else record["data"]
+
+
+def report_x(shop: Shop, day: str | date | None = None) -> DayReport:
+    """Running totals of a business day (today by default); writes nothing."""
+    when = business_day(shop, day)
+    return DayReport(
+        kind="x",
+        day=when.isoformat(),
+        figures=day_figures(shop, when),
+        generated_at=shop.now(),
+        closed=when.isoformat() in shop.ledger.view.closed_days,
+    )
+
+
+def grand_total(shop: Shop) -> Decimal:
+    """The perpetual grand total as of the newest ``day.closed`` record (0 before any)."""
+    return _signed_money(shop.ledger.view.last_close)
+
+
+def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
+    """Close a business day: append ``day.closed`` with its figures and the grand total."""
+    now = shop.now()
+    when = business_day(shop, day)
+    key = when.isoformat()
+    today = now.astimezone(shop.profile.tz).date()
+    if when > today:
+        raise InvalidInput("report.future_day", day=key, today=today.isoformat())
+    if key in shop.ledger.view.closed_days:
+        raise InvalidInput("report.already_closed", day=key)
+    figures = day_figures(shop, when)
+    previous = _signed_money(shop.ledger.view.last_close)
+    total = next_grand_total(previous, figures)
+    data = {
+        "day": key,
+        **figures.to_json(),
+        "previous_grand_total": money_str(previous),
+        "grand_total": money_str(total),
+    }
+    record = shop.ledger.append("day.closed", data, now)
+    return DayReport("z", key, figures, now, True, previous, total, record)
+
+
+def _signed_money(last_close: dict | None) -> Decimal:
+    """The grand total a close recorded; may be negative (a day of voids only)."""
+    if not last_close or "grand_total" not in last_close:
+        return ZERO
+    return Decimal(last_close["grand_total"])
