@@ -102,7 +102,9 @@ class _Reader:
     def __init__(self, path: Path, text: str, data: dict) -> None:
         self.path, self.text, self.data = path, text, data
 
-    def fail(self, section: str, key: str, reason: str, value: Any = "") -> ConfigError:
+    def fail(
+        self, section: str, key: str, reason: str, value: Any = "", detail: dict | None = None
+    ) -> ConfigError:
         return ConfigError(
             "profile.bad_field",
             file=str(self.path),
@@ -110,6 +112,7 @@ class _Reader:
             field=f"{section}.{key}",
             value=str(value),
             reason=reason,
+            detail=detail or {},
         )
 
     def get(
@@ -141,7 +144,7 @@ class _Reader:
             try:
                 return check(value)
             except InvalidInput as exc:
-                raise self.fail(section, key, exc.code, value) from None
+                raise self.fail(section, key, exc.code, value, exc.data) from None
             except ValueError as exc:
                 raise self.fail(section, key, str(exc), value) from None
         return value

@@ -82,6 +82,8 @@ class Journal:
     readonly: bool = False
     head: Head = field(default_factory=Head)
     torn: TornTail | None = None
+    #: False only for bulk generators (bench/generate.py): skips fsync per line.
+    sync: bool = True
     _lock_fd: int | None = None
     _fd: int | None = None
     _size: int = 0
@@ -237,7 +239,8 @@ class Journal:
             written = os.write(self._fd, line)
             if written != len(line):
                 raise OSError(errno.ENOSPC, "short write")
-            os.fsync(self._fd)
+            if self.sync:
+                os.fsync(self._fd)
         except OSError as exc:
             try:
                 os.ftruncate(self._fd, start)
