@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,9 @@ from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign
 from shopdesk.ledger.view import ReceiptView, project
 
+#: How a record's time key starts in canonical JSON (see :meth:`Ledger.records_between`).
+TIME_KEY = b'"time":"'
+KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
 SNAPSHOT_VERSION = 1
@@ -56,7 +60,7 @@ class Ledger:
         self.journal = journal
         self.key = key
         self.terminal = terminal
-        self.view = ReceiptView()
+        self._view: ReceiptView | None = None
 
     @classmethod
     def open(
@@ -69,12 +73,28 @@ class Ledger:
     ) -> Ledger:
         journal = Journal.open(directory, readonly=readonly or key is None)
         ledger = cls(journal, key, terminal)
+        if journal.readonly:
+            return ledger  # the view is built on first use: see :attr:`view`
         try:
-            ledger._load_view()
+            ledger.view  # noqa: B018 - a writer builds it now, and writes the snapshots
         except BaseException:
             journal.close()
             raise
         return ledger
+
+    @property
+    def view(self) -> ReceiptView:
+        """The query view, built from the journal the first time it is asked for.
+
+        A writer builds it at open. A reader builds it only if it needs it: a
+        report of one day or a verify reads the journal directly and should not
+        pay a second or more for a view of the whole ledger.
+        """
+        if self._view is None:
+            view = ReceiptView()
+            self._load_view(view)
+            self._view = view
+        return self._view
 
     @property
     def torn(self) -> TornTail | None:
@@ -91,14 +111,14 @@ class Ledger:
 
     # ----- the view ----------------------------------------------------------
 
-    def _load_view(self) -> None:
+    def _load_view(self, view: ReceiptView) -> None:
         months = self.journal.months()
         for month in months[:-1]:
             for projection in self._snapshot(month):
-                self.view.apply(projection)
+                view.apply(projection)
         for month in months[-1:]:
             for record in self.journal.records([month]):
-                self.view.apply(project(record))
+                view.apply(project(record))
 
     def _snapshot(self, month: str) -> list[dict]:
         """Projections of a finished month, from its snapshot or rebuilt from its lines."""
@@ -158,46 +178,70 @@ class Ledger:
     def records(self, months: list[str] | None = None) -> Iterator[dict]:
         return self.journal.records(months)
 
-    def records_between(self, start: datetime, end: datetime) -> Iterator[dict]:
-        """Records stamped in ``[start, end)`` (aware datetimes), oldest first.
+    def records_between(
+        self, start: datetime, end: datetime, kinds: tuple[str, ...] | None = None
+    ) -> Iterator[dict]:
+        """Records stamped in ``[start, end)`` (aware datetimes), in journal order.
 
-        Reads only the partitions that can hold such a record: a record lands in
-        the month of its own time string, whose offset may differ from the
-        caller's by at most a day or so, so two days of margin either side. (A
-        clock set *backwards* across a month end writes into the newer partition,
-        see :meth:`Journal.write`; such records are missed here until that month
-        is read too.) Lines are filtered on their time before being parsed: in
-        canonical JSON ``"time"`` is the last key but ``"v"``, and a ``"`` inside
-        a string value is always escaped, so the last ``"time":"`` of a line is
-        the record's own.
+        Reads only the partitions that can hold such a record, and parses only
+        the lines that can: a record's time string carries its own UTC offset,
+        which differs from the caller's by at most about a day, so its date is
+        within two days of the window's dates. One pattern search per partition
+        finds those dates (``"time":"2026-11-28T``…; in canonical JSON a ``"``
+        inside a value is always escaped, so it only matches a real ``time``
+        key), then each hit's own time is checked exactly; ``kinds`` skips other
+        records before parsing. Order of records in the file is not assumed.
+        (A clock set *backwards* across a month end writes into the newer
+        partition, see :meth:`Journal.write`; such records are missed here.)
         """
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("records_between needs timezone-aware bounds")
-        first = (start - timedelta(days=2)).strftime("%Y-%m")
-        last = (end + timedelta(days=2)).strftime("%Y-%m")
-        months = [m for m in self.journal.months() if first <= m <= last]
-        marker = b'"time":"'
-        for month in months:
-            for number, raw in self.journal.lines(month):
-                at = raw.rfind(marker)
-                if at < 0:
-                    raise LedgerError(
-                        "ledger.bad_line", file=self.journal.path(month).name, line=number
-                    )
-                at += len(marker)
+        first, last = start.date() - timedelta(days=2), end.date() + timedelta(days=2)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        pattern = re.compile(
+            re.escape(TIME_KEY)
+            + b"(?:"
+            + b"|".join(d.isoformat().encode("ascii") for d in days)
+            + b")T"
+        )
+        wanted = [KIND_KEY + k.encode() + b'"' for k in kinds or ()]
+        lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
+        for month in [m for m in self.journal.months() if lo <= m <= hi]:
+            for offset, raw in self.journal.grep(month, pattern):
+                if wanted and KIND_KEY in raw and not any(w in raw for w in wanted):
+                    continue  # another kind: not parsed (a line without a kind is, and fails)
+                # the record's own time is the line's LAST "time" key (only "v" sorts
+                # after it); the pattern may have matched a nested one in ``data``
+                at = raw.rfind(TIME_KEY) + len(TIME_KEY)
                 try:
-                    stamp = datetime.fromisoformat(raw[at : raw.index(b'"', at)].decode("ascii"))
+                    stamp = datetime.fromisoformat(raw[at : raw.index(b'"', at)].decode())
                 except (ValueError, UnicodeDecodeError):
-                    raise LedgerError(
-                        "ledger.bad_line", file=self.journal.path(month).name, line=number
-                    ) from None
+                    raise self._bad_line(month, offset) from None
                 if start <= stamp < end:
                     try:
                         yield json.loads(raw)
                     except ValueError:
-                        raise LedgerError(
-                            "ledger.bad_line", file=self.journal.path(month).name, line=number
-                        ) from None
+                        raise self._bad_line(month, offset) from None
+
+    def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
+        """Records whose line contains ``needle`` (e.g. ``b'"kind":"day.closed"'``), in order.
+
+        A byte search over each partition, parsing only the matching lines: finds
+        a few records in a large ledger without building the view.
+        """
+        for month in self.journal.months() if months is None else months:
+            for offset, raw in self.journal.grep(month, needle):
+                try:
+                    yield json.loads(raw)
+                except ValueError:
+                    raise self._bad_line(month, offset) from None
+
+    def _bad_line(self, month: str, offset: int) -> LedgerError:
+        return LedgerError(
+            "ledger.bad_line",
+            file=self.journal.path(month).name,
+            line=self.journal.line_number(month, offset),
+        )
 
     def record_at(self, seq: int, month_hint: str | None = None) -> dict | None:
         """The record with journal sequence ``seq`` (scans its month's partition)."""

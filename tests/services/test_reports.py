@@ -189,8 +189,12 @@ def test_a_day_reads_only_the_partitions_that_can_hold_it(shop: Shop, clock: Clo
     sell(shop, "D002")
     clock.set(2027, 2, 10, 8, 0)
     sell(shop, "D003")
-    # damage February: a report of 1 December must not even read it
-    shop.ledger.journal.path("2027-02").write_bytes(b"not json at all\n")
+    # damage February with lines that claim to be of 1 December and of 10 February:
+    # a report of 1 December must not even read that partition
+    shop.ledger.journal.path("2027-02").write_bytes(
+        b'{"data":broken,"time":"2026-12-01T09:00:00.000000+08:00","v":1}\n'
+        b'{"data":broken,"time":"2027-02-10T09:00:00.000000+08:00","v":1}\n'
+    )
     f = report_x(shop, "2026-12-01").figures
     assert (f.receipts, f.gross) == (1, Decimal("2.00"))
     assert report_x(shop, "2026-11-30").figures.gross == Decimal("3.00")
@@ -210,3 +214,35 @@ def test_records_between_matches_a_full_scan(shop: Shop, clock: Clock) -> None:
     ]
     got = [r["seq"] for r in shop.ledger.records_between(lo, hi)]
     assert got == expected and len(got) > 5
+
+
+def test_a_void_in_a_later_month_finds_the_receipt_and_x_needs_no_view(
+    shop: Shop, clock: Clock
+) -> None:
+    clock.set(2026, 10, 15, 10, 0)
+    old = sell(shop, "F002")  # 12.98 in October
+    clock.set(2026, 11, 27, 10, 0)
+    sell(shop, "D001")
+    void_receipt(shop, old.number, reason="退货", who="王芳")
+    report_z(shop)
+    root = shop.home.root
+    shop.close()
+    with Shop.open(root, readonly=True, clock=clock) as reader:
+        report = report_x(reader, "2026-11-27")
+        assert report.figures.voided == Decimal("12.98")
+        assert report.figures.gross == Decimal("-9.98")
+        assert report.closed
+        assert not report_x(reader, "2026-10-15").closed
+        # a reader's report reads the day's records only: the view was never built
+        assert reader.ledger._view is None
+
+
+def test_a_damaged_line_of_the_day_is_named(shop: Shop, clock: Clock) -> None:
+    sell(shop, "D001")
+    part = shop.ledger.journal.path("2026-11")
+    with part.open("ab") as out:
+        out.write(b'{"data":oops,"time":"2026-11-27T10:00:00.000000+08:00","v":1}\n')
+    with pytest.raises(LedgerError) as exc:
+        report_x(shop)
+    assert exc.value.code == "ledger.bad_line"
+    assert exc.value.data["line"] == 4  # created, outage.started, receipt, the bad one
