@@ -252,21 +252,19 @@ def parse_profile(text: str, path: Path) -> Profile:
     )
 
 
-def load_profile(path: Path) -> Profile:
+def _read_text(path: Path, kind: str) -> str:
+    """A text file a person edits: UTF-8 (an Excel or Notepad BOM is fine)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("profile.missing", file=str(path)) from None
+        raise ConfigError(f"{kind}.missing", file=str(path)) from None
     except UnicodeDecodeError:
-        raise ConfigError("profile.not_utf8", file=str(path)) from None
-    return parse_profile(text, path)
+        raise ConfigError(f"{kind}.not_utf8", file=str(path)) from None
+
+
+def load_profile(path: Path) -> Profile:
+    return parse_profile(_read_text(path, "profile"), path)
 
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError("catalog.missing", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise ConfigError("catalog.not_utf8", file=str(path)) from None
-    return parse_catalog(text, source=str(path))
+    return parse_catalog(_read_text(path, "catalog"), source=str(path))

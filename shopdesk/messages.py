@@ -216,6 +216,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请用 --name 填写店名（或用 --demo 创建演示店铺）。",
         "Give the shop's name with --name (or use --demo for the demo shop).",
     ),
+    "demo.created": (
+        "已在 {folder} 创建演示店铺（预览打印机，无需硬件）。",
+        "Created the demo shop in {folder} (preview printer, no hardware needed).",
+    ),
+    "demo.next": (
+        "继续试用：shopdesk --home {folder} sell --item D002x3 --pay cash:10",
+        "Try more: shopdesk --home {folder} sell --item D002x3 --pay cash:10",
+    ),
     "init.done": (
         "已在 {folder} 创建店铺“{shop}”，终端 {terminal}。",
         "Created shop '{shop}' (terminal {terminal}) in {folder}.",

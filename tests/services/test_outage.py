@@ -237,3 +237,25 @@ def test_training_sales_never_count_towards_limits(shop: Shop) -> None:
     status = outage_status(shop)
     assert (status.waiting_receipts, status.waiting_amount) == (0, Decimal("0.00"))
     assert sell(shop, "D001").number == "T01-00000001"
+
+
+def test_waiting_figures_survive_a_view_checkpoint(shop: Shop, clock: Clock) -> None:
+    sell(shop, "D001")
+    clock.advance(hours=1)
+    b = sell(shop, "F002")
+    clock.advance(hours=1)
+    c = sell(shop, "D002")
+    shop.ledger.append(
+        "batch.exported", {"batch_id": "B1", "first_rseq": 1, "last_rseq": 1}, shop.now()
+    )
+    void_receipt(shop, c.number, reason="x", who="王芳")
+    shop.ledger.write_checkpoint()  # the view as saved, replayed from nothing at the next open
+    before = outage_status(shop).to_json()
+    root = shop.home.root
+    shop.close()
+    for readonly in (True, False):
+        with Shop.open(root, readonly=readonly, clock=clock) as again:
+            status = outage_status(again)
+            assert status.to_json() == before
+            assert (status.waiting_receipts, status.waiting_amount) == (1, Decimal("12.98"))
+            assert status.oldest_waiting == datetime.fromisoformat(b.record["time"])
