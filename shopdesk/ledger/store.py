@@ -225,9 +225,10 @@ class Ledger:
         """Records stamped in ``[start, end)`` (aware datetimes), in journal order.
 
         Reads only the partitions that can hold such a record, and parses only
-        the lines that can: a record's time string carries its own UTC offset,
-        which differs from the caller's by at most about a day, so its date is
-        within two days of the window's dates. One pattern search per partition
+        the lines that can: a record's time string carries its own UTC offset
+        (the shop's, as ``Shop.now`` stamps them, or any other a clock gave);
+        two real offsets differ by less than a day, so its date is within one day
+        of the window's dates. One pattern search per partition
         finds those dates (``"time":"2026-11-28T``…; in canonical JSON a ``"``
         inside a value is always escaped, so it only matches a real ``time``
         key), then each hit's own time is checked exactly; ``kinds`` skips other
@@ -237,7 +238,7 @@ class Ledger:
         """
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("records_between needs timezone-aware bounds")
-        first, last = start.date() - timedelta(days=2), end.date() + timedelta(days=2)
+        first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         pattern = re.compile(
             re.escape(TIME_KEY)
@@ -245,12 +246,16 @@ class Ledger:
             + b"|".join(d.isoformat().encode("ascii") for d in days)
             + b")T"
         )
-        wanted = [KIND_KEY + k.encode() + b'"' for k in kinds or ()]
+        wanted = {k.encode() for k in kinds or ()}
         lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
         for month in [m for m in self.journal.months() if lo <= m <= hi]:
             for offset, raw in self.journal.grep(month, pattern):
-                if wanted and KIND_KEY in raw and not any(w in raw for w in wanted):
-                    continue  # another kind: not parsed (a line without a kind is, and fails)
+                if wanted:
+                    # the record's own kind is the line's last "kind" key: only
+                    # ``data`` sorts before it, the keys after it hold no objects
+                    k = raw.rfind(KIND_KEY) + len(KIND_KEY)
+                    if k >= len(KIND_KEY) and raw[k : raw.find(b'"', k)] not in wanted:
+                        continue  # another kind: not parsed (a line without one is, and fails)
                 # the record's own time is the line's LAST "time" key (only "v" sorts
                 # after it); the pattern may have matched a nested one in ``data``
                 at = raw.rfind(TIME_KEY) + len(TIME_KEY)

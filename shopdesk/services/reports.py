@@ -75,23 +75,33 @@ def business_day(shop: Shop, day: str | date | None = None) -> date:
 
 def day_figures(shop: Shop, day: date) -> DayFigures:
     """Figures of ``day`` from its own records (plus the bodies of older voided receipts)."""
+    return _read_day(shop, day)[0]
+
+
+def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
+    """The day's figures, and whether a ``day.closed`` for it is stamped within the day."""
     tz = shop.profile.tz
     start = datetime.combine(day, time(0), tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tz)
     issued: list[dict] = []
     bodies: dict[str, dict] = {}
     voided_numbers: list[str] = []
-    for record in shop.ledger.records_between(start, end, ("receipt.issued", "receipt.voided")):
+    closed = False
+    kinds = ("receipt.issued", "receipt.voided", "day.closed")
+    for record in shop.ledger.records_between(start, end, kinds):
         kind = record["kind"]
         if kind == "receipt.issued":
             issued.append(record["data"])
             bodies[record["data"]["no"]] = record["data"]
         elif kind == "receipt.voided":
             voided_numbers.append(record["data"]["no"])
+        elif kind == "day.closed" and record["data"].get("day") == day.isoformat():
+            closed = True
     voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
-    return summarize_day(
+    figures = summarize_day(
         issued, [b for b in voided if b is not None], opening_float=shop.profile.opening_float
     )
+    return figures, closed
 
 
 def _receipt_body(shop: Shop, number: str) -> dict | None:
@@ -120,14 +130,15 @@ def is_closed(shop: Shop, day: date) -> bool:
 
 def report_x(shop: Shop, day: str | date | None = None) -> DayReport:
     """Running totals of a business day (today by default); writes nothing."""
+    now = shop.now()
     when = business_day(shop, day)
-    return DayReport(
-        kind="x",
-        day=when.isoformat(),
-        figures=day_figures(shop, when),
-        generated_at=shop.now(),
-        closed=is_closed(shop, when),
-    )
+    figures, closed = _read_day(shop, when)
+    if not closed and when < now.astimezone(shop.profile.tz).date():
+        # A day is closed no earlier than it starts and (for today) no later than
+        # now, so today's close is already among today's records; an earlier
+        # day's close may have been written any time since.
+        closed = is_closed(shop, when)
+    return DayReport("x", when.isoformat(), figures, now, closed)
 
 
 def grand_total(shop: Shop) -> Decimal:

@@ -161,7 +161,9 @@ def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock)
     shop.close()
     with Shop.open(root, clock=clock) as again:
         assert grand_total(again) == Decimal("21.98")
+        assert not report_x(again, "2026-11-28").closed
         late = report_z(again, date(2026, 11, 28))  # an empty day closed late
+        assert report_x(again, "2026-11-28").closed  # its close is stamped the 29th
         assert late.figures.receipts == 0
         assert late.grand_total == Decimal("21.98")
         closes = [r["data"] for r in again.ledger.records() if r["kind"] == "day.closed"]
