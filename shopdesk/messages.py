@@ -276,8 +276,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sale refused: receipts not yet exported have reached the offline time limit ({value}/{limit} h) and the profile blocks past it. Export a batch first (shopdesk export).",
     ),
     "limits.blocked_amount": (
-        "不能开具收据：开具后未导出金额将达 {value} 元，达到离线累计限额 {limit} 元，店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
-        "Sale refused: with this sale {value} yuan would wait for export, reaching the {limit} yuan offline limit, and the profile blocks past it. Export a batch first (shopdesk export).",
+        "不能开具收据：开具后未导出金额将达 {value} 元，达到离线累计限额 {limit} 元（不超限还可开 {remaining} 元），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
+        "Sale refused: with this sale {value} yuan would wait for export, reaching the {limit} yuan offline limit (room left: {remaining} yuan), and the profile blocks past it. Export a batch first (shopdesk export).",
     ),
     "sale.day_closed": (
         "注意：{day} 已日结（Z 报表），这张收据不会计入任何日结报表。",

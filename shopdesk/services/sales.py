@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog
-from shopdesk.domain.money import ZERO, parse_money
+from shopdesk.domain.money import ZERO, money_str, parse_money
 from shopdesk.domain.sale import (
     Buyer,
     DraftLine,
@@ -102,7 +102,11 @@ def issue_receipt(
         limits = limits_for(shop, now, extra=priced.total)
         if shop.profile.limits.block and limits.exceeded:
             first = limits.exceeded[0]
-            raise OfflineLimitReached(f"limits.blocked_{first.name}", **first.to_json())
+            # what may still be sold before the amount limit (this sale not counted)
+            room = max(limits.amount.limit - limits.amount.value + priced.total, ZERO)
+            raise OfflineLimitReached(
+                f"limits.blocked_{first.name}", **first.to_json(), remaining=money_str(room)
+            )
         warnings.extend(limits.notices())
     day = now.astimezone(shop.profile.tz).date().isoformat()
     if day in shop.ledger.view.closed_days:

@@ -208,6 +208,7 @@ def test_blocking_mode_refuses_and_appends_nothing(shop: Shop, clock: Clock) -> 
         sell(shop, "D001", "2")  # would be 12.00 ≥ 10.00
     assert exc.value.code == "limits.blocked_amount"
     assert exc.value.data["value"] == "12.00" and exc.value.data["limit"] == "10.00"
+    assert exc.value.data["remaining"] == "4.00"  # 10.00 - 6.00 already waiting
     assert list(shop.ledger.records()) == before
     assert shop.ledger.view.last_rseq == 1  # no receipt number taken
     # a smaller sale that stays below the limit still goes through
