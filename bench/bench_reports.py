@@ -198,8 +198,8 @@ def main() -> None:
             f"Ledger: {RECEIPTS:,} receipts at {PER_DAY:,} a day{generated}; {total_records:,} records "
             f"(each receipt also has a print record; ~1 % voided). Day reported: {day} "
             f"({report['receipts']:,} receipts, {report['voids']} voids, {len(lines):,} records), "
-            f"in a partition of {size_mb:.0f} MB. Wall times are fresh processes, median of {RUNS} "
-            "(minimum in brackets).",
+            f"in a partition of {size_mb:.0f} MB. Every command is a fresh process: one warm-up "
+            f"run, then {RUNS} timed runs (median and minimum).",
             "",
             f"Load average (1 min) {load_before:.1f} before and {load_after:.1f} after the timed "
             "runs on this shared machine: wall times move with it, CPU times (user + sys of the "
