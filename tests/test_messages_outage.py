@@ -36,6 +36,7 @@ SAMPLES = {
     "report.future_day": {"day": "2026-11-29", "today": "2026-11-28"},
     "report.already_closed": {"day": "2026-11-28"},
     "report.print_unavailable": {},
+    "report.printed": {"printer": "preview"},
 }
 
 
@@ -47,3 +48,11 @@ def test_message_exists_and_fills_every_placeholder(code: str, lang: str) -> Non
     assert "{" not in text and code not in text
     if lang == "zh":
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_report_label_has_both_languages() -> None:
+    labels = [code for code in MESSAGES if code.startswith("report.w.")]
+    assert len(labels) >= 20
+    for code in labels:
+        zh, en = MESSAGES[code]
+        assert zh and en and zh != en

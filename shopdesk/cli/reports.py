@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import unicodedata
 from decimal import Decimal
@@ -16,42 +15,13 @@ from shopdesk.domain.tax import rate_label
 if TYPE_CHECKING:
     from shopdesk.cli import Context
     from shopdesk.services.reports import DayReport
+    from shopdesk.services.shop import Shop
 
-#: zh, en words of the report table.
-WORDS: dict[str, tuple[str, str]] = {
-    "x": ("X 报表（当日累计，未日结）", "X report (running totals, day not closed)"),
-    "x_closed": ("X 报表（该日已日结）", "X report (this day is closed)"),
-    "z": ("Z 报表（日结）", "Z report (day closed)"),
-    "day": ("营业日", "Business day"),
-    "generated": ("生成时间", "Generated"),
-    "receipts": ("收据张数", "Receipts"),
-    "voids": ("作废张数", "Voids"),
-    "training": ("培训收据（不计入）", "Training receipts (excluded)"),
-    "sales": ("销售额", "Sales"),
-    "voided": ("作废金额", "Voided"),
-    "gross": ("合计（含税）", "Total (tax incl.)"),
-    "net": ("不含税金额", "Net"),
-    "tax": ("税额", "Tax"),
-    "by_rate": ("按税率", "By tax rate"),
-    "rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
-    "by_method": ("按付款方式", "By payment method"),
-    "cash": ("现金（收款−找零）", "Cash (tendered − change)"),
-    "wechat": ("微信支付", "WeChat Pay"),
-    "alipay": ("支付宝", "Alipay"),
-    "card": ("银行卡", "Card"),
-    "other": ("其他", "Other"),
-    "opening_float": ("备用金", "Opening float"),
-    "cash_expected": ("钱箱应有现金", "Cash expected in drawer"),
-    "previous_grand_total": ("上次累计总额", "Previous grand total"),
-    "grand_total": ("累计总额（永不清零）", "Grand total (never reset)"),
-    "none": ("（无）", "(none)"),
-}
 WIDTH = 44
 
 
 def word(ctx: Context, key: str) -> str:
-    zh, en = WORDS.get(key, (key, key))
-    return zh if ctx.lang == "zh" else en
+    return ctx.say(f"report.w.{key}")
 
 
 def cells(text: str) -> int:
@@ -153,17 +123,32 @@ def register(sub: argparse._SubParsersAction) -> None:
         s.set_defaults(run=run)
 
 
-def _show(ctx: Context, report: DayReport, shop_name: str, terminal: str) -> None:
+def _show(ctx: Context, report: DayReport, shop: Shop) -> None:
     if ctx.args.json:
         ctx.out(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        for line in render_report(ctx, report, shop_name, terminal):
+        for line in render_report(ctx, report, shop.profile.shop_name, shop.profile.terminal):
             ctx.out(line)
-    # Paper output belongs to the printing module (issue 3), which exposes a generic
-    # report layout; until it is part of this build, say so plainly.
-    # TODO(issue 3): once shopdesk.printing is on main, send the report through it.
-    if ctx.args.print and importlib.util.find_spec("shopdesk.printing") is None:
+    if ctx.args.print:
+        _print(ctx, report, shop)
+
+
+def _print(ctx: Context, report: DayReport, shop: Shop) -> None:
+    """Paper output through the printing module's report layout (issue 3), if built in.
+
+    ``print_report(shop, sheet)`` lays out any figure sheet for the paper width;
+    without the module, say so plainly — the report is already on screen (and a
+    Z is already recorded, so a print failure never loses the close).
+    """
+    try:
+        from shopdesk.services.printing import print_report
+    except ImportError:
         ctx.warn(ctx.say("report.print_unavailable"))
+        return
+    from shopdesk.services.reports import report_sheet
+
+    print_report(shop, report_sheet(report, shop.profile.receipt_language))
+    ctx.warn(ctx.say("report.printed", printer=shop.profile.printer.url))
 
 
 def cmd_report_x(ctx: Context) -> int:
@@ -171,7 +156,7 @@ def cmd_report_x(ctx: Context) -> int:
 
     with open_shop(ctx, readonly=True) as shop:
         report = report_x(shop, ctx.args.date)
-        _show(ctx, report, shop.profile.shop_name, shop.profile.terminal)
+        _show(ctx, report, shop)
     return 0
 
 
@@ -180,5 +165,5 @@ def cmd_report_z(ctx: Context) -> int:
 
     with open_shop(ctx) as shop:
         report = report_z(shop, ctx.args.date)
-        _show(ctx, report, shop.profile.shop_name, shop.profile.terminal)
+        _show(ctx, report, shop)
     return 0

@@ -22,7 +22,9 @@ from decimal import Decimal
 
 from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import DayFigures, next_grand_total, summarize_day
+from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput
+from shopdesk.messages import message
 from shopdesk.services.shop import Shop
 
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -174,3 +176,75 @@ def _signed_money(last_close: dict | None) -> Decimal:
     if not last_close or "grand_total" not in last_close:
         return ZERO
     return Decimal(last_close["grand_total"])
+
+
+def _label(key: str, language: str) -> str:
+    """A report label in ``zh``, ``en`` or both (``zh+en``, as receipts can be)."""
+    code = f"report.w.{key}"
+    if language == "zh+en":
+        return f"{message(code, 'zh')} / {message(code, 'en')}"
+    return message(code, language)
+
+
+def report_sheet(report: DayReport, language: str = "zh") -> dict:
+    """The report as a plain figure sheet for paper (the printing module's report layout).
+
+    Shape: ``title``, ``info`` (label/value pairs), ``sections`` (each a ``title``
+    and ``rows`` of label/value); amounts are two-decimal strings, counts ints.
+    """
+    f = report.figures
+    title = "z" if report.kind == "z" else ("x_closed" if report.closed else "x")
+    summary = [
+        [_label("receipts", language), f.receipts],
+        [_label("voids", language), f.voids],
+        [_label("sales", language), money_str(f.sales)],
+        [_label("voided", language), money_str(-f.voided)],
+        [_label("gross", language), money_str(f.gross)],
+        [_label("net", language), money_str(f.net)],
+        [_label("tax", language), money_str(f.tax)],
+    ]
+    if f.training:
+        summary.insert(2, [_label("training", language), f.training])
+    rates = [
+        row
+        for rate, r in f.by_rate.items()
+        for row in (
+            [rate_label(rate), money_str(r.gross)],
+            [f"  {_label('net', language)}", money_str(r.net)],
+            [f"  {_label('tax', language)}", money_str(r.tax)],
+        )
+    ]
+    methods = [[_label(m, language), money_str(a)] for m, a in f.by_method.items()]
+    drawer = [
+        [_label("opening_float", language), money_str(f.opening_float)],
+        [_label("cash", language), money_str(f.cash_in)],
+        [_label("cash_expected", language), money_str(f.cash_expected)],
+    ]
+    sections = [
+        {"title": "", "rows": summary},
+        {"title": _label("by_rate", language), "rows": rates or [[_label("none", language)]]},
+        {"title": _label("by_method", language), "rows": methods or [[_label("none", language)]]},
+        {"title": "", "rows": drawer},
+    ]
+    if report.grand_total is not None and report.previous_grand_total is not None:
+        sections.append(
+            {
+                "title": "",
+                "rows": [
+                    [
+                        _label("previous_grand_total", language),
+                        money_str(report.previous_grand_total),
+                    ],
+                    [_label("grand_total", language), money_str(report.grand_total)],
+                ],
+            }
+        )
+    return {
+        "title": _label(title, language),
+        "info": [
+            [_label("day", language), report.day],
+            [_label("generated", language), report.generated_at.strftime("%Y-%m-%d %H:%M:%S")],
+        ],
+        "sections": sections,
+        "training": False,
+    }

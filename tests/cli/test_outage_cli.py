@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -111,14 +112,27 @@ def test_report_x_and_z_tables_and_json(capsys, home: Path) -> None:
     assert code == 2 and "YYYY-MM-DD" in err
 
 
-def test_report_print_says_so_when_printing_is_missing(capsys, home: Path) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("shopdesk.printing") is not None:
-        pytest.skip("printing module present")
+def test_report_print_says_so_when_printing_is_missing(capsys, home: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "shopdesk.services.printing", None)  # import fails
     code, out, err = run(capsys, home, "report", "x", "--print")
     assert code == 0 and "X report" in out
     assert "not available" in err
+
+
+def test_report_print_sends_the_sheet_to_the_printing_service(
+    capsys, home: Path, monkeypatch
+) -> None:
+    sent: list[dict] = []
+    fake = types.ModuleType("shopdesk.services.printing")
+    fake.print_report = lambda shop, sheet: sent.append(sheet)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "shopdesk.services.printing", fake)
+    run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
+    code, _, err = run(capsys, home, "report", "z", "--print")
+    assert code == 0 and "sent to the printer (preview)" in err
+    [sheet] = sent
+    assert sheet["title"] == "Z 报表（日结）"  # the demo profile prints receipts in zh
+    rows = {row[0]: row[1] for section in sheet["sections"] for row in section["rows"]}
+    assert rows["累计总额（永不清零）"] == "6.00" and rows["钱箱应有现金"] == "206.00"
 
 
 def test_report_x_runs_as_a_process(home: Path) -> None:

@@ -248,3 +248,26 @@ def test_a_damaged_line_of_the_day_is_named(shop: Shop, clock: Clock) -> None:
         report_x(shop)
     assert exc.value.code == "ledger.bad_line"
     assert exc.value.data["line"] == 4  # created, outage.started, receipt, the bad one
+
+
+def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> None:
+    from shopdesk.services.reports import report_sheet
+
+    sell(shop, "D001", "2", [Payment("cash", Decimal("10"))])
+    sell(shop, "C005", pay=[Payment("wechat")])
+    sell(shop, "F002", training=True)
+    old = sell(shop, "V001")
+    void_receipt(shop, old.number, reason="x", who="王芳")
+    sheet = report_sheet(report_z(shop), "zh+en")
+    assert sheet["title"] == "Z 报表（日结） / Z report (day closed)"
+    assert sheet["info"][0] == ["营业日 / Business day", "2026-11-27"]
+    rows = [row for section in sheet["sections"] for row in section["rows"]]
+    by_label = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert by_label["收据张数 / Receipts"] == 3
+    assert by_label["培训收据（不计入） / Training receipts (excluded)"] == 1
+    assert by_label["作废金额 / Voided"] == "-1.00"
+    assert by_label["合计（含税） / Total (tax incl.)"] == "11.00"
+    assert by_label["13%"] == "6.00" and by_label["9%"] == "5.00"
+    assert by_label["累计总额（永不清零） / Grand total (never reset)"] == "11.00"
+    # every amount is a two-decimal string, every count an int: what the layout expects
+    assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
