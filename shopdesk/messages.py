@@ -327,6 +327,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.previous_grand_total": ("上次累计总额", "Previous grand total"),
     "report.w.grand_total": ("累计总额（永不清零）", "Grand total (never reset)"),
     "report.w.none": ("（无）", "(none)"),
+    "report.w.z_copy": ("Z 报表（重印）", "Z report (reprint)"),
+    "report.not_closed": (
+        "{day} 尚未日结，没有可重印的 Z 报表。日结请运行 shopdesk report z --date {day}。",
+        "{day} is not closed, so there is no Z report to reprint. Close it with shopdesk report z --date {day}.",
+    ),
     "report.printed": (
         "报表已送往打印机（{printer}）。",
         "The report was sent to the printer ({printer}).",

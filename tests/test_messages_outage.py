@@ -37,6 +37,7 @@ SAMPLES = {
     "report.already_closed": {"day": "2026-11-28"},
     "report.print_unavailable": {},
     "report.printed": {"printer": "preview"},
+    "report.not_closed": {"day": "2026-11-28"},
 }
 
 

@@ -44,7 +44,9 @@ def columns(values: list[str], widths: list[int]) -> str:
 def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str) -> list[str]:
     """The report as lines of text for the terminal, in the context's language."""
     f = report.figures
-    title = "z" if report.kind == "z" else ("x_closed" if report.closed else "x")
+    from shopdesk.services.reports import title_key
+
+    title = title_key(report)
     lines = [
         word(ctx, title),
         f"{shop_name}  {terminal}",
@@ -120,6 +122,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         s.add_argument("--date", help="business day YYYY-MM-DD (default: today, shop time)")
         s.add_argument("--json", action="store_true", help="print the figures as JSON")
         s.add_argument("--print", action="store_true", help="also print it on the receipt printer")
+        if name == "z":
+            s.add_argument(
+                "--reprint",
+                action="store_true",
+                help="show (and with --print, print) a closed day's Z again, as recorded",
+            )
         s.set_defaults(run=run)
 
 
@@ -161,9 +169,12 @@ def cmd_report_x(ctx: Context) -> int:
 
 
 def cmd_report_z(ctx: Context) -> int:
-    from shopdesk.services.reports import report_z
+    from shopdesk.services.reports import closed_report, report_z
 
-    with open_shop(ctx) as shop:
-        report = report_z(shop, ctx.args.date)
+    with open_shop(ctx, readonly=ctx.args.reprint) as shop:
+        if ctx.args.reprint:
+            report = closed_report(shop, ctx.args.date)
+        else:
+            report = report_z(shop, ctx.args.date)
         _show(ctx, report, shop)
     return 0

@@ -70,6 +70,26 @@ class DayFigures:
     def cash_expected(self) -> Decimal:
         return self.opening_float + self.cash_in
 
+    @classmethod
+    def from_json(cls, data: dict) -> DayFigures:
+        """The figures as :meth:`to_json` wrote them (e.g. in a ``day.closed`` record)."""
+        return cls(
+            receipts=int(data["receipts"]),
+            voids=int(data["voids"]),
+            training=int(data.get("training_excluded", 0)),
+            sales=Decimal(data["sales"]),
+            voided=Decimal(data["voided"]),
+            gross=Decimal(data["gross"]),
+            net=Decimal(data["net"]),
+            tax=Decimal(data["tax"]),
+            by_rate={
+                rate: RateFigures(Decimal(r["gross"]), Decimal(r["net"]), Decimal(r["tax"]))
+                for rate, r in data.get("by_rate", {}).items()
+            },
+            by_method={m: Decimal(a) for m, a in data.get("by_method", {}).items()},
+            opening_float=Decimal(data.get("opening_float", "0.00")),
+        )
+
     def to_json(self) -> dict:
         return {
             "receipts": self.receipts,

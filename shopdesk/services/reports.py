@@ -23,7 +23,7 @@ from decimal import Decimal
 from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import DayFigures, next_grand_total, summarize_day
 from shopdesk.domain.tax import rate_label
-from shopdesk.errors import InvalidInput
+from shopdesk.errors import InvalidInput, NotFound
 from shopdesk.messages import message
 from shopdesk.services.shop import Shop
 
@@ -44,10 +44,13 @@ class DayReport:
     previous_grand_total: Decimal | None = None
     grand_total: Decimal | None = None
     record: dict | None = None
+    #: A reprint of a recorded Z (figures as closed, not recomputed).
+    copy: bool = False
 
     def to_json(self) -> dict:
         out = {
             "report": self.kind,
+            "copy": self.copy,
             "day": self.day,
             "generated_at": self.generated_at.isoformat(),
             "closed": self.closed,
@@ -171,6 +174,33 @@ def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
     return DayReport("z", key, figures, now, True, previous, total, record)
 
 
+def closed_report(shop: Shop, day: str | date | None = None) -> DayReport:
+    """The Z of a closed day exactly as its ``day.closed`` record holds it, for a reprint.
+
+    Never recomputed: a reprint must show what was closed, even if a receipt was
+    sold on that day after the close.
+    """
+    when = business_day(shop, day)
+    key = when.isoformat()
+    since = (when - timedelta(days=2)).strftime("%Y-%m")
+    months = [m for m in shop.ledger.journal.months() if m >= since]
+    for record in shop.ledger.find_records(b'"kind":"day.closed"', months):
+        data = record["data"]
+        if record["kind"] == "day.closed" and data.get("day") == key:
+            return DayReport(
+                kind="z",
+                day=key,
+                figures=DayFigures.from_json(data),
+                generated_at=datetime.fromisoformat(record["time"]),
+                closed=True,
+                previous_grand_total=Decimal(data["previous_grand_total"]),
+                grand_total=Decimal(data["grand_total"]),
+                record=record,
+                copy=True,
+            )
+    raise NotFound("report.not_closed", day=key)
+
+
 def _signed_money(last_close: dict | None) -> Decimal:
     """The grand total a close recorded; may be negative (a day of voids only)."""
     if not last_close or "grand_total" not in last_close:
@@ -193,7 +223,7 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
     and ``rows`` of label/value); amounts are two-decimal strings, counts ints.
     """
     f = report.figures
-    title = "z" if report.kind == "z" else ("x_closed" if report.closed else "x")
+    title = title_key(report)
     summary = [
         [_label("receipts", language), f.receipts],
         [_label("voids", language), f.voids],
@@ -248,3 +278,10 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         "sections": sections,
         "training": False,
     }
+
+
+def title_key(report: DayReport) -> str:
+    """Which title a report carries: ``x``, ``x_closed``, ``z`` or ``z_copy`` (``report.w.*``)."""
+    if report.kind == "z":
+        return "z_copy" if report.copy else "z"
+    return "x_closed" if report.closed else "x"

@@ -106,6 +106,10 @@ def test_report_x_and_z_tables_and_json(capsys, home: Path) -> None:
     assert code == 2 and "already closed" in err
     code, out, _ = run(capsys, home, "report", "x", "--json")
     assert json.loads(out)["closed"] is True
+    code, out, _ = run(capsys, home, "report", "z", "--reprint", lang="zh")
+    assert code == 0 and "Z 报表（重印）" in out and "累计总额（永不清零）" in out
+    code, _, err = run(capsys, home, "report", "z", "--reprint", "--date", "2020-01-01")
+    assert code == 4 and "2020-01-01 is not closed" in err
     code, _, err = run(capsys, home, "report", "z", "--date", "2999-01-01")
     assert code == 2 and "has not begun" in err
     code, _, err = run(capsys, home, "report", "x", "--date", "tomorrow")

@@ -271,3 +271,23 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     assert by_label["累计总额（永不清零） / Grand total (never reset)"] == "11.00"
     # every amount is a two-decimal string, every count an int: what the layout expects
     assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
+
+
+def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
+    from shopdesk.errors import NotFound
+    from shopdesk.services.reports import closed_report
+
+    with pytest.raises(NotFound) as exc:
+        closed_report(shop)
+    assert exc.value.code == "report.not_closed"
+    sell(shop, "F002", pay=[Payment("card")])
+    z = report_z(shop)
+    clock.set(2026, 11, 27, 20, 0)
+    sell(shop, "D001")  # after the close: in no Z, and not in the reprint
+    clock.set(2026, 11, 29, 9, 0)
+    again = closed_report(shop, "2026-11-27")
+    assert again.copy and again.kind == "z"
+    assert again.figures == z.figures
+    assert (again.previous_grand_total, again.grand_total) == (Decimal("0.00"), Decimal("12.98"))
+    assert again.generated_at == z.generated_at  # the time of the close, not of the reprint
+    assert report_x(shop, "2026-11-27").figures.gross == Decimal("15.98")
