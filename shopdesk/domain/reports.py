@@ -28,7 +28,16 @@ from shopdesk.domain.tax import RATE_ORDER
 
 
 def _fen(amount: str) -> int:
-    """Fen of a ledger amount string (always two decimals)."""
+    """Fen of a ledger amount string.
+
+    Records always hold ``money_str`` forms (``"12.50"``, ``"-3.00"``): read those
+    as integers directly (a day of receipts is ~15k amounts); anything else goes
+    through ``Decimal`` and half-up rounding.
+    """
+    whole, dot, cents = amount.partition(".")
+    if dot and len(cents) == 2 and cents.isdigit() and whole.lstrip("-").isdigit():
+        fen = int(whole.lstrip("-")) * 100 + int(cents)
+        return -fen if whole.startswith("-") else fen
     return to_fen(Decimal(amount))
 
 

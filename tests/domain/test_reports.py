@@ -162,3 +162,12 @@ def test_totals_add_up(issued: list[dict], data: st.DataObject) -> None:
     # voiding everything real leaves nothing
     if set(map(id, real)) <= set(map(id, voided)):
         assert f.gross == ZERO
+
+
+@given(st.decimals(min_value="-99999999.99", max_value="99999999.99", places=2))
+def test_amount_strings_read_as_exact_fen(value: Decimal) -> None:
+    from shopdesk.domain.money import money_str, to_fen
+    from shopdesk.domain.reports import _fen
+
+    assert _fen(money_str(value)) == to_fen(value)
+    assert _fen(str(value)) == to_fen(value)  # any other spelling goes through Decimal
