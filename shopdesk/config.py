@@ -73,6 +73,8 @@ class Profile:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
+    #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
+    opening_float: Decimal = Decimal("0.00")
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -243,12 +245,19 @@ def parse_profile(text: str, path: Path) -> Profile:
                 "offline_limits",
                 "max_amount",
                 str,
-                "100000.00",
+                Decimal("100000.00"),  # a default is returned as is, so already a Decimal
                 lambda v: parse_money(v, "max_amount"),
             ),
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
+        opening_float=r.get(
+            "drawer",
+            "opening_float",
+            str,
+            Decimal("0.00"),
+            lambda v: parse_money(v, "opening_float"),
+        ),
         raw=data,
     )
 
