@@ -42,6 +42,9 @@ class PrinterSettings:
     cut: bool = True
     cash_drawer: bool = False
     timeout_s: float = 5.0
+    #: Ask a tcp printer for its status (DLE EOT) before and after each job; turn off
+    #: only for a network printer that never answers it.
+    status_query: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Profile:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
+    #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
+    opening_float: Decimal = Decimal("0.00")
     #: Automatic backup after this many receipts since the last one (0 = off).
     backup_every_receipts: int = 0
     #: Automatic backup at the first sale this many minutes after the last one (0 = off).
@@ -181,6 +186,12 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _qr_template(value: str) -> str:
+    if "{payload}" not in value:
+        raise ValueError("needs_{payload}")
+    return value
+
+
 def _positive(value: int | float) -> int | float:
     if value <= 0:
         raise ValueError("not_positive")
@@ -222,7 +233,7 @@ def parse_profile(text: str, path: Path) -> Profile:
         training=r.get("terminal", "training", bool, False),
         receipt_language=r.get("receipt", "language", str, "zh", _one_of(RECEIPT_LANGUAGES)),
         footer=r.get("receipt", "footer", str, ""),
-        qr_template=r.get("receipt", "qr_template", str, "{payload}"),
+        qr_template=r.get("receipt", "qr_template", str, "{payload}", _qr_template),
         printer=PrinterSettings(
             url=r.get("printer", "url", str, "preview", _non_empty),
             profile=r.get("printer", "profile", str, "default"),
@@ -236,6 +247,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             cut=r.get("printer", "cut", bool, True),
             cash_drawer=r.get("printer", "cash_drawer", bool, False),
             timeout_s=r.get("printer", "timeout_seconds", float, 5.0, _positive),
+            status_query=r.get("printer", "status_query", bool, True),
         ),
         limits=OfflineLimits(
             max_hours=r.get("offline_limits", "max_hours", int, 72, _positive),
@@ -243,33 +255,38 @@ def parse_profile(text: str, path: Path) -> Profile:
                 "offline_limits",
                 "max_amount",
                 str,
-                "100000.00",
+                Decimal("100000.00"),  # a default is returned as is, so already a Decimal
                 lambda v: parse_money(v, "max_amount"),
             ),
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
+        opening_float=r.get(
+            "drawer",
+            "opening_float",
+            str,
+            Decimal("0.00"),
+            lambda v: parse_money(v, "opening_float"),
+        ),
         backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
         backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),
         raw=data,
     )
 
 
-def load_profile(path: Path) -> Profile:
+def _read_text(path: Path, kind: str) -> str:
+    """A text file a person edits: UTF-8 (an Excel or Notepad BOM is fine)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("profile.missing", file=str(path)) from None
+        raise ConfigError(f"{kind}.missing", file=str(path)) from None
     except UnicodeDecodeError:
-        raise ConfigError("profile.not_utf8", file=str(path)) from None
-    return parse_profile(text, path)
+        raise ConfigError(f"{kind}.not_utf8", file=str(path)) from None
+
+
+def load_profile(path: Path) -> Profile:
+    return parse_profile(_read_text(path, "profile"), path)
 
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError("catalog.missing", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise ConfigError("catalog.not_utf8", file=str(path)) from None
-    return parse_catalog(text, source=str(path))
+    return parse_catalog(_read_text(path, "catalog"), source=str(path))

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from shopdesk.cli import Context
+    from shopdesk.errors import Notice
     from shopdesk.services.shop import Shop
 
 PASSPHRASE_ENV = "SHOPDESK_BACKUP_PASSPHRASE"
@@ -89,9 +92,9 @@ def read_passphrase(ctx: Context, *, new: bool) -> str | None:
     return first
 
 
-def say_warnings(ctx: Context, warnings: object) -> None:
-    for code, data in warnings:  # type: ignore[attr-defined]
-        ctx.warn(ctx.say(code, **data))
+def say_warnings(ctx: Context, warnings: Iterable[Notice]) -> None:
+    for notice in warnings:
+        ctx.warn(ctx.say(notice.code, **notice.data))
 
 
 def show_backup_warning(ctx: Context, shop: Shop) -> None:

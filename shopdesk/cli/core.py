@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--training", action="store_true", default=None, help="training receipt (never exported)"
     )
     p.add_argument("--json", action="store_true", help="print the whole receipt record as JSON")
+    p.add_argument("--no-print", action="store_true", help="save the receipt without printing it")
     p.set_defaults(run=cmd_sell)
 
     p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
@@ -71,6 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
     p.set_defaults(run=cmd_pubkey)
+
+    p = sub.add_parser("demo", help="set up the demo shop (if needed) and sell on it")
+    p.set_defaults(run=cmd_demo)
 
 
 def open_shop(ctx: Context, *, readonly: bool = False, load_view: bool = True) -> Shop:
@@ -135,14 +139,21 @@ def cmd_sell(ctx: Context) -> int:
             payments=[parse_payment(p) for p in a.pay],
         )
         issued = issue_receipt(shop, draft, cashier=a.cashier, training=a.training)
-        for warning in issued.warnings:
-            ctx.warn(warning)
+        for notice in issued.warnings:
+            ctx.warn(ctx.say(notice.code, **notice.data))
         if a.json:
             ctx.out(json.dumps(issued.record, ensure_ascii=False, indent=2))
         else:
             ctx.out(issued.number)
             if issued.change > 0:
                 ctx.warn(ctx.say("sell.change", change=format_yuan(issued.change)))
+        if not a.no_print:
+            # Commit first, print second: the receipt is saved whatever the printer
+            # does, so a print failure is a warning and the exit code stays 0.
+            from shopdesk.cli.printing import report_print
+            from shopdesk.services.printing import print_receipt
+
+            report_print(ctx, print_receipt(shop, issued.number, record=issued.record))
         from shopdesk.cli.backup import after_sale
 
         after_sale(ctx, shop)  # the sale is committed: a backup problem only warns
@@ -266,4 +277,28 @@ def cmd_pubkey(ctx: Context) -> int:
     from shopdesk.services.integrity import public_key_text
 
     ctx.out(public_key_text(ctx.home).rstrip())
+    return 0
+
+
+def cmd_demo(ctx: Context) -> int:
+    """The quick start: a demo shop in ``--home`` (default: the user data folder's ``demo``)."""
+    from shopdesk.domain.sale import Payment, SaleDraft
+    from shopdesk.services.sales import issue_receipt, parse_item_spec
+    from shopdesk.services.shop import ShopHome, init_shop
+
+    if not ctx.args.home:
+        ctx.home = ctx.home / "demo"
+    if not ShopHome(ctx.home).exists():
+        with init_shop(ctx.home, demo=True) as shop:
+            ctx.adopt_profile_language(shop.profile.language)
+        ctx.out(ctx.say("demo.created", folder=ctx.home))
+    with open_shop(ctx) as shop:
+        draft = SaleDraft(
+            lines=[parse_item_spec(shop.catalog, spec) for spec in ("D001x2", "S001", "C001")],
+            payments=[Payment("cash", parse_money("50"))],
+        )
+        issued = issue_receipt(shop, draft)
+    ctx.args.number, ctx.args.json = issued.number, False
+    cmd_show(ctx)
+    ctx.out(ctx.say("demo.next", folder=ctx.home))
     return 0

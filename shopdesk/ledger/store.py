@@ -5,18 +5,21 @@ then fold its projection into the view; nothing else is touched, so the cost of
 a sale does not grow with the ledger.
 
 Opening = find the journal's head (reads only the end of the newest month),
-then rebuild the view: for each finished month a snapshot of its projections
-(``journal-YYYY-MM.view.json``, checked against the partition's size, rebuilt
-when stale), and for the newest month the records themselves.
-Snapshots are a cache: deleting them only makes the next open slower.
+then rebuild the view from ``view-checkpoint.json`` — the whole view as it was
+at a known (month, byte offset, record hash) — plus the records written after
+it. A checkpoint is written when more than ``CHECKPOINT_EVERY`` records had to
+be replayed, so opening stays fast at any size without every ``sell`` paying for
+a rewrite. It is a cache: checked against the journal before use, rebuilt from
+the journal when missing, stale or broken, and never the source of truth.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -27,9 +30,17 @@ from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign
 from shopdesk.ledger.view import ReceiptView, project
 
+#: How a record's time key starts in canonical JSON (see :meth:`Ledger.records_between`).
+TIME_KEY = b'"time":"'
+KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
-SNAPSHOT_VERSION = 1
+CHECKPOINT_VERSION = 1
+CHECKPOINT_NAME = "view-checkpoint.json"
+#: Records replayed at open (or appended since) above which a new checkpoint is written.
+CHECKPOINT_EVERY = 1000
+#: Bytes read back to find the checkpoint's last line; records are far smaller.
+TAIL_LINE = 256 * 1024
 
 #: Every kind of record the ledger holds. Nothing is ever edited or deleted:
 #: a correction is a new record that refers back by receipt number.
@@ -56,9 +67,12 @@ class Ledger:
         self.journal = journal
         self.key = key
         self.terminal = terminal
-        self.view = ReceiptView()
+        self._view: ReceiptView | None = None
+        self._since_checkpoint = 0
         #: The error code ``append`` raises without a key: front ends explain why.
         self.readonly_code = "ledger.readonly"
+        #: False for a writer opened without its view (see :meth:`open`).
+        self._fold = True
 
     @classmethod
     def open(
@@ -70,17 +84,41 @@ class Ledger:
         readonly: bool = False,
         load_view: bool = True,
     ) -> Ledger:
-        """Open the journal and rebuild the view; ``load_view=False`` skips the view
-        for jobs that only read files and append (a backup), leaving it empty."""
+        """Open the journal (and, for a writer, build the view).
+
+        ``load_view=False`` is for a writer that only copies files and appends
+        (a backup): the view is then never built, and appends do not fold into it.
+        """
         journal = Journal.open(directory, readonly=readonly or key is None)
         ledger = cls(journal, key, terminal)
+        if journal.readonly:
+            return ledger  # the view is built on first use: see :attr:`view`
+        if not load_view:
+            ledger._fold = False
+            return ledger
         try:
-            if load_view:
-                ledger._load_view()
+            ledger.view  # noqa: B018 - a writer builds it now (and may write a checkpoint)
         except BaseException:
             journal.close()
             raise
         return ledger
+
+    @property
+    def view(self) -> ReceiptView:
+        """The query view, built from the journal the first time it is asked for.
+
+        A writer builds it at open. A reader builds it only if it needs it: a
+        report of one day reads the journal directly and should not pay for a
+        view of the whole ledger.
+        """
+        if self._view is None:
+            self._view = ReceiptView()
+            try:
+                self._load_view(self._view)
+            except BaseException:
+                self._view = None
+                raise
+        return self._view
 
     @property
     def torn(self) -> TornTail | None:
@@ -97,36 +135,65 @@ class Ledger:
 
     # ----- the view ----------------------------------------------------------
 
-    def _load_view(self) -> None:
+    def _load_view(self, view: ReceiptView) -> None:
+        checkpoint = self._read_checkpoint()
         months = self.journal.months()
-        for month in months[:-1]:
-            for projection in self._snapshot(month):
-                self.view.apply(projection)
-        for month in months[-1:]:
-            for record in self.journal.records([month]):
-                self.view.apply(project(record))
+        replayed = 0
+        if checkpoint is None:
+            todo, offset = months, 0
+        else:
+            view.load_state(checkpoint["state"])
+            todo, offset = [m for m in months if m >= checkpoint["month"]], checkpoint["size"]
+        for record in self.journal.records(todo, offset):
+            view.apply(project(record))
+            replayed += 1
+        self._since_checkpoint = replayed
+        if replayed > CHECKPOINT_EVERY:
+            self.write_checkpoint()
 
-    def _snapshot(self, month: str) -> list[dict]:
-        """Projections of a finished month, from its snapshot or rebuilt from its lines."""
-        part = self.journal.path(month)
-        snap = part.with_suffix(".view.json")
-        size = part.stat().st_size
+    def _read_checkpoint(self) -> dict | None:
+        """The checkpoint, if it still describes a prefix of this journal."""
+        path = self.journal.directory / CHECKPOINT_NAME
         try:
-            cached = json.loads(snap.read_bytes())
-            if cached["version"] == SNAPSHOT_VERSION and cached["size"] == size:
-                return cached["projections"]
-        except (OSError, ValueError, KeyError, TypeError):
+            cp = json.loads(path.read_bytes())
+            if cp["version"] != CHECKPOINT_VERSION or cp["terminal"] != self.terminal:
+                return None
+            if cp["seq"] == 0:
+                return cp
+            part = self.journal.path(cp["month"])
+            size = cp["size"]
+            with part.open("rb") as handle:
+                handle.seek(max(0, size - TAIL_LINE))
+                tail = handle.read(size - max(0, size - TAIL_LINE))
+            last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
+            if tail.endswith(b"\n") and json.loads(last)["hash"] == cp["hash"]:
+                return cp
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             pass
-        projections = [project(r) for r in self.journal.records([month])]
-        if not self.journal.readonly:
-            tmp = snap.with_suffix(".tmp")
-            tmp.write_bytes(
-                canonical_json(
-                    {"version": SNAPSHOT_VERSION, "size": size, "projections": projections}
-                )
-            )
-            os.replace(tmp, snap)
-        return projections
+        return None
+
+    def write_checkpoint(self) -> None:
+        """Save the view as of the journal's head (atomically; skipped when read-only)."""
+        if self.journal.readonly:
+            return
+        head = self.journal.head
+        state = {
+            "version": CHECKPOINT_VERSION,
+            "terminal": self.terminal,
+            "month": head.month,
+            "size": self.journal.size,
+            "seq": head.seq,
+            "hash": head.hash,
+            "state": self.view.dump_state(),
+        }
+        path = self.journal.directory / CHECKPOINT_NAME
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_bytes(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode())
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache: the next open replays a little more
+        self._since_checkpoint = 0
 
     # ----- appending ---------------------------------------------------------
 
@@ -156,13 +223,85 @@ class Ledger:
         record["sig"] = sign(self.key, record["hash"].encode("ascii"))
         self.journal.write(canonical_json(record) + b"\n", record["time"][:7])
         self.journal.note_appended(record["seq"], record["hash"])
-        self.view.apply(project(record))
+        if self._fold:
+            self.view.apply(project(record))
+            self._since_checkpoint += 1
         return record
 
     # ----- reading -----------------------------------------------------------
 
     def records(self, months: list[str] | None = None) -> Iterator[dict]:
         return self.journal.records(months)
+
+    def records_between(
+        self, start: datetime, end: datetime, kinds: tuple[str, ...] | None = None
+    ) -> Iterator[dict]:
+        """Records stamped in ``[start, end)`` (aware datetimes), in journal order.
+
+        Reads only the partitions that can hold such a record, and parses only
+        the lines that can: a record's time string carries its own UTC offset
+        (the shop's, as ``Shop.now`` stamps them, or any other a clock gave);
+        two real offsets differ by less than a day, so its date is within one day
+        of the window's dates. One pattern search per partition
+        finds those dates (``"time":"2026-11-28T``…; in canonical JSON a ``"``
+        inside a value is always escaped, so it only matches a real ``time``
+        key), then each hit's own time is checked exactly; ``kinds`` skips other
+        records before parsing. Order of records in the file is not assumed.
+        (A clock set *backwards* across a month end writes into the newer
+        partition, see :meth:`Journal.write`; such records are missed here.)
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("records_between needs timezone-aware bounds")
+        first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        pattern = re.compile(
+            re.escape(TIME_KEY)
+            + b"(?:"
+            + b"|".join(d.isoformat().encode("ascii") for d in days)
+            + b")T"
+        )
+        wanted = {k.encode() for k in kinds or ()}
+        lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
+        for month in [m for m in self.journal.months() if lo <= m <= hi]:
+            for offset, raw in self.journal.grep(month, pattern):
+                if wanted:
+                    # the record's own kind is the line's last "kind" key: only
+                    # ``data`` sorts before it, the keys after it hold no objects
+                    k = raw.rfind(KIND_KEY) + len(KIND_KEY)
+                    if k >= len(KIND_KEY) and raw[k : raw.find(b'"', k)] not in wanted:
+                        continue  # another kind: not parsed (a line without one is, and fails)
+                # the record's own time is the line's LAST "time" key (only "v" sorts
+                # after it); the pattern may have matched a nested one in ``data``
+                at = raw.rfind(TIME_KEY) + len(TIME_KEY)
+                try:
+                    stamp = datetime.fromisoformat(raw[at : raw.index(b'"', at)].decode())
+                except (ValueError, UnicodeDecodeError):
+                    raise self._bad_line(month, offset) from None
+                if start <= stamp < end:
+                    try:
+                        yield json.loads(raw)
+                    except ValueError:
+                        raise self._bad_line(month, offset) from None
+
+    def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
+        """Records whose line contains ``needle`` (e.g. ``b'"kind":"day.closed"'``), in order.
+
+        A byte search over each partition, parsing only the matching lines: finds
+        a few records in a large ledger without building the view.
+        """
+        for month in self.journal.months() if months is None else months:
+            for offset, raw in self.journal.grep(month, needle):
+                try:
+                    yield json.loads(raw)
+                except ValueError:
+                    raise self._bad_line(month, offset) from None
+
+    def _bad_line(self, month: str, offset: int) -> LedgerError:
+        return LedgerError(
+            "ledger.bad_line",
+            file=self.journal.path(month).name,
+            line=self.journal.line_number(month, offset),
+        )
 
     def record_at(self, seq: int, month_hint: str | None = None) -> dict | None:
         """The record with journal sequence ``seq`` (scans its month's partition)."""
@@ -179,6 +318,8 @@ class Ledger:
         return None
 
     def close(self) -> None:
+        if self._since_checkpoint > CHECKPOINT_EVERY:
+            self.write_checkpoint()
         self.journal.close()
 
     def __enter__(self) -> Ledger:

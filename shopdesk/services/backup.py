@@ -34,7 +34,7 @@ import errno
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -62,7 +62,7 @@ from shopdesk.backup.manifest import (
     content_name,
     read_manifest,
 )
-from shopdesk.errors import BackupError, LedgerError, ShopdeskError
+from shopdesk.errors import BackupError, LedgerError, Notice, ShopdeskError
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
 from shopdesk.ledger.keys import load_public_key, public_key_b64
 from shopdesk.ledger.verify import check_records
@@ -91,8 +91,8 @@ class BackupResult:
     full: bool
     key_included: bool
     record: dict | None
-    #: (code, data) pairs the front end shows, e.g. ``backup.no_key``.
-    warnings: tuple[tuple[str, dict], ...] = ()
+    #: What the front end shows beside the result, e.g. ``backup.no_key``.
+    warnings: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class BackupOutcome:
 
     ran: bool
     result: BackupResult | None = None
-    error: tuple[str, dict] | None = None
+    error: Notice | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,6 @@ class BackupStatus:
     receipts_not_backed_up: int
     error: dict | None = None
     key_in_home: bool = False
-    warnings: list[str] = field(default_factory=list)
 
 
 # ----- the state file ---------------------------------------------------------
@@ -216,7 +215,7 @@ def make_backup(
             made,
         )
     except LedgerError as exc:  # the backup is good; only its note in the ledger is missing
-        warnings.append(("backup.not_recorded", {"reason": exc.code}))
+        warnings.append(Notice("backup.not_recorded", {"reason": exc.code}))
     result = replace(result, record=record, warnings=tuple(warnings))
     _note_success(shop, result, made.isoformat(timespec="seconds"))
     return result
@@ -248,21 +247,21 @@ def _ensure_encrypted_key(shop: Shop, passphrase: str) -> None:
     write_atomic(path, encrypt_key(shop.ledger.key, passphrase), mode=0o600)
 
 
-def _trusted_previous(folder: Path, public_b64: str) -> tuple[Manifest | None, list]:
+def _trusted_previous(folder: Path, public_b64: str) -> tuple[Manifest | None, list[Notice]]:
     """The previous manifest if it is this terminal's and intact; else start afresh."""
-    warnings: list[tuple[str, dict]] = []
+    warnings: list[Notice] = []
     try:
         old = read_manifest(folder)
     except BackupError as exc:
         if exc.code != "backup.bad_manifest":
             raise  # unreadable (a failing stick) or newer: never start over on top of it
-        return None, [("backup.previous_unusable", {"folder": str(folder)})]
+        return None, [Notice("backup.previous_unusable", {"folder": str(folder)})]
     if old is None:
         return None, warnings
     if old.public_key != public_b64:
         raise BackupError("backup.other_shop", folder=str(folder), terminal=old.terminal)
     if not old.signature_ok(load_public_key(public_b64)):
-        return None, [("backup.previous_unusable", {"folder": str(folder)})]
+        return None, [Notice("backup.previous_unusable", {"folder": str(folder)})]
     return old, warnings
 
 
@@ -303,7 +302,7 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
             full=full,
         )
         if step.recopied:
-            warnings.append(("backup.recopied", {"file": name}))
+            warnings.append(Notice("backup.recopied", {"file": name}))
         entries.append(step.entry)
         verified += step.verified
         copied += step.copied
@@ -315,7 +314,7 @@ def _copy_and_verify(shop: Shop, folder: Path, full: bool) -> BackupResult:
     files = _copy_files(shop, folder, old)
     key_included = "encrypted_key" in files
     if not key_included:
-        warnings.append(("backup.no_key", {}))
+        warnings.append(Notice("backup.no_key"))
     made = shop.now().isoformat(timespec="seconds")
     manifest = Manifest(
         terminal=shop.profile.terminal,
@@ -540,15 +539,15 @@ def backup_if_due(shop: Shop, reason: str) -> BackupOutcome:
             # 100k receipts): never make a customer wait for it.
             first = BackupError("backup.first_by_hand", folder=shop.profile.backup_dir)
             _note_failure(shop, shop.profile.backup_dir, first)
-            return BackupOutcome(False, error=(first.code, first.data))
+            return BackupOutcome(False, error=Notice(first.code, first.data))
         return BackupOutcome(True, make_backup(shop, reason=reason))
     except ShopdeskError as exc:
-        return BackupOutcome(True, error=(exc.code, exc.data))
+        return BackupOutcome(True, error=Notice(exc.code, exc.data))
     except Exception as exc:  # a bug in a backup must never look like a failed sale
         error = BackupError("backup.failed", reason=f"{type(exc).__name__}: {exc}")
         with contextlib.suppress(Exception):
             _note_failure(shop, shop.profile.backup_dir, error)
-        return BackupOutcome(True, error=(error.code, error.data))
+        return BackupOutcome(True, error=Notice(error.code, error.data))
 
 
 def _would_be_first(shop: Shop) -> bool:

@@ -186,21 +186,31 @@ def test_disk_full_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
     ledger.close()
 
 
-def test_finished_months_open_from_a_snapshot_that_is_only_a_cache(tmp_path: Path) -> None:
+def test_view_opens_from_a_checkpoint_that_is_only_a_cache(tmp_path: Path, monkeypatch) -> None:
+    import shopdesk.ledger.store as store
+
+    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 2)
     ledger, folder = _ledger(tmp_path)
-    ledger.append("receipt.issued", _receipt(1), _t(30, 10))
-    ledger.append("receipt.issued", _receipt(2), _t(1, 11))
-    ledger.close()
-    first = Ledger.open(folder, None, "T01", readonly=True)  # read-only: no snapshot written
-    assert not (folder / "journal-2026-10.view.json").exists()
-    first.close()
-    with Ledger.open(folder, create_private_key(tmp_path / "x.pem"), "T01") as writer:
-        assert writer.view.last_rseq == 2
-    snap = folder / "journal-2026-10.view.json"
-    assert snap.exists()
-    snap.write_text("garbage")  # a broken cache is rebuilt, never trusted
-    with Ledger.open(folder, None, "T01", readonly=True) as again:
-        assert again.view.get("T01-00000001")["total"] == "1.00"
+    for rseq in range(1, 5):
+        ledger.append("receipt.issued", _receipt(rseq), _t(30, 10) if rseq < 3 else _t(1, 11))
+    ledger.append("receipt.voided", {"no": "T01-00000001", "reason": "x"}, _t(1, 11))
+    ledger.close()  # more than CHECKPOINT_EVERY appended: a checkpoint is written
+    checkpoint = folder / store.CHECKPOINT_NAME
+    saved = json.loads(checkpoint.read_bytes())
+    assert saved["seq"] == 5 and saved["month"] == "2026-11"
+
+    key = create_private_key(tmp_path / "x.pem")
+    with Ledger.open(folder, key, "T01") as writer:  # from the checkpoint, then one more
+        assert writer.view.get("T01-00000001")["status"] == "void"
+        writer.append("receipt.issued", _receipt(5), _t(2, 11))
+    with Ledger.open(folder, None, "T01", readonly=True) as reader:  # checkpoint + 1 replayed
+        assert reader.view.last_rseq == 5 and len(reader.view) == 5
+        assert reader.view.get("T01-00000005")["day"] == "2026-11-02"
+
+    for broken in (b"garbage", checkpoint.read_bytes().replace(saved["hash"].encode(), b"0" * 64)):
+        checkpoint.write_bytes(broken)  # a broken or foreign checkpoint is ignored, never trusted
+        with Ledger.open(folder, None, "T01", readonly=True) as again:
+            assert again.view.get("T01-00000001")["status"] == "void" and again.view.last_rseq == 5
 
 
 def _receipt(rseq: int) -> dict:

@@ -240,7 +240,7 @@ def test_missing_destination_is_a_kept_warning_never_a_lost_sale(
         numbers = sell(shop)
         outcome = backup_if_due(shop, "receipt")
         assert outcome.ran and outcome.error is not None
-        assert outcome.error[0] == "backup.destination_missing"
+        assert outcome.error.code == "backup.destination_missing"
         assert numbers == ["T01-00000002"] and shop.ledger.view.last_rseq == 2
         assert backup_warning(shop.home)["code"] == "backup.destination_missing"
         sell(shop, 3)
@@ -250,7 +250,7 @@ def test_missing_destination_is_a_kept_warning_never_a_lost_sale(
         stick.mkdir()
         clock.advance(minutes=3)
         outcome = backup_if_due(shop, "receipt")  # a first, whole backup waits for a person
-        assert not outcome.ran and outcome.error[0] == "backup.first_by_hand"
+        assert not outcome.ran and outcome.error.code == "backup.first_by_hand"
         assert backup_warning(shop.home)["code"] == "backup.first_by_hand"
         assert backup_if_due(shop, "z_report").result is not None  # after the day is closed
         sell(shop, 2)
@@ -295,7 +295,7 @@ def test_a_bug_in_the_backup_never_propagates(
     with Shop.open(home, clock=clock) as shop:
         sell(shop)
         outcome = backup_if_due(shop, "z_report")
-    assert outcome.error is not None and outcome.error[0] == "backup.failed"
+    assert outcome.error is not None and outcome.error.code == "backup.failed"
     assert "surprise" in read_state(ShopHome(home))["error"]["data"]["reason"]
 
 
