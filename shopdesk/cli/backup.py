@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from shopdesk.cli import Context
     from shopdesk.errors import Notice
+    from shopdesk.services.backup import BackupResult
     from shopdesk.services.shop import Shop
 
 PASSPHRASE_ENV = "SHOPDESK_BACKUP_PASSPHRASE"
@@ -120,20 +121,17 @@ def after_sale(ctx: Context, shop: Shop) -> None:
     show_backup_warning(ctx, shop)
 
 
-def cmd_backup(ctx: Context) -> int:
-    action = ctx.args.action
-    if action == "status":
-        return _status(ctx)
-    if action == "verify":
-        return _verify(ctx)
-    from shopdesk.cli.core import open_shop
-    from shopdesk.services.backup import make_backup
+def after_z_report(ctx: Context, shop: Shop) -> None:
+    """Back the closed day up to the profile's folder; only ever warns."""
+    from shopdesk.services.backup import Z_REPORT, backup_if_due
 
-    with open_shop(ctx, load_view=False) as shop:  # a backup never queries receipts
-        passphrase = None
-        if not ctx.args.no_key:
-            passphrase = read_passphrase(ctx, new=not shop.home.encrypted_key.exists())
-        result = make_backup(shop, ctx.args.to, passphrase=passphrase, full=ctx.args.full)
+    outcome = backup_if_due(shop, Z_REPORT)
+    if outcome.result is not None:
+        say_done(ctx, outcome.result)
+    show_backup_warning(ctx, shop)
+
+
+def say_done(ctx: Context, result: BackupResult) -> None:
     ctx.out(
         ctx.say(
             "backup.done",
@@ -148,6 +146,23 @@ def cmd_backup(ctx: Context) -> int:
     if result.key_included:
         ctx.out(ctx.say("backup.done_key"))
     say_warnings(ctx, result.warnings)
+
+
+def cmd_backup(ctx: Context) -> int:
+    action = ctx.args.action
+    if action == "status":
+        return _status(ctx)
+    if action == "verify":
+        return _verify(ctx)
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.backup import make_backup
+
+    with open_shop(ctx, load_view=False) as shop:  # a backup never queries receipts
+        passphrase = None
+        if not ctx.args.no_key:
+            passphrase = read_passphrase(ctx, new=not shop.home.encrypted_key.exists())
+        result = make_backup(shop, ctx.args.to, passphrase=passphrase, full=ctx.args.full)
+    say_done(ctx, result)
     return 0
 
 
