@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shopdesk.backup import writer as backup_writer
 from shopdesk.backup.manifest import LEDGER_DIR, MANIFEST_NAME, read_manifest
 from shopdesk.domain.sale import SaleDraft
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
@@ -92,13 +93,13 @@ def test_incremental_backups_over_several_days_and_a_month_boundary(
     home: Path, stick: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes: list[tuple[str, int, int]] = []
-    real_append = backup_service.append_range
+    real_append = backup_writer.append_range
 
     def spy(source: Path, target: Path, start: int, end: int) -> None:
         writes.append((target.name, start, end))
         real_append(source, target, start, end)
 
-    monkeypatch.setattr(backup_service, "append_range", spy)
+    monkeypatch.setattr(backup_writer, "append_range", spy)
     clock = Clock(datetime(2026, 11, 28, 9, 0, tzinfo=BEIJING))
     source = home / "ledger" / "journal-2026-11.jsonl"
 
@@ -180,13 +181,13 @@ def test_interrupted_copy_leaves_the_previous_backup_valid(
     make_backup(shop, stick)
     before = verify_backup(stick).manifest.head_seq
     sell(shop, 5)
-    real_append = backup_service.append_range
+    real_append = backup_writer.append_range
 
     def half_then_full(source: Path, target: Path, start: int, end: int) -> None:
         real_append(source, target, start, start + (end - start) // 2)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup_service, "append_range", half_then_full)
+    monkeypatch.setattr(backup_writer, "append_range", half_then_full)
     with pytest.raises(BackupError) as err:
         make_backup(shop, stick)
     assert err.value.code == "backup.destination_full"
@@ -200,7 +201,7 @@ def test_interrupted_copy_leaves_the_previous_backup_valid(
     assert restored.head_seq == before  # the junk after the listed size is not restored
     assert verify_ledger(tmp_path / "from-interrupted").head_seq == before
 
-    monkeypatch.setattr(backup_service, "append_range", real_append)
+    monkeypatch.setattr(backup_writer, "append_range", real_append)
     result = make_backup(shop, stick)  # cuts the junk off and carries on
     assert verify_backup(stick).ok and result.head_seq > before
     assert backup_warning(shop.home) is None
@@ -213,7 +214,7 @@ def test_failure_while_writing_the_manifest_keeps_the_old_one(
     make_backup(shop, stick)
     before = verify_backup(stick).manifest
     sell(shop, 2)
-    real_write = backup_service.write_atomic
+    real_write = backup_writer.write_atomic
 
     def fail_on_manifest(path: Path, data: bytes, mode: int = 0o644, **kw: bool) -> None:
         if path.name == MANIFEST_NAME:
@@ -221,7 +222,7 @@ def test_failure_while_writing_the_manifest_keeps_the_old_one(
             raise OSError(errno.EIO, "Input/output error")
         real_write(path, data, mode, **kw)
 
-    monkeypatch.setattr(backup_service, "write_atomic", fail_on_manifest)
+    monkeypatch.setattr(backup_writer, "write_atomic", fail_on_manifest)
     with pytest.raises(BackupError) as err:
         make_backup(shop, stick)
     assert err.value.code == "backup.write_failed"
@@ -291,7 +292,7 @@ def test_a_bug_in_the_backup_never_propagates(
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(backup_service, "_copy_and_verify", boom)
+    monkeypatch.setattr(backup_service, "_write", boom)
     with Shop.open(home, clock=clock) as shop:
         sell(shop)
         outcome = backup_if_due(shop, "z_report")
@@ -522,18 +523,18 @@ def test_a_copy_cut_at_any_byte_keeps_the_previous_backup(
         make_backup(shop, stick)
         before = verify_backup(stick).manifest
         sell(shop, 3)
-        real_append = backup_service.append_range
+        real_append = backup_writer.append_range
 
         def cut_short(source: Path, target: Path, start: int, end: int) -> None:
             real_append(source, target, start, start + int((end - start) * cut))
             raise OSError(errno.EIO, "stick pulled")
 
-        backup_service.append_range = cut_short
+        backup_writer.append_range = cut_short
         try:
             with pytest.raises(BackupError):
                 make_backup(shop, stick)
         finally:
-            backup_service.append_range = real_append
+            backup_writer.append_range = real_append
         check = verify_backup(stick)
         assert check.ok and check.manifest.head_hash == before.head_hash
         assert make_backup(shop, stick).head_seq == shop.ledger.head_seq - 1
