@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from shopdesk.backup.checking import check_range
 from shopdesk.backup.files import (
     TMP_SUFFIX,
     append_range,
@@ -229,12 +230,7 @@ def _back_up_partition(
         first_line = entry.last_seq - entry.first_seq + 2
     if keep < size:
         append_range(source, target, keep, size)
-    result = check_records(
-        iter_lines(target, keep, size, name, first_line, digest),
-        public,
-        expect_seq=start[0],
-        expect_prev=start[1],
-    )
+    result, digest = check_range(target, keep, size, name, first_line, start, public, digest)
     if result.problem is not None:
         p = result.problem
         raise BackupError(

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shopdesk.backup.files import CHUNK, file_size, iter_lines, write_atomic
+from shopdesk.backup.checking import check_range
+from shopdesk.backup.files import CHUNK, file_size, write_atomic
 from shopdesk.backup.keyfile import decrypt_key
 from shopdesk.backup.manifest import (
     FOLDER_PREFIX,
@@ -35,7 +36,7 @@ from shopdesk.backup.manifest import (
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
 from shopdesk.ledger.journal import GENESIS_PREV, Journal, fsync_dir
 from shopdesk.ledger.keys import load_public_key, public_key_b64
-from shopdesk.ledger.verify import Problem, check_records
+from shopdesk.ledger.verify import Problem
 from shopdesk.services.shop import Shop, ShopHome
 
 
@@ -134,12 +135,8 @@ def verify_backup(path: Path) -> BackupCheck:
             return BackupCheck(
                 folder, manifest, count, Problem(entry.name, 0, expect_seq, "missing")
             )
-        digest = hashlib.sha256()
-        result = check_records(
-            iter_lines(path_, 0, entry.size, entry.name, 1, digest),
-            public,
-            expect_seq=expect_seq,
-            expect_prev=expect_prev,
+        result, digest = check_range(
+            path_, 0, entry.size, entry.name, 1, (expect_seq, expect_prev), public, hashlib.sha256()
         )
         count += result.records
         if result.problem is not None:
