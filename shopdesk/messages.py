@@ -489,8 +489,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify.reason.missing": ("记录缺失（文件被截短）", "records missing (file cut short)"),
     "restore.verifying": (
-        "正在核对备份中的每一条记录（10 万张收据约需 1 分钟）……",
-        "Checking every record of the backup (about a minute per 100k receipts)…",
+        "正在核对备份中的每一条记录（10 万张收据约需半分钟）……",
+        "Checking every record of the backup (about half a minute per 100k receipts)…",
     ),
     "restore.target_not_empty": (
         "{folder} 不是空文件夹，不会在其中恢复。请指定一个新的文件夹。",
