@@ -29,7 +29,8 @@ from shopdesk.ledger.view import ReceiptView, project
 
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
-SNAPSHOT_VERSION = 1
+#: 2: batch.exported projections carry the batch's journal range (shopdesk.export).
+SNAPSHOT_VERSION = 2
 
 #: Every kind of record the ledger holds. Nothing is ever edited or deleted:
 #: a correction is a new record that refers back by receipt number.

@@ -87,9 +87,14 @@ def project(record: dict) -> dict:
     elif kind == "batch.exported":
         # A batch names its receipts as a range of receipt sequence numbers
         # (``first_rseq``..``last_rseq``), so the record stays small at any size.
+        # The rest (journal range, heads, file) is what the next export and
+        # ``export --again`` need without scanning the journal for old batches.
         out.update(
             batch=data.get("batch_id"), first=data.get("first_rseq"), last=data.get("last_rseq")
         )
+        out["batch_data"] = {
+            k: v for k, v in data.items() if isinstance(v, str | int) and not isinstance(v, bool)
+        }
     elif kind in ("outage.started", "outage.ended", "day.closed"):
         out.update({k: v for k, v in data.items() if isinstance(v, str | int | bool)})
     return out
@@ -109,6 +114,8 @@ class ReceiptView:
     open_outage: dict | None = None
     closed_days: set[str] = field(default_factory=set)
     last_time: str = ""
+    #: The ``batch.exported`` data of every batch, oldest first (see shopdesk.export).
+    batches: list[dict] = field(default_factory=list)
 
     @property
     def receipts(self) -> ViewTable:
@@ -152,12 +159,17 @@ class ReceiptView:
             else:
                 self.receipts.patch(doc_id, {"print_failed": True})
         elif kind == "receipt.voided" and doc_id is not None:
-            self.receipts.patch(doc_id, {"status": "void"})
+            # Where the void sits in the journal decides which batch carries it.
+            self.receipts.patch(
+                doc_id, {"status": "void", "void_seq": p["seq"], "void_day": p["time"][:10]}
+            )
         elif kind == "invoice.reconciled" and doc_id is not None:
             self.receipts.patch(doc_id, {"invoice": p["invoice"] or ""})
-        elif kind == "batch.exported" and p.get("first") and p.get("last"):
-            for target in self.by_rseq[p["first"] - 1 : p["last"]]:
-                self.receipts.patch(target, {"batch": p["batch"]})
+        elif kind == "batch.exported":
+            if p.get("first") and p.get("last"):
+                for target in self.by_rseq[p["first"] - 1 : p["last"]]:
+                    self.receipts.patch(target, {"batch": p["batch"]})
+            self.batches.append(p.get("batch_data") or {})
         elif kind == "outage.started":
             self.open_outage = p
         elif kind == "outage.ended":
