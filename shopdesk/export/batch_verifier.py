@@ -27,12 +27,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.safe_zip import SafeZip
+from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
 from shopdesk.ledger.keys import load_public_key, verify_signature
 from shopdesk.ledger.verify import check_records
@@ -220,45 +221,37 @@ def _hash_member(archive: SafeZip, manifest: dict, name: str) -> None:
 
 @dataclass
 class _Tally:
-    """What the records add up to, collected while they stream past check_records."""
+    """What the records add up to, collected from each record check_records accepted."""
 
     totals: BatchTotals
     voided_claimed: frozenset[str]
     terminal: str
     next_rseq: int
-    receipts_seen: set[str]
-    voids_seen: list[str]
-    late_voids: list[str]
+    first_seq: int
+    signatures: SignatureChecker
+    receipts_seen: set[str] = field(default_factory=set)
+    voids_seen: list[str] = field(default_factory=list)
+    late_voids: list[str] = field(default_factory=list)
     first_no: str | None = None
     last_no: str | None = None
     lines: int = 0
-    problem: BatchError | None = None
 
-    def add(self, raw: bytes) -> None:
-        if self.problem is not None:
-            return
-        try:
-            record = json.loads(raw)
-            kind, data = record["kind"], record["data"]
-        except (ValueError, TypeError, KeyError, RecursionError):
-            return  # check_records names this line
-        if not isinstance(data, dict):
-            return
+    def add(self, record: dict) -> None:
+        seq = record["seq"]
+        self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
         if record.get("terminal") != self.terminal:
-            self.problem = BatchError("batch.wrong_terminal", seq=record.get("seq"))
-            return
+            raise BatchError("batch.wrong_terminal", seq=seq)
+        kind, data = record["kind"], record["data"]
         if kind == "receipt.issued":
             no = data.get("no")
             reason = receipt_problem(data)
             if reason is not None or not isinstance(no, str):
-                self.problem = BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
-                return
+                raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
                 return
             if data.get("rseq") != self.next_rseq:
-                self.problem = BatchError("batch.receipt_gap", number=no, expected=self.next_rseq)
-                return
+                raise BatchError("batch.receipt_gap", number=no, expected=self.next_rseq)
             self.next_rseq += 1
             self.receipts_seen.add(no)
             self.first_no = self.first_no or no
@@ -273,40 +266,56 @@ class _Tally:
 
 
 def _record_lines(
-    archive: SafeZip, tally: _Tally, digest: hashlib._Hash, counter: list[int]
+    archive: SafeZip, digest: hashlib._Hash, counter: list[int]
 ) -> Iterator[tuple[str, int, bytes]]:
     for number, raw in archive.lines(fmt.JSONL, digest):
         counter[0] += len(raw) + 1
         if number == 1 and raw.startswith(b"PK\x03\x04"):
             raise BatchError("batch.nested_archive", name=fmt.JSONL)
-        tally.add(raw)
-        if tally.problem is not None:
-            raise tally.problem
         yield fmt.JSONL, number, raw
 
 
 def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
     m_receipts, journal = manifest["receipts"], manifest["journal"]
+    signatures = SignatureChecker(manifest["public_key"], journal["records"])
     tally = _Tally(
         totals=BatchTotals(),
         voided_claimed=frozenset(manifest["voided"]),
         terminal=manifest["terminal"],
         next_rseq=m_receipts["first_rseq"],
-        receipts_seen=set(),
-        voids_seen=[],
-        late_voids=[],
+        first_seq=journal["first_seq"],
+        signatures=signatures,
     )
     digest = hashlib.sha256()
     size = [0]
     key = load_public_key(manifest["public_key"])
-    result = check_records(
-        _record_lines(archive, tally, digest, size),
-        key,
-        expect_seq=journal["first_seq"],
-        expect_prev=journal["prev_head"],
-    )
-    if result.problem is not None:
-        p = result.problem
+    try:
+        try:
+            result = check_records(
+                _record_lines(archive, digest, size),
+                key,
+                expect_seq=journal["first_seq"],
+                expect_prev=journal["prev_head"],
+                check_signatures=False,
+                on_record=tally.add,
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # a record of the right shape whose data is not (a signed one cannot be)
+            bad_sig = signatures.first_failure()
+            if bad_sig is not None:
+                raise BatchError(
+                    "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
+                ) from None
+            raise BatchError("batch.bad_record", line="?", seq="?", reason="bad_shape") from exc
+        bad_sig = signatures.first_failure()
+    finally:
+        signatures.close()
+    p = result.problem
+    if bad_sig is not None and (p is None or bad_sig[0] < p.line):
+        raise BatchError(
+            "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
+        )
+    if p is not None:
         raise BatchError(
             "batch.bad_record",
             line=p.line,
@@ -446,8 +455,8 @@ def _check_follows(prev: dict, this: dict) -> None:
         ("prev_head", prev["journal"]["head"] == this["journal"]["prev_head"]),
         ("first_rseq", prev["receipts"]["last_rseq"] + 1 == this["receipts"]["first_rseq"]),
     )
-    for field, ok in checks:
+    for name, ok in checks:
         if not ok:
             raise BatchError(
-                "batch.not_previous", field=field, previous=prev["batch_id"], batch=this["batch_id"]
+                "batch.not_previous", field=name, previous=prev["batch_id"], batch=this["batch_id"]
             )
