@@ -197,7 +197,10 @@ def test_a_batch_signed_by_another_key_fails_on_the_first_record(batch, tmp_path
 def test_parallel_signature_check_finds_the_earliest_bad_one(batch) -> None:
     key = load_private_key(batch[1])
     good = [(i, i, f"{i:064x}", sign(key, f"{i:064x}".encode())) for i in range(1, 9001)]
-    bad = [(line, seq, digest, good[0][3] if line in (7000, 3000) else sig) for line, seq, digest, sig in good]
+    bad = [
+        (line, seq, digest, good[0][3] if line in (7000, 3000) else sig)
+        for line, seq, digest, sig in good
+    ]
     checker = SignatureChecker(public_key_b64(key.public_key()), records=50_000, workers=2)
     try:
         assert checker.pool is not None

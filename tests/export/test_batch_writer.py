@@ -66,7 +66,9 @@ def sell(shop: Shop, *items: tuple[str, str], buyer=None, pay="cash", training=F
 
 
 def ledger_receipts(shop: Shop) -> dict[str, dict]:
-    return {r["data"]["no"]: r["data"] for r in shop.ledger.records() if r["kind"] == "receipt.issued"}
+    return {
+        r["data"]["no"]: r["data"] for r in shop.ledger.records() if r["kind"] == "receipt.issued"
+    }
 
 
 def member(path: Path, name: str) -> bytes:
@@ -89,7 +91,11 @@ def test_round_trip_files_hold_the_ledgers_exact_amounts(shop: Shop, tmp_path: P
     valid = [d for no, d in receipts.items() if no not in (voided, training)]
     manifest = report.manifest
     assert manifest["counts"] == {
-        "issued": 4, "voided": 1, "valid": 3, "training_excluded": 1, "late_voids": 0
+        "issued": 4,
+        "voided": 1,
+        "valid": 3,
+        "training_excluded": 1,
+        "late_voids": 0,
     }
     assert manifest["voided"] == [voided]
     assert manifest["totals"]["gross"] == str(sum(Decimal(d["total"]) for d in valid))
@@ -103,7 +109,10 @@ def test_round_trip_files_hold_the_ledgers_exact_amounts(shop: Shop, tmp_path: P
         line = receipts[row["收据号"]]["lines"][int(row["行号"]) - 1]
         assert row["项目名称"] == line["name"]
         assert (row["金额"], row["单价"], row["税额"], row["不含税金额"]) == (
-            line["amount"], line["unit_price"], line["tax"], line["net"]
+            line["amount"],
+            line["unit_price"],
+            line["tax"],
+            line["net"],
         )
         assert row["状态"] == ("作废" if row["收据号"] == voided else "有效")
 
@@ -178,8 +187,11 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
     with zipfile.ZipFile(first.path) as archive:
         infos = archive.infolist()
     assert [i.filename for i in infos] == sorted(fmt.MEMBERS)
-    assert {i.date_time for i in infos} == {fmt.zip_time(datetime.fromisoformat(
-        json.loads(member(first.path, fmt.MANIFEST))["exported_at"]))}
+    assert {i.date_time for i in infos} == {
+        fmt.zip_time(
+            datetime.fromisoformat(json.loads(member(first.path, fmt.MANIFEST))["exported_at"])
+        )
+    }
     with pytest.raises(NotFound):
         export_batch(shop, tmp_path / "c", again="T01-B0099-00000001-00000001")
 

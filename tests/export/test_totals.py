@@ -1,0 +1,113 @@
+"""Property tests: whatever the sale, a batch's totals add up.
+
+Receipts are built by the real domain (price_sale, settle, receipt_body) from
+random lines, discounts, rates and payments; the batch totals must equal the
+sums of the receipts, split exactly by rate and by payment, and any single
+changed figure in a receipt must be caught by ``receipt_problem``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopdesk.domain.money import from_fen
+from shopdesk.domain.sale import DraftLine, Payment, SaleDraft, price_sale, receipt_body, settle
+from shopdesk.domain.tax import RATE_ORDER
+from shopdesk.export.totals import BatchTotals, fen, receipt_problem, yuan
+
+lines_st = st.lists(
+    st.builds(
+        lambda rate, qty, price, disc: (rate, qty, price, disc),
+        st.sampled_from(RATE_ORDER),
+        st.integers(1, 20),
+        st.integers(1, 500_00),
+        st.integers(0, 100),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@st.composite
+def receipts(draw) -> dict:
+    lines = []
+    for i, (rate, qty, price, disc_pct) in enumerate(draw(lines_st)):
+        gross = qty * price
+        lines.append(
+            DraftLine(
+                sku=f"S{i}",
+                name=f"商品{i}",
+                unit="个",
+                tax_rate=rate,
+                tax_code="1" * 19,
+                qty=Decimal(qty),
+                unit_price=from_fen(price),
+                discount=from_fen(gross * disc_pct // 200),
+            )
+        )
+    priced = price_sale(SaleDraft(lines=lines))
+    sale_discount = from_fen(draw(st.integers(0, int(priced.total * 100) // 3)))
+    priced = price_sale(SaleDraft(lines=lines, sale_discount=sale_discount))
+    method = draw(st.sampled_from(["cash", "wechat", "alipay", "card", "mixed"]))
+    if method == "mixed":
+        part = from_fen(int(priced.total * 100) // 2)
+        payments = [Payment("card", part), Payment("cash", priced.total - part + Decimal(5))]
+    elif method == "cash":
+        payments = [Payment("cash", priced.total + from_fen(draw(st.integers(0, 10000))))]
+    else:
+        payments = [Payment(method)]
+    settlement = settle(priced.total, payments)
+    return receipt_body(
+        priced,
+        settlement,
+        number="T01-00000001",
+        receipt_seq=1,
+        cashier="王芳",
+        buyer=None,
+        training=False,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(receipts(), st.booleans()), min_size=1, max_size=12))
+def test_batch_totals_are_the_sums_of_valid_receipts(batch: list[tuple[dict, bool]]) -> None:
+    totals = BatchTotals()
+    for data, void in batch:
+        assert receipt_problem(data) is None
+        totals.add_receipt(data, void=void)
+    valid = [d for d, void in batch if not void]
+    money = totals.money()
+    assert money["gross"] == yuan(sum(fen(d["total"]) for d in valid))
+    assert fen(money["net"]) + fen(money["tax"]) == fen(money["gross"])
+    assert sum(fen(v["gross"]) for v in money["by_rate"].values()) == fen(money["gross"])
+    assert sum(fen(v["tax"]) for v in money["by_rate"].values()) == fen(money["tax"])
+    assert sum(fen(v) for v in money["by_payment"].values()) == fen(money["gross"])
+    assert list(money["by_rate"]) == [r for r in RATE_ORDER if r in money["by_rate"]]
+    assert totals.counts() == {
+        "issued": len(batch),
+        "voided": len(batch) - len(valid),
+        "valid": len(valid),
+        "training_excluded": 0,
+    }
+
+
+@settings(max_examples=100, deadline=None)
+@given(receipts(), st.data())
+def test_any_changed_figure_is_caught(data: dict, draw) -> None:
+    line = draw.draw(st.integers(0, len(data["lines"]) - 1))
+    field = draw.draw(st.sampled_from(["amount", "net", "tax", "total", "change"]))
+    delta = draw.draw(st.sampled_from([1, -1, 100]))
+    target = data["lines"][line] if field in ("amount", "net", "tax") else data
+    value = fen(target[field]) + delta
+    if value < 0:
+        value = fen(target[field]) + 1
+    target[field] = yuan(value)
+    assert receipt_problem(data) is not None
+
+
+@given(st.integers(0, 10**14 - 1))
+def test_fen_and_yuan_round_trip(value: int) -> None:
+    assert fen(yuan(value)) == value
