@@ -1,0 +1,148 @@
+"""The batch commands as a shopkeeper and an accountant type them, in real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(
+    *args: str, home: Path | None = None, limit: int | None = None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SHOPDESK_LANG": "en"}
+    env.pop("SHOPDESK_HOME", None)
+    prefix = ["--home", str(home)] if home else []
+
+    def limit_file_size() -> None:  # a USB stick that fills up, as the kernel reports it
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "shopdesk", *prefix, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=limit_file_size if limit else None,
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "shop"
+    assert run("init", "--demo", home=home).returncode == 0
+    return home
+
+
+def test_sell_export_verify_reconcile_list(home: Path, tmp_path: Path) -> None:
+    numbers = []
+    for args in (
+        ["--item", "D001x2", "--pay", "cash:20"],
+        [
+            "--item",
+            "D002",
+            "--buyer-name",
+            "北京中关村科技发展有限公司",
+            "--buyer-tax-id",
+            "91110000600037341L",
+            "--pay",
+            "wechat",
+        ],
+        ["--item", "D003x3", "--pay", "alipay"],
+    ):
+        sold = run("sell", *args, home=home)
+        assert sold.returncode == 0, sold.stderr
+        numbers.append(sold.stdout.strip())
+    assert run("void", numbers[2], "--reason", "顾客退货", home=home).returncode == 0
+
+    out = tmp_path / "usb"
+    exported = run("export", "--out", str(out), home=home)
+    assert exported.returncode == 0, exported.stderr
+    zip_path = Path(exported.stdout.strip())
+    assert zip_path.parent == out and zip_path.name.startswith("T01-B0001-")
+    assert "Exported batch" in exported.stderr
+
+    checked = run("verify-batch", str(zip_path))  # the accountant has no shop home
+    assert checked.returncode == 0, checked.stderr
+    assert "verifies" in checked.stdout and "海淀好邻居便利店（演示）" in checked.stdout
+    assert "issued 3, void 1, valid 2" in checked.stdout
+    key = home / "keys" / "terminal.pub.pem"
+    assert run("verify-batch", str(zip_path), "--key", str(key)).returncode == 0
+
+    pending = run("list", "--pending", "--json", home=home)
+    assert [r["no"] for r in json.loads(pending.stdout)] == numbers[:2]
+    mapping = tmp_path / "invoices.csv"
+    mapping.write_text(
+        f"收据号,发票号码\n{numbers[0]},26112000000000000001\n", encoding="utf-8-sig"
+    )
+    assert run("reconcile", str(mapping), home=home).returncode == 0
+    pending = run("list", "--pending", "--json", home=home)
+    assert [r["no"] for r in json.loads(pending.stdout)] == [numbers[1]]
+
+    again = run("export", "--out", str(tmp_path / "copy"), "--again", zip_path.stem, home=home)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "copy" / zip_path.name).read_bytes() == zip_path.read_bytes()
+    assert "byte-identical" in again.stderr
+
+
+def test_bad_reconcile_file_lists_every_problem(home: Path, tmp_path: Path) -> None:
+    number = run("sell", "--item", "D001", home=home).stdout.strip()
+    mapping = tmp_path / "m.csv"
+    mapping.write_text(
+        f"收据号,发票号码\n{number},123\nT01-00000077,26112000000000000001\n", encoding="utf-8"
+    )
+    result = run("reconcile", str(mapping), home=home)
+    assert result.returncode == 2
+    assert "Line 2 (" + number + ")" in result.stderr
+    assert "Line 3 (T01-00000077): no such receipt" in result.stderr
+    assert "nothing was recorded" in result.stderr
+
+
+def test_a_tampered_batch_exits_non_zero_naming_the_problem(home: Path, tmp_path: Path) -> None:
+    run("sell", "--item", "D001", home=home)
+    zip_path = Path(run("export", "--out", str(tmp_path), home=home).stdout.strip())
+    with zipfile.ZipFile(zip_path) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    files["receipts.jsonl"] = files["receipts.jsonl"].replace(b'"total":"3.00"', b'"total":"0.30"')
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = run("verify-batch", str(bad))
+    assert result.returncode == 6
+    assert "receipts.jsonl line 2 (sequence 2): content modified (hash mismatch)" in result.stderr
+
+
+def test_nothing_to_export_is_said_with_exit_4(home: Path, tmp_path: Path) -> None:
+    result = run("export", "--out", str(tmp_path), home=home)
+    assert result.returncode == 4
+    assert "Nothing to export" in result.stderr
+
+
+def test_a_full_stick_leaves_no_zip_and_no_record(home: Path, tmp_path: Path) -> None:
+    for _ in range(40):
+        assert run("sell", "--item", "D001x2", "--item", "F003", home=home).returncode == 0
+    journal = sum(p.stat().st_size for p in (home / "ledger").glob("journal-*.jsonl"))
+    out = tmp_path / "usb"
+    result = run("export", "--out", str(out), home=home, limit=journal // 2)
+    assert result.returncode == 6, result.stderr
+    assert "Could not write the batch" in result.stderr
+    assert list(out.iterdir()) == []
+    kinds = [
+        json.loads(line)["kind"]
+        for p in (home / "ledger").glob("journal-*.jsonl")
+        for line in p.read_text(encoding="utf-8").splitlines()
+    ]
+    assert "batch.exported" not in kinds
+    assert run("verify", home=home).returncode == 0
+    assert run("export", "--out", str(out), home=home).returncode == 0
