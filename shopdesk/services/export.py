@@ -86,7 +86,7 @@ def _voided_in(shop: Shop, first_rseq: int, last_rseq: int, last_seq: int) -> fr
         for row in shop.ledger.view.iter_rows()
         if not row["training"]
         and first_rseq <= row["rseq"] <= last_rseq
-        and row.get("void_seq", last_seq + 1) <= last_seq
+        and 0 < row["void_seq"] <= last_seq
     )
 
 
@@ -124,7 +124,7 @@ def plan_next_batch(
             continue
         if row["rseq"] >= first_rseq:
             events.append((view.seq_of(row["no"]), row["day"], row["rseq"]))
-        if row.get("void_seq", 0) >= first_seq:
+        if row["void_seq"] >= first_seq:
             events.append((row["void_seq"], row["void_day"], 0))
     events.sort()
     pending = [e for e in events if e[2]]
