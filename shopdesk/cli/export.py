@@ -136,10 +136,12 @@ def cmd_verify_batch(ctx: Context) -> int:
             training=c["training_excluded"],
         )
     )
-    from shopdesk.domain.tax import rate_label
+    from shopdesk.domain.tax import RATE_ORDER, rate_label
 
     ctx.out(("  合计 " if zh else "  total ") + f"{t['gross']}  (net {t['net']}, tax {t['tax']})")
-    for rate, fig in t["by_rate"].items():
+    by_rate = t["by_rate"]  # the manifest's keys are sorted as text: show them in rate order
+    for rate in sorted(by_rate, key=lambda r: RATE_ORDER.index(r) if r in RATE_ORDER else 99):
+        fig = by_rate[rate]
         ctx.out(
             f"    {rate_label(rate):>5}  {fig['gross']:>12}  {fig['net']:>12}  {fig['tax']:>10}"
         )

@@ -268,3 +268,22 @@ def test_a_write_error_mid_zip_leaves_no_zip_and_no_record(
     done = export_batch(shop, out)
     assert [p.name for p in out.iterdir()] == [done.path.name]
     verify_batch(done.path)
+
+
+def test_batches_and_voids_survive_a_view_checkpoint(shop: Shop, tmp_path: Path, clock) -> None:
+    kept = sell(shop, ("D001", "1")).number
+    gone = sell(shop, ("D002", "1")).number
+    void_receipt(shop, gone, reason="退货", who="王芳")
+    first = export_batch(shop, tmp_path / "out")
+    shop.ledger.write_checkpoint()
+    home = shop.home.root
+    shop.close()
+    with Shop.open(home, clock=clock) as reopened:
+        assert reopened.ledger.view.batches[0]["batch_id"] == first.batch_id
+        assert reopened.ledger.view.get(gone)["void_seq"] > 0
+        assert reopened.ledger.view.get(kept)["batch"] == first.batch_id
+        again = export_batch(reopened, tmp_path / "again", again=first.batch_id)
+        assert again.matches_recorded
+        sell(reopened, ("D003", "1"))
+        second = export_batch(reopened, tmp_path / "out")
+    verify_batch(second.path, previous=first.path)
