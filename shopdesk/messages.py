@@ -235,6 +235,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入批次文件 {file}：{reason}。没有留下不完整的文件，账本中也没有导出记录；请检查 U 盘或磁盘空间后重试。",
         "Could not write the batch {file}: {reason}. No partial file was left and nothing was recorded; check the USB stick or free space and try again.",
     ),
+    "export.too_large": (
+        "批次 {file} 超过 2 GB，无法写入。请用 --until 分成几批导出。",
+        "The batch {file} would exceed 2 GB. Split it into several batches with --until.",
+    ),
     "export.ledger_broken": (
         "账本在序号 {seq} 处不连续，不能导出。请先运行 shopdesk verify。",
         "The ledger is broken at sequence {seq}; nothing was exported. Run shopdesk verify first.",

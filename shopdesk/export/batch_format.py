@@ -31,8 +31,10 @@ MANIFEST = "manifest.json"
 JSONL = "receipts.jsonl"
 CSV = "receipts.csv"
 XLSX = "invoice-import.xlsx"
-#: Every member of a batch, in the (sorted) order they are written.
-MEMBERS = tuple(sorted((MANIFEST, JSONL, CSV, XLSX)))
+#: Every member of a batch, in the fixed order they are written: the jsonl is
+#: streamed into the zip while the others are produced, the manifest (which
+#: hashes the others) comes last.
+MEMBERS = (JSONL, CSV, XLSX, MANIFEST)
 #: Files the manifest hashes (itself excluded).
 HASHED = (JSONL, CSV, XLSX)
 

@@ -186,7 +186,7 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
     assert records.count("batch.exported") == 1
     with zipfile.ZipFile(first.path) as archive:
         infos = archive.infolist()
-    assert [i.filename for i in infos] == sorted(fmt.MEMBERS)
+    assert [i.filename for i in infos] == list(fmt.MEMBERS)
     assert {i.date_time for i in infos} == {
         fmt.zip_time(
             datetime.fromisoformat(json.loads(member(first.path, fmt.MANIFEST))["exported_at"])
@@ -238,33 +238,75 @@ def test_progress_reaches_the_total(shop: Shop, tmp_path: Path, monkeypatch) -> 
     assert len(calls) > 2
 
 
+class FailingFile:
+    """The zip's temp file on a stick that fills up after ``limit`` bytes."""
+
+    def __init__(self, real, limit: int) -> None:
+        self.real, self.limit, self.written = real, limit, 0
+
+    def write(self, data) -> int:
+        if self.written + len(data) > self.limit:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.written += len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.real.close()
+
+
+@pytest.mark.parametrize("where", ["jsonl", "central_directory", "fsync"])
 def test_a_write_error_mid_zip_leaves_no_zip_and_no_record(
-    shop: Shop, tmp_path: Path, monkeypatch
+    shop: Shop, tmp_path: Path, monkeypatch, where: str
 ) -> None:
     for _ in range(30):
         sell(shop, ("D001", "1"), ("D002", "2"))
     import shopdesk.export.batch_writer as writer
 
-    real_write = writer._HashingWriter.write
-    written = {"n": 0}
+    real_fdopen, real_fsync = writer.os.fdopen, writer.os.fsync
+    files: list[FailingFile] = []
+    # jsonl: fails while receipts.jsonl (the first member) goes into the zip;
+    # central_directory: every member is in, the zip's directory is not.
+    limit = {"jsonl": 2000, "central_directory": 0, "fsync": 1 << 30}[where]
 
-    def failing_write(self, data):
-        if written["n"] > 4000:  # some members are in the zip already: the stick is full
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written["n"] += len(data)
-        return real_write(self, data)
+    def fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        if "w" not in mode:
+            return handle
+        files.append(FailingFile(handle, limit or 1 << 30))
+        return files[-1]
 
-    monkeypatch.setattr(writer._HashingWriter, "write", failing_write)
+    def fsync(fd) -> None:
+        if where == "fsync" and files and fd == files[0].real.fileno():
+            raise OSError(errno.EIO, "Input/output error")  # the stick was pulled
+        real_fsync(fd)
+
+    if where == "central_directory":
+        real_close = zipfile.ZipFile.close
+
+        def close(self) -> None:
+            if files and self.fp is files[0]:
+                files[0].limit = files[0].written  # nothing more fits
+            real_close(self)
+
+        monkeypatch.setattr(zipfile.ZipFile, "close", close)
+    monkeypatch.setattr(writer.os, "fdopen", fdopen)
+    monkeypatch.setattr(writer.os, "fsync", fsync)
     out = tmp_path / "stick"
     with pytest.raises(BatchError) as failed:
         export_batch(shop, out)
     assert failed.value.code == "export.write_failed"
+    assert files and files[0].written > 0  # it failed part way through the zip
     assert list(out.iterdir()) == []  # no zip, no .part, no staging folder
     assert shop.ledger.view.batches == []
     assert "batch.exported" not in [r["kind"] for r in shop.ledger.records()]
 
-    assert written["n"] > 4000
-    monkeypatch.setattr(writer._HashingWriter, "write", real_write)
+    monkeypatch.undo()
     done = export_batch(shop, out)
     assert [p.name for p in out.iterdir()] == [done.path.name]
     verify_batch(done.path)
