@@ -245,9 +245,10 @@ def main() -> None:
             "",
             f"Opening the shop (view from checkpoint) took {pf['open']:.1f} s of the export process.",
             "",
-            "Peak RSS is that of the largest single process. verify-batch checks Ed25519",
-            "signatures in worker processes (one per CPU, at most 4), each a separate",
-            "Python process of its own size, not included in the main figure.",
+            "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
+            "single process among the command and its descendants. verify-batch checks",
+            "Ed25519 signatures in worker processes (one per CPU, at most 4); each is a",
+            "separate process smaller than the main one, so the figure is the main process.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""

@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -147,14 +147,20 @@ def _seq_of(raw: bytes) -> int:
     return int(raw[at:end])
 
 
-def select_range(lines: Iterable[bytes], first_seq: int, last_seq: int) -> Iterable[bytes]:
-    """The raw lines with ``first_seq <= seq <= last_seq`` out of journal lines in order."""
+def select_range(lines: Iterable[bytes], first_seq: int, last_seq: int) -> Iterator[bytes]:
+    """The raw lines ``first_seq..last_seq`` out of journal lines in order.
+
+    Lines before ``first_seq`` are skipped by their ``seq``; from there on the
+    journal is gapless, so exactly the batch's count of lines follows (the
+    writer checks every one's ``seq`` and ``prev`` anyway).
+    """
+    wanted = last_seq - first_seq + 1
     for raw in lines:
-        seq = _seq_of(raw)
-        if seq < first_seq:
-            continue
-        if seq > last_seq:
+        if wanted <= 0:
             return
+        if wanted == last_seq - first_seq + 1 and _seq_of(raw) < first_seq:
+            continue
+        wanted -= 1
         yield raw
 
 
@@ -233,6 +239,11 @@ def _member(plan: BatchPlan, name: str, size: int = 0) -> zipfile.ZipInfo:
     info.external_attr = 0o644 << 16
     info.create_system = 3
     info.file_size = size
+    # ZipFile(compresslevel=) does not reach members opened with a ZipInfo (3.11/3.12
+    # read the private _compresslevel; 3.13 calls it compress_level).
+    info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
+    if hasattr(info, "compress_level"):
+        info.compress_level = COMPRESS_LEVEL
     return info
 
 
