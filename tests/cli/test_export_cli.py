@@ -146,3 +146,18 @@ def test_a_full_stick_leaves_no_zip_and_no_record(home: Path, tmp_path: Path) ->
     assert "batch.exported" not in kinds
     assert run("verify", home=home).returncode == 0
     assert run("export", "--out", str(out), home=home).returncode == 0
+
+
+def test_the_progress_bar_shows_only_for_long_exports_on_a_terminal(monkeypatch) -> None:
+    from shopdesk.cli.export import PROGRESS_BAR_FROM, _Bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    short = _Bar("导出")
+    short(10, 100)
+    assert short.progress is None
+    long = _Bar("导出")
+    long(1000, PROGRESS_BAR_FROM * 2)
+    long(PROGRESS_BAR_FROM * 2, PROGRESS_BAR_FROM * 2)
+    assert long.progress is not None
+    assert long.progress.tasks[0].completed == PROGRESS_BAR_FROM * 2
+    long.close()
