@@ -299,14 +299,16 @@ def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
                 check_signatures=False,
                 on_record=tally.add,
             )
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+            # RecursionError: a line of absurdly nested JSON (json.loads recurses)
             # a record of the right shape whose data is not (a signed one cannot be)
             bad_sig = signatures.first_failure()
             if bad_sig is not None:
                 raise BatchError(
                     "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
                 ) from None
-            raise BatchError("batch.bad_record", line="?", seq="?", reason="bad_shape") from exc
+            reason = "bad_json" if isinstance(exc, RecursionError) else "bad_shape"
+            raise BatchError("batch.bad_record", line="?", seq="?", reason=reason) from exc
         bad_sig = signatures.first_failure()
     finally:
         signatures.close()

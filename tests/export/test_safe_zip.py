@@ -223,3 +223,44 @@ def real_manifest() -> dict:
         "public_key": "AAAA",
         "signature": "AAAA",
     }
+
+
+def test_absurdly_nested_records_are_refused_not_crashed_on(tmp_path: Path) -> None:
+    manifest = json.dumps(_manifest_for_records()).encode()
+    deep = b"[" * 200_000 + b"]" * 200_000
+    path = make_zip(tmp_path / "t.zip", full_set(manifest_json=manifest, receipts_jsonl=deep))
+    error = refused(path, "batch.bad_record")
+    assert error.data["reason"] == "bad_json"
+
+
+def _manifest_for_records() -> dict:
+    """A well-formed, correctly signed manifest for a one-record batch (contents aside)."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from shopdesk.ledger.keys import public_key_b64, sign
+
+    key = Ed25519PrivateKey.generate()
+    hexes = "0" * 64
+    manifest = {
+        "format": fmt.FORMAT,
+        "format_version": 1,
+        "shop": "店",
+        "uscc": "91110000600037341L",
+        "terminal": "T01",
+        "batch_id": "T01-B0001-voids",
+        "batch_no": 1,
+        "previous_batch": None,
+        "exported_at": "2026-11-28T12:00:00+08:00",
+        "receipts": {"first_no": None, "last_no": None, "first_rseq": 1, "last_rseq": 0},
+        "journal": {"first_seq": 1, "last_seq": 1, "records": 1, "prev_head": hexes, "head": hexes},
+        "counts": {"issued": 0, "voided": 0, "valid": 0, "training_excluded": 0, "late_voids": 0},
+        "voided": [],
+        "late_voids": [],
+        "totals": {"gross": "0.00", "net": "0.00", "tax": "0.00", "by_rate": {}, "by_payment": {}},
+        "files": {n: {"sha256": hashlib.sha256(b"x").hexdigest(), "size": 1} for n in fmt.HASHED},
+        "public_key": public_key_b64(key.public_key()),
+    }
+    manifest["signature"] = sign(key, fmt.signing_bytes(manifest))
+    return manifest
