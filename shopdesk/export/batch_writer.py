@@ -2,10 +2,11 @@
 
 The caller (:mod:`shopdesk.services.export`) decides *which* records form the
 batch (:class:`BatchPlan`); this module turns them into the four files and the
-zip. One pass over the records streams ``receipts.jsonl``, ``receipts.csv`` and
-the workbook into a staging folder next to the destination (hashing as it
-goes), so memory does not grow with the batch; then the manifest is signed and
-the zip assembled.
+zip. One pass over the records streams ``receipts.jsonl`` straight into the zip
+(deflated and hashed in a background thread) while ``receipts.csv`` and the
+workbook are written to a staging folder next to the destination, so memory
+does not grow with the batch; then those two are added and the manifest, which
+hashes all three, is signed and added last.
 
 Atomic: the zip is written under a hidden temporary name in the destination
 folder, ``fsync``-ed, renamed to its final name, and the folder ``fsync``-ed. A
@@ -13,7 +14,7 @@ full disk, a pulled USB stick or a kill at any point before the rename leaves
 no file under the final name; the caller appends the ``batch.exported`` record
 only after this function returns.
 
-Deterministic: entries in sorted order, every timestamp the batch's recorded
+Deterministic: entries in a fixed order, every timestamp the batch's recorded
 export time, a normalised workbook, and Ed25519 (deterministic by design,
 RFC 8032) for the manifest signature, so ``export --again`` rewrites the same
 bytes.
@@ -404,14 +405,33 @@ def _scan(
     jsonl: _StreamedMember,
     progress: Progress | None,
 ) -> _Scan:
+    csv_file = _HashingFile(staging / fmt.CSV)
+    sheet = InvoiceSheetWriter(staging / fmt.XLSX, plan.export, plan.exported_at)
+    try:
+        return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet)
+    except BaseException:
+        # the staging folder is deleted by the caller; let go of its files now
+        # (a long-running app must not leak descriptors on every failed export)
+        csv_file.handle.close()
+        sheet.discard()
+        raise
+
+
+def _scan_records(
+    plan: BatchPlan,
+    lines: Iterable[bytes],
+    staging: Path,
+    jsonl: _StreamedMember,
+    progress: Progress | None,
+    csv_file: _HashingFile,
+    sheet: InvoiceSheetWriter,
+) -> _Scan:
     import json
 
-    csv_file = _HashingFile(staging / fmt.CSV)
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
     csv_text = io.StringIO()
     writer = csv.writer(csv_text)
     writer.writerow(fmt.CSV_COLUMNS)
-    sheet = InvoiceSheetWriter(staging / fmt.XLSX, plan.export, plan.exported_at)
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
     expect_seq, prev = plan.first_seq, plan.prev_head
     total = plan.last_seq - plan.first_seq + 1

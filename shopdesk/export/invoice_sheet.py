@@ -166,6 +166,12 @@ class InvoiceSheetWriter:
             }
             self.lines.append([row[f] for f in self.line_fields])
 
+    def discard(self) -> None:
+        """Close the temp files after a failed export (the caller deletes them)."""
+        self.headers.handle.close()
+        self.lines.handle.close()
+        self.skeleton.unlink(missing_ok=True)
+
     def close(self) -> None:
         self.headers.close()
         self.lines.close()
