@@ -209,3 +209,20 @@ def test_parallel_signature_check_finds_the_earliest_bad_one(batch) -> None:
         assert checker.first_failure() == (3000, 3000)
     finally:
         checker.close()
+
+
+def test_worker_processes_give_the_same_verdicts(batch, tmp_path: Path, monkeypatch) -> None:
+    import shopdesk.export.signatures as signatures
+
+    monkeypatch.setattr(signatures, "PARALLEL_FROM", 1)  # a pool even for this small batch
+    monkeypatch.setattr(signatures, "CHUNK", 4)
+    verify_batch(batch[0])
+    files = members(batch[0])
+    lines = files[fmt.JSONL].split(b"\n")
+    record = json.loads(lines[9])
+    record["data"]["cashier"] = "李强"
+    record["hash"] = record_hash(record)
+    lines[9] = canonical_json(record)
+    files[fmt.JSONL] = b"\n".join(lines)
+    error = fails(rezip(batch[0], tmp_path / "t.zip", resign(files, batch[1])), "batch.bad_record")
+    assert (error.data["line"], error.data["reason"]) == (10, "bad_signature")
