@@ -434,6 +434,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} 中找不到表头：需要收据号一列（{number}）和发票号码一列（{invoice}）。",
         "{file} has no header row: it needs a receipt number column ({number}) and an invoice number column ({invoice}).",
     ),
+    "reconcile.too_many_rows": (
+        "{file} 超过 {limit} 行，不是对照表。",
+        "{file} has more than {limit} rows; that is not a mapping.",
+    ),
     "reconcile.empty": ("{file} 中没有数据行。", "{file} has no rows."),
     "reconcile.rejected": (
         "{file} 有 {count} 行存在问题，全部未登记。请改正后重新导入。",

@@ -28,6 +28,12 @@ INVOICE_NO_RE = re.compile(r"^[0-9]{8,20}$")
 #: Excel keeps 15 significant digits: a longer number stored as a number has lost digits.
 EXCEL_DIGITS = 15
 HEADER_SCAN_ROWS = 10
+#: A mapping has one row per receipt; a batch of a busy year is far below this.
+MAX_ROWS = 500_000
+MAX_COLUMNS = 64
+MAX_XLSX_MEMBERS = 200
+MAX_XLSX_MEMBER_BYTES = 512 << 20
+MAX_XLSX_RATIO = 100
 
 NUMBER_HEADERS = ("收据号", "临时收据号", "发票流水号", "流水号", "receipt", "receipt_no", "no")
 INVOICE_HEADERS = ("发票号码", "发票号", "数电票号码", "全电发票号码", "invoice", "invoice_no")
@@ -119,11 +125,32 @@ def _read_rows(path: Path) -> list[list[object]]:
                 continue
         else:  # pragma: no cover - gb18030 decodes almost anything
             raise InvalidInput("reconcile.bad_file", file=str(path))
+        rows: list[list[object]] = []
         try:
-            return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+            for row in csv.reader(io.StringIO(text, newline="")):
+                rows.append(list(row[:MAX_COLUMNS]))
+                _check_rows(rows, path)
         except csv.Error:
             raise InvalidInput("reconcile.bad_file", file=str(path)) from None
+        return rows
     raise InvalidInput("reconcile.bad_type", file=str(path))
+
+
+def _check_package(path: Path) -> None:
+    """An xlsx is a zip: refuse a decompression bomb before openpyxl inflates it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidInput("reconcile.bad_file", file=str(path)) from None
+    if len(infos) > MAX_XLSX_MEMBERS or any(
+        i.file_size > MAX_XLSX_MEMBER_BYTES
+        or i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1) + (1 << 20)
+        for i in infos
+    ):
+        raise InvalidInput("reconcile.bad_file", file=str(path))
 
 
 def _read_xlsx(path: Path) -> list[list[object]]:
@@ -131,15 +158,24 @@ def _read_xlsx(path: Path) -> list[list[object]]:
 
     from openpyxl import load_workbook
 
+    _check_package(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
         raise InvalidInput("reconcile.bad_file", file=str(path)) from None
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows: list[list[object]] = []
+        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append(list(row))
+            _check_rows(rows, path)
+        return rows
     finally:
         book.close()
+
+
+def _check_rows(rows: list, path: Path) -> None:
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput("reconcile.too_many_rows", file=str(path), limit=MAX_ROWS)
 
 
 def _date(text: str) -> str | None:

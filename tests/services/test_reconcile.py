@@ -167,3 +167,24 @@ def test_unusable_files_are_refused(shop: Shop, tmp_path: Path, name, content, c
     with pytest.raises(InvalidInput) as caught:
         reconcile(shop, tmp_path / name)
     assert caught.value.code == code
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_inflated(shop: Shop, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", b"<" * (30 << 20))
+    with pytest.raises(InvalidInput) as caught:
+        reconcile(shop, path)
+    assert caught.value.code == "reconcile.bad_file"
+
+
+def test_a_huge_csv_is_refused_by_its_row_count(shop: Shop, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("shopdesk.services.reconcile.MAX_ROWS", 5)
+    path = write_csv(
+        tmp_path / "big.csv", [[f"T01-{i:08d}", INVOICE.format(i), ""] for i in range(9)]
+    )
+    with pytest.raises(InvalidInput) as caught:
+        reconcile(shop, path)
+    assert caught.value.code == "reconcile.too_many_rows"
