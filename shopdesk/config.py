@@ -43,6 +43,9 @@ class PrinterSettings:
     cut: bool = True
     cash_drawer: bool = False
     timeout_s: float = 5.0
+    #: Ask a tcp printer for its status (DLE EOT) before and after each job; turn off
+    #: only for a network printer that never answers it.
+    status_query: bool = True
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,12 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _qr_template(value: str) -> str:
+    if "{payload}" not in value:
+        raise ValueError("needs_{payload}")
+    return value
+
+
 def _positive(value: int | float) -> int | float:
     if value <= 0:
         raise ValueError("not_positive")
@@ -224,7 +233,7 @@ def parse_profile(text: str, path: Path) -> Profile:
         training=r.get("terminal", "training", bool, False),
         receipt_language=r.get("receipt", "language", str, "zh", _one_of(RECEIPT_LANGUAGES)),
         footer=r.get("receipt", "footer", str, ""),
-        qr_template=r.get("receipt", "qr_template", str, "{payload}"),
+        qr_template=r.get("receipt", "qr_template", str, "{payload}", _qr_template),
         printer=PrinterSettings(
             url=r.get("printer", "url", str, "preview", _non_empty),
             profile=r.get("printer", "profile", str, "default"),
@@ -238,6 +247,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             cut=r.get("printer", "cut", bool, True),
             cash_drawer=r.get("printer", "cash_drawer", bool, False),
             timeout_s=r.get("printer", "timeout_seconds", float, 5.0, _positive),
+            status_query=r.get("printer", "status_query", bool, True),
         ),
         limits=OfflineLimits(
             max_hours=r.get("offline_limits", "max_hours", int, 72, _positive),
