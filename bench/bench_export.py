@@ -88,6 +88,19 @@ shop.close()
 """
 
 
+QR_OF = """
+import sys
+from pathlib import Path
+from shopdesk.ledger.keys import load_private_key
+from shopdesk.printing.qr import make_qr_payload
+from shopdesk.services.sales import get_receipt
+from shopdesk.services.shop import Shop
+with Shop.open(Path(sys.argv[1]), readonly=True) as shop:
+    record = get_receipt(shop, sys.argv[2]).record
+    print(make_qr_payload(record, shop.profile.uscc, load_private_key(shop.home.key)))
+"""
+
+
 def measure(argv: list[str]) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", WRAPPER, *argv], capture_output=True, text=True, check=True
@@ -191,6 +204,16 @@ def main() -> None:
             ]
         )
         verify = measure([sys.executable, "-m", "shopdesk", "verify-batch", str(zip_path)])
+        middle = f"T01-{json.loads(phase_full['stdout'])['issued'] // 2:08d}"
+        payload = subprocess.run(
+            [sys.executable, "-c", QR_OF, str(home), middle],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        qr_check = measure(
+            [sys.executable, "-m", "shopdesk", "verify-qr", payload, "--batch", str(zip_path)]
+        )
         pf, pc = json.loads(phase_full["stdout"]), json.loads(phase_csv["stdout"])
         b = base_inner["seconds"]
 
@@ -242,6 +265,13 @@ def main() -> None:
                 verify["cpu"],
                 verify["rss_kib"],
                 "≤ 10 s, ≤ 300 MB",
+            ),
+            row(
+                f"`shopdesk verify-qr … --batch` (receipt {middle}, whole process)",
+                qr_check["wall"],
+                qr_check["cpu"],
+                qr_check["rss_kib"],
+                "–",
             ),
             "",
             f"Opening the shop (view from checkpoint) took {pf['open']:.1f} s of the export process.",
