@@ -259,6 +259,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有批次 {batch}。批次号见 shopdesk list 的“已导出”一栏或导出时的输出。",
         "There is no batch {batch}. Batch ids are shown by the export and in shopdesk list.",
     ),
+    "export.again_with_dates": (
+        "--again 重新生成已记录的批次，其范围固定，不能与 --since/--until 同用。",
+        "--again rewrites a recorded batch with its own range: it cannot be combined with --since/--until.",
+    ),
     "export.progress": ("正在导出", "Exporting"),
     "export.done": (
         "已导出批次 {batch}：收据 {issued} 张（作废 {voided}，培训 {training} 张未导出），合计 {total}。SHA-256 {sha256}",

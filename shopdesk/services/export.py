@@ -200,6 +200,9 @@ def export_batch(
     progress: Progress | None = None,
 ) -> BatchSummary:
     """Write the next batch (or, with ``again``, a recorded one) as a zip in ``out_dir``."""
+    if again and (since or until):
+        # a recorded batch has its own range: dates would silently mean nothing
+        raise InvalidInput("export.again_with_dates")
     if again:
         plan, recorded = _plan_again(shop, again)
         from_month = recorded.get("scan_from", "")

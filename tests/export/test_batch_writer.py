@@ -194,6 +194,9 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
     }
     with pytest.raises(NotFound):
         export_batch(shop, tmp_path / "c", again="T01-B0099-00000001-00000001")
+    with pytest.raises(InvalidInput) as dates:
+        export_batch(shop, tmp_path / "c", again=first.batch_id, until="2026-11-30")
+    assert dates.value.code == "export.again_with_dates"
 
 
 def test_void_after_export_travels_in_the_next_batch(shop: Shop, tmp_path: Path) -> None:
