@@ -15,15 +15,17 @@ record and the next export writes the same batch again (same id, same name).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shopdesk.errors import BatchError, InvalidInput, NotFound
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
 from shopdesk.ledger.journal import GENESIS_PREV
-from shopdesk.ledger.keys import load_public_key, public_key_b64, sign
+from shopdesk.ledger.keys import public_key_b64, sign
 from shopdesk.services.shop import Shop
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,9 +50,16 @@ class BatchSummary:
     matches_recorded: bool | None = None
 
 
-def _check_date(value: str | None, field: str) -> str | None:
-    if value is not None and not DATE_RE.match(value):
-        raise InvalidInput("list.bad_date", value=value)
+def _check_date(value: str | None) -> str | None:
+    """``YYYY-MM-DD`` and a real day (compared as text with receipts' local dates)."""
+    if value is None:
+        return None
+    try:
+        if not DATE_RE.match(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("list.bad_date", value=value) from None
     return value
 
 
@@ -69,14 +78,20 @@ def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
                 yield raw
 
 
-def _public_key(shop: Shop) -> str:
-    return public_key_b64(load_public_key(shop.home.public_key.read_bytes()))
-
-
-def _signer(shop: Shop):
+def _private_key(shop: Shop) -> Ed25519PrivateKey:
     key = shop.ledger.key
     if key is None:  # pragma: no cover - export always opens the shop writable
         raise BatchError("ledger.readonly")
+    return key
+
+
+def _public_key(shop: Shop) -> str:
+    """The key that signs the manifest, as the manifest states it (not read from a file)."""
+    return public_key_b64(_private_key(shop).public_key())
+
+
+def _signer(shop: Shop) -> Callable[[bytes], str]:
+    key = _private_key(shop)
     return lambda message: sign(key, message)
 
 
@@ -90,7 +105,7 @@ def _voided_in(shop: Shop, first_rseq: int, last_rseq: int, last_seq: int) -> fr
     )
 
 
-def _earlier(shop: Shop, first_rseq: int):
+def _earlier(shop: Shop, first_rseq: int) -> Callable[[str], bool]:
     view = shop.ledger.view
 
     def earlier(number: str) -> bool:
@@ -109,8 +124,8 @@ def plan_next_batch(
     non-training receipts after the previous batch; the batch ends at the last
     of them, in journal order, before the first one dated after ``until``.
     """
-    _check_date(since, "since")
-    _check_date(until, "until")
+    _check_date(since)
+    _check_date(until)
     if since and until and since > until:
         raise InvalidInput("export.bad_range", since=since, until=until)
     view = shop.ledger.view

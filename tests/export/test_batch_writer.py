@@ -220,8 +220,9 @@ def test_until_splits_and_since_refuses_to_skip(shop: Shop, tmp_path: Path, cloc
         export_batch(shop, tmp_path / "out", since="2026-11-21")
     assert gap.value.code == "export.since_gap"
     assert gap.value.data["number"] == a
-    with pytest.raises(InvalidInput):
-        export_batch(shop, tmp_path / "out", until="21.11.2026")
+    for bad in ("21.11.2026", "2026-02-30"):
+        with pytest.raises(InvalidInput):
+            export_batch(shop, tmp_path / "out", until=bad)
     first = export_batch(shop, tmp_path / "out", until="2026-11-20")
     assert (first.first_no, first.last_no) == (a, a)
     second = export_batch(shop, tmp_path / "out", since="2026-11-21")
