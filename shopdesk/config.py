@@ -85,6 +85,8 @@ class Profile:
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
     export: ExportSettings = field(default_factory=ExportSettings)
+    #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
+    opening_float: Decimal = Decimal("0.00")
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -255,13 +257,20 @@ def parse_profile(text: str, path: Path) -> Profile:
                 "offline_limits",
                 "max_amount",
                 str,
-                "100000.00",
+                Decimal("100000.00"),  # a default is returned as is, so already a Decimal
                 lambda v: parse_money(v, "max_amount"),
             ),
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
         export=_export_settings(r),
+        opening_float=r.get(
+            "drawer",
+            "opening_float",
+            str,
+            Decimal("0.00"),
+            lambda v: parse_money(v, "opening_float"),
+        ),
         raw=data,
     )
 

@@ -502,6 +502,112 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已登记 {applied} 张发票（{skipped} 行此前已登记，跳过）。",
         "Recorded {applied} invoices ({skipped} rows were already recorded and skipped).",
     ),
+    # --- outage, offline limits (issue 4) ---
+    "outage.already_open": (
+        "已有一次停机记录（自 {since} 起）尚未结束。系统恢复后请运行 shopdesk outage end。",
+        "An outage is already open (since {since}). When the system is back, run shopdesk outage end.",
+    ),
+    "outage.not_open": (
+        "当前没有未结束的停机记录，无需结束。",
+        "No outage is open, so there is nothing to end.",
+    ),
+    "outage.note_too_long": (
+        "备注最多 {limit} 个字。",
+        "The note is limited to {limit} characters.",
+    ),
+    "outage.auto_started": (
+        "已自动记录发票系统停机（自 {time} 起）。系统恢复后请运行 shopdesk outage end。",
+        "Recorded an e-invoice outage starting now ({time}). When the system is back, run shopdesk outage end.",
+    ),
+    "outage.started": (
+        "已记录发票系统停机，开始于 {time}。",
+        "Outage recorded, starting {time}.",
+    ),
+    "outage.ended": (
+        "已记录发票系统恢复（{time}），停机 {duration}。请尽快导出批次：shopdesk export。",
+        "Outage ended at {time} after {duration}. Export the waiting receipts soon: shopdesk export.",
+    ),
+    "limits.hours_warn": (
+        "注意：最早一张未导出的收据已开出 {hours} 小时，达到离线时限 {max_hours} 小时的 {percent}%。请尽快导出批次。",
+        "Warning: the oldest receipt not yet exported is {hours} h old, {percent}% of the {max_hours} h offline limit. Export a batch soon.",
+    ),
+    "limits.hours_exceeded": (
+        "警告：未导出收据已超过离线时限 {max_hours} 小时（已 {hours} 小时）。请立即导出批次并开具正式发票。",
+        "WARNING: receipts have waited past the {max_hours} h offline limit ({hours} h). Export a batch and issue the official invoices now.",
+    ),
+    "limits.amount_warn": (
+        "注意：未导出收据累计 {amount} 元，达到离线累计限额 {max_amount} 元的 {percent}%。请尽快导出批次。",
+        "Warning: {amount} yuan not yet exported, {percent}% of the {max_amount} yuan offline limit. Export a batch soon.",
+    ),
+    "limits.amount_exceeded": (
+        "警告：未导出收据累计 {amount} 元，已达到离线累计限额 {max_amount} 元。请立即导出批次并开具正式发票。",
+        "WARNING: {amount} yuan not yet exported has reached the {max_amount} yuan offline limit. Export a batch and issue the official invoices now.",
+    ),
+    "limits.blocked_hours": (
+        "不能开具收据：未导出收据已达离线时限（{value}/{limit} 小时），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
+        "Sale refused: receipts not yet exported have reached the offline time limit ({value}/{limit} h) and the profile blocks past it. Export a batch first (shopdesk export).",
+    ),
+    "limits.blocked_amount": (
+        "不能开具收据：开具后未导出金额将达 {value} 元，达到离线累计限额 {limit} 元（不超限还可开 {remaining} 元），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
+        "Sale refused: with this sale {value} yuan would wait for export, reaching the {limit} yuan offline limit (room left: {remaining} yuan), and the profile blocks past it. Export a batch first (shopdesk export).",
+    ),
+    "sale.day_closed": (
+        "注意：{day} 已日结（Z 报表），这张收据不会计入任何日结报表。",
+        "Note: {day} is already closed (Z report); this receipt will be in no Z report.",
+    ),
+    # --- X / Z reports (issue 4) ---
+    "report.bad_date": (
+        "日期格式应为 YYYY-MM-DD：{value}。",
+        "Dates are written YYYY-MM-DD: {value}.",
+    ),
+    "report.future_day": (
+        "不能日结尚未开始的日期 {day}（今天是 {today}）。",
+        "{day} has not begun yet (today is {today}); it cannot be closed.",
+    ),
+    "report.already_closed": (
+        "{day} 已经日结过，不能重复日结。可用 shopdesk report x --date {day} 查看。",
+        "{day} is already closed; a day is closed only once. See it with shopdesk report x --date {day}.",
+    ),
+    "report.print_unavailable": (
+        "此版本尚不支持打印报表（打印模块未安装）；报表已显示在屏幕上。",
+        "Printing reports is not available in this build (no printing module); the report is shown on screen.",
+    ),
+    # --- report labels (terminal table and printed sheet) ---
+    "report.w.x": ("X 报表（当日累计，未日结）", "X report (running totals, day not closed)"),
+    "report.w.x_closed": ("X 报表（该日已日结）", "X report (this day is closed)"),
+    "report.w.z": ("Z 报表（日结）", "Z report (day closed)"),
+    "report.w.day": ("营业日", "Business day"),
+    "report.w.generated": ("生成时间", "Generated"),
+    "report.w.receipts": ("收据张数", "Receipts"),
+    "report.w.voids": ("作废张数", "Voids"),
+    "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),
+    "report.w.sales": ("销售额", "Sales"),
+    "report.w.voided": ("作废金额", "Voided"),
+    "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
+    "report.w.net": ("不含税金额", "Net"),
+    "report.w.tax": ("税额", "Tax"),
+    "report.w.by_rate": ("按税率", "By tax rate"),
+    "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
+    "report.w.by_method": ("按付款方式", "By payment method"),
+    "report.w.cash": ("现金（收款−找零）", "Cash (tendered − change)"),
+    "report.w.wechat": ("微信支付", "WeChat Pay"),
+    "report.w.alipay": ("支付宝", "Alipay"),
+    "report.w.card": ("银行卡", "Card"),
+    "report.w.other": ("其他", "Other"),
+    "report.w.opening_float": ("备用金", "Opening float"),
+    "report.w.cash_expected": ("钱箱应有现金", "Cash expected in drawer"),
+    "report.w.previous_grand_total": ("上次累计总额", "Previous grand total"),
+    "report.w.grand_total": ("累计总额（永不清零）", "Grand total (never reset)"),
+    "report.w.none": ("（无）", "(none)"),
+    "report.w.z_copy": ("Z 报表（重印）", "Z report (reprint)"),
+    "report.not_closed": (
+        "{day} 尚未日结，没有可重印的 Z 报表。日结请运行 shopdesk report z --date {day}。",
+        "{day} is not closed, so there is no Z report to reprint. Close it with shopdesk report z --date {day}.",
+    ),
+    "report.printed": (
+        "报表已送往打印机（{printer}）。",
+        "The report was sent to the printer ({printer}).",
+    ),
     "error.unexpected": (
         "意外错误：{error}。详情已记录在 {log}。",
         "Unexpected error: {error}. Details were logged to {log}.",

@@ -142,8 +142,8 @@ def cmd_sell(ctx: Context) -> int:
             payments=[parse_payment(p) for p in a.pay],
         )
         issued = issue_receipt(shop, draft, cashier=a.cashier, training=a.training)
-        for warning in issued.warnings:
-            ctx.warn(warning)
+        for notice in issued.warnings:
+            ctx.warn(ctx.say(notice.code, **notice.data))
         if a.json:
             ctx.out(json.dumps(issued.record, ensure_ascii=False, indent=2))
         else:

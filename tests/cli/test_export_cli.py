@@ -120,7 +120,13 @@ def test_a_tampered_batch_exits_non_zero_naming_the_problem(home: Path, tmp_path
             archive.writestr(name, data)
     result = run("verify-batch", str(bad))
     assert result.returncode == 6
-    assert "receipts.jsonl line 2 (sequence 2): content modified (hash mismatch)" in result.stderr
+    line = 1 + next(
+        i for i, raw in enumerate(files["receipts.jsonl"].splitlines()) if b'"total":"0.30"' in raw
+    )
+    assert (
+        f"receipts.jsonl line {line} (sequence {line}): content modified (hash mismatch)"
+        in result.stderr
+    )
 
 
 def test_nothing_to_export_is_said_with_exit_4(home: Path, tmp_path: Path) -> None:
