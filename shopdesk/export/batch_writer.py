@@ -51,6 +51,7 @@ PROGRESS_EVERY = 2000
 COPY_CHUNK = 1 << 20
 CSV_BUFFER = 1 << 20
 STREAM_CHUNK = 1 << 20
+STAGING_PREFIX = ".shopdesk-export-"
 #: zlib level 1: ~1.6x faster than the default 6 on journal JSON, ~15 % bigger zip.
 COMPRESS_LEVEL = 1
 
@@ -179,7 +180,8 @@ def write_batch(
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".shopdesk-export-", dir=out_dir))
+        _remove_leftovers(out_dir, plan.terminal)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{plan.terminal}-", dir=out_dir))
     except OSError as exc:
         raise BatchError(
             "export.write_failed", file=str(out_dir), reason=exc.strerror or str(exc)
@@ -221,6 +223,18 @@ def write_batch(
         if part is not None:
             part.unlink(missing_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path, terminal: str) -> None:
+    """Delete what a killed export of this terminal left behind (hidden, never a final zip).
+
+    Only this terminal's names: another till may be exporting to the same stick
+    right now, but not this one (the caller holds this ledger's writer lock).
+    """
+    for entry in out_dir.glob(f"{STAGING_PREFIX}{terminal}-*"):
+        shutil.rmtree(entry, ignore_errors=True)
+    for entry in out_dir.glob(f".{terminal}-B*.part"):
+        entry.unlink(missing_ok=True)
 
 
 def _field(raw: bytes, key: bytes) -> bytes:

@@ -333,3 +333,19 @@ def test_batches_and_voids_survive_a_view_checkpoint(shop: Shop, tmp_path: Path,
         sell(reopened, ("D003", "1"))
         second = export_batch(reopened, tmp_path / "out")
     verify_batch(second.path, previous=first.path)
+
+
+def test_leftovers_of_a_killed_export_are_removed_but_not_another_tills(
+    shop: Shop, tmp_path: Path
+) -> None:
+    out = tmp_path / "stick"
+    (out / ".shopdesk-export-T01-abc123").mkdir(parents=True)
+    (out / ".shopdesk-export-T01-abc123" / "receipts.csv").write_text("half")
+    (out / ".T01-B0001-00000001-00000001.x1y2.part").write_bytes(b"PK half")
+    (out / ".shopdesk-export-T02-zzz").mkdir()  # another till exporting right now
+    (out / ".T02-B0004-00000001-00000009.q.part").write_bytes(b"PK")
+    sell(shop, ("D001", "1"))
+    done = export_batch(shop, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [done.path.name, ".shopdesk-export-T02-zzz", ".T02-B0004-00000001-00000009.q.part"]
+    )
