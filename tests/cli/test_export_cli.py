@@ -167,3 +167,58 @@ def test_the_progress_bar_shows_only_for_long_exports_on_a_terminal(monkeypatch)
     assert long.progress is not None
     assert long.progress.tasks[0].completed == PROGRESS_BAR_FROM * 2
     long.close()
+
+
+def test_a_killed_export_never_leaves_a_half_zip_under_the_final_name(tmp_path: Path) -> None:
+    """SIGKILL while the zip is being written: whatever the moment, the final name holds
+    either nothing or a complete batch that verifies; a record only ever follows a zip."""
+    import time
+
+    home = tmp_path / "shop"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate.py"),
+            "--home",
+            str(home),
+            "--receipts",
+            "3000",
+            "--no-fsync",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    out = tmp_path / "usb"
+    killed_mid_zip = 0
+    for delay in (0.0, 0.05, 0.2):
+        before = set(out.iterdir()) if out.is_dir() else set()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "shopdesk", "--home", str(home), "export", "--out", str(out)],
+            env={**env, "SHOPDESK_LANG": "en"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if out.is_dir() and any(p.suffix == ".part" for p in set(out.iterdir()) - before):
+                time.sleep(delay)
+                killed_mid_zip += proc.poll() is None
+                break
+            time.sleep(0.005)
+        proc.kill()
+        proc.communicate()
+        finals = [p for p in out.iterdir() if p.suffix == ".zip" and not p.name.startswith(".")]
+        for final in finals:
+            checked = run("verify-batch", str(final))
+            assert checked.returncode == 0, checked.stderr
+        listed = run("list", "--json", home=home)
+        batches = {r["batch"] for r in json.loads(listed.stdout) if r["batch"]}
+        assert batches <= {p.stem for p in finals}  # no record without its zip
+    assert killed_mid_zip  # at least one kill landed while the zip was being written
+    done = run("export", "--out", str(out), home=home)
+    assert done.returncode in (0, 4), done.stderr  # 4: an earlier attempt got through
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert run("verify", home=home).returncode == 0
