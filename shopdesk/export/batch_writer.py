@@ -112,6 +112,19 @@ class _HashingFile:
         return {"sha256": self.digest.hexdigest(), "size": self.size}
 
 
+#: A cell starting with one of these is a formula to Excel (CSV injection, OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """Free text (names, buyer, cashier) made inert for Excel with a leading ``'``.
+
+    A buyer name typed at the till as ``=HYPERLINK(…)`` must not run in the
+    accountant's spreadsheet. Amounts, numbers and codes are never touched.
+    """
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def _csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
     buyer = data.get("buyer") or {}
     for index, line in enumerate(data["lines"], start=1):
@@ -120,15 +133,15 @@ def _csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
             str(data["rseq"]),
             time,
             fmt.CSV_VOID if void else fmt.CSV_VALID,
-            data.get("cashier", ""),
-            buyer.get("name", ""),
+            _text(data.get("cashier", "")),
+            _text(buyer.get("name", "")),
             buyer.get("tax_id", ""),
             str(index),
-            line.get("sku", ""),
+            _text(line.get("sku", "")),
             line.get("barcode", ""),
-            line["name"],
-            line.get("spec", ""),
-            line.get("unit", ""),
+            _text(line["name"]),
+            _text(line.get("spec", "")),
+            _text(line.get("unit", "")),
             line["qty"],
             line["unit_price"],
             line["discount"],

@@ -349,3 +349,17 @@ def test_leftovers_of_a_killed_export_are_removed_but_not_another_tills(
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [done.path.name, ".shopdesk-export-T02-zzz", ".T02-B0004-00000001-00000009.q.part"]
     )
+
+
+def test_free_text_cannot_become_a_formula_in_excel(shop: Shop, tmp_path: Path) -> None:
+    evil = Buyer('=HYPERLINK("http://x","点我")', "91110000600037341L")
+    number = sell(shop, ("D001", "1"), buyer=evil).number
+    summary = export_batch(shop, tmp_path / "out")
+    rows = list(csv.DictReader(io.StringIO(member(summary.path, fmt.CSV).decode("utf-8-sig"))))
+    row = next(r for r in rows if r["收据号"] == number)
+    assert row["购买方名称"] == "'" + evil.name
+    assert row["金额"] == "3.00"  # amounts untouched
+    path = tmp_path / "import.xlsx"
+    path.write_bytes(member(summary.path, fmt.XLSX))
+    cell = load_workbook(path)["发票基本信息"]["B2"]
+    assert cell.value == evil.name and cell.data_type == "s"  # an inline string, never a formula
