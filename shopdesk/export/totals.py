@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from shopdesk.domain.sale import PAYMENT_METHODS
-from shopdesk.domain.tax import RATE_ORDER
+from shopdesk.domain.tax import RATE_ORDER, RATES
 
 MONEY_RE = re.compile(r"^(0|[1-9][0-9]{0,11})\.([0-9]{2})$")
 
@@ -76,6 +76,8 @@ def receipt_problem(data: dict) -> str | None:
         sums = [0, 0, 0]
         by_rate: dict[str, list[int]] = {}
         for line in data["lines"]:
+            if line["rate"] not in RATES:
+                return "unknown_rate"
             amount, lnet, ltax = fen(line["amount"]), fen(line["net"]), fen(line["tax"])
             if lnet + ltax != amount:
                 return "line_net_tax"
@@ -94,7 +96,10 @@ def receipt_problem(data: dict) -> str | None:
         }
         if stated != by_rate:
             return "by_rate"
-        if sum(received_by_method(data).values()) != total:
+        received = received_by_method(data)
+        if any(method not in PAYMENT_METHODS for method in received):
+            return "unknown_method"
+        if sum(received.values()) != total:
             return "payments"
     except (KeyError, TypeError, ValueError, AttributeError):
         return "bad_fields"

@@ -206,3 +206,17 @@ def test_an_exported_batch_states_exactly_the_ledgers_totals(events, cut) -> Non
             if not d["training"] and rows[no]["status"] != "void"
         )
         assert gross == expected
+
+
+@given(
+    receipts(), st.sampled_from(["rate", "method"]), st.sampled_from(["20", 5, "cash ", "bitcoin"])
+)
+def test_unknown_rates_and_payment_methods_are_caught(data: dict, where: str, value) -> None:
+    if where == "rate":
+        data["lines"][0]["rate"] = value
+        rate_figures = data["by_rate"]
+        old = next(iter(rate_figures))
+        rate_figures[value] = rate_figures.pop(old)  # keep by_rate consistent with the lines
+    else:
+        data["payments"][0]["method"] = value
+    assert receipt_problem(data) is not None
