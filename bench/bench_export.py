@@ -283,7 +283,7 @@ def main() -> None:
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        notes_marker = "\n## Notes\n"
+        notes_marker = "\n## Runs\n" if "\n## Runs\n" in existing else "\n## Notes\n"
         notes = existing[existing.index(notes_marker) :] if notes_marker in existing else ""
         args.out.write_text("\n".join(lines) + "\n" + notes, encoding="utf-8")
         print("\n".join(lines))
