@@ -35,7 +35,8 @@ TIME_KEY = b'"time":"'
 KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
-CHECKPOINT_VERSION = 1
+#: 2: rows carry void_seq/void_day, the view keeps its batches (shopdesk.export).
+CHECKPOINT_VERSION = 2
 CHECKPOINT_NAME = "view-checkpoint.json"
 #: Records replayed at open (or appended since) above which a new checkpoint is written.
 CHECKPOINT_EVERY = 1000
