@@ -267,7 +267,7 @@ class Ledger:
                 if start <= stamp < end:
                     try:
                         yield json.loads(raw)
-                    except ValueError:
+                    except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                         raise self._bad_line(month, offset) from None
 
     def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
@@ -280,7 +280,7 @@ class Ledger:
             for offset, raw in self.journal.grep(month, needle):
                 try:
                     yield json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                     raise self._bad_line(month, offset) from None
 
     def _bad_line(self, month: str, offset: int) -> LedgerError:

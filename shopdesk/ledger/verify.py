@@ -75,7 +75,7 @@ def check_records(
     for file, number, raw in lines:
         try:
             record = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested JSON raises the latter
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, None, "bad_json")
             )
