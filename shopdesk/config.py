@@ -21,6 +21,7 @@ from shopdesk.domain.catalog import Catalog, parse_catalog
 from shopdesk.domain.money import parse_money
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ConfigError, InvalidInput
+from shopdesk.export import columns
 
 LANGUAGES = ("zh", "en")
 RECEIPT_LANGUAGES = ("zh", "en", "zh+en")
@@ -56,6 +57,16 @@ class OfflineLimits:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """Sheet names and (field, header) columns of ``invoice-import.xlsx``; see export.columns."""
+
+    header_sheet: str = columns.HEADER_SHEET
+    line_sheet: str = columns.LINE_SHEET
+    header_columns: tuple[tuple[str, str], ...] = columns.HEADER_COLUMNS
+    line_columns: tuple[tuple[str, str], ...] = columns.LINE_COLUMNS
+
+
+@dataclass(frozen=True)
 class Profile:
     path: Path
     shop_name: str
@@ -73,6 +84,7 @@ class Profile:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
+    export: ExportSettings = field(default_factory=ExportSettings)
     #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
     opening_float: Decimal = Decimal("0.00")
     #: Automatic backup after this many receipts since the last one (0 = off).
@@ -261,6 +273,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
+        export=_export_settings(r),
         opening_float=r.get(
             "drawer",
             "opening_float",
@@ -271,6 +284,43 @@ def parse_profile(text: str, path: Path) -> Profile:
         backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
         backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),
         raw=data,
+    )
+
+
+def _column_table(
+    r: _Reader,
+    key: str,
+    defaults: tuple[tuple[str, str], ...],
+    optional: tuple[str, ...],
+) -> tuple[tuple[str, str], ...]:
+    """``[export.<key>]``: field = "header"; unknown fields and non-strings point at their line."""
+    section = f"export.{key}"
+    table = r.data.get("export", {})
+    table = table.get(key, {}) if isinstance(table, dict) else {}
+    if not isinstance(table, dict):
+        raise r.fail("export", key, "not_a_table", table)
+    known = {f for f, _ in defaults} | set(optional)
+    for name, value in table.items():
+        if name not in known:
+            raise r.fail(section, name, "unknown_column:" + "|".join(sorted(known)), name)
+        if not isinstance(value, str):
+            raise r.fail(section, name, "expected_str", value)
+    given = {name: value.strip() for name, value in table.items()}
+    if not given.get("serial", "x"):
+        raise r.fail(section, "serial", "serial_required", "")
+    return columns.resolve(defaults, optional, given)
+
+
+def _export_settings(r: _Reader) -> ExportSettings:
+    return ExportSettings(
+        header_sheet=r.get("export", "header_sheet", str, columns.HEADER_SHEET, _non_empty),
+        line_sheet=r.get("export", "line_sheet", str, columns.LINE_SHEET, _non_empty),
+        header_columns=_column_table(
+            r, "header_columns", columns.HEADER_COLUMNS, columns.OPTIONAL_HEADER_COLUMNS
+        ),
+        line_columns=_column_table(
+            r, "line_columns", columns.LINE_COLUMNS, columns.OPTIONAL_LINE_COLUMNS
+        ),
     )
 
 

@@ -230,6 +230,278 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "void.done": ("收据 {number} 已作废。", "Receipt {number} is now void."),
     "sell.change": ("找零 {change}", "Change {change}"),
+    # ----- export, verify-batch, reconcile (shopdesk.export, services.export/reconcile)
+    "export.write_failed": (
+        "无法写入批次文件 {file}：{reason}。没有留下不完整的文件，账本中也没有导出记录；请检查 U 盘或磁盘空间后重试。",
+        "Could not write the batch {file}: {reason}. No partial file was left and nothing was recorded; check the USB stick or free space and try again.",
+    ),
+    "export.too_large": (
+        "批次 {file} 超过 2 GB，无法写入。请用 --until 分成几批导出。",
+        "The batch {file} would exceed 2 GB. Split it into several batches with --until.",
+    ),
+    "export.ledger_broken": (
+        "账本在序号 {seq} 处不连续，不能导出。请先运行 shopdesk verify。",
+        "The ledger is broken at sequence {seq}; nothing was exported. Run shopdesk verify first.",
+    ),
+    "export.bad_range": (
+        "开始日期 {since} 晚于结束日期 {until}。",
+        "The start date {since} is after the end date {until}.",
+    ),
+    "export.since_gap": (
+        "{day} 的收据 {number} 等尚未导出；批次必须连续，不能跳过。请去掉 --since，或用 --until 分批导出。",
+        "Receipt {number} of {day} and later ones are not exported yet; batches are contiguous and cannot skip them. Leave out --since, or split with --until.",
+    ),
+    "export.nothing": (
+        "没有需要导出的新收据或作废记录。",
+        "Nothing to export: no new receipts or voids since the last batch.",
+    ),
+    "export.unknown_batch": (
+        "没有批次 {batch}。批次号见 shopdesk list 的“已导出”一栏或导出时的输出。",
+        "There is no batch {batch}. Batch ids are shown by the export and in shopdesk list.",
+    ),
+    "export.again_with_dates": (
+        "--again 重新生成已记录的批次，其范围固定，不能与 --since/--until 同用。",
+        "--again rewrites a recorded batch with its own range: it cannot be combined with --since/--until.",
+    ),
+    "export.progress": ("正在导出", "Exporting"),
+    "export.done": (
+        "已导出批次 {batch}：收据 {issued} 张（作废 {voided}，培训 {training} 张未导出），合计 {total}。SHA-256 {sha256}",
+        "Exported batch {batch}: {issued} receipts ({voided} void, {training} training left out), total {total}. SHA-256 {sha256}",
+    ),
+    "export.late_voids": (
+        "注意：以下收据在之前的批次中已导出，之后被作废；若已开具发票，请红冲：{numbers}",
+        "Note: these receipts were exported in an earlier batch and voided since; if invoiced, issue red-letter invoices: {numbers}",
+    ),
+    "export.again_same": (
+        "重新生成的文件与首次导出完全一致。",
+        "The rewritten file is byte-identical to the first export.",
+    ),
+    "export.again_differs": (
+        "注意：重新生成的文件与首次导出不同（店铺资料或导出列设置已更改？）。内容仍经过签名，可以验证。",
+        "Note: the rewritten file differs from the first export (shop profile or export columns changed?). It is still signed and verifies.",
+    ),
+    "batch.missing_file": ("找不到批次文件 {file}。", "The batch file {file} does not exist."),
+    "batch.unreadable": ("无法读取 {file}：{reason}。", "Cannot read {file}: {reason}."),
+    "batch.not_a_zip": (
+        "{file} 不是有效的批次（不是 zip 文件或已损坏）。",
+        "{file} is not a batch: not a zip file, or damaged.",
+    ),
+    "batch.too_large": (
+        "批次文件 {file} 过大（上限 {limit} 字节），拒绝读取。",
+        "The batch {file} is too large (limit {limit} bytes); refused.",
+    ),
+    "batch.too_many_members": (
+        "批次 {file} 含有 {count} 个文件（最多 {limit} 个），拒绝读取。",
+        "The batch {file} holds {count} entries (at most {limit}); refused.",
+    ),
+    "batch.unsafe_name": (
+        "批次中有不安全的文件名“{name}”（绝对路径或 ..），拒绝读取。",
+        "The batch contains an unsafe name '{name}' (absolute path or ..); refused.",
+    ),
+    "batch.symlink": (
+        "批次中的“{name}”是符号链接，拒绝读取。",
+        "'{name}' in the batch is a symbolic link; refused.",
+    ),
+    "batch.unexpected_member": (
+        "批次中有不应存在的文件“{name}”。批次只含 manifest.json、receipts.jsonl、receipts.csv、invoice-import.xlsx。",
+        "The batch contains an unexpected entry '{name}'. A batch holds only manifest.json, receipts.jsonl, receipts.csv and invoice-import.xlsx.",
+    ),
+    "batch.missing_member": ("批次缺少文件 {name}。", "The batch is missing {name}."),
+    "batch.duplicate_member": ("批次中 {name} 出现了两次。", "{name} appears twice in the batch."),
+    "batch.encrypted": ("批次中的 {name} 被加密，无法验证。", "{name} in the batch is encrypted."),
+    "batch.bad_compression": (
+        "批次中的 {name} 使用了不支持的压缩方式。",
+        "{name} in the batch uses an unsupported compression method.",
+    ),
+    "batch.member_too_large": (
+        "批次中的 {name} 声明大小 {size} 字节，超过上限 {limit}，拒绝读取。",
+        "{name} in the batch declares {size} bytes, above the limit of {limit}; refused.",
+    ),
+    "batch.zip_bomb": (
+        "批次中的 {name} 压缩比异常（{packed} 字节解压为 {size} 字节），疑似压缩炸弹，拒绝读取。",
+        "{name} in the batch expands abnormally ({packed} bytes to {size}): a zip bomb; refused.",
+    ),
+    "batch.corrupt_member": (
+        "批次中的 {name} 已损坏，无法解压。",
+        "{name} in the batch is damaged and cannot be read.",
+    ),
+    "batch.line_too_long": (
+        "批次中的 {name} 第 {line} 行过长，拒绝读取。",
+        "{name} in the batch: line {line} is too long; refused.",
+    ),
+    "batch.nested_archive": (
+        "批次中的 {name} 是一个压缩包而不是文本，拒绝读取。",
+        "{name} in the batch is an archive, not text; refused.",
+    ),
+    "batch.bad_manifest_json": (
+        "manifest.json 不是有效的 JSON：{reason}",
+        "manifest.json is not valid JSON: {reason}",
+    ),
+    "batch.bad_manifest_field": (
+        "manifest.json 的字段 {field} 无效：应为 {expected}。",
+        "manifest.json field {field} is invalid: expected {expected}.",
+    ),
+    "batch.bad_format": (
+        "这不是 shopdesk 批次（format = {value}）。",
+        "This is not a shopdesk batch (format = {value}).",
+    ),
+    "batch.bad_version": (
+        "批次格式版本 {value} 不受支持（本程序支持 {known}）。请更新 shopdesk。",
+        "Batch format version {value} is not supported (this program reads {known}). Update shopdesk.",
+    ),
+    "batch.key_mismatch": (
+        "批次的签名公钥（指纹 {fingerprint}）不是您指定的店铺公钥。此批次不是该店铺开具的。",
+        "The batch is signed by another key (fingerprint {fingerprint}), not the shop key you gave. It was not issued by that shop.",
+    ),
+    "batch.bad_signature": (
+        "manifest.json 的签名无效：清单被修改过。此批次不可信。",
+        "The manifest signature is invalid: the manifest was modified. Do not trust this batch.",
+    ),
+    "batch.file_hash": (
+        "{name} 与清单中的 SHA-256 不符：文件被修改或不完整。此批次不可信。",
+        "{name} does not match the SHA-256 in the manifest: modified or incomplete. Do not trust this batch.",
+    ),
+    "batch.bad_record": (
+        "receipts.jsonl 第 {line} 行（序号 {seq}）：{reason}。此批次不可信。",
+        "receipts.jsonl line {line} (sequence {seq}): {reason}. Do not trust this batch.",
+    ),
+    "batch.record_count": (
+        "receipts.jsonl 含 {found} 条记录，清单写明 {expected} 条：有记录缺失或多出。",
+        "receipts.jsonl holds {found} records, the manifest says {expected}: records are missing or added.",
+    ),
+    "batch.head_mismatch": (
+        "最后一条记录的哈希与清单中的链头不符。",
+        "The last record's hash is not the chain head stated in the manifest.",
+    ),
+    "batch.wrong_terminal": (
+        "序号 {seq} 的记录来自另一个终端。",
+        "The record with sequence {seq} comes from another terminal.",
+    ),
+    "batch.receipt_arithmetic": (
+        "收据 {number} 的金额不能相加一致（{reason}）。",
+        "Receipt {number}: its figures do not add up ({reason}).",
+    ),
+    "batch.receipt_gap": (
+        "收据编号不连续：在 {number} 处应为序号 {expected}。",
+        "Receipt numbers have a gap: at {number}, sequence {expected} was expected.",
+    ),
+    "batch.count_mismatch": (
+        "清单中的 {field} 为 {stated}，记录中实际为 {found}。",
+        "The manifest says {field} = {stated}; the records give {found}.",
+    ),
+    "batch.range_mismatch": (
+        "清单中的收据范围与记录不符。",
+        "The receipt range in the manifest does not match the records.",
+    ),
+    "batch.totals_mismatch": (
+        "清单中的合计 {field} 为 {stated}，按记录计算为 {found}。",
+        "The manifest total {field} is {stated}; the records add up to {found}.",
+    ),
+    "batch.csv_mismatch": (
+        "receipts.csv 与记录不一致（{reason}）。",
+        "receipts.csv does not match the records ({reason}).",
+    ),
+    "batch.not_previous": (
+        "{previous} 不是 {batch} 的上一个批次（{field} 不衔接）。",
+        "{previous} is not the batch before {batch} ({field} does not follow on).",
+    ),
+    "verify_batch.ok": (
+        "批次 {batch} 验证通过：签名、文件哈希、每条记录、链条与合计均正确。（{file}）",
+        "Batch {batch} verifies: signature, file hashes, every record, the chain and the totals. ({file})",
+    ),
+    "verify_batch.counts": (
+        "开具 {issued}，作废 {voided}，有效 {valid}（培训 {training} 张不计）",
+        "issued {issued}, void {voided}, valid {valid} ({training} training left out)",
+    ),
+    "verify_batch.links": (
+        "  与上一批次 {previous} 首尾相接。",
+        "  Follows on from the previous batch {previous}.",
+    ),
+    "verify_batch.key": (
+        "  签名公钥指纹 {fingerprint}：请与店铺提供的指纹（shopdesk pubkey）核对。",
+        "  Signing key fingerprint {fingerprint}: compare it with the one the shop gave you.",
+    ),
+    "qr_batch.valid": (
+        "收据 {number} 在批次 {batch} 中，内容一致，有效：可开具发票。",
+        "Receipt {number} is in batch {batch}, matches it and is valid: it can be invoiced.",
+    ),
+    "qr_batch.void": (
+        "收据 {number} 在批次 {batch} 中，但已作废：不应开具发票。",
+        "Receipt {number} is in batch {batch} but was voided: it must not be invoiced.",
+    ),
+    "qr_batch.late_void": (
+        "收据 {number} 属于更早的批次，本批次 {batch} 记录了它的作废：若已开票请红冲。",
+        "Receipt {number} belongs to an earlier batch; this batch {batch} records its void: if invoiced, issue a red-letter invoice.",
+    ),
+    "qr_batch.training": (
+        "收据 {number} 是培训收据（批次 {batch}），不是销售。",
+        "Receipt {number} is a training receipt (batch {batch}), not a sale.",
+    ),
+    "qr_batch.missing": (
+        "批次 {batch} 中没有收据 {number}：请查找其他批次。",
+        "Batch {batch} does not hold receipt {number}: look in another batch.",
+    ),
+    "reconcile.missing_file": ("找不到文件 {file}。", "The file {file} does not exist."),
+    "reconcile.file_too_large": (
+        "{file} 过大（上限 {limit} MB），不是对照表。",
+        "{file} is too large (limit {limit} MB) for a mapping.",
+    ),
+    "reconcile.bad_type": (
+        "{file}：只接受 .csv 或 .xlsx 文件。",
+        "{file}: only .csv and .xlsx files are accepted.",
+    ),
+    "reconcile.bad_file": (
+        "无法读取 {file}：文件已损坏。",
+        "Cannot read {file}: the file is damaged.",
+    ),
+    "reconcile.no_header": (
+        "{file} 中找不到表头：需要收据号一列（{number}）和发票号码一列（{invoice}）。",
+        "{file} has no header row: it needs a receipt number column ({number}) and an invoice number column ({invoice}).",
+    ),
+    "reconcile.too_many_rows": (
+        "{file} 超过 {limit} 行，不是对照表。",
+        "{file} has more than {limit} rows; that is not a mapping.",
+    ),
+    "reconcile.empty": ("{file} 中没有数据行。", "{file} has no rows."),
+    "reconcile.rejected": (
+        "{file} 有 {count} 行存在问题，全部未登记。请改正后重新导入。",
+        "{file} has {count} bad rows; nothing was recorded. Fix them and run it again.",
+    ),
+    "reconcile.problem": ("第 {line} 行（{number}）：", "Line {line} ({number}): "),
+    "reconcile.problem.missing_number": ("缺少收据号。", "no receipt number."),
+    "reconcile.problem.invoice_as_number": (
+        "发票号码被 Excel 存成了数字，已丢失位数。请把该列设为文本后重新填写。",
+        "Excel stored the invoice number as a number and lost digits. Format the column as text and type it again.",
+    ),
+    "reconcile.problem.bad_invoice_no": (
+        "发票号码“{value}”无效（应为 8–20 位数字）。",
+        "invoice number '{value}' is invalid (8 to 20 digits).",
+    ),
+    "reconcile.problem.bad_date": (
+        "开票日期“{value}”无效（应为 YYYY-MM-DD）。",
+        "invoice date '{value}' is invalid (YYYY-MM-DD).",
+    ),
+    "reconcile.problem.duplicate": (
+        "与第 {first} 行重复。",
+        "duplicate of line {first}.",
+    ),
+    "reconcile.problem.unknown": ("本终端没有这张收据。", "no such receipt on this terminal."),
+    "reconcile.problem.training": (
+        "这是培训收据，不开发票。",
+        "a training receipt: never invoiced.",
+    ),
+    "reconcile.problem.void": (
+        "收据已作废，不应开具发票。",
+        "the receipt is void and must not be invoiced.",
+    ),
+    "reconcile.problem.already": (
+        "已登记为发票 {invoice}，与本行不同。",
+        "already recorded with invoice {invoice}, which differs.",
+    ),
+    "reconcile.done": (
+        "已登记 {applied} 张发票（{skipped} 行此前已登记，跳过）。",
+        "Recorded {applied} invoices ({skipped} rows were already recorded and skipped).",
+    ),
     # --- outage, offline limits (issue 4) ---
     "outage.already_open": (
         "已有一次停机记录（自 {since} 起）尚未结束。系统恢复后请运行 shopdesk outage end。",

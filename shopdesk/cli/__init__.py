@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.printing",
     "shopdesk.cli.outage",
     "shopdesk.cli.reports",
+    "shopdesk.cli.export",
     "shopdesk.cli.backup",
 )
 

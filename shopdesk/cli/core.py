@@ -64,6 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("list", help="list receipts")
     p.add_argument("--date", help="YYYY-MM-DD (default: all)")
+    p.add_argument(
+        "--pending", action="store_true", help="only receipts still waiting for an official invoice"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_list)
 
@@ -234,7 +237,7 @@ def cmd_list(ctx: Context) -> int:
     from shopdesk.services.sales import list_receipts, sale_total
 
     with open_shop(ctx, readonly=True) as shop:
-        rows = list_receipts(shop, ctx.args.date)
+        rows = list_receipts(shop, ctx.args.date, pending=ctx.args.pending)
     if ctx.args.json:
         ctx.out(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

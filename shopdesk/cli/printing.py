@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--home", dest="qr_home", help="shop home to check against (default: the global --home)"
     )
     key.add_argument("--pubkey", help="terminal public key file (PEM or base64), no ledger")
+    key.add_argument(
+        "--batch", type=Path, help="a batch zip: is this receipt in it, and does it match?"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_verify_qr)
 
@@ -179,6 +182,10 @@ def cmd_verify_qr(ctx: Context) -> int:
     )
 
     a = ctx.args
+    if a.batch:
+        from shopdesk.cli.export import verify_qr_in_batch
+
+        return verify_qr_in_batch(ctx)
     if a.pubkey:
         report = check_qr_with_key(a.payload, public_key_from_file(Path(a.pubkey)))
     else:

@@ -265,7 +265,7 @@ class Journal:
             for number, raw in self.lines(month, offset if index == 0 else 0):
                 try:
                     yield json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                     raise LedgerError(
                         "ledger.bad_line", file=partition_name(month), line=number
                     ) from None
@@ -341,7 +341,7 @@ def _parse_record(raw: bytes) -> dict | None:
     """A complete, self-consistent record, or ``None`` for a torn or garbled line."""
     try:
         record = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON raises the latter
         return None
     if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
         return None

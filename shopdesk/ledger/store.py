@@ -35,7 +35,8 @@ TIME_KEY = b'"time":"'
 KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
-CHECKPOINT_VERSION = 1
+#: 2: rows carry void_seq/void_day, the view keeps its batches (shopdesk.export).
+CHECKPOINT_VERSION = 2
 CHECKPOINT_NAME = "view-checkpoint.json"
 #: Records replayed at open (or appended since) above which a new checkpoint is written.
 CHECKPOINT_EVERY = 1000
@@ -280,7 +281,7 @@ class Ledger:
                 if start <= stamp < end:
                     try:
                         yield json.loads(raw)
-                    except ValueError:
+                    except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                         raise self._bad_line(month, offset) from None
 
     def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
@@ -293,7 +294,7 @@ class Ledger:
             for offset, raw in self.journal.grep(month, needle):
                 try:
                     yield json.loads(raw)
-                except ValueError:
+                except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                     raise self._bad_line(month, offset) from None
 
     def _bad_line(self, month: str, offset: int) -> LedgerError:

@@ -11,7 +11,7 @@ line and sequence so the shopkeeper can say which receipt is affected.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -60,17 +60,22 @@ def check_records(
     *,
     expect_seq: int = 1,
     expect_prev: str = GENESIS_PREV,
+    check_signatures: bool = True,
+    on_record: Callable[[dict], None] | None = None,
 ) -> VerifyResult:
     """Check (file, line number, raw line) triples in order; stop at the first problem.
 
     ``expect_seq``/``expect_prev`` let a batch be checked as a continuation of an
     earlier one (its first record must link onto the previous batch's head).
+    ``check_signatures=False`` leaves signatures to the caller (verify-batch checks
+    them in parallel worker processes: Ed25519 verification is ~75 % of the cost);
+    ``on_record`` sees each record that passed, so a caller need not parse it again.
     """
     count = 0
     for file, number, raw in lines:
         try:
             record = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested JSON raises the latter
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, None, "bad_json")
             )
@@ -85,7 +90,9 @@ def check_records(
         reason = None
         if record["hash"] != record_hash(record):
             reason = "bad_hash"
-        elif not verify_signature(public_key, record["hash"].encode("ascii"), record["sig"]):
+        elif check_signatures and not verify_signature(
+            public_key, record["hash"].encode("ascii"), record["sig"]
+        ):
             reason = "bad_signature"
         elif record["seq"] != expect_seq:
             reason = "bad_sequence"
@@ -95,6 +102,8 @@ def check_records(
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, seq, reason)
             )
+        if on_record is not None:
+            on_record(record)
         count += 1
         expect_seq += 1
         expect_prev = record["hash"]

@@ -54,6 +54,9 @@ ROW_FIELDS = (
     "print_failed",
     "batch",
     "invoice",
+    # journal seq and local date of the void record (0 / "" while valid): which batch carries it
+    "void_seq",
+    "void_day",
 )
 
 
@@ -78,6 +81,8 @@ class Row(Mapping):
         print_failed: bool,
         batch: str,
         invoice: str,
+        void_seq: int = 0,
+        void_day: str = "",
     ) -> None:
         self.no = no
         self.rseq = rseq
@@ -92,6 +97,8 @@ class Row(Mapping):
         self.print_failed = print_failed
         self.batch = batch
         self.invoice = invoice
+        self.void_seq = void_seq
+        self.void_day = void_day
 
     def __getitem__(self, key: str) -> Any:
         if key == "day":
@@ -172,9 +179,14 @@ def project(record: dict) -> dict:
     elif kind == "batch.exported":
         # A batch names its receipts as a range of receipt sequence numbers
         # (``first_rseq``..``last_rseq``), so the record stays small at any size.
+        # The rest (journal range, heads, file) is what the next export and
+        # ``export --again`` need without scanning the journal for old batches.
         out.update(
             batch=data.get("batch_id"), first=data.get("first_rseq"), last=data.get("last_rseq")
         )
+        out["batch_data"] = {
+            k: v for k, v in data.items() if isinstance(v, str | int) and not isinstance(v, bool)
+        }
     elif kind == "backup.made":
         out.update(dest=data.get("destination", ""), through=data.get("seq", 0))
     elif kind in ("outage.started", "outage.ended", "day.closed"):
@@ -206,6 +218,8 @@ class ReceiptView:
     #: Projection of the newest ``day.closed`` record (carries the grand total).
     last_close: dict | None = None
     last_time: str = ""
+    #: The ``batch.exported`` data of every batch, oldest first (see shopdesk.export).
+    batches: list[dict] = field(default_factory=list)
     #: Non-void, non-training receipts in no exported batch yet ("waiting for an
     #: official invoice"): count and fen, kept as records fold in, so the offline
     #: limits cost nothing per sale whatever the ledger's size.
@@ -255,14 +269,19 @@ class ReceiptView:
             else:
                 self.receipts.patch(doc_id, {"print_failed": True})
         elif kind == "receipt.voided" and doc_id is not None:
+            # Where the void sits in the journal decides which batch carries it.
             self._stop_waiting(doc_id)
-            self.receipts.patch(doc_id, {"status": "void"})
+            self.receipts.patch(
+                doc_id, {"status": "void", "void_seq": p["seq"], "void_day": p["time"][:10]}
+            )
         elif kind == "invoice.reconciled" and doc_id is not None:
             self.receipts.patch(doc_id, {"invoice": p["invoice"] or ""})
-        elif kind == "batch.exported" and p.get("first") and p.get("last"):
-            for target in self.by_rseq[p["first"] - 1 : p["last"]]:
-                self._stop_waiting(target)
-                self.receipts.patch(target, {"batch": p["batch"]})
+        elif kind == "batch.exported":
+            if p.get("first") and p.get("last"):
+                for target in self.by_rseq[p["first"] - 1 : p["last"]]:
+                    self._stop_waiting(target)
+                    self.receipts.patch(target, {"batch": p["batch"]})
+            self.batches.append(p.get("batch_data") or {})
         elif kind == "outage.started":
             self.open_outage = p
         elif kind == "outage.ended":

@@ -189,16 +189,26 @@ def void_receipt(shop: Shop, number: str, *, reason: str, who: str) -> dict:
     )
 
 
+def is_pending(row: dict) -> bool:
+    """Still waiting for an official invoice: a valid, non-training receipt without one."""
+    return not row["training"] and row["status"] != "void" and not row["invoice"]
+
+
 def list_receipts(
-    shop: Shop, day: str | None = None, *, include_training: bool = True
+    shop: Shop, day: str | None = None, *, include_training: bool = True, pending: bool = False
 ) -> list[dict]:
-    """Receipts of one day (``YYYY-MM-DD``) or all, oldest first, from the view."""
+    """Receipts of one day (``YYYY-MM-DD``) or all, oldest first, from the view.
+
+    ``pending``: only those still waiting for an official invoice (see :func:`is_pending`).
+    """
     if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
         raise InvalidInput("list.bad_date", value=day)
     return [
         dict(row)
         for row in shop.ledger.view.iter_rows()
-        if (day is None or row["day"] == day) and (include_training or not row["training"])
+        if (day is None or row["day"] == day)
+        and (include_training or not row["training"])
+        and (not pending or is_pending(row))
     ]
 
 

@@ -90,3 +90,11 @@ def test_a_record_moved_with_its_sequence_renumbered_breaks_the_link(
     assert (
         problem is not None and problem.seq == 3 and problem.reason in ("bad_signature", "bad_link")
     )
+
+
+def test_deeply_nested_garbage_is_named_not_a_crash(home: Path, journal: Path) -> None:
+    lines = _lines(journal)
+    lines.insert(2, b"[" * 100_000 + b"\n")
+    journal.write_bytes(b"".join(lines))
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.line, problem.reason) == (3, "bad_json")

@@ -1,0 +1,295 @@
+"""Benchmark the batch export and verify-batch on a 100k-receipt ledger (run by hand).
+
+    python bench/bench_export.py [--home DIR] [--receipts 100000] [--out docs/benchmarks-export.md]
+
+Without ``--home`` (or if it holds no shop) a shop is generated with
+``bench/generate.py``. Every measurement runs in its own process started from a
+fresh wrapper, so its peak RSS (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) is its
+own. Each export works on a fresh copy of the home (an export appends a record).
+The baseline is the time to merely ``json.loads`` every record of the same
+journal; every figure is reported beside it as a ratio.
+
+Targets (issue 4): export of everything ≤ 30 s, csv + jsonl alone ≤ 5 s,
+verify-batch ≤ 10 s, peak RSS ≤ 300 MB each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Runs ``argv`` as a child and prints its wall time, CPU time and peak RSS (KiB).
+WRAPPER = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": u.ru_utime + u.ru_stime, "rss_kib": u.ru_maxrss,
+                  "rc": done.returncode, "stdout": done.stdout.decode()[-2000:],
+                  "stderr": done.stderr.decode()[-2000:]}))
+"""
+
+BASELINE = """
+import json, sys, time
+from pathlib import Path
+t = time.perf_counter()
+n = 0
+for part in sorted(Path(sys.argv[1]).glob("journal-*.jsonl")):
+    with part.open("rb") as handle:
+        for line in handle:
+            json.loads(line)
+            n += 1
+print(json.dumps({"records": n, "seconds": time.perf_counter() - t}))
+"""
+
+#: export in-process, timing only the export (not opening the shop); ``csv_only``
+#: swaps the workbook writer for one that writes an empty file.
+EXPORT_PHASE = """
+import json, sys, time
+from pathlib import Path
+import shopdesk.export.batch_writer as writer
+if sys.argv[3] == "csv_only":
+    class NoSheet:
+        def __init__(self, path, settings, exported_at): self.path = path
+        def add_receipt(self, data, time): pass
+        def close(self): self.path.write_bytes(b"")
+        def discard(self): pass
+    writer.InvoiceSheetWriter = NoSheet
+from shopdesk.services.export import export_batch
+from shopdesk.services.shop import Shop
+t0 = time.perf_counter()
+with Shop.open(Path(sys.argv[1])) as shop:
+    t1 = time.perf_counter()
+    s = export_batch(shop, Path(sys.argv[2]))
+    t2 = time.perf_counter()
+print(json.dumps({"open": t1 - t0, "export": t2 - t1, "path": str(s.path), "size": s.size,
+                  "issued": s.counts["issued"]}))
+"""
+
+
+WARM_UP = """
+import sys
+from pathlib import Path
+from shopdesk.services.shop import Shop
+shop = Shop.open(Path(sys.argv[1]))
+shop.ledger.write_checkpoint()
+shop.close()
+"""
+
+
+QR_OF = """
+import sys
+from pathlib import Path
+from shopdesk.ledger.keys import load_private_key
+from shopdesk.printing.qr import make_qr_payload
+from shopdesk.services.sales import get_receipt
+from shopdesk.services.shop import Shop
+with Shop.open(Path(sys.argv[1]), readonly=True) as shop:
+    record = get_receipt(shop, sys.argv[2]).record
+    print(make_qr_payload(record, shop.profile.uscc, load_private_key(shop.home.key)))
+"""
+
+
+def measure(argv: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *argv], capture_output=True, text=True, check=True
+    )
+    result = json.loads(out.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{argv} failed: {result['stderr']}")
+    return result
+
+
+def fresh_copy(home: Path, work: Path, name: str) -> Path:
+    target = work / name
+    shutil.copytree(home, target)
+    return target
+
+
+def machine() -> str:
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = next(
+            (
+                ln.split(":", 1)[1].strip()
+                for ln in lscpu.splitlines()
+                if ln.startswith("Model name")
+            ),
+            platform.processor(),
+        )
+    except OSError:
+        model = platform.processor()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{model}, {os.cpu_count()} CPUs (nproc), load average at start {load}; Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--receipts", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-export.md")
+    args = parser.parse_args()
+    os.environ["PYTHONPATH"] = str(ROOT)
+    work = Path(tempfile.mkdtemp(prefix="shopdesk-bench-export-"))
+    try:
+        home = args.home or work / "generated"
+        if not (home / "profile.toml").exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "generate.py"),
+                    "--home",
+                    str(home),
+                    "--receipts",
+                    str(args.receipts),
+                    "--no-fsync",
+                ],
+                check=True,
+            )
+        # open once for writing so the copies start from a current view checkpoint
+        subprocess.run(
+            [sys.executable, "-c", WARM_UP, str(home)], check=True, env=os.environ.copy()
+        )
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        about = machine()
+        ledger = home / "ledger"
+        journal_mb = sum(p.stat().st_size for p in ledger.glob("journal-*.jsonl")) / 1e6
+
+        base = measure([sys.executable, "-c", BASELINE, str(ledger)])
+        base_inner = json.loads(base["stdout"])
+        records = base_inner["records"]
+
+        full = measure(
+            [
+                sys.executable,
+                "-m",
+                "shopdesk",
+                "--home",
+                str(fresh_copy(home, work, "full")),
+                "export",
+                "--out",
+                str(work / "out-full"),
+            ]
+        )
+        zip_path = Path(full["stdout"].strip().splitlines()[-1])
+        phase_full = measure(
+            [
+                sys.executable,
+                "-c",
+                EXPORT_PHASE,
+                str(fresh_copy(home, work, "phase")),
+                str(work / "out-phase"),
+                "all",
+            ]
+        )
+        phase_csv = measure(
+            [
+                sys.executable,
+                "-c",
+                EXPORT_PHASE,
+                str(fresh_copy(home, work, "csv")),
+                str(work / "out-csv"),
+                "csv_only",
+            ]
+        )
+        verify = measure([sys.executable, "-m", "shopdesk", "verify-batch", str(zip_path)])
+        middle = f"T01-{json.loads(phase_full['stdout'])['issued'] // 2:08d}"
+        payload = subprocess.run(
+            [sys.executable, "-c", QR_OF, str(home), middle],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        qr_check = measure(
+            [sys.executable, "-m", "shopdesk", "verify-qr", payload, "--batch", str(zip_path)]
+        )
+        pf, pc = json.loads(phase_full["stdout"]), json.loads(phase_csv["stdout"])
+        b = base_inner["seconds"]
+
+        def row(what: str, seconds: float, cpu: float | None, rss: int | None, target: str) -> str:
+            cpu_s = f"{cpu:.1f}" if cpu is not None else "–"
+            rss_s = f"{rss / 1024:.0f}" if rss is not None else "–"
+            return f"| {what} | {seconds:.1f} | {cpu_s} | {rss_s} | {seconds / b:.1f}× | {target} |"
+
+        lines = [
+            "# Benchmarks: batch export and verify-batch",
+            "",
+            f"Measured {when} by `bench/bench_export.py` on: {about}.",
+            "The machine is shared with other engineers' jobs: wall times vary from run to run;",
+            "CPU time (user + system, children included) is the steadier figure.",
+            "",
+            f"Ledger: {pf['issued']:,} receipts, {records:,} journal records "
+            f"(each receipt has a print record, ~1 % are voided), {journal_mb:.0f} MB of journal; "
+            f"batch zip {pf['size'] / 1e6:.1f} MB.",
+            "",
+            f"Baseline: `json.loads` of every journal line: **{b:.2f} s** "
+            f"(peak RSS {base['rss_kib'] / 1024:.0f} MB).",
+            "",
+            "| what | wall s | CPU s | peak RSS MB | × json.loads | target |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+            row(
+                "`shopdesk export` (whole process: open shop + export everything)",
+                full["wall"],
+                full["cpu"],
+                full["rss_kib"],
+                "≤ 30 s, ≤ 300 MB",
+            ),
+            row(
+                "export everything, export phase only (shop already open)",
+                pf["export"],
+                None,
+                phase_full["rss_kib"],
+                "≤ 30 s",
+            ),
+            row(
+                "csv + jsonl alone (workbook writer stubbed), export phase",
+                pc["export"],
+                None,
+                phase_csv["rss_kib"],
+                "≤ 5 s",
+            ),
+            row(
+                "`shopdesk verify-batch` (whole process)",
+                verify["wall"],
+                verify["cpu"],
+                verify["rss_kib"],
+                "≤ 10 s, ≤ 300 MB",
+            ),
+            row(
+                f"`shopdesk verify-qr … --batch` (receipt {middle}, whole process)",
+                qr_check["wall"],
+                qr_check["cpu"],
+                qr_check["rss_kib"],
+                "–",
+            ),
+            "",
+            f"Opening the shop (view from checkpoint) took {pf['open']:.1f} s of the export process.",
+            "",
+            "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
+            "single process among the command and its descendants. verify-batch checks",
+            "Ed25519 signatures in worker processes (one per CPU, at most 4); each is a",
+            "separate process smaller than the main one, so the figure is the main process.",
+        ]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        notes_marker = "\n## Runs\n" if "\n## Runs\n" in existing else "\n## Notes\n"
+        notes = existing[existing.index(notes_marker) :] if notes_marker in existing else ""
+        args.out.write_text("\n".join(lines) + "\n" + notes, encoding="utf-8")
+        print("\n".join(lines))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

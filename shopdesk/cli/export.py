@@ -1,0 +1,232 @@
+"""Batch commands: export (shop side), verify-batch and reconcile (accountant side)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shopdesk.cli import Context
+
+#: Below this many records an export is over before a progress bar could help.
+PROGRESS_BAR_FROM = 5000
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write the next batch (zip) for the accountant")
+    p.add_argument("--out", help="destination folder, e.g. a USB stick (default: HOME/exports)")
+    p.add_argument(
+        "--since", metavar="DATE", help="YYYY-MM-DD: refuse if older receipts are pending"
+    )
+    p.add_argument("--until", metavar="DATE", help="YYYY-MM-DD: end the batch with this day")
+    p.add_argument("--again", metavar="BATCH_ID", help="write an earlier batch again (same bytes)")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("verify-batch", help="check a batch zip (no shop home needed)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--previous", type=Path, help="the batch before it: checks the chain links")
+    p.add_argument("--key", help="the shop's public key (PEM file or base64) to insist on")
+    p.add_argument("--json", action="store_true", help="print the verified manifest as JSON")
+    p.set_defaults(run=cmd_verify_batch)
+
+    p = sub.add_parser("reconcile", help="record official invoice numbers (CSV or xlsx)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_reconcile)
+
+
+class _Bar:
+    """A rich progress bar on stderr, started only for long exports on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.progress = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import sys
+
+        if self.progress is None:
+            if total < PROGRESS_BAR_FROM or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(self.label, total=total)
+        self.progress.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def cmd_export(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.export import export_batch
+
+    a = ctx.args
+    out = Path(a.out).expanduser() if a.out else ctx.home / "exports"
+    bar = _Bar(ctx.say("export.progress"))
+    try:
+        with open_shop(ctx) as shop:
+            s = export_batch(shop, out, since=a.since, until=a.until, again=a.again, progress=bar)
+    finally:
+        bar.close()
+    ctx.out(str(s.path))
+    ctx.warn(
+        ctx.say(
+            "export.done",
+            batch=s.batch_id,
+            issued=s.counts["issued"],
+            voided=s.counts["voided"],
+            training=s.counts["training_excluded"],
+            total=s.totals["gross"],
+            sha256=s.sha256,
+        )
+    )
+    if s.late_voids:
+        ctx.warn(ctx.say("export.late_voids", numbers=", ".join(s.late_voids)))
+    if s.again:
+        ctx.warn(ctx.say("export.again_same" if s.matches_recorded else "export.again_differs"))
+    return 0
+
+
+def _key_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    try:
+        if path.is_file():
+            return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        pass
+    return value
+
+
+def cmd_verify_batch(ctx: Context) -> int:
+    from shopdesk.errors import BatchError
+    from shopdesk.export.batch_verifier import verify_batch
+
+    a = ctx.args
+    try:
+        report = verify_batch(a.file, previous=a.previous, public_key=_key_text(a.key))
+    except BatchError as exc:
+        if exc.code == "batch.bad_record":  # the reason is a verify.reason.* code
+            exc.data["reason"] = ctx.say(f"verify.reason.{exc.data['reason']}")
+        raise
+    m = report.manifest
+    if a.json:
+        ctx.out(json.dumps(m, ensure_ascii=False, indent=2))
+        return 0
+    zh = ctx.lang == "zh"
+    ctx.out(ctx.say("verify_batch.ok", batch=m["batch_id"], file=str(a.file)))
+    ctx.out(f"  {m['shop']}  {m['uscc']}  {'终端' if zh else 'terminal'} {m['terminal']}")
+    r, c, t = m["receipts"], m["counts"], m["totals"]
+    ctx.out(
+        ("  收据 " if zh else "  receipts ")
+        + f"{r['first_no'] or '-'} … {r['last_no'] or '-'}  "
+        + ctx.say(
+            "verify_batch.counts",
+            issued=c["issued"],
+            voided=c["voided"],
+            valid=c["valid"],
+            training=c["training_excluded"],
+        )
+    )
+    from shopdesk.domain.tax import RATE_ORDER, rate_label
+
+    ctx.out(("  合计 " if zh else "  total ") + f"{t['gross']}  (net {t['net']}, tax {t['tax']})")
+    by_rate = t["by_rate"]  # the manifest's keys are sorted as text: show them in rate order
+    for rate in sorted(by_rate, key=lambda r: RATE_ORDER.index(r) if r in RATE_ORDER else 99):
+        fig = by_rate[rate]
+        ctx.out(
+            f"    {rate_label(rate):>5}  {fig['gross']:>12}  {fig['net']:>12}  {fig['tax']:>10}"
+        )
+    for method, amount in t["by_payment"].items():
+        ctx.out(f"    {method:>8}  {amount:>12}")
+    j = m["journal"]
+    ctx.out(
+        ("  记录 " if zh else "  records ")
+        + f"{j['first_seq']}–{j['last_seq']}  head {j['head'][:16]}…  prev {j['prev_head'][:16]}…"
+    )
+    if m["late_voids"]:
+        ctx.out(ctx.say("export.late_voids", numbers=", ".join(m["late_voids"])))
+    if report.previous is not None:
+        ctx.out(ctx.say("verify_batch.links", previous=report.previous.batch_id))
+    ctx.out(ctx.say("verify_batch.key", fingerprint=report.key_fingerprint))
+    return 0
+
+
+def cmd_reconcile(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.errors import InvalidInput
+    from shopdesk.services.reconcile import reconcile
+
+    with open_shop(ctx) as shop:
+        try:
+            result = reconcile(shop, ctx.args.file)
+        except InvalidInput as exc:
+            if exc.code != "reconcile.rejected":
+                raise
+            for p in exc.data["problems"]:
+                ctx.warn(
+                    ctx.say("reconcile.problem", line=p.line, number=p.number or "-")
+                    + ctx.say(p.code, **p.data)
+                )
+            ctx.warn(ctx.say(exc.code, file=exc.data["file"], count=exc.data["count"]))
+            return exc.exit_code
+    ctx.out(ctx.say("reconcile.done", applied=result.applied, skipped=result.skipped))
+    return 0
+
+
+def verify_qr_in_batch(ctx: Context) -> int:
+    """``verify-qr PAYLOAD --batch FILE.zip``: exit 0 only for a valid, matching receipt."""
+    from shopdesk.services.qr_batch import check_qr_in_batch
+
+    a = ctx.args
+    report = check_qr_in_batch(a.payload, a.batch)
+    check, hit = report.check, report.batch
+    if a.json:
+        ctx.out(
+            json.dumps(
+                {
+                    "valid": check.valid,
+                    "reason": check.reason,
+                    "payload": None if check.payload is None else check.payload.__dict__,
+                    "batch": None if hit is None else hit.batch_id,
+                    "state": None if hit is None else hit.state,
+                    "mismatches": report.mismatches,
+                    "genuine": report.genuine,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0 if report.genuine else 1
+    if check.payload is None or hit is None:
+        ctx.out(ctx.say(check.reason, **(check.detail or {})))
+        return 1
+    if not check.valid:
+        ctx.out(ctx.say("qr.invalid"))
+        return 1
+    q = check.payload
+    ctx.out(
+        ctx.say(
+            "qr.valid",
+            number=q.number,
+            time=q.issued_at.isoformat(sep=" "),
+            total="￥" + q.total,
+            tax="￥" + q.tax,
+            terminal=q.terminal,
+            uscc=q.uscc,
+        )
+    )
+    ctx.out(ctx.say("verify_batch.key", fingerprint=hit.key_fingerprint))
+    if report.mismatches:
+        ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
+        return 1
+    ctx.out(ctx.say(f"qr_batch.{hit.state}", number=q.number, batch=hit.batch_id))
+    return 0 if report.genuine else 1

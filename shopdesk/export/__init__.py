@@ -1,0 +1,1 @@
+"""The batch the accountant receives: writing it (shop side) and checking it (accountant side)."""

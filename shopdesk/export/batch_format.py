@@ -1,0 +1,95 @@
+"""The batch zip's layout and manifest, shared by the writer and the verifier.
+
+A batch is one zip holding four files (see docs/export.md):
+
+- ``manifest.json`` — what the batch claims (shop, range, counts, totals, file
+  hashes, chain heads) and an Ed25519 signature over all of it;
+- ``receipts.jsonl`` — the ledger records of the batch, byte for byte as in the
+  journal, so every record's own hash and signature verify;
+- ``receipts.csv`` — one row per receipt line, UTF-8 with BOM for Chinese Excel;
+- ``invoice-import.xlsx`` — the bulk-issuing workbook for the e-invoice platform.
+
+**What a batch holds.** The contiguous range of journal records from the one
+after the previous batch's last record to the batch's last receipt or void, so
+the chain verifies inside the batch and links onto the previous batch's head
+(``prev_head``) without any other file. Training receipts and other records
+(prints, outages, the previous ``batch.exported``) sit in that range too and are
+in ``receipts.jsonl`` for the chain's sake; they never reach the csv, the
+workbook or the totals.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shopdesk.ledger.canonical import canonical_json
+
+FORMAT = "shopdesk.batch"
+FORMAT_VERSION = 1
+
+MANIFEST = "manifest.json"
+JSONL = "receipts.jsonl"
+CSV = "receipts.csv"
+XLSX = "invoice-import.xlsx"
+#: Every member of a batch, in the fixed order they are written: the jsonl is
+#: streamed into the zip while the others are produced, the manifest (which
+#: hashes the others) comes last.
+MEMBERS = (JSONL, CSV, XLSX, MANIFEST)
+#: Files the manifest hashes (itself excluded).
+HASHED = (JSONL, CSV, XLSX)
+
+#: receipts.csv header (Chinese, for the accountant's Excel); meaning in docs/export.md.
+CSV_COLUMNS = (
+    "收据号",
+    "收据序号",
+    "开具时间",
+    "状态",
+    "收银员",
+    "购买方名称",
+    "购买方税号",
+    "行号",
+    "商品编号",
+    "条码",
+    "项目名称",
+    "规格型号",
+    "单位",
+    "数量",
+    "单价",
+    "折扣",
+    "金额",
+    "税率",
+    "商品和服务税收分类编码",
+    "不含税金额",
+    "税额",
+    "收据合计",
+)
+CSV_VALID = "有效"
+CSV_VOID = "作废"
+
+
+def signing_bytes(manifest: dict) -> bytes:
+    """What the manifest signature covers: its canonical JSON without ``signature``."""
+    return canonical_json({k: v for k, v in manifest.items() if k != "signature"})
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """The manifest as written: sorted, indented, UTF-8 (readable in any editor)."""
+    import json
+
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """The fixed timestamp of every zip entry: the batch's export time, local, to 2 s.
+
+    Zip stores DOS times (no zone, even seconds); taking them from the batch's
+    recorded export time instead of the clock is what makes ``--again`` byte-identical.
+    """
+    return (
+        max(moment.year, 1980),
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second - moment.second % 2,
+    )

@@ -1,0 +1,464 @@
+"""The accountant's check of a batch zip: is it exactly what the shop's key signed?
+
+Run on another PC with no shop home: everything needed is in the zip (the
+public key is in the manifest; compare its fingerprint with the one the shop
+gave you, or pass ``--key``). Checks, stopping at the first problem:
+
+1. the zip is safe to read (:mod:`shopdesk.export.safe_zip`);
+2. the manifest is JSON of the expected shape, and its Ed25519 signature verifies;
+3. the SHA-256 and size of every file match the manifest;
+4. every record of ``receipts.jsonl``: hash, signature, sequence and link
+   (:func:`shopdesk.ledger.verify.check_records`), starting at the manifest's
+   first sequence and linking onto its ``prev_head`` — with ``--previous``, the
+   previous batch is verified too and must end exactly there;
+5. every receipt's own figures add up, receipt numbers run gaplessly, and the
+   counts, voids and totals recomputed from the records equal the manifest's;
+6. ``receipts.csv`` holds the same receipts and amounts.
+
+Memory stays bounded: members are streamed, records are checked one at a time
+and only counters and the (rare) voided numbers are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shopdesk.errors import BatchError, LedgerError
+from shopdesk.export import batch_format as fmt
+from shopdesk.export.safe_zip import SafeZip
+from shopdesk.export.signatures import SignatureChecker
+from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
+from shopdesk.ledger.keys import load_public_key, verify_signature
+from shopdesk.ledger.verify import check_records
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+INT = "int"
+MONEY = "money"
+HASH = "hash"
+OPT_STR = "str|null"
+
+
+def _shape() -> dict:
+    counts = {k: INT for k in ("issued", "voided", "valid", "training_excluded", "late_voids")}
+    return {
+        "format": str,
+        "format_version": INT,
+        "shop": str,
+        "uscc": str,
+        "terminal": str,
+        "batch_id": str,
+        "batch_no": INT,
+        "previous_batch": OPT_STR,
+        "exported_at": str,
+        "receipts": {
+            "first_no": OPT_STR,
+            "last_no": OPT_STR,
+            "first_rseq": INT,
+            "last_rseq": INT,
+        },
+        "journal": {
+            "first_seq": INT,
+            "last_seq": INT,
+            "records": INT,
+            "prev_head": HASH,
+            "head": HASH,
+        },
+        "counts": counts,
+        "voided": [str],
+        "late_voids": [str],
+        "totals": {
+            "gross": MONEY,
+            "net": MONEY,
+            "tax": MONEY,
+            "by_rate": ({"gross": MONEY, "net": MONEY, "tax": MONEY},),
+            "by_payment": (MONEY,),
+        },
+        "files": {name: {"sha256": HASH, "size": INT} for name in fmt.HASHED},
+        "public_key": str,
+        "signature": str,
+    }
+
+
+def _check_shape(value: object, shape: object, path: str) -> None:
+    """Raise ``batch.bad_manifest_field`` naming the first field of the wrong type."""
+
+    def bad(expected: str) -> BatchError:
+        return BatchError("batch.bad_manifest_field", field=path or "(top)", expected=expected)
+
+    if shape is INT:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise bad("integer ≥ 0")
+    elif shape is MONEY:
+        if not isinstance(value, str) or not MONEY_RE.match(value):
+            raise bad('amount "0.00"')
+    elif shape is HASH:
+        if not isinstance(value, str) or not HEX64.match(value):
+            raise bad("64 hex digits")
+    elif shape is OPT_STR:
+        if value is not None and not isinstance(value, str):
+            raise bad("text or null")
+    elif shape is str:
+        if not isinstance(value, str):
+            raise bad("text")
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise bad("list")
+        for i, item in enumerate(value):
+            _check_shape(item, shape[0], f"{path}[{i}]")
+    elif isinstance(shape, tuple):  # a mapping of free keys to one shape
+        if not isinstance(value, dict):
+            raise bad("object")
+        for key, item in value.items():
+            _check_shape(item, shape[0], f"{path}.{key}")
+    elif isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise bad("object")
+        for key, sub in shape.items():
+            if key not in value:
+                raise BatchError(
+                    "batch.bad_manifest_field",
+                    field=f"{path}.{key}".lstrip("."),
+                    expected="present",
+                )
+            _check_shape(value[key], sub, f"{path}.{key}".lstrip("."))
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """A verified batch: what the accountant is told."""
+
+    path: Path
+    manifest: dict
+    key_fingerprint: str
+    previous: BatchReport | None = None
+
+    @property
+    def batch_id(self) -> str:
+        return self.manifest["batch_id"]
+
+
+def key_fingerprint(public_key_b64: str) -> str:
+    """First 16 hex digits of SHA-256 of the raw key, grouped: easy to read over the phone."""
+    import base64
+
+    digest = hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def _read_manifest(archive: SafeZip) -> dict:
+    raw = archive.read_small(fmt.MANIFEST)
+    if raw.startswith(b"PK\x03\x04"):
+        raise BatchError("batch.nested_archive", name=fmt.MANIFEST)
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BatchError("batch.bad_manifest_json", reason=str(exc)[:120]) from None
+    if not isinstance(manifest, dict):
+        raise BatchError("batch.bad_manifest_field", field="(top)", expected="object")
+    if manifest.get("format") != fmt.FORMAT:
+        raise BatchError("batch.bad_format", value=str(manifest.get("format"))[:40])
+    if manifest.get("format_version") != fmt.FORMAT_VERSION:
+        raise BatchError(
+            "batch.bad_version",
+            value=str(manifest.get("format_version"))[:20],
+            known=fmt.FORMAT_VERSION,
+        )
+    _check_shape(manifest, _shape(), "")
+    return manifest
+
+
+def _check_signature(manifest: dict, expected_key: str | None) -> None:
+    try:
+        key = load_public_key(manifest["public_key"])
+    except LedgerError:
+        raise BatchError(
+            "batch.bad_manifest_field", field="public_key", expected="Ed25519 key"
+        ) from None
+    if (
+        expected_key is not None
+        and load_public_key(expected_key).public_bytes_raw() != key.public_bytes_raw()
+    ):
+        raise BatchError("batch.key_mismatch", fingerprint=key_fingerprint(manifest["public_key"]))
+    if not verify_signature(key, fmt.signing_bytes(manifest), manifest["signature"]):
+        raise BatchError("batch.bad_signature")
+
+
+def _check_file(
+    archive: SafeZip, manifest: dict, name: str, digest: hashlib._Hash, size: int
+) -> None:
+    stated = manifest["files"][name]
+    if digest.hexdigest() != stated["sha256"] or size != stated["size"]:
+        raise BatchError("batch.file_hash", name=name)
+
+
+class _Counter:
+    """Counts bytes passing through a chunk iterator."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            self.size += len(chunk)
+            yield chunk
+
+
+def _hash_member(archive: SafeZip, manifest: dict, name: str) -> None:
+    digest = hashlib.sha256()
+    counter = _Counter(archive.chunks(name, digest))
+    for _ in counter:
+        pass
+    _check_file(archive, manifest, name, digest, counter.size)
+
+
+@dataclass
+class _Tally:
+    """What the records add up to, collected from each record check_records accepted."""
+
+    totals: BatchTotals
+    voided_claimed: frozenset[str]
+    terminal: str
+    next_rseq: int
+    first_seq: int
+    signatures: SignatureChecker
+    receipts_seen: set[str] = field(default_factory=set)
+    voids_seen: list[str] = field(default_factory=list)
+    late_voids: list[str] = field(default_factory=list)
+    first_no: str | None = None
+    last_no: str | None = None
+    lines: int = 0
+
+    def add(self, record: dict) -> None:
+        seq = record["seq"]
+        self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
+        if record.get("terminal") != self.terminal:
+            raise BatchError("batch.wrong_terminal", seq=seq)
+        kind, data = record["kind"], record["data"]
+        if kind == "receipt.issued":
+            no = data.get("no")
+            reason = receipt_problem(data)
+            if reason is not None or not isinstance(no, str):
+                raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
+            if data.get("training") is True:
+                self.totals.add_receipt(data, void=False)
+                return
+            if data.get("rseq") != self.next_rseq:
+                raise BatchError("batch.receipt_gap", number=no, expected=self.next_rseq)
+            self.next_rseq += 1
+            self.receipts_seen.add(no)
+            self.first_no = self.first_no or no
+            self.last_no = no
+            self.lines += len(data["lines"])
+            self.totals.add_receipt(data, void=no in self.voided_claimed)
+        elif kind == "receipt.voided":
+            no = data.get("no")
+            if not isinstance(no, str) or "-TR-" in no:
+                return
+            (self.voids_seen if no in self.receipts_seen else self.late_voids).append(no)
+
+
+def _record_lines(
+    archive: SafeZip, digest: hashlib._Hash, counter: list[int]
+) -> Iterator[tuple[str, int, bytes]]:
+    for number, raw in archive.lines(fmt.JSONL, digest):
+        counter[0] += len(raw) + 1
+        if number == 1 and raw.startswith(b"PK\x03\x04"):
+            raise BatchError("batch.nested_archive", name=fmt.JSONL)
+        yield fmt.JSONL, number, raw
+
+
+def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
+    m_receipts, journal = manifest["receipts"], manifest["journal"]
+    signatures = SignatureChecker(manifest["public_key"], journal["records"])
+    tally = _Tally(
+        totals=BatchTotals(),
+        voided_claimed=frozenset(manifest["voided"]),
+        terminal=manifest["terminal"],
+        next_rseq=m_receipts["first_rseq"],
+        first_seq=journal["first_seq"],
+        signatures=signatures,
+    )
+    digest = hashlib.sha256()
+    size = [0]
+    key = load_public_key(manifest["public_key"])
+    try:
+        try:
+            result = check_records(
+                _record_lines(archive, digest, size),
+                key,
+                expect_seq=journal["first_seq"],
+                expect_prev=journal["prev_head"],
+                check_signatures=False,
+                on_record=tally.add,
+            )
+        except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+            # RecursionError: a line of absurdly nested JSON (json.loads recurses)
+            # a record of the right shape whose data is not (a signed one cannot be)
+            bad_sig = signatures.first_failure()
+            if bad_sig is not None:
+                raise BatchError(
+                    "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
+                ) from None
+            reason = "bad_json" if isinstance(exc, RecursionError) else "bad_shape"
+            raise BatchError("batch.bad_record", line="?", seq="?", reason=reason) from exc
+        bad_sig = signatures.first_failure()
+    finally:
+        signatures.close()
+    p = result.problem
+    if bad_sig is not None and (p is None or bad_sig[0] < p.line):
+        raise BatchError(
+            "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
+        )
+    if p is not None:
+        raise BatchError(
+            "batch.bad_record",
+            line=p.line,
+            seq=p.seq if p.seq is not None else "?",
+            reason=p.reason,
+        )
+    # the last line may lack its newline: the byte count then differs, and the hash says so
+    _check_file(archive, manifest, fmt.JSONL, digest, size[0] - _missing_newline(archive, size[0]))
+    if result.records != journal["records"] or result.head_seq != journal["last_seq"]:
+        raise BatchError("batch.record_count", found=result.records, expected=journal["records"])
+    if journal["last_seq"] - journal["first_seq"] + 1 != journal["records"]:
+        raise BatchError("batch.record_count", found=result.records, expected=journal["records"])
+    if result.head_hash != journal["head"]:
+        raise BatchError("batch.head_mismatch")
+    return tally
+
+
+def _missing_newline(archive: SafeZip, counted: int) -> int:
+    return max(0, counted - archive.members[fmt.JSONL].file_size)
+
+
+def _compare(manifest: dict, tally: _Tally) -> None:
+    counts = {**tally.totals.counts(), "late_voids": len(tally.late_voids)}
+    for key, value in counts.items():
+        if manifest["counts"][key] != value:
+            raise BatchError(
+                "batch.count_mismatch", field=key, stated=manifest["counts"][key], found=value
+            )
+    if sorted(tally.voids_seen) != sorted(manifest["voided"]):
+        raise BatchError(
+            "batch.count_mismatch",
+            field="voided",
+            stated=len(manifest["voided"]),
+            found=len(tally.voids_seen),
+        )
+    if tally.late_voids != manifest["late_voids"]:
+        raise BatchError(
+            "batch.count_mismatch",
+            field="late_voids",
+            stated=len(manifest["late_voids"]),
+            found=len(tally.late_voids),
+        )
+    r = manifest["receipts"]
+    if (r["first_no"], r["last_no"], r["last_rseq"]) != (
+        tally.first_no,
+        tally.last_no,
+        tally.next_rseq - 1,
+    ):
+        raise BatchError("batch.range_mismatch")
+    money = tally.totals.money()
+    for key in ("gross", "net", "tax", "by_rate", "by_payment"):
+        if manifest["totals"][key] != money[key]:
+            raise BatchError(
+                "batch.totals_mismatch",
+                field=key,
+                stated=json.dumps(manifest["totals"][key], ensure_ascii=False)[:80],
+                found=json.dumps(money[key], ensure_ascii=False)[:80],
+            )
+
+
+def _check_csv(archive: SafeZip, manifest: dict, tally: _Tally) -> None:
+    """receipts.csv: same header, one row per line of each receipt, same valid amount."""
+    digest = hashlib.sha256()
+    counter = _Counter(archive.chunks(fmt.CSV, digest))
+    text = io.TextIOWrapper(_IterStream(iter(counter)), encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None or tuple(header) != fmt.CSV_COLUMNS:
+            raise BatchError("batch.csv_mismatch", reason="header")
+        rows = 0
+        valid = 0
+        status_at = fmt.CSV_COLUMNS.index("状态")
+        amount_at = fmt.CSV_COLUMNS.index("金额")
+        for row in reader:
+            rows += 1
+            if len(row) != len(fmt.CSV_COLUMNS):
+                raise BatchError("batch.csv_mismatch", reason=f"row {rows + 1}")
+            if row[status_at] == fmt.CSV_VALID:
+                valid += fen(row[amount_at])
+    except (UnicodeDecodeError, csv.Error, ValueError) as exc:
+        if isinstance(exc, BatchError):
+            raise
+        raise BatchError("batch.csv_mismatch", reason=type(exc).__name__) from None
+    _check_file(archive, manifest, fmt.CSV, digest, counter.size)
+    if rows != tally.lines or yuan(valid) != manifest["totals"]["gross"]:
+        raise BatchError("batch.csv_mismatch", reason="totals")
+
+
+class _IterStream(io.RawIOBase):
+    """A readable raw stream over an iterator of byte chunks (for TextIOWrapper)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:  # type: ignore[override]
+        while not self.buffer:
+            try:
+                self.buffer = next(self.chunks)
+            except StopIteration:
+                return 0
+        size = min(len(target), len(self.buffer))
+        target[:size] = self.buffer[:size]
+        self.buffer = self.buffer[size:]
+        return size
+
+
+def verify_batch(
+    path: Path, previous: Path | None = None, public_key: str | None = None
+) -> BatchReport:
+    """Verify one batch (and the one before it); ``BatchError`` names the first problem."""
+    before = verify_batch(previous, public_key=public_key) if previous is not None else None
+    with SafeZip(path) as archive:
+        manifest = _read_manifest(archive)
+        _check_signature(manifest, public_key)
+        if before is not None:
+            _check_follows(before.manifest, manifest)
+        _hash_member(archive, manifest, fmt.XLSX)
+        tally = _check_records(archive, manifest)
+        _compare(manifest, tally)
+        _check_csv(archive, manifest, tally)
+    return BatchReport(path, manifest, key_fingerprint(manifest["public_key"]), before)
+
+
+def _check_follows(prev: dict, this: dict) -> None:
+    """``this`` must continue ``prev``: same terminal and key, next number, linked chain."""
+    checks = (
+        ("terminal", prev["terminal"] == this["terminal"]),
+        ("public_key", prev["public_key"] == this["public_key"]),
+        ("batch_no", prev["batch_no"] + 1 == this["batch_no"]),
+        ("previous_batch", this["previous_batch"] == prev["batch_id"]),
+        ("first_seq", prev["journal"]["last_seq"] + 1 == this["journal"]["first_seq"]),
+        ("prev_head", prev["journal"]["head"] == this["journal"]["prev_head"]),
+        ("first_rseq", prev["receipts"]["last_rseq"] + 1 == this["receipts"]["first_rseq"]),
+    )
+    for name, ok in checks:
+        if not ok:
+            raise BatchError(
+                "batch.not_previous", field=name, previous=prev["batch_id"], batch=this["batch_id"]
+            )

@@ -1,0 +1,170 @@
+"""What a batch adds up to, computed the same way by the writer and the verifier.
+
+Integer fen throughout: every amount in a record is a canonical two-decimal
+string, so ``"12.34"`` → 1234 is exact and 100k receipts add up without
+``Decimal`` overhead or float drift. Only receipts that stay valid count towards
+money totals; a voided one is counted as issued and voided, a training receipt
+is counted only as excluded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from shopdesk.domain.sale import PAYMENT_METHODS
+from shopdesk.domain.tax import RATE_ORDER, RATES
+
+MONEY_RE = re.compile(r"^(0|[1-9][0-9]{0,11})\.([0-9]{2})$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fen(text: str) -> int:
+    # Checked by hand rather than by MONEY_RE: this runs millions of times per batch.
+    whole, cents = text[:-3], text[-2:]
+    if (
+        text[-3:-2] == "."
+        and text.isascii()
+        and whole.isdigit()
+        and cents.isdigit()
+        and len(whole) <= 12
+        and (whole[0] != "0" or len(whole) == 1)
+    ):
+        return int(whole) * 100 + int(cents)
+    raise ValueError(f"not a money string: {text!r}")
+
+
+def fen(text: object) -> int:
+    """Integer fen of a canonical money string; anything else is a ``ValueError``.
+
+    Amounts repeat a lot (catalog prices), so results are cached.
+    """
+    if type(text) is not str:
+        raise ValueError(f"not a money string: {text!r}")
+    return _fen(text)
+
+
+def yuan(value: int) -> str:
+    """The canonical money string of integer fen (``1234`` → ``"12.34"``)."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    return f"{sign}{value // 100}.{value % 100:02d}"
+
+
+def received_by_method(data: dict) -> dict[str, int]:
+    """What each payment method actually brought in: cash minus the change handed back."""
+    out: dict[str, int] = {}
+    for payment in data["payments"]:
+        out[payment["method"]] = out.get(payment["method"], 0) + fen(payment["amount"])
+    change = fen(data["change"])
+    if change:
+        out["cash"] = out.get("cash", 0) - change
+    return out
+
+
+def receipt_problem(data: dict) -> str | None:
+    """Why a receipt's own figures do not add up, or ``None`` when they do.
+
+    Lines sum to the receipt's total, net and tax; net + tax = total on every
+    line; the per-rate totals are the sums of their lines; payments minus change
+    equal the total. A receipt that fails one of these was not made by
+    :func:`shopdesk.domain.sale.price_sale`, whatever its signature says.
+    """
+    try:
+        total, net, tax = fen(data["total"]), fen(data["net"]), fen(data["tax"])
+        sums = [0, 0, 0]
+        by_rate: dict[str, list[int]] = {}
+        for line in data["lines"]:
+            if line["rate"] not in RATES:
+                return "unknown_rate"
+            amount, lnet, ltax = fen(line["amount"]), fen(line["net"]), fen(line["tax"])
+            if lnet + ltax != amount:
+                return "line_net_tax"
+            sums[0] += amount
+            sums[1] += lnet
+            sums[2] += ltax
+            acc = by_rate.setdefault(line["rate"], [0, 0, 0])
+            acc[0] += amount
+            acc[1] += lnet
+            acc[2] += ltax
+        if sums != [total, net, tax]:
+            return "lines_vs_total"
+        stated = {
+            rate: [fen(v["gross"]), fen(v["net"]), fen(v["tax"])]
+            for rate, v in data["by_rate"].items()
+        }
+        if stated != by_rate:
+            return "by_rate"
+        received = received_by_method(data)
+        if any(method not in PAYMENT_METHODS for method in received):
+            return "unknown_method"
+        if sum(received.values()) != total:
+            return "payments"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return "bad_fields"
+    return None
+
+
+@dataclass
+class BatchTotals:
+    """Counts and money of one batch; :meth:`as_dict` is what the manifest states."""
+
+    issued: int = 0
+    voided: int = 0
+    training_excluded: int = 0
+    gross: int = 0
+    net: int = 0
+    tax: int = 0
+    by_rate: dict[str, list[int]] = field(default_factory=dict)
+    by_payment: dict[str, int] = field(default_factory=dict)
+
+    def add_receipt(self, data: dict, *, void: bool) -> None:
+        """Count one receipt of the batch; only a valid one adds money."""
+        if data.get("training"):
+            self.training_excluded += 1
+            return
+        self.issued += 1
+        if void:
+            self.voided += 1
+            return
+        self.gross += fen(data["total"])
+        self.net += fen(data["net"])
+        self.tax += fen(data["tax"])
+        for rate, figures in data["by_rate"].items():
+            acc = self.by_rate.setdefault(rate, [0, 0, 0])
+            acc[0] += fen(figures["gross"])
+            acc[1] += fen(figures["net"])
+            acc[2] += fen(figures["tax"])
+        for method, amount in received_by_method(data).items():
+            self.by_payment[method] = self.by_payment.get(method, 0) + amount
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "issued": self.issued,
+            "voided": self.voided,
+            "valid": self.issued - self.voided,
+            "training_excluded": self.training_excluded,
+        }
+
+    def money(self) -> dict:
+        rates = [r for r in RATE_ORDER if r in self.by_rate] + sorted(
+            r for r in self.by_rate if r not in RATE_ORDER
+        )
+        methods = [m for m in PAYMENT_METHODS if m in self.by_payment] + sorted(
+            m for m in self.by_payment if m not in PAYMENT_METHODS
+        )
+        return {
+            "gross": yuan(self.gross),
+            "net": yuan(self.net),
+            "tax": yuan(self.tax),
+            "by_rate": {
+                r: {
+                    "gross": yuan(self.by_rate[r][0]),
+                    "net": yuan(self.by_rate[r][1]),
+                    "tax": yuan(self.by_rate[r][2]),
+                }
+                for r in rates
+            },
+            "by_payment": {m: yuan(self.by_payment[m]) for m in methods},
+        }

@@ -1,0 +1,266 @@
+"""Exporting a batch for the accountant: which records, then write, then record it.
+
+A batch is the contiguous journal range after the previous batch, ending at the
+last receipt or void (up to ``until``): see :mod:`shopdesk.export.batch_format`.
+Batches therefore chain: batch *n* starts right after batch *n-1*'s last record
+and its first record links to that record's hash. That is why ``since`` cannot
+skip pending receipts: the skipped ones could never be exported afterwards
+without breaking the chain, so it is refused (use ``until`` to split instead).
+
+The ``batch.exported`` record is appended only after the zip is durable under
+its final name; if the process dies in between, the zip exists without a
+record and the next export writes the same batch again (same id, same name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from shopdesk.errors import BatchError, InvalidInput, NotFound
+from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
+from shopdesk.ledger.journal import GENESIS_PREV
+from shopdesk.ledger.keys import public_key_b64, sign
+from shopdesk.services.shop import Shop
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a front end shows after an export."""
+
+    batch_id: str
+    path: Path
+    sha256: str
+    size: int
+    counts: dict
+    totals: dict
+    first_no: str | None
+    last_no: str | None
+    late_voids: tuple[str, ...]
+    #: True for ``--again``: nothing was appended to the ledger.
+    again: bool = False
+    #: For ``--again``: whether the bytes equal those recorded at the first export.
+    matches_recorded: bool | None = None
+
+
+def _check_date(value: str | None) -> str | None:
+    """``YYYY-MM-DD`` and a real day (compared as text with receipts' local dates)."""
+    if value is None:
+        return None
+    try:
+        if not DATE_RE.match(value):
+            raise ValueError(value)
+        date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("list.bad_date", value=value) from None
+    return value
+
+
+def batch_id_for(terminal: str, batch_no: int, first_rseq: int, last_rseq: int) -> str:
+    """``T01-B0003-00000101-00000250``; a batch with only late voids ends in ``-voids``."""
+    if last_rseq < first_rseq:
+        return f"{terminal}-B{batch_no:04d}-voids"
+    return f"{terminal}-B{batch_no:04d}-{first_rseq:08d}-{last_rseq:08d}"
+
+
+def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
+    journal = shop.ledger.journal
+    for month in journal.months():
+        if month >= from_month:
+            for _, raw in journal.lines(month):
+                yield raw
+
+
+def _private_key(shop: Shop) -> Ed25519PrivateKey:
+    key = shop.ledger.key
+    if key is None:  # pragma: no cover - export always opens the shop writable
+        raise BatchError("ledger.readonly")
+    return key
+
+
+def _public_key(shop: Shop) -> str:
+    """The key that signs the manifest, as the manifest states it (not read from a file)."""
+    return public_key_b64(_private_key(shop).public_key())
+
+
+def _signer(shop: Shop) -> Callable[[bytes], str]:
+    key = _private_key(shop)
+    return lambda message: sign(key, message)
+
+
+def _voided_in(shop: Shop, first_rseq: int, last_rseq: int, last_seq: int) -> frozenset[str]:
+    return frozenset(
+        row["no"]
+        for row in shop.ledger.view.iter_rows()
+        if not row["training"]
+        and first_rseq <= row["rseq"] <= last_rseq
+        and 0 < row["void_seq"] <= last_seq
+    )
+
+
+def _earlier(shop: Shop, first_rseq: int) -> Callable[[str], bool]:
+    view = shop.ledger.view
+
+    def earlier(number: str) -> bool:
+        row = view.get(number)
+        return row is not None and not row["training"] and row["rseq"] < first_rseq
+
+    return earlier
+
+
+def plan_next_batch(
+    shop: Shop, since: str | None = None, until: str | None = None
+) -> tuple[BatchPlan, str]:
+    """The next batch (and the month to start reading at), or ``NotFound`` if none.
+
+    Relevant records are non-training receipts not yet exported and voids of
+    non-training receipts after the previous batch; the batch ends at the last
+    of them, in journal order, before the first one dated after ``until``.
+    """
+    _check_date(since)
+    _check_date(until)
+    if since and until and since > until:
+        raise InvalidInput("export.bad_range", since=since, until=until)
+    view = shop.ledger.view
+    previous = view.batches[-1] if view.batches else None
+    first_seq = previous["last_seq"] + 1 if previous else 1
+    first_rseq = previous["last_rseq"] + 1 if previous else 1
+    prev_head = previous["head"] if previous else GENESIS_PREV
+    events: list[tuple[int, str, int]] = []  # (journal seq, day, rseq or 0 for a void)
+    for row in view.iter_rows():
+        if row["training"]:
+            continue
+        if row["rseq"] >= first_rseq:
+            events.append((view.seq_of(row["no"]), row["day"], row["rseq"]))
+        if row["void_seq"] >= first_seq:
+            events.append((row["void_seq"], row["void_day"], 0))
+    events.sort()
+    pending = [e for e in events if e[2]]
+    if since and pending and pending[0][1] < since:
+        row = view.receipts.raw(pending[0][0]) or {}
+        raise BatchError("export.since_gap", number=row.get("no", "?"), day=pending[0][1])
+    last_seq = 0
+    last_rseq = first_rseq - 1
+    for seq, day, rseq in events:
+        if until and day > until:
+            break
+        last_seq = seq
+        last_rseq = max(last_rseq, rseq)
+    if not last_seq:
+        raise NotFound("export.nothing", since=since or "", until=until or "")
+    batch_no = len(view.batches) + 1
+    plan = BatchPlan(
+        shop_name=shop.profile.shop_name,
+        uscc=shop.profile.uscc,
+        terminal=shop.profile.terminal,
+        public_key=_public_key(shop),
+        batch_no=batch_no,
+        batch_id=batch_id_for(shop.profile.terminal, batch_no, first_rseq, last_rseq),
+        previous_batch=previous["batch_id"] if previous else None,
+        first_seq=first_seq,
+        last_seq=last_seq,
+        prev_head=prev_head,
+        first_rseq=first_rseq,
+        last_rseq=last_rseq,
+        exported_at=shop.now().replace(microsecond=0),
+        voided=_voided_in(shop, first_rseq, last_rseq, last_seq),
+        earlier_receipt=_earlier(shop, first_rseq),
+        export=shop.profile.export,
+    )
+    return plan, previous["last_time"][:7] if previous else ""
+
+
+def _plan_again(shop: Shop, batch_id: str) -> tuple[BatchPlan, dict]:
+    view = shop.ledger.view
+    wanted = batch_id.strip()
+    for data in view.batches:
+        if data.get("batch_id") == wanted or data.get("file") == wanted:
+            break
+    else:
+        raise NotFound("export.unknown_batch", batch=wanted)
+    plan = BatchPlan(
+        shop_name=shop.profile.shop_name,
+        uscc=shop.profile.uscc,
+        terminal=shop.profile.terminal,
+        public_key=_public_key(shop),
+        batch_no=data["batch_no"],
+        batch_id=data["batch_id"],
+        previous_batch=data.get("previous_batch") or None,
+        first_seq=data["first_seq"],
+        last_seq=data["last_seq"],
+        prev_head=data["prev_head"],
+        first_rseq=data["first_rseq"],
+        last_rseq=data["last_rseq"],
+        exported_at=datetime.fromisoformat(data["exported_at"]),
+        voided=_voided_in(shop, data["first_rseq"], data["last_rseq"], data["last_seq"]),
+        earlier_receipt=_earlier(shop, data["first_rseq"]),
+        export=shop.profile.export,
+    )
+    return plan, data
+
+
+def export_batch(
+    shop: Shop,
+    out_dir: Path,
+    since: str | None = None,
+    until: str | None = None,
+    again: str | None = None,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Write the next batch (or, with ``again``, a recorded one) as a zip in ``out_dir``."""
+    if again and (since or until):
+        # a recorded batch has its own range: dates would silently mean nothing
+        raise InvalidInput("export.again_with_dates")
+    if again:
+        plan, recorded = _plan_again(shop, again)
+        from_month = recorded.get("scan_from", "")
+    else:
+        plan, from_month = plan_next_batch(shop, since, until)
+    lines = select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
+    written = write_batch(plan, lines, out_dir, _signer(shop), progress)
+    m = written.manifest
+    if not again:
+        shop.ledger.append(
+            "batch.exported",
+            {
+                "batch_id": plan.batch_id,
+                "batch_no": plan.batch_no,
+                "previous_batch": plan.previous_batch or "",
+                "first_rseq": plan.first_rseq,
+                "last_rseq": plan.last_rseq,
+                "first_seq": plan.first_seq,
+                "last_seq": plan.last_seq,
+                "prev_head": plan.prev_head,
+                "head": m["journal"]["head"],
+                "scan_from": from_month,
+                "last_time": written.last_time,
+                "exported_at": m["exported_at"],
+                "file": plan.file_name,
+                "sha256": written.sha256,
+                "size": written.size,
+                "issued": m["counts"]["issued"],
+                "voided": m["counts"]["voided"],
+                "total": m["totals"]["gross"],
+            },
+            shop.now(),
+        )
+    return BatchSummary(
+        batch_id=plan.batch_id,
+        path=written.path,
+        sha256=written.sha256,
+        size=written.size,
+        counts=m["counts"],
+        totals=m["totals"],
+        first_no=m["receipts"]["first_no"],
+        last_no=m["receipts"]["last_no"],
+        late_voids=tuple(m["late_voids"]),
+        again=bool(again),
+        matches_recorded=(written.sha256 == recorded.get("sha256")) if again else None,
+    )
