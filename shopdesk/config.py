@@ -87,6 +87,10 @@ class Profile:
     export: ExportSettings = field(default_factory=ExportSettings)
     #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
     opening_float: Decimal = Decimal("0.00")
+    #: Automatic backup after this many receipts since the last one (0 = off).
+    backup_every_receipts: int = 0
+    #: Automatic backup at the first sale this many minutes after the last one (0 = off).
+    backup_every_minutes: int = 0
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -206,6 +210,12 @@ def _positive(value: int | float) -> int | float:
     return value
 
 
+def _not_negative(value: int) -> int:
+    if value < 0:
+        raise ValueError("negative")
+    return value
+
+
 def parse_profile(text: str, path: Path) -> Profile:
     try:
         data = tomllib.loads(text)
@@ -271,6 +281,8 @@ def parse_profile(text: str, path: Path) -> Profile:
             Decimal("0.00"),
             lambda v: parse_money(v, "opening_float"),
         ),
+        backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
+        backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),
         raw=data,
     )
 

@@ -76,6 +76,12 @@ class OfflineLimitReached(ShopdeskError):
     exit_code = 7
 
 
+class BackupError(ShopdeskError):
+    """A backup cannot be written or read, or a backup does not verify; data names why."""
+
+    exit_code = 8
+
+
 @dataclass(frozen=True)
 class Notice:
     """A warning a service hands back beside its result: a code and its message data.

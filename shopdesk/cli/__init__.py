@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.outage",
     "shopdesk.cli.reports",
     "shopdesk.cli.export",
+    "shopdesk.cli.backup",
 )
 
 

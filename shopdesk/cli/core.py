@@ -80,11 +80,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_demo)
 
 
-def open_shop(ctx: Context, *, readonly: bool = False) -> Shop:
+def open_shop(ctx: Context, *, readonly: bool = False, load_view: bool = True) -> Shop:
     """Open the shop and report a torn tail found at open before anything else."""
     from shopdesk.services.shop import Shop
 
-    shop = Shop.open(ctx.home, readonly=readonly)
+    shop = Shop.open(ctx.home, readonly=readonly, load_view=load_view)
     torn = shop.ledger.torn
     if torn is not None and torn.quarantined_to:
         ctx.warn(ctx.say("ledger.torn_tail", length=torn.length, path=torn.quarantined_to))
@@ -157,6 +157,9 @@ def cmd_sell(ctx: Context) -> int:
             from shopdesk.services.printing import print_receipt
 
             report_print(ctx, print_receipt(shop, issued.number, record=issued.record))
+        from shopdesk.cli.backup import after_sale
+
+        after_sale(ctx, shop)  # the sale is committed: a backup problem only warns
     return 0
 
 

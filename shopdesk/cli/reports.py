@@ -177,4 +177,8 @@ def cmd_report_z(ctx: Context) -> int:
         else:
             report = report_z(shop, ctx.args.date)
         _show(ctx, report, shop)
+        if not ctx.args.reprint:
+            from shopdesk.cli.backup import after_z_report
+
+            after_z_report(ctx, shop)  # the day is closed: a backup problem only warns
     return 0

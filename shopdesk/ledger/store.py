@@ -70,6 +70,10 @@ class Ledger:
         self.terminal = terminal
         self._view: ReceiptView | None = None
         self._since_checkpoint = 0
+        #: The error code ``append`` raises without a key: front ends explain why.
+        self.readonly_code = "ledger.readonly"
+        #: False for a writer opened without its view (see :meth:`open`).
+        self._fold = True
 
     @classmethod
     def open(
@@ -79,11 +83,20 @@ class Ledger:
         terminal: str,
         *,
         readonly: bool = False,
+        load_view: bool = True,
     ) -> Ledger:
+        """Open the journal (and, for a writer, build the view).
+
+        ``load_view=False`` is for a writer that only copies files and appends
+        (a backup): the view is then never built, and appends do not fold into it.
+        """
         journal = Journal.open(directory, readonly=readonly or key is None)
         ledger = cls(journal, key, terminal)
         if journal.readonly:
             return ledger  # the view is built on first use: see :attr:`view`
+        if not load_view:
+            ledger._fold = False
+            return ledger
         try:
             ledger.view  # noqa: B018 - a writer builds it now (and may write a checkpoint)
         except BaseException:
@@ -194,7 +207,7 @@ class Ledger:
         if kind not in RECORD_KINDS:
             raise ValueError(f"unknown record kind {kind!r}")
         if self.key is None:
-            raise LedgerError("ledger.readonly", folder=str(self.journal.directory))
+            raise LedgerError(self.readonly_code, folder=str(self.journal.directory))
         if time.tzinfo is None:
             raise ValueError("record times must be timezone-aware")
         head = self.journal.head
@@ -211,8 +224,9 @@ class Ledger:
         record["sig"] = sign(self.key, record["hash"].encode("ascii"))
         self.journal.write(canonical_json(record) + b"\n", record["time"][:7])
         self.journal.note_appended(record["seq"], record["hash"])
-        self.view.apply(project(record))
-        self._since_checkpoint += 1
+        if self._fold:
+            self.view.apply(project(record))
+            self._since_checkpoint += 1
         return record
 
     # ----- reading -----------------------------------------------------------

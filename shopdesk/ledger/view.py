@@ -187,6 +187,8 @@ def project(record: dict) -> dict:
         out["batch_data"] = {
             k: v for k, v in data.items() if isinstance(v, str | int) and not isinstance(v, bool)
         }
+    elif kind == "backup.made":
+        out.update(dest=data.get("destination", ""), through=data.get("seq", 0))
     elif kind in ("outage.started", "outage.ended", "day.closed"):
         out.update({k: v for k, v in data.items() if isinstance(v, str | int | bool)})
     return out
@@ -226,6 +228,8 @@ class ReceiptView:
     #: Index into ``by_rseq`` at or before the oldest waiting receipt; only moves
     #: forward (a receipt never waits again once voided or exported).
     waiting_from: int = 0
+    #: Projection of the newest ``backup.made`` record (``dest``, ``through`` seq).
+    last_backup: dict | None = None
 
     @property
     def receipts(self) -> ViewTable:
@@ -285,6 +289,8 @@ class ReceiptView:
         elif kind == "day.closed" and "day" in p:
             self.closed_days.add(p["day"])
             self.last_close = p
+        elif kind == "backup.made":
+            self.last_backup = p
 
     def _stop_waiting(self, doc_id: int) -> None:
         """Take a receipt out of the waiting figures if it is in them (call before patching)."""

@@ -72,6 +72,21 @@ class ShopHome:
         return self.root / "ledger"
 
     @property
+    def encrypted_key(self) -> Path:
+        """The signing key encrypted with the backup passphrase (what backups carry)."""
+        return self.root / "keys" / "terminal.key.enc.json"
+
+    @property
+    def backup_state(self) -> Path:
+        """Last backup and last backup failure, kept so a warning stays visible."""
+        return self.root / "backup-state.json"
+
+    @property
+    def restored(self) -> Path:
+        """Written by ``restore``: where this home came from and whether the key came too."""
+        return self.root / "restored.json"
+
+    @property
     def preview(self) -> Path:
         return self.root / "preview"
 
@@ -106,15 +121,31 @@ class Shop:
 
     @classmethod
     def open(
-        cls, root: Path, *, readonly: bool = False, clock: Callable[[], datetime] | None = None
+        cls,
+        root: Path,
+        *,
+        readonly: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        load_view: bool = True,
     ) -> Shop:
+        """Open a shop home; ``load_view=False`` leaves the receipt view empty (fast
+        open for whole-ledger jobs such as a backup that never query receipts)."""
         home = ShopHome(root)
         if not home.exists():
             raise LedgerError("home.missing", folder=str(root))
         profile = load_profile(home.profile)
         catalog = load_catalog(home.catalog)
-        key = None if readonly else load_private_key(home.key)
-        ledger = Ledger.open(home.ledger, key, profile.terminal, readonly=readonly)
+        key = None
+        keyless = not readonly and not home.key.exists() and home.restored.exists()
+        if not readonly and not keyless:
+            key = load_private_key(home.key)
+        ledger = Ledger.open(
+            home.ledger, key, profile.terminal, readonly=readonly, load_view=load_view
+        )
+        if keyless:
+            # Restored without the key (no passphrase): everything can be read and
+            # verified, but a sale must say why it cannot be signed.
+            ledger.readonly_code = "key.not_restored"
         return cls(home, profile, catalog, ledger, clock)
 
     def now(self) -> datetime:

@@ -1,0 +1,273 @@
+"""Backup commands: ``backup [status|verify]`` and ``restore``.
+
+The passphrase that encrypts the signing key is read from ``--passphrase-file``,
+then ``$SHOPDESK_BACKUP_PASSPHRASE``, then asked for (without echo) when a
+person is at the terminal — never from the command line itself, where it would
+land in the shell history and in ``ps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from shopdesk.cli import Context
+    from shopdesk.errors import Notice
+    from shopdesk.services.backup import BackupResult
+    from shopdesk.services.shop import Shop
+
+PASSPHRASE_ENV = "SHOPDESK_BACKUP_PASSPHRASE"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "backup",
+        help="back the ledger up (incremental, verified); 'status' or 'verify' to check",
+    )
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=("now", "status", "verify"),
+        default="now",
+        help="now (default): make a backup; status: last backup and what is not backed up; "
+        "verify: check a backup completely",
+    )
+    p.add_argument("--to", metavar="DIR", help="backup folder (default: the profile's [backup])")
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="file whose first line is the passphrase"
+    )
+    p.add_argument("--no-key", action="store_true", help="do not ask for a passphrase")
+    p.add_argument(
+        "--full", action="store_true", help="re-read and verify every record, not only new ones"
+    )
+    p.set_defaults(run=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", help="build a shop home (--home) from a backup; refuses any existing ledger"
+    )
+    p.add_argument("source", metavar="FROM", help="backup folder (or the stick holding it)")
+    p.add_argument(
+        "--passphrase-file", metavar="FILE", help="file whose first line is the passphrase"
+    )
+    p.add_argument(
+        "--no-key", action="store_true", help="restore without the signing key (read-only shop)"
+    )
+    p.add_argument(
+        "--key-only",
+        action="store_true",
+        help="add the signing key to a home restored earlier without it",
+    )
+    p.set_defaults(run=cmd_restore)
+
+
+def read_passphrase(ctx: Context, *, new: bool) -> str | None:
+    """The passphrase from a file, the environment or a prompt; ``None`` if none given."""
+    from shopdesk.errors import InvalidInput, NotFound
+
+    path = ctx.args.passphrase_file
+    if path:
+        try:
+            text = Path(path).expanduser().read_text(encoding="utf-8")
+        except OSError:
+            raise NotFound("passphrase.file_missing", file=path) from None
+        return text.splitlines()[0] if text else ""
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass(ctx.say("passphrase.prompt_new" if new else "passphrase.prompt"))
+    if new:
+        from shopdesk.backup.keyfile import check_passphrase
+
+        check_passphrase(first)
+        if getpass.getpass(ctx.say("passphrase.prompt_again")) != first:
+            raise InvalidInput("backup.passphrase_mismatch")
+    return first
+
+
+def say_warnings(ctx: Context, warnings: Iterable[Notice]) -> None:
+    for notice in warnings:
+        ctx.warn(ctx.say(notice.code, **notice.data))
+
+
+def show_backup_warning(ctx: Context, shop: Shop) -> None:
+    """The kept failure of the last backup, until a backup succeeds (e.g. after a sale)."""
+    from shopdesk.services.backup import backup_warning
+
+    error = backup_warning(shop.home)
+    if error is not None:
+        ctx.warn(
+            ctx.say("backup.warning", time=error.get("time", "?"), destination=error["destination"])
+            + " "
+            + ctx.say(error["code"], **error.get("data", {}))
+        )
+
+
+def after_sale(ctx: Context, shop: Shop) -> None:
+    """Run a scheduled backup after a committed sale; only ever warns, never fails it."""
+    from shopdesk.services.backup import backup_if_due
+
+    outcome = backup_if_due(shop, "receipt")
+    if outcome.result is not None:
+        say_warnings(ctx, outcome.result.warnings)
+    show_backup_warning(ctx, shop)
+
+
+def after_z_report(ctx: Context, shop: Shop) -> None:
+    """Back the closed day up to the profile's folder; only ever warns."""
+    from shopdesk.services.backup import Z_REPORT, backup_if_due
+
+    outcome = backup_if_due(shop, Z_REPORT)
+    if outcome.result is not None:
+        say_done(ctx, outcome.result)
+    show_backup_warning(ctx, shop)
+
+
+def say_done(ctx: Context, result: BackupResult) -> None:
+    ctx.out(
+        ctx.say(
+            "backup.done",
+            folder=result.folder,
+            generation=result.generation,
+            seq=result.head_seq,
+            rseq=result.last_rseq,
+            verified=result.records_verified,
+            bytes=result.bytes_copied,
+        )
+    )
+    if result.key_included:
+        ctx.out(ctx.say("backup.done_key"))
+    say_warnings(ctx, result.warnings)
+
+
+def cmd_backup(ctx: Context) -> int:
+    action = ctx.args.action
+    if action == "status":
+        return _status(ctx)
+    if action == "verify":
+        return _verify(ctx)
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.backup import make_backup
+
+    with open_shop(ctx, load_view=False) as shop:  # a backup never queries receipts
+        passphrase = None
+        if not ctx.args.no_key:
+            passphrase = read_passphrase(ctx, new=not shop.home.encrypted_key.exists())
+        result = make_backup(shop, ctx.args.to, passphrase=passphrase, full=ctx.args.full)
+    say_done(ctx, result)
+    return 0
+
+
+def _status(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.backup import backup_status
+
+    with open_shop(ctx, readonly=True) as shop:
+        status = backup_status(shop)
+        if status.configured:
+            ctx.out(ctx.say("backup.status_folder", folder=status.configured))
+        else:
+            ctx.out(ctx.say("backup.status_no_folder"))
+        if status.last_time:
+            ctx.out(
+                ctx.say(
+                    "backup.status_last",
+                    time=status.last_time,
+                    destination=status.last_destination,
+                    seq=status.last_seq,
+                )
+            )
+        else:
+            ctx.out(ctx.say("backup.status_never"))
+        ctx.out(ctx.say("backup.status_pending", count=status.receipts_not_backed_up))
+        if not status.key_in_home:
+            ctx.out(ctx.say("backup.no_key"))
+        show_backup_warning(ctx, shop)
+    return 1 if status.error else 0
+
+
+def _verify(ctx: Context) -> int:
+    from shopdesk.errors import InvalidInput
+    from shopdesk.services.restore import verify_backup
+
+    where = ctx.args.to
+    if not where:
+        from shopdesk.cli.core import open_shop
+
+        with open_shop(ctx, readonly=True) as shop:
+            where = shop.profile.backup_dir
+            terminal = shop.profile.terminal
+        if not where:
+            raise InvalidInput("backup.no_destination")
+        candidate = Path(where).expanduser() / f"shopdesk-{terminal}"
+        where = str(candidate) if candidate.is_dir() else where
+    ctx.warn(ctx.say("restore.verifying"))
+    check = verify_backup(Path(where).expanduser())
+    if check.ok:
+        ctx.out(
+            ctx.say(
+                "backup.verify_ok",
+                folder=check.folder,
+                records=check.records,
+                seq=check.manifest.head_seq,
+                made=check.manifest.made,
+            )
+        )
+        return 0
+    p = check.problem
+    assert p is not None
+    ctx.warn(
+        ctx.say(
+            "verify.bad",
+            file=p.file,
+            line=p.line,
+            seq=p.seq if p.seq is not None else "?",
+            reason=ctx.say(f"verify.reason.{p.reason}"),
+        )
+    )
+    return 3
+
+
+def cmd_restore(ctx: Context) -> int:
+    from shopdesk.errors import InvalidInput, LedgerTampered
+    from shopdesk.services.restore import backup_has_key, restore_key, restore_shop
+
+    source = Path(ctx.args.source).expanduser()
+    if ctx.args.key_only:
+        passphrase = read_passphrase(ctx, new=False)
+        if passphrase is None:
+            raise InvalidInput("restore.passphrase_needed")
+        restore_key(ctx.home, source, passphrase)
+        ctx.out(ctx.say("restore.key_done"))
+        return 0
+    passphrase = None
+    if not ctx.args.no_key and backup_has_key(source):
+        passphrase = read_passphrase(ctx, new=False)
+    ctx.warn(ctx.say("restore.verifying"))
+    try:
+        result = restore_shop(source, ctx.home, passphrase=passphrase, without_key=ctx.args.no_key)
+    except LedgerTampered as exc:
+        reason = exc.data.get("reason", "")
+        exc.data["reason"] = ctx.say(f"verify.reason.{reason}")
+        raise
+    ctx.out(
+        ctx.say(
+            "restore.done",
+            made=result.made,
+            folder=result.home,
+            seq=result.head_seq,
+            rseq=result.last_rseq,
+        )
+    )
+    if not result.key_restored:
+        ctx.warn(ctx.say("restore.done_no_key", folder=result.home))
+    ctx.warn(ctx.say("restore.lost_after"))
+    return 0
