@@ -2,4 +2,6 @@
 
 from shopdesk.cli import main
 
-raise SystemExit(main())
+# Guarded: a multiprocessing worker that re-imports __main__ must not run the CLI.
+if __name__ == "__main__":
+    raise SystemExit(main())
