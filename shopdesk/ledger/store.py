@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,8 @@ CHECKPOINT_VERSION = 2
 CHECKPOINT_NAME = "view-checkpoint.json"
 #: Records replayed at open (or appended since) above which a new checkpoint is written.
 CHECKPOINT_EVERY = 1000
+#: Replay time at open above which a new checkpoint is written.
+CHECKPOINT_SECONDS = 0.05
 #: Bytes read back to find the checkpoint's last line; records are far smaller.
 TAIL_LINE = 256 * 1024
 
@@ -145,11 +148,14 @@ class Ledger:
         else:
             view.load_state(checkpoint["state"])
             todo, offset = [m for m in months if m >= checkpoint["month"]], checkpoint["size"]
+        started = time.perf_counter()
         for record in self.journal.records(todo, offset):
             view.apply(project(record))
             replayed += 1
         self._since_checkpoint = replayed
-        if replayed > CHECKPOINT_EVERY:
+        # Few records can still be much work (a batch marks 100k receipts), so
+        # the time spent counts too: what was slow to replay is saved once.
+        if replayed > CHECKPOINT_EVERY or time.perf_counter() - started > CHECKPOINT_SECONDS:
             self.write_checkpoint()
 
     def _read_checkpoint(self) -> dict | None:
@@ -190,7 +196,8 @@ class Ledger:
         path = self.journal.directory / CHECKPOINT_NAME
         tmp = path.with_suffix(".tmp")
         try:
-            tmp.write_bytes(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode())
+            with tmp.open("w", encoding="utf-8") as out:  # streamed: no second copy in memory
+                json.dump(state, out, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, path)
         except OSError:
             pass  # a cache: the next open replays a little more

@@ -281,6 +281,7 @@ class ReceiptView:
                 for target in self.by_rseq[p["first"] - 1 : p["last"]]:
                     self._stop_waiting(target)
                     self.receipts.patch(target, {"batch": p["batch"]})
+                self.oldest_waiting()  # move its pointer past the batch now, not at the next sale
             self.batches.append(p.get("batch_data") or {})
         elif kind == "outage.started":
             self.open_outage = p
