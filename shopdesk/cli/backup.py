@@ -222,18 +222,10 @@ def _verify(ctx: Context) -> int:
             )
         )
         return 0
-    p = check.problem
-    assert p is not None
-    ctx.warn(
-        ctx.say(
-            "verify.bad",
-            file=p.file,
-            line=p.line,
-            seq=p.seq if p.seq is not None else "?",
-            reason=ctx.say(f"verify.reason.{p.reason}"),
-        )
-    )
-    return 3
+    from shopdesk.cli.core import report_bad_record
+
+    assert check.problem is not None
+    return report_bad_record(ctx, check.problem)
 
 
 def cmd_restore(ctx: Context) -> int:

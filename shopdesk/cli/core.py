@@ -10,6 +10,7 @@ from shopdesk.domain.money import ZERO, format_yuan, parse_money
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
+    from shopdesk.ledger.verify import Problem
     from shopdesk.services.shop import Shop
 
 
@@ -262,8 +263,12 @@ def cmd_verify(ctx: Context) -> int:
     if result.ok:
         ctx.out(ctx.say("verify.ok", records=result.records, seq=result.head_seq))
         return 0
-    p = result.problem
-    assert p is not None
+    assert result.problem is not None
+    return report_bad_record(ctx, result.problem)
+
+
+def report_bad_record(ctx: Context, p: Problem) -> int:
+    """Name the first bad record (file, line, sequence, what is wrong); exit code 3."""
     ctx.warn(
         ctx.say(
             "verify.bad",
