@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopdesk.domain.catalog import Catalog, parse_catalog
 from shopdesk.domain.money import parse_money
+from shopdesk.domain.pin import DEMO_PIN_HASH, is_pin_hash
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ConfigError, InvalidInput
 
@@ -70,6 +71,8 @@ class Profile:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
+    #: Salted scrypt hash of the manager PIN (see shopdesk.domain.pin); demo PIN 1234.
+    manager_pin_hash: str = DEMO_PIN_HASH
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -180,6 +183,12 @@ def _positive(value: int | float) -> int | float:
     return value
 
 
+def _pin_hash(value: str) -> str:
+    if not is_pin_hash(value.strip()):
+        raise ValueError("not_a_pin_hash")
+    return value.strip()
+
+
 def parse_profile(text: str, path: Path) -> Profile:
     try:
         data = tomllib.loads(text)
@@ -236,6 +245,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
+        manager_pin_hash=r.get("security", "manager_pin", str, DEMO_PIN_HASH, _pin_hash),
         raw=data,
     )
 

@@ -20,7 +20,7 @@ from shopdesk.errors import ShopdeskError
 from shopdesk.messages import message, system_language
 
 #: Modules that each add their subcommands with ``register(subparsers)``.
-COMMAND_MODULES = ("shopdesk.cli.core",)
+COMMAND_MODULES = ("shopdesk.cli.core", "shopdesk.cli.app")
 
 
 class Context:
@@ -79,8 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        # No command: the till app, the product's main job.
+        from shopdesk.cli.app import cmd_app
+
+        args.run = cmd_app
     ctx = Context(args)
     try:
         return int(args.run(ctx) or 0)

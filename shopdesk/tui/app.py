@@ -1,0 +1,305 @@
+"""``ShopdeskApp``: opens the shop, holds the sale in progress, and runs the screens.
+
+The app owns the state that must outlive any one screen — the open shop, the
+cart, training mode, the last issued receipt — and the few use-case calls the
+screens trigger (issue, void), each one call into :mod:`shopdesk.services`.
+Screens only show that state and turn keys into those calls.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingsMap
+from textual.screen import Screen
+from textual.theme import Theme
+
+from shopdesk.domain.money import ZERO
+from shopdesk.domain.pin import verify_pin
+from shopdesk.domain.sale import Payment
+from shopdesk.errors import ShopdeskError
+from shopdesk.messages import message, system_language
+from shopdesk.services.cart import Cart
+from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
+from shopdesk.services.shop import Shop, bundled
+from shopdesk.services.status import TillStatus, printer_state, waiting_for_export
+from shopdesk.services.themes import ThemeSpec, load_themes
+from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
+from shopdesk.tui import i18n
+from shopdesk.tui.errors import log_unexpected
+from shopdesk.tui.i18n import N_, _
+
+DEFAULT_THEME = "shopdesk-light"
+#: Set by bench/bench_tui.py: the app writes the time of the sale screen's first
+#: frame to this file and exits, so cold start can be timed from outside.
+FIRST_FRAME_ENV = "SHOPDESK_FIRST_FRAME_FILE"
+
+
+def translate_bindings(node: App | Screen) -> None:
+    """Re-make a node's bindings with descriptions in the current language.
+
+    Textual reads ``Binding.description`` as plain text for the footer, so the
+    English msgids in ``BINDINGS`` are swapped for translations when the node
+    is built (screens are rebuilt on a language switch).
+    """
+    from dataclasses import replace
+
+    node._bindings = BindingsMap(
+        [
+            replace(
+                binding,
+                description=_(binding.description) if binding.description else "",
+                key_display=binding.key_display or _key_display(binding.key),
+            )
+            for _key, binding in node._bindings
+        ]
+    )
+
+
+def _key_display(key: str) -> str | None:
+    """``F10`` rather than Textual's ``f10``: as printed on the keyboard."""
+    if re.fullmatch(r"f\d{1,2}", key):
+        return key.upper()
+    return {"escape": "Esc", "enter": "Enter"}.get(key)
+
+
+def theme_from_spec(spec: ThemeSpec) -> Theme:
+    return Theme(name=spec.name, dark=spec.dark, variables=spec.variables, **spec.colors)
+
+
+class ShopdeskApp(App[int]):
+    """A cashier's day at the keyboard: sale, pay, receipts, settings."""
+
+    CSS_PATH = "shopdesk.tcss"
+    TITLE = "shopdesk"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.home = home
+        self.clock = clock
+        self.language_override = language
+        self.shop: Shop | None = None
+        self.cart: Cart | None = None
+        self.training = False
+        self.cashier = ""
+        self.last_issued: IssuedReceipt | None = None
+        self.ui_state: UiState = load_ui_state(home)
+        self.theme_specs: list[ThemeSpec] = []
+        self._waiting: tuple[int, Decimal] = (0, ZERO)
+        i18n.set_language(self._pick_language(None))
+        super().__init__()
+        translate_bindings(self)
+
+    # -- start-up -----------------------------------------------------------------
+    def _pick_language(self, shop: Shop | None) -> str:
+        """Settings choice, else the profile's ``[shop] language``, else the system's."""
+        if self.language_override in ("zh", "en"):
+            return self.language_override
+        if self.ui_state.language:
+            return self.ui_state.language
+        if shop is not None:
+            explicit = shop.profile.raw.get("shop", {}).get("language")
+            if explicit in ("zh", "en"):
+                return explicit
+        return system_language()
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        try:
+            self.shop = Shop.open(self.home, clock=self.clock)
+        except ShopdeskError as error:
+            from shopdesk.tui.screens.prompts import ProblemScreen
+
+            self.push_screen(ProblemScreen(self.say(error.code, **error.data), error.code))
+            return
+        self._start_shop()
+
+    def _start_shop(self) -> None:
+        assert self.shop is not None
+        i18n.set_language(self._pick_language(self.shop))
+        translate_bindings(self)
+        self.cart = Cart(self.shop.catalog)
+        self.training = self.shop.profile.training
+        self.cashier = self.shop.profile.cashiers[0]
+        self._waiting = waiting_for_export(self.shop)
+        from shopdesk.tui.screens.sale import SaleScreen
+
+        self.push_screen(SaleScreen())
+
+    def open_demo_shop(self) -> None:
+        """First run: create the demo shop in the chosen home and open it."""
+        from shopdesk.services.shop import init_shop
+
+        init_shop(self.home, demo=True, clock=self.clock).close()
+        self.shop = Shop.open(self.home, clock=self.clock)
+        self._start_shop()
+
+    def _load_themes(self) -> None:
+        specs, errors = load_themes(bundled("themes"))
+        for error in errors:
+            log_unexpected(self.home if self.home.is_dir() else None, error)
+        self.theme_specs = specs
+        for spec in specs:
+            self.register_theme(theme_from_spec(spec))
+        names = {spec.name for spec in specs}
+        wanted = self.ui_state.theme
+        self.theme = (
+            wanted
+            if wanted in names
+            else (DEFAULT_THEME if DEFAULT_THEME in names else "textual-light")
+        )
+
+    def first_frame_shown(self) -> None:
+        """Called by the sale screen after its first refresh (see FIRST_FRAME_ENV)."""
+        target = os.environ.get(FIRST_FRAME_ENV)
+        if target:
+            Path(target).write_text(repr(time.time()), encoding="utf-8")
+            self.exit(0)
+
+    # -- words --------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return i18n.language()
+
+    def say(self, code: str, **data: object) -> str:
+        return message(code, self.lang, **data)
+
+    def report_error(self, error: BaseException) -> None:
+        """Show an error where it happened; log the unexpected ones. Never raises."""
+        try:
+            if isinstance(error, ShopdeskError):
+                self.notify(self.say(error.code, **error.data), severity="error", timeout=8)
+            else:
+                path = log_unexpected(self.home, error)
+                self.notify(
+                    self.say("error.unexpected", error=f"{type(error).__name__}: {error}", log=path)
+                    + " "
+                    + _("The sale in progress is kept."),
+                    severity="error",
+                    timeout=15,
+                )
+        except Exception as inner:  # pragma: no cover - last resort
+            log_unexpected(self.home, inner)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Handlers are wrapped by @guarded; anything reaching here escaped Textual
+        # itself. Log it to the shop home before Textual shuts the app down.
+        log_unexpected(self.home if self.home.is_dir() else None, error)
+        super()._handle_exception(error)
+
+    # -- use cases the screens call ------------------------------------------------
+    def issue(self, payments: list[Payment]) -> IssuedReceipt:
+        """Commit the sale in the cart as a signed receipt and start the next one."""
+        assert self.shop is not None and self.cart is not None
+        draft = self.cart.draft_with_payments(payments)
+        issued = issue_receipt(self.shop, draft, cashier=self.cashier, training=self.training)
+        self.cart.clear()
+        self.last_issued = issued
+        if not self.training:
+            count, amount = self._waiting
+            self._waiting = (count + 1, amount + issued.priced.total)
+        # HOOK (printing branch): print here, after the commit; a fault must show a
+        # banner with retry and never undo the receipt.
+        return issued
+
+    def void(self, number: str, reason: str) -> None:
+        assert self.shop is not None
+        row = self.shop.ledger.view.get(number.strip().upper())
+        void_receipt(self.shop, number, reason=reason, who=self.cashier)
+        if row and not row["training"] and not row["batch"]:
+            count, amount = self._waiting
+            self._waiting = (count - 1, amount - Decimal(row["total"]))
+
+    def check_pin(self, pin: str) -> bool:
+        assert self.shop is not None
+        return verify_pin(self.shop.profile.manager_pin_hash, pin)
+
+    def with_pin(self, then: Callable[[], object]) -> None:
+        """Ask for the manager's PIN, then run ``then`` (nothing on Esc)."""
+        from shopdesk.tui.screens.prompts import PinScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                guarded_call(self, then)
+
+        self.push_screen(PinScreen(), done)
+
+    def till_status(self) -> TillStatus:
+        assert self.shop is not None
+        outage = self.shop.ledger.view.open_outage
+        since = datetime.fromisoformat(outage["time"]) if outage and outage.get("time") else None
+        count, amount = self._waiting
+        return TillStatus(self.training, since, count, amount, printer_state(self.shop))
+
+    def refresh_status(self) -> None:
+        from shopdesk.tui.widgets import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.update_text()
+
+    # -- settings -----------------------------------------------------------------
+    def set_theme_choice(self, name: str) -> None:
+        if name not in {spec.name for spec in self.theme_specs}:
+            return
+        self.theme = name
+        self.ui_state.theme = name
+        save_ui_state(self.home, self.ui_state)
+
+    def set_training(self, on: bool) -> None:
+        self.training = on
+        self.refresh_status()
+
+    async def set_language_choice(self, lang: str) -> None:
+        """Switch language and rebuild the screens; the cart is untouched."""
+        if lang not in ("zh", "en"):
+            return
+        self.ui_state.language = lang
+        save_ui_state(self.home, self.ui_state)
+        i18n.set_language(lang)
+        translate_bindings(self)
+        from shopdesk.tui.screens.sale import SaleScreen
+        from shopdesk.tui.screens.settings import SettingsScreen
+
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(SaleScreen())
+        await self.push_screen(SettingsScreen())
+
+    # -- command palette -----------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists the app's actions in the cashier's language."""
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand(
+            _("Keys"), _("Show every key of this screen"), self.action_show_help_panel
+        )
+        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.exit)
+
+
+def guarded_call(app: ShopdeskApp, fn: Callable[[], object]) -> None:
+    try:
+        fn()
+    except Exception as error:
+        app.report_error(error)
+
+
+def run_app(home: Path, language: str | None = None) -> int:
+    app = ShopdeskApp(home, language=language)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,82 @@
+"""Plain-text receipt preview for the screen, from the signed receipt record.
+
+Stand-in until ``shopdesk.printing.layout`` lands: then this should show the
+exact lines the printer gets (swap :func:`receipt_lines` for the layout call).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from shopdesk.domain.money import format_yuan
+from shopdesk.domain.tax import rate_label
+from shopdesk.tui.i18n import _
+
+
+def receipt_lines(record: dict) -> list[str]:
+    data = record["data"]
+    out = [
+        _("PROVISIONAL RECEIPT — not a fapiao"),
+        f"{_('No.')} {data['no']}",
+        f"{_('Time')} {record['time'][:19].replace('T', ' ')}",
+    ]
+    if data.get("training"):
+        out.insert(0, _("*** TRAINING — not a sale ***"))
+    out.append("-" * 30)
+    for line in data["lines"]:
+        out.append(line["name"])
+        out.append(
+            f"  {line['qty']} × {format_yuan(Decimal(line['unit_price']))}"
+            f"  = {format_yuan(Decimal(line['amount']))}"
+        )
+    out.append("-" * 30)
+    if Decimal(data["discount"]):
+        out.append(f"{_('Discount')} -{format_yuan(Decimal(data['discount']))}")
+    out.append(f"{_('Total')} {format_yuan(Decimal(data['total']))}")
+    for rate, figures in data["by_rate"].items():
+        out.append(f"  {rate_label(rate)} {_('tax')} {format_yuan(Decimal(figures['tax']))}")
+    for payment in data["payments"]:
+        out.append(f"{method_label(payment['method'])} {format_yuan(Decimal(payment['amount']))}")
+    if Decimal(data["change"]):
+        out.append(f"{_('Change')} {format_yuan(Decimal(data['change']))}")
+    buyer = data.get("buyer")
+    if buyer:
+        out.append(f"{_('Buyer')} {buyer['name']}")
+        out.append(f"{_('Tax id')} {buyer['tax_id']}")
+    return out
+
+
+def method_label(method: str) -> str:
+    return {
+        "cash": _("Cash"),
+        "wechat": _("WeChat Pay"),
+        "alipay": _("Alipay"),
+        "card": _("Bank card"),
+        "other": _("Other"),
+    }.get(method, method)
+
+
+def status_label(row: dict) -> str:
+    """The receipt's state in words: void, exported, invoiced, printed or issued."""
+    parts = []
+    if row.get("status") == "void":
+        parts.append(_("void"))
+    else:
+        parts.append(_("issued"))
+    if row.get("training"):
+        parts.append(_("training"))
+    if row.get("printed"):
+        parts.append(_("printed"))
+    elif row.get("print_failed"):
+        parts.append(_("not printed"))
+    if row.get("batch"):
+        parts.append(_("exported"))
+    if row.get("invoice"):
+        parts.append(_("invoiced"))
+    return ", ".join(parts) if language_is_en() else "，".join(parts)
+
+
+def language_is_en() -> bool:
+    from shopdesk.tui.i18n import language
+
+    return language() == "en"
