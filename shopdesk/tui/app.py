@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -79,7 +80,7 @@ class ShopdeskApp(App[int]):
 
     CSS_PATH = "shopdesk.tcss"
     TITLE = "shopdesk"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
     ]
 

@@ -7,10 +7,10 @@ the buyer is only set on the cart when it is valid.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Static
 
@@ -27,7 +27,7 @@ FIELDS = ("buyer-name", "buyer-tax-id", "buyer-phone", "buyer-email")
 
 
 class BuyerScreen(Dialog):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "save", N_("Save")),
         Binding("f8", "clear", N_("No buyer")),
         Binding("escape", "cancel", N_("Back")),

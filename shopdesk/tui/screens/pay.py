@@ -11,11 +11,11 @@ missing); Esc goes back to the sale with nothing recorded.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Footer, Input, Static
 
@@ -35,7 +35,7 @@ METHOD_KEYS = dict(zip(PAYMENT_METHODS, ("f2", "f3", "f4", "f5", "f6"), strict=T
 
 
 class PayScreen(Dialog):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "method('cash')", N_("Cash")),
         Binding("f3", "method('wechat')", N_("WeChat")),
         Binding("f4", "method('alipay')", N_("Alipay")),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -18,7 +19,7 @@ from shopdesk.tui.i18n import N_, _
 class Dialog(ModalScreen):
     """Base: translated bindings, Esc closes with ``None``."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Back"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Back"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,7 +89,7 @@ class PinScreen(Dialog):
 class ConfirmScreen(Dialog):
     """Yes or no; Enter or Y is yes."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "yes", N_("Yes")),
         Binding("n,escape", "cancel", N_("No")),
     ]
@@ -109,7 +110,7 @@ class ConfirmScreen(Dialog):
 class ProblemScreen(Dialog):
     """The shop cannot open: say why; offer the demo shop when there is none."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "demo", N_("Open the demo shop")),
         Binding("q,escape", "quit_app", N_("Quit")),
     ]

@@ -8,11 +8,11 @@ page of 100k receipts shows as fast as that of ten.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -53,7 +53,7 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
 
 
 class ReceiptsScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "search", N_("Search")),
         Binding("f3", "page(-1)", N_("Prev page")),
         Binding("f4", "page(1)", N_("Next page")),
@@ -183,7 +183,7 @@ class ReceiptsScreen(Screen):
 class ReceiptDetailScreen(Dialog):
     """One receipt as recorded: lines, totals, status, later records, and its QR."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "void", N_("Void")),
         Binding("escape", "cancel", N_("Back")),
     ]

@@ -8,11 +8,11 @@ settings, F10 pay. ↑/↓ move the line cursor while typing stays in the field.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Input, OptionList, Static
@@ -40,7 +40,7 @@ def qty_text(qty: object) -> str:
 class SaleScreen(Screen):
     """Build a sale from scans and searches; pay; see the receipt just issued."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "quantity", N_("Qty")),
         Binding("f3", "remove_line", N_("Del")),
         Binding("f4", "override_price", N_("Price")),

@@ -7,10 +7,10 @@ day's sales into training receipts (the profile's ``training`` sets the start).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static, Switch
@@ -26,7 +26,7 @@ LANGUAGE_NAMES = (("中文（简体）", "zh"), ("English", "en"))
 
 
 class SettingsScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "focus_field('theme')", N_("Theme")),
         Binding("f3", "focus_field('language')", N_("Language")),
         Binding("f4", "toggle_training", N_("Training")),
