@@ -265,14 +265,21 @@ class ShopdeskApp(App[int]):
         self.training = on
         self.refresh_status()
 
-    async def set_language_choice(self, lang: str) -> None:
-        """Switch language and rebuild the screens; the cart is untouched."""
+    def set_language_choice(self, lang: str) -> None:
+        """Switch language and rebuild the screens; the cart is untouched.
+
+        The rebuild runs later on the app's own message loop: a screen awaiting
+        its own removal from inside one of its handlers would wait forever.
+        """
         if lang not in ("zh", "en"):
             return
         self.ui_state.language = lang
         save_ui_state(self.home, self.ui_state)
         i18n.set_language(lang)
         translate_bindings(self)
+        self.call_later(self._rebuild_screens)
+
+    async def _rebuild_screens(self) -> None:
         from shopdesk.tui.screens.sale import SaleScreen
         from shopdesk.tui.screens.settings import SettingsScreen
 

@@ -12,37 +12,46 @@ from shopdesk.domain.money import format_yuan
 from shopdesk.domain.tax import rate_label
 from shopdesk.tui.i18n import _
 
+#: Width of the rules between sections (fits a 58 mm slip's 32 cells).
+RULE_WIDTH = 30
+
 
 def receipt_lines(record: dict) -> list[str]:
     data = record["data"]
+    when = record["time"][:19].replace("T", " ")
     out = [
         _("PROVISIONAL RECEIPT — not a fapiao"),
-        f"{_('No.')} {data['no']}",
-        f"{_('Time')} {record['time'][:19].replace('T', ' ')}",
+        _("No. {number}").format(number=data["no"]),
+        _("Time {time}").format(time=when),
     ]
     if data.get("training"):
         out.insert(0, _("*** TRAINING — not a sale ***"))
-    out.append("-" * 30)
+    out.append("-" * RULE_WIDTH)
     for line in data["lines"]:
         out.append(line["name"])
         out.append(
             f"  {line['qty']} × {format_yuan(Decimal(line['unit_price']))}"
             f"  = {format_yuan(Decimal(line['amount']))}"
         )
-    out.append("-" * 30)
+    out.append("-" * RULE_WIDTH)
     if Decimal(data["discount"]):
-        out.append(f"{_('Discount')} -{format_yuan(Decimal(data['discount']))}")
-    out.append(f"{_('Total')} {format_yuan(Decimal(data['total']))}")
+        out.append(_("Discount -{amount}").format(amount=format_yuan(Decimal(data["discount"]))))
+    out.append(_("Total {amount}").format(amount=format_yuan(Decimal(data["total"]))))
     for rate, figures in data["by_rate"].items():
-        out.append(f"  {rate_label(rate)} {_('tax')} {format_yuan(Decimal(figures['tax']))}")
+        out.append(
+            "  "
+            + _("{rate} tax {amount}").format(
+                rate=rate_label(rate), amount=format_yuan(Decimal(figures["tax"]))
+            )
+        )
     for payment in data["payments"]:
         out.append(f"{method_label(payment['method'])} {format_yuan(Decimal(payment['amount']))}")
     if Decimal(data["change"]):
-        out.append(f"{_('Change')} {format_yuan(Decimal(data['change']))}")
+        out.append(_("Change {amount}").format(amount=format_yuan(Decimal(data["change"]))))
     buyer = data.get("buyer")
     if buyer:
-        out.append(f"{_('Buyer')} {buyer['name']}")
-        out.append(f"{_('Tax id')} {buyer['tax_id']}")
+        out.append(_("Buyer {name}").format(name=buyer["name"]))
+        out.append(_("Tax id {tax_id}").format(tax_id=buyer["tax_id"]))
     return out
 
 

@@ -77,13 +77,13 @@ class SettingsScreen(Screen):
         self.query_one("#theme", Select).focus()
 
     @guarded
-    async def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
         if event.value is Select.BLANK:
             return
         if event.select.id == "theme" and event.value != self.app.theme:
             self.shopdesk.set_theme_choice(str(event.value))
         elif event.select.id == "language" and event.value != self.shopdesk.lang:
-            await self.shopdesk.set_language_choice(str(event.value))
+            self.shopdesk.set_language_choice(str(event.value))
 
     @guarded
     def on_switch_changed(self, event: Switch.Changed) -> None:
