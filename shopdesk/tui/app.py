@@ -286,9 +286,18 @@ class ShopdeskApp(App[int]):
         while len(self.screen_stack) > 2:
             await self.pop_screen()
         await self.switch_screen(SaleScreen())
-        await self.push_screen(SettingsScreen())
+        await self.push_screen(SettingsScreen(focus="language"))
 
     # -- command palette -----------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, with the search prompt in the cashier's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for actions…"))
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette lists the app's actions in the cashier's language."""
         commands = getattr(screen, "palette_commands", None)

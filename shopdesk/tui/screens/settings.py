@@ -33,8 +33,9 @@ class SettingsScreen(Screen):
         Binding("escape", "back", N_("Back")),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, focus: str = "theme") -> None:
         super().__init__()
+        self.first_focus = focus
         from shopdesk.tui.app import translate_bindings
 
         translate_bindings(self)
@@ -74,7 +75,7 @@ class SettingsScreen(Screen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#theme", Select).focus()
+        self.query_one(f"#{self.first_focus}").focus()
 
     @guarded
     def on_select_changed(self, event: Select.Changed) -> None:
