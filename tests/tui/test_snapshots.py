@@ -9,8 +9,8 @@ notifications on screen. Update after an intended change with
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,7 +18,6 @@ from shopdesk.domain.sale import Payment, SaleDraft
 from shopdesk.services.sales import issue_receipt, line_from_catalog, make_buyer
 from shopdesk.services.shop import Shop
 from shopdesk.tui.app import ShopdeskApp
-
 
 SIZE = (80, 24)
 START = datetime(2026, 11, 28, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
