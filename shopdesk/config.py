@@ -103,7 +103,9 @@ class _Reader:
     def __init__(self, path: Path, text: str, data: dict) -> None:
         self.path, self.text, self.data = path, text, data
 
-    def fail(self, section: str, key: str, reason: str, value: Any = "") -> ConfigError:
+    def fail(
+        self, section: str, key: str, reason: str, value: Any = "", detail: dict | None = None
+    ) -> ConfigError:
         return ConfigError(
             "profile.bad_field",
             file=str(self.path),
@@ -111,6 +113,7 @@ class _Reader:
             field=f"{section}.{key}",
             value=str(value),
             reason=reason,
+            detail=detail or {},
         )
 
     def get(
@@ -142,7 +145,7 @@ class _Reader:
             try:
                 return check(value)
             except InvalidInput as exc:
-                raise self.fail(section, key, exc.code, value) from None
+                raise self.fail(section, key, exc.code, value, exc.data) from None
             except ValueError as exc:
                 raise self.fail(section, key, str(exc), value) from None
         return value
@@ -250,21 +253,19 @@ def parse_profile(text: str, path: Path) -> Profile:
     )
 
 
-def load_profile(path: Path) -> Profile:
+def _read_text(path: Path, kind: str) -> str:
+    """A text file a person edits: UTF-8 (an Excel or Notepad BOM is fine)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("profile.missing", file=str(path)) from None
+        raise ConfigError(f"{kind}.missing", file=str(path)) from None
     except UnicodeDecodeError:
-        raise ConfigError("profile.not_utf8", file=str(path)) from None
-    return parse_profile(text, path)
+        raise ConfigError(f"{kind}.not_utf8", file=str(path)) from None
+
+
+def load_profile(path: Path) -> Profile:
+    return parse_profile(_read_text(path, "profile"), path)
 
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError("catalog.missing", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise ConfigError("catalog.not_utf8", file=str(path)) from None
-    return parse_catalog(text, source=str(path))
+    return parse_catalog(_read_text(path, "catalog"), source=str(path))

@@ -198,6 +198,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sequence broken (a record deleted, inserted or moved)",
     ),
     "verify.reason.bad_link": ("与上一条记录的链接断开", "link to the previous record broken"),
+    "expected_int": ("应为整数", "must be a whole number"),
+    "expected_float": ("应为数字", "must be a number"),
+    "expected_str": ("应为带引号的文字", "must be quoted text"),
+    "expected_bool": ("应为 true 或 false", "must be true or false"),
+    "expected_list": ('应为列表，例如 ["王芳"]', 'must be a list such as ["Wang Fang"]'),
+    "expected_names": ("应为非空的姓名列表", "must be a non-empty list of names"),
+    "not_a_table": ("应为一个 [小节]", "must be a [section]"),
+    "empty": ("不能为空", "must not be empty"),
+    "terminal_id_shape": (
+        "终端号为 1–8 位大写字母或数字，例如 T01",
+        "a terminal id is 1–8 capital letters or digits, e.g. T01",
+    ),
+    "unknown_timezone": ("未知时区，例如 Asia/Shanghai", "unknown time zone; e.g. Asia/Shanghai"),
+    "not_positive": ("应大于 0", "must be above 0"),
+    "init.name_missing": (
+        "请用 --name 填写店名（或用 --demo 创建演示店铺）。",
+        "Give the shop's name with --name (or use --demo for the demo shop).",
+    ),
+    "demo.created": (
+        "已在 {folder} 创建演示店铺（预览打印机，无需硬件）。",
+        "Created the demo shop in {folder} (preview printer, no hardware needed).",
+    ),
+    "demo.next": (
+        "继续试用：shopdesk --home {folder} sell --item D002x3 --pay cash:10",
+        "Try more: shopdesk --home {folder} sell --item D002x3 --pay cash:10",
+    ),
     "init.done": (
         "已在 {folder} 创建店铺“{shop}”，终端 {terminal}。",
         "Created shop '{shop}' (terminal {terminal}) in {folder}.",
@@ -258,12 +284,24 @@ def system_language() -> str:
     return "zh" if code.lower().startswith("zh") else "en"
 
 
+def _reason_text(reason: str, detail: dict, lang: str) -> str:
+    """A nested ``reason`` (e.g. why a profile field is invalid) in words too."""
+    if reason.startswith("one_of:"):
+        options = reason.removeprefix("one_of:").replace("|", ", ")
+        return ("应为以下之一：" if lang == "zh" else "must be one of: ") + options
+    if reason in MESSAGES:
+        return message(reason, lang, **detail)
+    return reason
+
+
 def message(code: str, lang: str = "zh", **data: Any) -> str:
     """The sentence for ``code``; an unknown code still says something useful."""
     pair = MESSAGES.get(code)
     if pair is None:
         return f"{code} {data}" if data else code
     template = pair[0] if lang == "zh" else pair[1]
+    if isinstance(data.get("reason"), str):
+        data = {**data, "reason": _reason_text(data["reason"], data.get("detail") or {}, lang)}
     try:
         return template.format(**data)
     except (KeyError, IndexError):

@@ -45,6 +45,11 @@ class Context:
             pass
         return system_language()
 
+    def adopt_profile_language(self, language: str) -> None:
+        """After ``init`` the profile exists: speak its language unless told otherwise."""
+        if not self.args.lang and not os.environ.get("SHOPDESK_LANG"):
+            self.lang = language
+
     def say(self, code: str, **data: object) -> str:
         return message(code, self.lang, **data)
 
@@ -91,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # the last line of defence: log, say so, never a bare trace
         log = _log_unexpected(ctx.home)
         ctx.warn(ctx.say("error.unexpected", error=f"{type(exc).__name__}: {exc}", log=log))

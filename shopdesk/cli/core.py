@@ -72,6 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
     p.set_defaults(run=cmd_pubkey)
 
+    p = sub.add_parser("demo", help="set up the demo shop (if needed) and sell on it")
+    p.set_defaults(run=cmd_demo)
+
 
 def open_shop(ctx: Context, *, readonly: bool = False) -> Shop:
     """Open the shop and report a torn tail found at open before anything else."""
@@ -263,4 +266,28 @@ def cmd_pubkey(ctx: Context) -> int:
     from shopdesk.services.integrity import public_key_text
 
     ctx.out(public_key_text(ctx.home).rstrip())
+    return 0
+
+
+def cmd_demo(ctx: Context) -> int:
+    """The quick start: a demo shop in ``--home`` (default: the user data folder's ``demo``)."""
+    from shopdesk.domain.sale import Payment, SaleDraft
+    from shopdesk.services.sales import issue_receipt, parse_item_spec
+    from shopdesk.services.shop import ShopHome, init_shop
+
+    if not ctx.args.home:
+        ctx.home = ctx.home / "demo"
+    if not ShopHome(ctx.home).exists():
+        with init_shop(ctx.home, demo=True) as shop:
+            ctx.adopt_profile_language(shop.profile.language)
+        ctx.out(ctx.say("demo.created", folder=ctx.home))
+    with open_shop(ctx) as shop:
+        draft = SaleDraft(
+            lines=[parse_item_spec(shop.catalog, spec) for spec in ("D001x2", "S001", "C001")],
+            payments=[Payment("cash", parse_money("50"))],
+        )
+        issued = issue_receipt(shop, draft)
+    ctx.args.number, ctx.args.json = issued.number, False
+    cmd_show(ctx)
+    ctx.out(ctx.say("demo.next", folder=ctx.home))
     return 0

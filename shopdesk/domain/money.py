@@ -42,10 +42,10 @@ def parse_money(text: str | Decimal | int, field: str = "amount") -> Decimal:
         raise InvalidInput("money.not_a_number", field=field, value=str(text))
     if value < 0:
         raise InvalidInput("money.negative", field=field, value=str(text))
-    if value != value.quantize(FEN) and value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("money.too_precise", field=field, value=str(text))
     if value > MAX_AMOUNT:
         raise InvalidInput("money.too_large", field=field, value=str(text))
+    if value != value.quantize(FEN):
+        raise InvalidInput("money.too_precise", field=field, value=str(text))
     return value.quantize(FEN)
 
 

@@ -42,8 +42,11 @@ def parse_rate(text: str, field: str = "tax_rate") -> str:
         return raw
     try:
         as_decimal = Decimal(raw)
+        known = as_decimal.is_finite()
     except ArithmeticError:
-        raise InvalidInput("tax.unknown_rate", field=field, value=str(text)) from None
+        known = False
+    if not known:
+        raise InvalidInput("tax.unknown_rate", field=field, value=str(text))
     for key in RATES:
         if key != "exempt" and RATES[key] == as_decimal:
             return key

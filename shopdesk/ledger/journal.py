@@ -82,6 +82,8 @@ class Journal:
     readonly: bool = False
     head: Head = field(default_factory=Head)
     torn: TornTail | None = None
+    #: False only for bulk generators (bench/generate.py): skips fsync per line.
+    sync: bool = True
     _lock_fd: int | None = None
     _fd: int | None = None
     _size: int = 0
@@ -204,18 +206,26 @@ class Journal:
 
     # ----- reading -----------------------------------------------------------
 
-    def lines(self, month: str) -> Iterator[tuple[int, bytes]]:
-        """(line number, raw bytes without the newline) of one partition, in order."""
+    def lines(self, month: str, offset: int = 0) -> Iterator[tuple[int, bytes]]:
+        """(line number, raw bytes without the newline) of one partition, in order.
+
+        With ``offset`` (a line boundary), reading starts there and line numbers
+        count from it.
+        """
         with self.path(month).open("rb") as handle:
+            handle.seek(offset)
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     return  # a torn tail seen by a read-only opener: not a record yet
                 yield number, line[:-1]
 
-    def records(self, months: list[str] | None = None) -> Iterator[dict]:
-        """Every record, oldest first; a line that is not JSON is a ``LedgerError``."""
-        for month in self.months() if months is None else months:
-            for number, raw in self.lines(month):
+    def records(self, months: list[str] | None = None, offset: int = 0) -> Iterator[dict]:
+        """Every record, oldest first; a line that is not JSON is a ``LedgerError``.
+
+        ``offset`` applies to the first month only (resume after a checkpoint).
+        """
+        for index, month in enumerate(self.months() if months is None else months):
+            for number, raw in self.lines(month, offset if index == 0 else 0):
                 try:
                     yield json.loads(raw)
                 except ValueError:
@@ -237,7 +247,8 @@ class Journal:
             written = os.write(self._fd, line)
             if written != len(line):
                 raise OSError(errno.ENOSPC, "short write")
-            os.fsync(self._fd)
+            if self.sync:
+                os.fsync(self._fd)
         except OSError as exc:
             try:
                 os.ftruncate(self._fd, start)
@@ -268,6 +279,13 @@ class Journal:
             ) from exc
         self._size = os.fstat(self._fd).st_size
         self.head.month = month
+
+    @property
+    def size(self) -> int:
+        """Bytes in the newest partition (where the next record goes)."""
+        if self._fd is not None:
+            return self._size
+        return self.path(self.head.month).stat().st_size if self.head.month else 0
 
     def note_appended(self, seq: int, digest: str) -> None:
         self.head.seq = seq

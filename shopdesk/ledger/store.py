@@ -5,10 +5,12 @@ then fold its projection into the view; nothing else is touched, so the cost of
 a sale does not grow with the ledger.
 
 Opening = find the journal's head (reads only the end of the newest month),
-then rebuild the view: for each finished month a snapshot of its projections
-(``journal-YYYY-MM.view.json``, checked against the partition's size, rebuilt
-when stale), and for the newest month the records themselves.
-Snapshots are a cache: deleting them only makes the next open slower.
+then rebuild the view from ``view-checkpoint.json`` — the whole view as it was
+at a known (month, byte offset, record hash) — plus the records written after
+it. A checkpoint is written when more than ``CHECKPOINT_EVERY`` records had to
+be replayed, so opening stays fast at any size without every ``sell`` paying for
+a rewrite. It is a cache: checked against the journal before use, rebuilt from
+the journal when missing, stale or broken, and never the source of truth.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from shopdesk.ledger.view import ReceiptView, project
 
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
-SNAPSHOT_VERSION = 1
+CHECKPOINT_VERSION = 1
+CHECKPOINT_NAME = "view-checkpoint.json"
+#: Records replayed at open (or appended since) above which a new checkpoint is written.
+CHECKPOINT_EVERY = 1000
+#: Bytes read back to find the checkpoint's last line; records are far smaller.
+TAIL_LINE = 256 * 1024
 
 #: Every kind of record the ledger holds. Nothing is ever edited or deleted:
 #: a correction is a new record that refers back by receipt number.
@@ -57,6 +64,7 @@ class Ledger:
         self.key = key
         self.terminal = terminal
         self.view = ReceiptView()
+        self._since_checkpoint = 0
 
     @classmethod
     def open(
@@ -92,35 +100,64 @@ class Ledger:
     # ----- the view ----------------------------------------------------------
 
     def _load_view(self) -> None:
+        checkpoint = self._read_checkpoint()
         months = self.journal.months()
-        for month in months[:-1]:
-            for projection in self._snapshot(month):
-                self.view.apply(projection)
-        for month in months[-1:]:
-            for record in self.journal.records([month]):
-                self.view.apply(project(record))
+        replayed = 0
+        if checkpoint is None:
+            todo, offset = months, 0
+        else:
+            self.view.load_state(checkpoint["state"])
+            todo, offset = [m for m in months if m >= checkpoint["month"]], checkpoint["size"]
+        for record in self.journal.records(todo, offset):
+            self.view.apply(project(record))
+            replayed += 1
+        self._since_checkpoint = replayed
+        if replayed > CHECKPOINT_EVERY:
+            self.write_checkpoint()
 
-    def _snapshot(self, month: str) -> list[dict]:
-        """Projections of a finished month, from its snapshot or rebuilt from its lines."""
-        part = self.journal.path(month)
-        snap = part.with_suffix(".view.json")
-        size = part.stat().st_size
+    def _read_checkpoint(self) -> dict | None:
+        """The checkpoint, if it still describes a prefix of this journal."""
+        path = self.journal.directory / CHECKPOINT_NAME
         try:
-            cached = json.loads(snap.read_bytes())
-            if cached["version"] == SNAPSHOT_VERSION and cached["size"] == size:
-                return cached["projections"]
-        except (OSError, ValueError, KeyError, TypeError):
+            cp = json.loads(path.read_bytes())
+            if cp["version"] != CHECKPOINT_VERSION or cp["terminal"] != self.terminal:
+                return None
+            if cp["seq"] == 0:
+                return cp
+            part = self.journal.path(cp["month"])
+            size = cp["size"]
+            with part.open("rb") as handle:
+                handle.seek(max(0, size - TAIL_LINE))
+                tail = handle.read(size - max(0, size - TAIL_LINE))
+            last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
+            if tail.endswith(b"\n") and json.loads(last)["hash"] == cp["hash"]:
+                return cp
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             pass
-        projections = [project(r) for r in self.journal.records([month])]
-        if not self.journal.readonly:
-            tmp = snap.with_suffix(".tmp")
-            tmp.write_bytes(
-                canonical_json(
-                    {"version": SNAPSHOT_VERSION, "size": size, "projections": projections}
-                )
-            )
-            os.replace(tmp, snap)
-        return projections
+        return None
+
+    def write_checkpoint(self) -> None:
+        """Save the view as of the journal's head (atomically; skipped when read-only)."""
+        if self.journal.readonly:
+            return
+        head = self.journal.head
+        state = {
+            "version": CHECKPOINT_VERSION,
+            "terminal": self.terminal,
+            "month": head.month,
+            "size": self.journal.size,
+            "seq": head.seq,
+            "hash": head.hash,
+            "state": self.view.dump_state(),
+        }
+        path = self.journal.directory / CHECKPOINT_NAME
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_bytes(json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode())
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache: the next open replays a little more
+        self._since_checkpoint = 0
 
     # ----- appending ---------------------------------------------------------
 
@@ -151,6 +188,7 @@ class Ledger:
         self.journal.write(canonical_json(record) + b"\n", record["time"][:7])
         self.journal.note_appended(record["seq"], record["hash"])
         self.view.apply(project(record))
+        self._since_checkpoint += 1
         return record
 
     # ----- reading -----------------------------------------------------------
@@ -173,6 +211,8 @@ class Ledger:
         return None
 
     def close(self) -> None:
+        if self._since_checkpoint > CHECKPOINT_EVERY:
+            self.write_checkpoint()
         self.journal.close()
 
     def __enter__(self) -> Ledger:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from shopdesk.config import Profile, load_catalog, load_profile
+from shopdesk.config import Profile, load_catalog, load_profile, parse_profile
 from shopdesk.domain.catalog import Catalog
+from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.ledger.keys import (
     create_private_key,
@@ -184,24 +185,23 @@ def init_shop(
     home = ShopHome(root)
     if home.exists() or home.key.exists() or any(home.ledger.glob("journal-*.jsonl")):
         raise InvalidInput("home.exists", folder=str(root))
-    root.mkdir(parents=True, exist_ok=True)
+    sample = bundled("sample_data")
     if demo:
-        sample = bundled("sample_data")
-        shutil.copyfile(sample / "profile.toml", home.profile)
-        shutil.copyfile(sample / "catalog.csv", home.catalog)
+        text = (sample / "profile.toml").read_text(encoding="utf-8")
     else:
+        if not name.strip():
+            raise InvalidInput("init.name_missing")
         text = PROFILE_TEMPLATE.format(
-            name=_toml_str(name),
-            uscc=_toml_str(uscc),
+            name=_toml_str(name.strip()),
+            uscc=_toml_str(validate_tax_id(uscc)),
             address=_toml_str(address),
             phone=_toml_str(phone),
             terminal=_toml_str(terminal),
         )
-        from shopdesk.config import parse_profile
-
-        parse_profile(text, home.profile)  # validate before anything is written
-        home.profile.write_text(text, encoding="utf-8")
-        shutil.copyfile(bundled("sample_data") / "catalog.csv", home.catalog)
+    parse_profile(text, home.profile)  # validate before anything is written
+    root.mkdir(parents=True, exist_ok=True)
+    home.profile.write_text(text, encoding="utf-8")
+    shutil.copyfile(sample / "catalog.csv", home.catalog)
     profile = load_profile(home.profile)
     key = create_private_key(home.key)
     home.public_key.write_bytes(public_key_pem(key.public_key()))

@@ -220,7 +220,7 @@ def replace_cell(row: str, column: str, value: str) -> str:
         ("price", "abc", "money.not_a_number"),
         ("price", "-1", "money.negative"),
         ("price", "1.005", "money.too_precise"),
-        ("price", "1e30", "money.not_a_number"),
+        ("price", "1e30", "money.too_large"),
         ("price", "0", "price must be greater than zero"),
         ("tax_rate", "17", "tax.unknown_rate"),
         ("tax_rate", "sNaN", "tax.unknown_rate"),

@@ -1,0 +1,183 @@
+"""Every foundation command, as a user runs it: good input works, bad input changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def journal_bytes(home: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted((home / "ledger").glob("journal-*.jsonl")))
+
+
+def test_init_sell_show_list_void_verify(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    assert run_cli("--home", home, "init", "--demo").returncode == 0
+    sold = run_cli(
+        "--home", home, "sell", "--item", "D001x2", "--item", "6901939621257", "--pay", "cash:20"
+    )
+    assert sold.returncode == 0 and sold.stdout.strip() == "T01-00000001"
+    assert "Change ￥11.00" in sold.stderr
+    as_json = run_cli(
+        "--home",
+        home,
+        "sell",
+        "--item",
+        "D001@2.50",
+        "--discount",
+        "1:0.50",
+        "--discount",
+        "0.20",
+        "--buyer-name",
+        "北京某科技有限公司",
+        "--buyer-tax-id",
+        "91110000600037341L",
+        "--pay",
+        "wechat",
+        "--json",
+    )
+    record = json.loads(as_json.stdout)
+    assert (
+        record["data"]["total"] == "1.80"
+        and record["data"]["buyer"]["name"] == "北京某科技有限公司"
+    )
+    assert record["data"]["lines"][0]["price_override"] is True
+    shown = run_cli("--home", home, "show", "T01-00000002", lang="zh")
+    assert "北京某科技有限公司" in shown.stdout and "合计 ￥1.80" in shown.stdout
+    assert run_cli("--home", home, "void", "T01-00000001", "--reason", "顾客退货").returncode == 0
+    listed = run_cli("--home", home, "list", "--json")
+    assert [r["status"] for r in json.loads(listed.stdout)] == ["void", "issued"]
+    verified = run_cli("--home", home, "verify")
+    records = journal_bytes(home).count(b"\n")
+    assert (
+        verified.returncode == 0
+        and f"{records} records, last sequence {records}" in verified.stdout
+    )
+    assert run_cli("--home", home, "pubkey").stdout.startswith("-----BEGIN PUBLIC KEY-----")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["sell", "--item", "NOPE"], 2, "No item with barcode or SKU NOPE"),
+        (["sell", "--item", "D001x0"], 2, "Bad quantity 0"),
+        (["sell", "--item", "D001x-2"], 2, "Bad quantity"),
+        (["sell", "--item", "D001@-1"], 2, "cannot be negative"),
+        (
+            ["sell", "--item", "D001", "--pay", "cash:1"],
+            2,
+            "Underpaid: total 3.00, paid 1.00, 2.00 missing",
+        ),
+        (["sell", "--item", "D001", "--pay", "bitcoin"], 2, "Unknown payment method"),
+        (["sell", "--item", "D001", "--discount", "9:1"], 2, "Cannot read item"),
+        (["sell", "--item", "D001", "--discount", "5"], 2, "Sale discount 5.00"),
+        (
+            ["sell", "--item", "D001", "--buyer-name", "X", "--buyer-tax-id", "91110000600037341A"],
+            2,
+            "should be 'L', not 'A'",
+        ),
+        (["sell", "--item", "D001", "--buyer-name", "X"], 2, "needs a tax id"),
+        (["sell", "--item", "D001", "--cashier", "Nobody"], 2, "Cashier 'Nobody'"),
+        (["void", "T01-00000009", "--reason", "x"], 4, "There is no receipt T01-00000009"),
+        (["void", "T01-00000001", "--reason", "  "], 2, "needs a reason"),
+        (["show", "T01-00000009"], 4, "There is no receipt"),
+        (["list", "--date", "yesterday"], 2, "YYYY-MM-DD"),
+    ],
+)
+def test_bad_input_is_refused_clearly_and_appends_nothing(
+    tmp_path: Path, args: list[str], code: int, words: str
+) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    run_cli("--home", home, "sell", "--item", "D001")
+    before = journal_bytes(home)
+    result = run_cli("--home", home, *args)
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert journal_bytes(home) == before
+
+
+def test_messages_in_chinese(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    result = run_cli("--home", home, "sell", "--item", "D001", "--pay", "cash:1", lang="zh")
+    assert result.stderr.strip() == "付款不足：应收 3.00，已付 1.00，还差 2.00。"
+
+
+def test_init_refuses_an_existing_shop_and_a_bad_tax_id(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    key = (home / "keys" / "terminal.key").read_bytes()
+    again = run_cli("--home", home, "init", "--demo")
+    assert again.returncode == 2 and "already holds a shop" in again.stderr
+    assert (home / "keys" / "terminal.key").read_bytes() == key
+    assert (home / "keys" / "terminal.key").stat().st_mode & 0o777 == 0o600
+    bad = run_cli(
+        "--home", tmp_path / "n", "init", "--name", "小店", "--uscc", "91110000600037341A"
+    )
+    assert bad.returncode == 2 and "'L'" in bad.stderr
+    assert not (tmp_path / "n" / "profile.toml").exists()
+    good = run_cli(
+        "--home", tmp_path / "n", "init", "--name", "小店", "--uscc", "91110000600037341L"
+    )
+    assert good.returncode == 0
+
+
+def test_no_shop_and_corrupt_profile(tmp_path: Path) -> None:
+    missing = run_cli("--home", tmp_path / "none", "sell", "--item", "D001")
+    assert missing.returncode == 3 and "init" in missing.stderr
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    profile = home / "profile.toml"
+    text = profile.read_text(encoding="utf-8").replace("paper_width_mm = 58", "paper_width_mm = 60")
+    profile.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("paper_width_mm = 60") + 1
+    broken = run_cli("--home", home, "sell", "--item", "D001")
+    assert broken.returncode == 2
+    expected = (
+        f"profile.toml, line {line}: printer.paper_width_mm is invalid (must be one of: 58, 80): 60"
+    )
+    assert expected in broken.stderr
+
+
+def test_verify_fails_naming_the_record(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    run_cli("--home", home, "sell", "--item", "D001")
+    (part,) = (home / "ledger").glob("journal-*.jsonl")
+    part.write_bytes(part.read_bytes().replace(b'"total":"3.00"', b'"total":"0.30"'))
+    result = run_cli("--home", home, "verify")
+    assert result.returncode == 3
+    assert "line 2 (sequence 2): content modified" in result.stderr
+
+
+def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
+    from shopdesk.services.shop import Shop
+
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    with Shop.open(home):
+        result = run_cli("--home", home, "sell", "--item", "D001")
+        assert result.returncode == 3 and "in use by another shopdesk" in result.stderr
+        assert run_cli("--home", home, "list").returncode == 0  # readers are not blocked
+
+
+def test_home_from_environment(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    env = cli_env(SHOPDESK_HOME=str(tmp_path / "envhome"))
+    out = subprocess.run(
+        [sys.executable, "-m", "shopdesk", "init", "--demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0 and (tmp_path / "envhome" / "profile.toml").exists()

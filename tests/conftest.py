@@ -1,0 +1,70 @@
+"""Shared fixtures: a demo shop on a controllable clock, and the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shopdesk.services.shop import Shop, init_shop
+
+REPO = Path(__file__).resolve().parents[1]
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    """A settable clock for shop records: tests move time instead of sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 28, 9, 30, tzinfo=BEIJING)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)  # strictly increasing, like a real till
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def home(tmp_path: Path, clock: Clock) -> Path:
+    """A freshly initialised demo shop home (closed again, ready to open)."""
+    root = tmp_path / "shop"
+    init_shop(root, demo=True, clock=clock).close()
+    return root
+
+
+@pytest.fixture
+def shop(home: Path, clock: Clock):
+    with Shop.open(home, clock=clock) as opened:
+        yield opened
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("SHOPDESK_HOME", None)
+    env.update(extra)
+    return env
+
+
+def run_cli(*args: str | Path, lang: str = "en", **kwargs) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m shopdesk ARGS`` as a user would; returns the completed process."""
+    return subprocess.run(
+        [sys.executable, "-m", "shopdesk", "--lang", lang, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=60,
+        **kwargs,
+    )

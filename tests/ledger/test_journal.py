@@ -1,0 +1,223 @@
+"""The journal keeps every acknowledged record through torn writes, full disks and rivals."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from shopdesk.errors import LedgerError, LedgerLocked
+from shopdesk.ledger.journal import Journal
+from shopdesk.ledger.keys import create_private_key, load_public_key, public_key_pem
+from shopdesk.ledger.store import Ledger
+from shopdesk.ledger.verify import verify_journal
+from tests.conftest import BEIJING, cli_env
+
+
+def _ledger(tmp_path: Path) -> tuple[Ledger, Path]:
+    key = create_private_key(tmp_path / "k.pem")
+    (tmp_path / "k.pub").write_bytes(public_key_pem(key.public_key()))
+    return Ledger.open(tmp_path / "ledger", key, "T01"), tmp_path / "ledger"
+
+
+def _t(day: int, month: int = 11, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=BEIJING)
+
+
+def test_records_survive_reopen_in_order_with_chain(tmp_path: Path) -> None:
+    ledger, folder = _ledger(tmp_path)
+    for i in range(5):
+        ledger.append("outage.started" if i == 0 else "receipt.voided", {"no": f"X{i}"}, _t(1))
+    ledger.close()
+    reopened = Ledger.open(folder, None, "T01", readonly=True)
+    records = list(reopened.records())
+    assert [r["seq"] for r in records] == [1, 2, 3, 4, 5]
+    assert all(b["prev"] == a["hash"] for a, b in itertools.pairwise(records))
+    assert reopened.head_seq == 5 and reopened.head_hash == records[-1]["hash"]
+    reopened.close()
+
+
+def test_new_month_starts_a_new_partition_and_the_chain_continues(tmp_path: Path) -> None:
+    ledger, folder = _ledger(tmp_path)
+    ledger.append("outage.started", {}, _t(30, 10))
+    ledger.append("outage.ended", {}, _t(1, 11))
+    # a clock that jumps back never reopens a finished month
+    ledger.append("outage.started", {}, _t(31, 10))
+    ledger.close()
+    assert sorted(p.name for p in folder.glob("*.jsonl")) == [
+        "journal-2026-10.jsonl",
+        "journal-2026-11.jsonl",
+    ]
+    journal = Journal.open(folder, readonly=True)
+    public = load_public_key((tmp_path / "k.pub").read_bytes())
+    assert verify_journal(journal, public).ok
+    journal.close()
+
+
+def test_second_writer_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    ledger, folder = _ledger(tmp_path)
+    ledger.append("outage.started", {}, _t(1))
+    before = (folder / "journal-2026-11.jsonl").read_bytes()
+    code = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from shopdesk.errors import LedgerLocked
+        from shopdesk.ledger.journal import Journal
+        try:
+            Journal.open(Path({str(folder)!r}))
+        except LedgerLocked as exc:
+            print("LOCKED", exc.data["pid"])
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env()
+    )
+    assert out.stdout.split() == ["LOCKED", str(os.getpid())]
+    with pytest.raises(LedgerLocked):
+        Journal.open(folder)  # a second open in the same process is refused too
+    assert (folder / "journal-2026-11.jsonl").read_bytes() == before
+    ledger.close()
+    Journal.open(folder).close()  # released on close
+
+
+def _three_records(tmp_path: Path) -> tuple[Path, bytes]:
+    ledger, folder = _ledger(tmp_path)
+    for i in range(3):
+        ledger.append("receipt.voided", {"no": f"T01-{i:08d}", "reason": "测试"}, _t(2))
+    ledger.close()
+    return folder / "journal-2026-11.jsonl", (folder / "journal-2026-11.jsonl").read_bytes()
+
+
+def test_torn_tail_at_every_offset_is_quarantined_and_ledger_opens(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    last_start = data.rstrip(b"\n").rfind(b"\n") + 1
+    key = create_private_key(tmp_path / "other.pem")
+    for cut in range(last_start + 1, len(data)):  # every byte inside the last record
+        part.write_bytes(data[:cut])
+        ledger = Ledger.open(part.parent, key, "T01")
+        assert ledger.torn is not None, cut
+        assert ledger.torn.offset == last_start and ledger.torn.length == cut - last_start
+        assert Path(ledger.torn.quarantined_to).read_bytes() == data[last_start:cut]
+        assert ledger.head_seq == 2
+        assert part.read_bytes() == data[:last_start]
+        ledger.close()
+        for q in (part.parent / "quarantine").iterdir():
+            q.unlink()
+
+
+def test_garbled_complete_last_line_is_quarantined_too(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    part.write_bytes(data[:-40] + b"\x00" * 39 + b"\n")  # e.g. zero-filled after a crash
+    ledger = Ledger.open(part.parent, create_private_key(tmp_path / "o.pem"), "T01")
+    assert ledger.torn is not None and ledger.head_seq == 2
+    ledger.close()
+
+
+def test_readonly_open_reports_but_does_not_touch_a_torn_tail(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    part.write_bytes(data[:-10])
+    ledger = Ledger.open(part.parent, None, "T01", readonly=True)
+    assert ledger.torn is not None and ledger.torn.quarantined_to == ""
+    assert ledger.head_seq == 2 and len(list(ledger.records())) == 2
+    assert part.read_bytes() == data[:-10]
+    ledger.close()
+
+
+def test_damage_before_the_last_line_refuses_to_open_naming_the_file(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    lines = data.split(b"\n")
+    lines[1] = b"{broken"
+    part.write_bytes(b"\n".join(lines)[:-5])  # broken second line, torn third
+    with pytest.raises(LedgerError) as err:
+        Ledger.open(part.parent, create_private_key(tmp_path / "o.pem"), "T01")
+    assert err.value.code == "ledger.bad_tail" and err.value.data["file"] == "journal-2026-11.jsonl"
+
+
+def test_disk_full_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    """RLIMIT_FSIZE stands in for a full disk: the write fails part-way."""
+    ledger, folder = _ledger(tmp_path)
+    ledger.append("outage.started", {"note": "x" * 100}, _t(1))
+    ledger.close()
+    size = (folder / "journal-2026-11.jsonl").stat().st_size
+    code = textwrap.dedent(
+        f"""
+        import json
+        from datetime import datetime
+        from pathlib import Path
+        from zoneinfo import ZoneInfo
+        from shopdesk.errors import LedgerError
+        from shopdesk.ledger.keys import load_private_key
+        from shopdesk.ledger.store import Ledger
+        ledger = Ledger.open(Path({str(folder)!r}), load_private_key(Path({str(tmp_path / "k.pem")!r})), "T01")
+        t = datetime(2026, 11, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
+        done = 0
+        try:
+            for i in range(100):
+                ledger.append("receipt.voided", {{"no": "T01-%08d" % i, "reason": "y" * 200}}, t)
+                done += 1
+        except LedgerError as exc:
+            print(json.dumps({{"done": done, "code": exc.code, "data": exc.data}}))
+        """
+    )
+    limit = size + 1500  # room for two or three more records, not a hundred
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), preexec_fn=cap
+    )
+    result = json.loads(out.stdout)
+    assert result["code"] == "ledger.write_failed" and result["data"]["reason"]
+    assert 0 < result["done"] < 100
+    ledger = Ledger.open(folder, None, "T01", readonly=True)
+    assert ledger.torn is None  # the failed write was cut off again
+    assert ledger.head_seq == 1 + result["done"]
+    public = load_public_key((tmp_path / "k.pub").read_bytes())
+    assert verify_journal(ledger.journal, public).ok
+    ledger.close()
+
+
+def test_view_opens_from_a_checkpoint_that_is_only_a_cache(tmp_path: Path, monkeypatch) -> None:
+    import shopdesk.ledger.store as store
+
+    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 2)
+    ledger, folder = _ledger(tmp_path)
+    for rseq in range(1, 5):
+        ledger.append("receipt.issued", _receipt(rseq), _t(30, 10) if rseq < 3 else _t(1, 11))
+    ledger.append("receipt.voided", {"no": "T01-00000001", "reason": "x"}, _t(1, 11))
+    ledger.close()  # more than CHECKPOINT_EVERY appended: a checkpoint is written
+    checkpoint = folder / store.CHECKPOINT_NAME
+    saved = json.loads(checkpoint.read_bytes())
+    assert saved["seq"] == 5 and saved["month"] == "2026-11"
+
+    key = create_private_key(tmp_path / "x.pem")
+    with Ledger.open(folder, key, "T01") as writer:  # from the checkpoint, then one more
+        assert writer.view.get("T01-00000001")["status"] == "void"
+        writer.append("receipt.issued", _receipt(5), _t(2, 11))
+    with Ledger.open(folder, None, "T01", readonly=True) as reader:  # checkpoint + 1 replayed
+        assert reader.view.last_rseq == 5 and len(reader.view) == 5
+        assert reader.view.get("T01-00000005")["day"] == "2026-11-02"
+
+    for broken in (b"garbage", checkpoint.read_bytes().replace(saved["hash"].encode(), b"0" * 64)):
+        checkpoint.write_bytes(broken)  # a broken or foreign checkpoint is ignored, never trusted
+        with Ledger.open(folder, None, "T01", readonly=True) as again:
+            assert again.view.get("T01-00000001")["status"] == "void" and again.view.last_rseq == 5
+
+
+def _receipt(rseq: int) -> dict:
+    return {
+        "no": f"T01-{rseq:08d}",
+        "rseq": rseq,
+        "training": False,
+        "total": "1.00",
+        "buyer": None,
+    }

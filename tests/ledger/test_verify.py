@@ -1,0 +1,92 @@
+"""``verify`` names the first record that is not what was written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shopdesk.domain.sale import Payment, SaleDraft
+from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.services.integrity import verify_ledger
+from shopdesk.services.sales import issue_receipt, line_from_catalog
+from shopdesk.services.shop import Shop
+
+
+@pytest.fixture
+def journal(home: Path, clock) -> Path:
+    with Shop.open(home, clock=clock) as shop:
+        for code in ("D001", "S001", "D002", "S002", "D003"):
+            draft = SaleDraft(
+                lines=[line_from_catalog(shop.catalog, code)], payments=[Payment("cash")]
+            )
+            issue_receipt(shop, draft)
+    (part,) = (home / "ledger").glob("journal-*.jsonl")
+    return part
+
+
+def _lines(part: Path) -> list[bytes]:
+    return part.read_bytes().splitlines(keepends=True)
+
+
+def test_untouched_ledger_verifies(home: Path, journal: Path) -> None:
+    result = verify_ledger(home)
+    assert result.ok and result.records == len(_lines(journal))
+
+
+def test_flipped_byte_is_named(home: Path, journal: Path) -> None:
+    data = bytearray(journal.read_bytes())
+    lines = _lines(journal)
+    offset = sum(map(len, lines[:3])) + lines[3].index(b'"total":"') + 9
+    data[offset] = ord("9") if data[offset] != ord("9") else ord("8")
+    journal.write_bytes(bytes(data))
+    problem = verify_ledger(home).problem
+    assert problem is not None
+    assert (problem.line, problem.seq, problem.reason) == (4, 4, "bad_hash")
+
+
+def test_rehashed_forgery_fails_its_signature(home: Path, journal: Path) -> None:
+    lines = _lines(journal)
+    record = json.loads(lines[2])
+    record["data"]["total"] = "0.01"
+    record["hash"] = record_hash(record)
+    lines[2] = canonical_json(record) + b"\n"
+    journal.write_bytes(b"".join(lines))
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.seq, problem.reason) == (3, "bad_signature")
+
+
+@pytest.mark.parametrize(
+    ("edit", "line", "reason"),
+    [
+        (lambda ls: ls[:2] + ls[3:], 3, "bad_sequence"),  # deleted
+        (lambda ls: [*ls[:2], ls[3], ls[2], *ls[4:]], 3, "bad_sequence"),  # swapped
+        (lambda ls: [*ls[:3], ls[1], *ls[3:]], 4, "bad_sequence"),  # inserted (a replay)
+        (lambda ls: [*ls[:3], b"not json\n", *ls[3:]], 4, "bad_json"),  # inserted garbage
+    ],
+    ids=["deleted", "swapped", "inserted", "garbage"],
+)
+def test_structural_tampering_is_named(
+    home: Path, journal: Path, edit, line: int, reason: str
+) -> None:
+    journal.write_bytes(b"".join(edit(_lines(journal))))
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.line, problem.reason) == (line, reason)
+
+
+def test_a_record_moved_with_its_sequence_renumbered_breaks_the_link(
+    home: Path, journal: Path
+) -> None:
+    """Even a forger who renumbers cannot fix the chain without the key."""
+    lines = _lines(journal)
+    del lines[2]
+    record = json.loads(lines[2])
+    record["seq"] = 3
+    record["hash"] = record_hash(record)
+    lines[2] = canonical_json(record) + b"\n"
+    journal.write_bytes(b"".join(lines))
+    problem = verify_ledger(home).problem
+    assert (
+        problem is not None and problem.seq == 3 and problem.reason in ("bad_signature", "bad_link")
+    )
