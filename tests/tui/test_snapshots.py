@@ -47,6 +47,7 @@ def seed_receipts(home: Path) -> None:
 
 async def build_sale(pilot) -> None:
     await pilot.press(*"6901939621257", "enter", *"D002x3", "enter", *"kele", "enter")
+    await pilot.pause()  # the pick list takes the focus; a person looks before choosing
     await pilot.press("down", "enter")
     await pilot.pause()
 
