@@ -8,6 +8,7 @@ Screens only show that state and turn keys into those calls.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -138,6 +139,10 @@ class ShopdeskApp(App[int]):
         self.training = self.shop.profile.training
         self.cashier = self.shop.profile.cashiers[0]
         self._waiting = waiting_for_export(self.shop)
+        # The view of a big ledger is hundreds of thousands of long-lived objects;
+        # without this every full garbage collection walks them all again (tens of
+        # ms each, felt as stutter). They live as long as the app anyway.
+        gc.freeze()
         from shopdesk.tui.screens.sale import SaleScreen
 
         self.push_screen(SaleScreen())
@@ -171,6 +176,19 @@ class ShopdeskApp(App[int]):
         if target:
             Path(target).write_text(repr(time.time()), encoding="utf-8")
             self.exit(0)
+            return
+        self.set_timer(0.2, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the other screens while the cashier looks at the first frame.
+
+        Start-up imports only what the sale screen needs; the first F7 or F10
+        should not pay for importing its screen.
+        """
+        import shopdesk.tui.screens.buyer
+        import shopdesk.tui.screens.pay
+        import shopdesk.tui.screens.receipts
+        import shopdesk.tui.screens.settings  # noqa: F401
 
     # -- words --------------------------------------------------------------------
     @property

@@ -390,8 +390,7 @@ class SaleScreen(Screen):
         self.app.push_screen(PayScreen(priced.total), self._paid)
 
     def _paid(self, issued: object) -> None:
-        """After the pay dialog: the receipt is committed; show it, ready for the next sale."""
-        self.refresh_sale()
+        """After the pay dialog: the receipt is committed (on_screen_resume redraws)."""
         entry = self.query_one("#entry", Input)
         entry.value = ""
         entry.focus()
