@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -116,3 +117,29 @@ class EntryField(Input):
             self.post_message(self.Entered(text))
             return
         await super()._on_key(event)
+
+
+class KeyBar(Static):
+    """The screen's keys in one line (``F2 数量 F3 删行 …``), clickable.
+
+    Textual's Footer rebuilds a widget per key whenever the focused screen's
+    bindings change, which is every time a dialog opens or closes; that was the
+    largest single cost between the confirm key and the next sale's first frame.
+    A till's keys do not change while a screen is shown, so one line drawn when
+    the screen mounts does the job.
+    """
+
+    def on_mount(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for key, binding in self.screen._bindings:
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            # A click runs the same action as the key (Textual reads "@click" meta).
+            click = {"@click": "screen." + binding.action}
+            if line:
+                line.append(" ")
+            line.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
+            line.append(" " + binding.description, Style(meta=click))
+        self.update(line)

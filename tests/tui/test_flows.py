@@ -305,3 +305,14 @@ async def test_no_shop_offers_the_demo(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert app.shop is not None and app.shop.profile.terminal == "T01"
+
+
+async def test_the_key_bar_works_with_the_mouse(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        bar = app.screen.query_one(".keybar", Static)
+        column = str(bar.render()).index("F10")
+        await pilot.click(bar, offset=(column + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, PayScreen)

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import Dialog
+from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -50,7 +51,7 @@ class BuyerScreen(Dialog):
             yield Input(buyer.phone if buyer else "", id="buyer-phone", placeholder=_("Phone"))
             yield Input(buyer.email if buyer else "", id="buyer-email", placeholder=_("E-mail"))
             yield Static("", id="buyer-error", classes="error-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         self.query_one("#buyer-name", Input).focus()

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Footer, Input, Static
+from textual.widgets import Digits, Input, Static
 
 from shopdesk.domain.money import format_yuan, money_str
 from shopdesk.domain.sale import PAYMENT_METHODS
@@ -27,6 +27,7 @@ from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
+from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -67,7 +68,7 @@ class PayScreen(Dialog):
             with Horizontal(classes="pay-row"):
                 yield Static(id="pay-change-label", classes="big-label")
                 yield Digits("0.00", id="pay-change")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         self.refresh_tender()

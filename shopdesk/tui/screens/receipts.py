@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from shopdesk.domain.money import format_yuan
 from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
@@ -24,7 +24,7 @@ from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_lines, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
-from shopdesk.tui.widgets import QrView, StatusBar, TopBar
+from shopdesk.tui.widgets import KeyBar, QrView, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -84,7 +84,7 @@ class ReceiptsScreen(Screen):
         yield DataTable(id="receipts", cursor_type="row", zebra_stripes=True)
         yield Static(id="page-info")
         yield StatusBar(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         table = self.query_one("#receipts", DataTable)
@@ -201,7 +201,7 @@ class ReceiptDetailScreen(Dialog):
             with VerticalScroll(id="detail-text-box"):
                 yield Static(id="detail-text")
             yield QrView(id="detail-qr")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         self.show()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Digits, Footer, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, DataTable, Digits, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shopdesk.domain.catalog import CatalogItem
@@ -26,7 +26,7 @@ from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_lines
-from shopdesk.tui.widgets import EntryField, QrView, StatusBar, TopBar
+from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.cart import Cart
@@ -90,14 +90,14 @@ class SaleScreen(Screen):
             yield Digits("0.00", id="total")
         yield Static(id="buyer-line")
         yield StatusBar(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         table = self.query_one("#lines", DataTable)
         table.add_column("#", key="n")
         table.add_column(_("Item"), key="name")
         table.add_column(_("Qty"), key="qty")
-        table.add_column(_("Price"), key="price")
+        table.add_column(_("Unit price"), key="price")
         table.add_column(_("Amount"), key="amount")
         self.refresh_sale()
         self.query_one("#entry", Input).focus()

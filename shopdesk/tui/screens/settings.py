@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static, Switch
+from textual.widgets import Label, Select, Static, Switch
 
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
-from shopdesk.tui.widgets import StatusBar, TopBar
+from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -72,7 +72,7 @@ class SettingsScreen(Screen):
                 classes="hint",
             )
         yield StatusBar(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.first_focus}").focus()
