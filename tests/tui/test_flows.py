@@ -95,6 +95,8 @@ async def test_unknown_code_is_reported_and_kept_for_correction(make_app):
         assert app.cart.is_empty()
         assert app.screen.query_one("#entry", Input).value == "0000000000000"
         assert isinstance(app.screen, SaleScreen)
+        await scan(pilot, COLA)  # the next scan replaces the kept text
+        assert [line.sku for line in app.cart.lines] == ["D001"]
 
 
 async def test_company_buyer_wrong_then_right_tax_id(make_app):
@@ -316,3 +318,65 @@ async def test_the_key_bar_works_with_the_mouse(make_app):
         await pilot.click(bar, offset=(column + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, PayScreen)
+
+
+NASTY = [
+    "[bold]x[/]",
+    "x",
+    "@",
+    "D001x-1",
+    "D001x99999",
+    "D001@abc",
+    "D001x0.0001",
+    "💥💥",
+    "9" * 300,
+    "  ",
+    "\\",
+    "D001x",
+]
+
+
+async def test_nothing_typed_crashes_the_app(make_app, home):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for text in NASTY:
+            while not isinstance(app.screen, SaleScreen):  # a search may open a dialog
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("escape")  # closes a pick list, clears the field
+            await pilot.press(*text, "enter")
+            await pilot.pause()
+        while not isinstance(app.screen, SaleScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        app.cart.clear()
+        await scan(pilot, COLA)
+        for key in ("f2", "f4", "f5"):
+            await pilot.press(key)
+            await pilot.pause()
+            if key != "f2":
+                await pilot.press(*"1234", "enter")
+                await pilot.pause()
+            for text in ("-5", "abc", "1e9", "[b]", "0", "3.001"):
+                fields = app.screen.query("#prompt-value")
+                if not fields:  # a valid value closed the prompt
+                    break
+                fields.first(Input).value = text
+                await pilot.press("enter")
+                await pilot.pause()
+            while not isinstance(app.screen, SaleScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, PayScreen), [n.message for n in app._notifications]
+        for text in ("-1", "abc", "0", "99999999999"):
+            app.screen.query_one("#pay-amount", Input).value = text
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert [line.sku for line in app.cart.lines] == ["D001"]  # the sale is intact
+        assert app.shop.ledger.view.last_rseq == 0
+    assert not (home / "logs" / "errors.log").exists()

@@ -207,10 +207,12 @@ class SaleScreen(Screen):
         try:
             result = self.cart.enter(text)
         except ShopdeskError:
-            # Put the text back so a typo can be fixed rather than retyped.
+            # Put the text back, selected: a typo can be fixed with the arrow keys,
+            # and the next scan or keystroke simply replaces it.
             entry = self.query_one("#entry", Input)
             if not entry.value:
                 entry.value = text
+                entry.select_all()
             raise
         if result.candidates:
             self._show_picks(result.candidates)
