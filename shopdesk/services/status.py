@@ -42,10 +42,14 @@ def printer_state(shop: Shop) -> str:
     return "preview" if shop.profile.printer.url == "preview" else "unknown"
 
 
-def till_status(shop: Shop, training: bool) -> TillStatus:
+def till_status(
+    shop: Shop, training: bool, waiting: tuple[int, Decimal] | None = None
+) -> TillStatus:
+    """The bar's facts; ``waiting`` lets a caller that keeps a running count skip
+    the walk over every receipt (the app updates it on each issue and void)."""
     outage = shop.ledger.view.open_outage
     since = None
     if outage and isinstance(outage.get("time"), str):
         since = datetime.fromisoformat(outage["time"])
-    count, amount = waiting_for_export(shop)
+    count, amount = waiting_for_export(shop) if waiting is None else waiting
     return TillStatus(training, since, count, amount, printer_state(shop))

@@ -31,7 +31,7 @@ from shopdesk.messages import message, system_language
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
-from shopdesk.services.status import TillStatus, printer_state, waiting_for_export
+from shopdesk.services.status import TillStatus, till_status, waiting_for_export
 from shopdesk.services.themes import ThemeSpec, load_themes
 from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
 from shopdesk.tui import i18n
@@ -260,10 +260,7 @@ class ShopdeskApp(App[int]):
 
     def till_status(self) -> TillStatus:
         assert self.shop is not None
-        outage = self.shop.ledger.view.open_outage
-        since = datetime.fromisoformat(outage["time"]) if outage and outage.get("time") else None
-        count, amount = self._waiting
-        return TillStatus(self.training, since, count, amount, printer_state(self.shop))
+        return till_status(self.shop, self.training, self._waiting)
 
     def refresh_status(self) -> None:
         from shopdesk.tui.widgets import StatusBar
