@@ -54,7 +54,21 @@ def refresh_po(po: Path, messages: dict[str, list[tuple[str, int]]]) -> None:
     """Add new msgids (empty translations) and drop ones no longer used, keeping the rest."""
     with po.open("rb") as handle:
         old = read_po(handle, locale=po.parent.parent.name)
-    new = Catalog(locale=old.locale, domain=DOMAIN, project="shopdesk", charset="utf-8")
+    new = Catalog(
+        locale=old.locale,
+        domain=DOMAIN,
+        project="shopdesk",
+        version="",
+        copyright_holder="the shopdesk authors",
+        msgid_bugs_address="",
+        # Keep the header stable so a refresh only shows real changes in review.
+        creation_date=old.creation_date,
+        revision_date=old.creation_date,
+        last_translator="shopdesk team",
+        language_team="Chinese (Simplified)",
+        charset="utf-8",
+        fuzzy=False,
+    )
     for msgid in sorted(messages):
         previous = old.get(msgid)
         new.add(msgid, previous.string if previous else "", locations=messages[msgid])
