@@ -380,3 +380,21 @@ async def test_nothing_typed_crashes_the_app(make_app, home):
         assert [line.sku for line in app.cart.lines] == ["D001"]  # the sale is intact
         assert app.shop.ledger.view.last_rseq == 0
     assert not (home / "logs" / "errors.log").exists()
+
+
+async def test_a_second_instance_is_told_the_ledger_is_in_use(make_app, home):
+    from shopdesk.services.shop import Shop
+    from shopdesk.tui.screens.prompts import ProblemScreen
+
+    with Shop.open(home):  # the first till holds the writer lock
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemScreen)
+            assert app.screen.code == "ledger.locked"
+            await pilot.press("d")  # no demo offered over an existing shop
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemScreen) and app.shop is None
+            await pilot.press("q")
+            await pilot.pause()
+        assert app.return_code == 1 and app.return_value == 1

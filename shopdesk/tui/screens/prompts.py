@@ -140,4 +140,4 @@ class ProblemScreen(Dialog):
         self.app.open_demo_shop()  # type: ignore[attr-defined]
 
     def action_quit_app(self) -> None:
-        self.app.exit(1)
+        self.app.exit(1, return_code=1)  # the CLI exits non-zero: the shop did not open

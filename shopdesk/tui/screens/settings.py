@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -99,3 +99,19 @@ class SettingsScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(_("Theme"), _("Choose the colour theme (F2)"), self.action_focus_theme),
+            SystemCommand(_("Language"), _("中文 / English (F3)"), self.action_focus_language),
+            SystemCommand(
+                _("Training"), _("Training mode on or off (F4)"), self.action_toggle_training
+            ),
+            SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
+        ]
+
+    def action_focus_theme(self) -> None:
+        self.action_focus_field("theme")
+
+    def action_focus_language(self) -> None:
+        self.action_focus_field("language")
