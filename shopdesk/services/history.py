@@ -84,7 +84,13 @@ def find_receipts(
     view: ReceiptView, query: ReceiptQuery, skip: int = 0, limit: int = PAGE_SIZE
 ) -> ReceiptPage:
     """One page of matching receipts, newest first, and whether there are more."""
-    if query.empty:
+    exact = view.get(query.text.upper()) if query.text else None
+    if exact is not None and query.matches(exact):
+        # A whole receipt number (read off the paper or its QR) is one lookup,
+        # not a walk over every receipt; numbers are fixed-width, so no other
+        # receipt contains it.
+        rows = [dict(exact)] if skip == 0 else []
+    elif query.empty:
         rows = [dict(doc) for doc in view.receipts.newest_first(skip, limit + 1)]
     else:
         rows = []

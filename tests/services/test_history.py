@@ -65,3 +65,10 @@ def test_search_pages_too():
 def test_two_free_words_are_refused():
     with pytest.raises(InvalidInput):
         parse_query("foo bar")
+
+
+def test_a_whole_number_is_found_directly_in_any_case():
+    view = view_with(30)
+    page = find_receipts(view, parse_query("t01-00000007"))
+    assert [r["no"] for r in page.rows] == ["T01-00000007"] and not page.more
+    assert find_receipts(view, parse_query("t01-00000007"), skip=50).rows == []
