@@ -43,6 +43,9 @@ class PrinterSettings:
     cut: bool = True
     cash_drawer: bool = False
     timeout_s: float = 5.0
+    #: Ask a tcp printer for its status (DLE EOT) before and after each job; turn off
+    #: only for a network printer that never answers it.
+    status_query: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Profile:
     backup_dir: str = ""
     #: Salted scrypt hash of the manager PIN (see shopdesk.domain.pin); demo PIN 1234.
     manager_pin_hash: str = DEMO_PIN_HASH
+    #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
+    opening_float: Decimal = Decimal("0.00")
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -180,6 +185,12 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _qr_template(value: str) -> str:
+    if "{payload}" not in value:
+        raise ValueError("needs_{payload}")
+    return value
+
+
 def _positive(value: int | float) -> int | float:
     if value <= 0:
         raise ValueError("not_positive")
@@ -221,7 +232,7 @@ def parse_profile(text: str, path: Path) -> Profile:
         training=r.get("terminal", "training", bool, False),
         receipt_language=r.get("receipt", "language", str, "zh", _one_of(RECEIPT_LANGUAGES)),
         footer=r.get("receipt", "footer", str, ""),
-        qr_template=r.get("receipt", "qr_template", str, "{payload}"),
+        qr_template=r.get("receipt", "qr_template", str, "{payload}", _qr_template),
         printer=PrinterSettings(
             url=r.get("printer", "url", str, "preview", _non_empty),
             profile=r.get("printer", "profile", str, "default"),
@@ -235,6 +246,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             cut=r.get("printer", "cut", bool, True),
             cash_drawer=r.get("printer", "cash_drawer", bool, False),
             timeout_s=r.get("printer", "timeout_seconds", float, 5.0, _positive),
+            status_query=r.get("printer", "status_query", bool, True),
         ),
         limits=OfflineLimits(
             max_hours=r.get("offline_limits", "max_hours", int, 72, _positive),
@@ -242,13 +254,20 @@ def parse_profile(text: str, path: Path) -> Profile:
                 "offline_limits",
                 "max_amount",
                 str,
-                "100000.00",
+                Decimal("100000.00"),  # a default is returned as is, so already a Decimal
                 lambda v: parse_money(v, "max_amount"),
             ),
             block=r.get("offline_limits", "block_when_exceeded", bool, False),
         ),
         backup_dir=r.get("backup", "folder", str, ""),
         manager_pin_hash=r.get("security", "manager_pin", str, DEMO_PIN_HASH, _pin_hash),
+        opening_float=r.get(
+            "drawer",
+            "opening_float",
+            str,
+            Decimal("0.00"),
+            lambda v: parse_money(v, "opening_float"),
+        ),
         raw=data,
     )
 

@@ -8,6 +8,7 @@ the CLI and the app.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -63,3 +64,25 @@ class BatchError(ShopdeskError):
     """An export batch cannot be written, or a received one does not verify."""
 
     exit_code = 6
+
+
+class OfflineLimitReached(ShopdeskError):
+    """A sale was refused because an offline limit is used up and the profile blocks.
+
+    Like golden-tax offline invoicing, the shop must export (upload) what is waiting
+    before it may sell again; nothing was written.
+    """
+
+    exit_code = 7
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning a service hands back beside its result: a code and its message data.
+
+    Same shape as an error (code + data) so front ends translate it through
+    :mod:`shopdesk.messages` the same way; unlike an error, the action went through.
+    """
+
+    code: str
+    data: dict[str, Any] = field(default_factory=dict)

@@ -230,6 +230,112 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "void.done": ("收据 {number} 已作废。", "Receipt {number} is now void."),
     "sell.change": ("找零 {change}", "Change {change}"),
+    # --- outage, offline limits (issue 4) ---
+    "outage.already_open": (
+        "已有一次停机记录（自 {since} 起）尚未结束。系统恢复后请运行 shopdesk outage end。",
+        "An outage is already open (since {since}). When the system is back, run shopdesk outage end.",
+    ),
+    "outage.not_open": (
+        "当前没有未结束的停机记录，无需结束。",
+        "No outage is open, so there is nothing to end.",
+    ),
+    "outage.note_too_long": (
+        "备注最多 {limit} 个字。",
+        "The note is limited to {limit} characters.",
+    ),
+    "outage.auto_started": (
+        "已自动记录发票系统停机（自 {time} 起）。系统恢复后请运行 shopdesk outage end。",
+        "Recorded an e-invoice outage starting now ({time}). When the system is back, run shopdesk outage end.",
+    ),
+    "outage.started": (
+        "已记录发票系统停机，开始于 {time}。",
+        "Outage recorded, starting {time}.",
+    ),
+    "outage.ended": (
+        "已记录发票系统恢复（{time}），停机 {duration}。请尽快导出批次：shopdesk export。",
+        "Outage ended at {time} after {duration}. Export the waiting receipts soon: shopdesk export.",
+    ),
+    "limits.hours_warn": (
+        "注意：最早一张未导出的收据已开出 {hours} 小时，达到离线时限 {max_hours} 小时的 {percent}%。请尽快导出批次。",
+        "Warning: the oldest receipt not yet exported is {hours} h old, {percent}% of the {max_hours} h offline limit. Export a batch soon.",
+    ),
+    "limits.hours_exceeded": (
+        "警告：未导出收据已超过离线时限 {max_hours} 小时（已 {hours} 小时）。请立即导出批次并开具正式发票。",
+        "WARNING: receipts have waited past the {max_hours} h offline limit ({hours} h). Export a batch and issue the official invoices now.",
+    ),
+    "limits.amount_warn": (
+        "注意：未导出收据累计 {amount} 元，达到离线累计限额 {max_amount} 元的 {percent}%。请尽快导出批次。",
+        "Warning: {amount} yuan not yet exported, {percent}% of the {max_amount} yuan offline limit. Export a batch soon.",
+    ),
+    "limits.amount_exceeded": (
+        "警告：未导出收据累计 {amount} 元，已达到离线累计限额 {max_amount} 元。请立即导出批次并开具正式发票。",
+        "WARNING: {amount} yuan not yet exported has reached the {max_amount} yuan offline limit. Export a batch and issue the official invoices now.",
+    ),
+    "limits.blocked_hours": (
+        "不能开具收据：未导出收据已达离线时限（{value}/{limit} 小时），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
+        "Sale refused: receipts not yet exported have reached the offline time limit ({value}/{limit} h) and the profile blocks past it. Export a batch first (shopdesk export).",
+    ),
+    "limits.blocked_amount": (
+        "不能开具收据：开具后未导出金额将达 {value} 元，达到离线累计限额 {limit} 元（不超限还可开 {remaining} 元），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
+        "Sale refused: with this sale {value} yuan would wait for export, reaching the {limit} yuan offline limit (room left: {remaining} yuan), and the profile blocks past it. Export a batch first (shopdesk export).",
+    ),
+    "sale.day_closed": (
+        "注意：{day} 已日结（Z 报表），这张收据不会计入任何日结报表。",
+        "Note: {day} is already closed (Z report); this receipt will be in no Z report.",
+    ),
+    # --- X / Z reports (issue 4) ---
+    "report.bad_date": (
+        "日期格式应为 YYYY-MM-DD：{value}。",
+        "Dates are written YYYY-MM-DD: {value}.",
+    ),
+    "report.future_day": (
+        "不能日结尚未开始的日期 {day}（今天是 {today}）。",
+        "{day} has not begun yet (today is {today}); it cannot be closed.",
+    ),
+    "report.already_closed": (
+        "{day} 已经日结过，不能重复日结。可用 shopdesk report x --date {day} 查看。",
+        "{day} is already closed; a day is closed only once. See it with shopdesk report x --date {day}.",
+    ),
+    "report.print_unavailable": (
+        "此版本尚不支持打印报表（打印模块未安装）；报表已显示在屏幕上。",
+        "Printing reports is not available in this build (no printing module); the report is shown on screen.",
+    ),
+    # --- report labels (terminal table and printed sheet) ---
+    "report.w.x": ("X 报表（当日累计，未日结）", "X report (running totals, day not closed)"),
+    "report.w.x_closed": ("X 报表（该日已日结）", "X report (this day is closed)"),
+    "report.w.z": ("Z 报表（日结）", "Z report (day closed)"),
+    "report.w.day": ("营业日", "Business day"),
+    "report.w.generated": ("生成时间", "Generated"),
+    "report.w.receipts": ("收据张数", "Receipts"),
+    "report.w.voids": ("作废张数", "Voids"),
+    "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),
+    "report.w.sales": ("销售额", "Sales"),
+    "report.w.voided": ("作废金额", "Voided"),
+    "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
+    "report.w.net": ("不含税金额", "Net"),
+    "report.w.tax": ("税额", "Tax"),
+    "report.w.by_rate": ("按税率", "By tax rate"),
+    "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
+    "report.w.by_method": ("按付款方式", "By payment method"),
+    "report.w.cash": ("现金（收款−找零）", "Cash (tendered − change)"),
+    "report.w.wechat": ("微信支付", "WeChat Pay"),
+    "report.w.alipay": ("支付宝", "Alipay"),
+    "report.w.card": ("银行卡", "Card"),
+    "report.w.other": ("其他", "Other"),
+    "report.w.opening_float": ("备用金", "Opening float"),
+    "report.w.cash_expected": ("钱箱应有现金", "Cash expected in drawer"),
+    "report.w.previous_grand_total": ("上次累计总额", "Previous grand total"),
+    "report.w.grand_total": ("累计总额（永不清零）", "Grand total (never reset)"),
+    "report.w.none": ("（无）", "(none)"),
+    "report.w.z_copy": ("Z 报表（重印）", "Z report (reprint)"),
+    "report.not_closed": (
+        "{day} 尚未日结，没有可重印的 Z 报表。日结请运行 shopdesk report z --date {day}。",
+        "{day} is not closed, so there is no Z report to reprint. Close it with shopdesk report z --date {day}.",
+    ),
+    "report.printed": (
+        "报表已送往打印机（{printer}）。",
+        "The report was sent to the printer ({printer}).",
+    ),
     "error.unexpected": (
         "意外错误：{error}。详情已记录在 {log}。",
         "Unexpected error: {error}. Details were logged to {log}.",
@@ -269,6 +375,160 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
 }
+
+
+# ----- printing (issue 3) ------------------------------------------------------
+MESSAGES.update(
+    {
+        "printer.refused": (
+            "打印机 {printer} 拒绝连接：请检查打印机是否开机、IP 地址和端口（通常为 9100）是否正确。",
+            "Printer {printer} refused the connection: check it is switched on and the address and port (usually 9100) are right.",
+        ),
+        "printer.unreachable": (
+            "无法连接打印机 {printer}（{reason}）：请检查网线/USB 线、设备路径和打印机设置。",
+            "Cannot reach printer {printer} ({reason}): check the cable, the device path and the printer setting.",
+        ),
+        "printer.timeout": (
+            "打印机 {printer} 超时无响应：可能卡纸、缓冲区已满或已死机。请检查打印机，必要时关机重启。",
+            "Printer {printer} timed out: it may be jammed, its buffer full, or hung. Check it; switch it off and on if needed.",
+        ),
+        "printer.dropped": (
+            "打印途中与打印机 {printer} 的连接断开：收据可能只打印了一部分。请检查连接后重印。",
+            "The connection to printer {printer} broke during the job: the receipt may be partly printed. Check the connection and reprint.",
+        ),
+        "printer.paper_out": (
+            "打印机 {printer} 缺纸：请装入新纸卷后重印。",
+            "Printer {printer} is out of paper: load a new roll and reprint.",
+        ),
+        "printer.offline": (
+            "打印机 {printer} 处于离线状态：请检查纸仓盖是否关好、有无报错指示灯。",
+            "Printer {printer} is offline: check the cover is closed and no error light is on.",
+        ),
+        "printer.no_reply": (
+            "打印机 {printer} 未回应状态查询：可能卡纸、开盖或死机，收据可能没有打出。请检查后重印；若该打印机不支持状态查询，可在店铺资料中设 printer.status_query = false。",
+            "Printer {printer} did not answer the status query: it may be jammed, open or hung, and the receipt may not have printed. Check it and reprint; if this printer never answers, set printer.status_query = false in the profile.",
+        ),
+        "printer.permission": (
+            "没有权限访问打印机 {printer}：请把当前用户加入 lp/dialout 组，或为 USB 打印机添加 udev 规则。",
+            "No permission to use printer {printer}: add this user to the lp/dialout group, or add a udev rule for the USB printer.",
+        ),
+        "printer.bad_url": (
+            "店铺资料中的打印机地址 {printer} 无效（{reason}）。可用：usb:VID:PID、serial:/dev/ttyUSB0?baudrate=9600、tcp://IP:9100、file:/dev/usb/lp0、cups:名称、preview。",
+            "The printer address {printer} in the profile is invalid ({reason}). Use usb:VID:PID, serial:/dev/ttyUSB0?baudrate=9600, tcp://HOST:9100, file:/dev/usb/lp0, cups:NAME or preview.",
+        ),
+        "printer.cups_missing": (
+            "打印机 {printer} 使用 CUPS，但本机没有 lp 命令：请安装 cups-client，或改用 file: / tcp: 地址。",
+            "Printer {printer} uses CUPS but the lp command is missing: install cups-client or use a file: or tcp: address.",
+        ),
+        "printer.usb_needs_pyusb": (
+            "打印机 {printer} 使用 USB 直连，需要安装 pyusb（pip install pyusb）；在 Linux 上也可改用 file:/dev/usb/lp0。",
+            "Printer {printer} is a direct USB printer and needs pyusb (pip install pyusb); on Linux you can use file:/dev/usb/lp0 instead.",
+        ),
+        "printer.no_font": (
+            '图像打印模式需要中文字体，但没有找到：请安装 fonts-wqy-microhei（或 Noto CJK），或在店铺资料 [printer] 中设置 font = "字体文件路径"。',
+            'Image text mode needs a Chinese font and none was found: install fonts-wqy-microhei (or Noto CJK), or set font = "/path/to/font" under [printer] in the profile.',
+        ),
+        "printer.font_missing": (
+            "店铺资料 [printer] font 指定的字体文件不存在：{file}。",
+            "The font file set in the profile's [printer] font does not exist: {file}.",
+        ),
+        "printer.font_unreadable": (
+            "字体文件 {file} 无法读取：请在 [printer] font 中指定 TrueType/OpenType 字体。",
+            "The font {file} cannot be read: set a TrueType/OpenType font under [printer] font.",
+        ),
+        "printer.unknown_profile": (
+            "打印机型号配置 {value} 不存在：请在 [printer] profile 中填写 python-escpos 的型号名，或用 default。",
+            "Printer profile {value} is unknown: set [printer] profile to a python-escpos profile name, or default.",
+        ),
+        "printer.qr_too_large": (
+            "二维码太大（{modules} 个模块），{dots} 点宽的纸放不下：请缩短店铺资料中的 [receipt] qr_template。",
+            "The QR code is too large ({modules} modules) for paper {dots} dots wide: shorten [receipt] qr_template in the profile.",
+        ),
+        "printer.needs_key": (
+            "只读打开的店铺不能打印收据（二维码需要终端密钥签名）。",
+            "A shop opened read-only cannot print receipts: the QR code needs the terminal key.",
+        ),
+        "printer.internal": (
+            "打印 {printer} 时出现内部错误：{error}。收据已保存，可稍后重印。",
+            "Internal error while printing to {printer}: {error}. The receipt is saved; reprint later.",
+        ),
+        "print.saved_not_printed": (
+            "收据 {number} 已保存，但未打印：{reason} 修好后运行 shopdesk print-queue --retry。",
+            "Receipt {number} is saved but NOT printed: {reason} When fixed, run shopdesk print-queue --retry.",
+        ),
+        "print.done": ("收据 {number} 已打印。", "Receipt {number} printed."),
+        "print.copy_done": (
+            "收据 {number} 已重印（第 {copy} 联）。",
+            "Receipt {number} reprinted (copy {copy}).",
+        ),
+        "print.preview_files": ("预览文件：{files}", "Preview files: {files}"),
+        "print.what": (
+            "请指定收据号，或用 --retry 重打失败的收据。",
+            "Name a receipt number, or use --retry to print the failed ones.",
+        ),
+        "print.queue_empty": ("没有待打印的收据。", "No receipts are waiting to be printed."),
+        "print.queue_row": (
+            "{number}  {time}  {total}  未打印",
+            "{number}  {time}  {total}  not printed",
+        ),
+        "print.queue_stopped": (
+            "打印机仍有故障，其余 {left} 张收据留在队列中。",
+            "The printer still fails; {left} receipts stay in the queue.",
+        ),
+        "printer.status_line": (
+            "打印机 {printer}：{online}，纸张 {paper}。",
+            "Printer {printer}: {online}, paper {paper}.",
+        ),
+        "printer.status_unreadable": (
+            "打印机 {printer} 已连接，但这种连接无法读取状态。",
+            "Printer {printer} is connected, but its status cannot be read over this connection.",
+        ),
+        "printer.test_done": (
+            "测试页已发送到 {printer}。",
+            "Test page sent to {printer}.",
+        ),
+        "qr.not_ours": (
+            "这不是 shopdesk 临时收据的二维码（应以 SDPR* 开头）：{value}",
+            "This is not a shopdesk provisional-receipt QR (it starts SDPR*): {value}",
+        ),
+        "qr.malformed": (
+            "二维码内容不完整或被改动（字段 {field}：{value}）。",
+            "The QR content is incomplete or altered (field {field}: {value}).",
+        ),
+        "qr.unknown_version": (
+            "二维码格式版本 {value} 未知：请升级 shopdesk。",
+            "Unknown QR format version {value}: upgrade shopdesk.",
+        ),
+        "qr.pubkey_missing": (
+            "找不到公钥文件 {file}。",
+            "The public key file {file} does not exist.",
+        ),
+        "qr.valid": (
+            "有效：收据 {number}，{time}，金额 {total}（税额 {tax}），由终端 {terminal}（税号 {uscc}）签发，签名正确。",
+            "VALID: receipt {number}, {time}, total {total} (tax {tax}), issued by terminal {terminal} (tax id {uscc}); signature verifies.",
+        ),
+        "qr.invalid": (
+            "无效：签名不符，该二维码不是此终端签发的，或内容被改动。",
+            "INVALID: the signature does not verify; this QR was not issued by this terminal, or was altered.",
+        ),
+        "qr.training": (
+            "注意：{number} 是培训收据，不是真实销售，不能凭它开具发票。",
+            "Note: {number} is a TRAINING receipt, not a sale; no invoice can be issued for it.",
+        ),
+        "qr.in_ledger": (
+            "账本中有此收据，状态：{status}。",
+            "The ledger holds this receipt; status: {status}.",
+        ),
+        "qr.not_in_ledger": (
+            "签名有效，但账本中没有收据 {number}：请确认是否为本终端的账本。",
+            "The signature is valid but the ledger has no receipt {number}: check this is the right terminal's ledger.",
+        ),
+        "qr.mismatch": (
+            "警告：二维码与账本记录不符（{fields}）。请勿接受此收据，并检查终端密钥是否泄露。",
+            "WARNING: the QR disagrees with the ledger ({fields}). Do not accept it, and check whether the terminal key leaked.",
+        ),
+    }
+)
 
 
 def system_language() -> str:

@@ -20,7 +20,13 @@ from shopdesk.errors import ShopdeskError
 from shopdesk.messages import message, system_language
 
 #: Modules that each add their subcommands with ``register(subparsers)``.
-COMMAND_MODULES = ("shopdesk.cli.core", "shopdesk.cli.app")
+COMMAND_MODULES = (
+    "shopdesk.cli.core",
+    "shopdesk.cli.printing",
+    "shopdesk.cli.outage",
+    "shopdesk.cli.reports",
+    "shopdesk.cli.app",
+)
 
 
 class Context:

@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--training", action="store_true", default=None, help="training receipt (never exported)"
     )
     p.add_argument("--json", action="store_true", help="print the whole receipt record as JSON")
+    p.add_argument("--no-print", action="store_true", help="save the receipt without printing it")
     p.set_defaults(run=cmd_sell)
 
     p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
@@ -138,14 +139,21 @@ def cmd_sell(ctx: Context) -> int:
             payments=[parse_payment(p) for p in a.pay],
         )
         issued = issue_receipt(shop, draft, cashier=a.cashier, training=a.training)
-        for warning in issued.warnings:
-            ctx.warn(warning)
+        for notice in issued.warnings:
+            ctx.warn(ctx.say(notice.code, **notice.data))
         if a.json:
             ctx.out(json.dumps(issued.record, ensure_ascii=False, indent=2))
         else:
             ctx.out(issued.number)
             if issued.change > 0:
                 ctx.warn(ctx.say("sell.change", change=format_yuan(issued.change)))
+        if not a.no_print:
+            # Commit first, print second: the receipt is saved whatever the printer
+            # does, so a print failure is a warning and the exit code stays 0.
+            from shopdesk.cli.printing import report_print
+            from shopdesk.services.printing import print_receipt
+
+            report_print(ctx, print_receipt(shop, issued.number, record=issued.record))
     return 0
 
 

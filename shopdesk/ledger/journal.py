@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import json
+import mmap
 import os
 import re
 from collections.abc import Iterator
@@ -218,6 +219,42 @@ class Journal:
                 if not line.endswith(b"\n"):
                     return  # a torn tail seen by a read-only opener: not a record yet
                 yield number, line[:-1]
+
+    def grep(self, month: str, needle: bytes | re.Pattern[bytes]) -> Iterator[tuple[int, bytes]]:
+        """(byte offset, line) of each complete line of ``month`` matching ``needle``.
+
+        ``needle`` is bytes to find or a compiled bytes pattern. Searches the
+        memory-mapped partition in C instead of iterating lines in Python:
+        finding one day's records in a month of 100k lines costs tens of
+        milliseconds, not hundreds. A line without its newline (a torn tail a
+        reader sees) is not a record yet and is skipped.
+        """
+        path = self.path(month)
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return
+            with mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ) as buf:
+                pos = 0
+                while True:
+                    if isinstance(needle, bytes):
+                        at = buf.find(needle, pos)
+                    else:
+                        match = needle.search(buf, pos)
+                        at = -1 if match is None else match.start()
+                    if at < 0:
+                        return
+                    start = buf.rfind(b"\n", 0, at) + 1
+                    stop = buf.find(b"\n", at)
+                    if stop < 0:
+                        return
+                    yield start, buf[start:stop]
+                    pos = stop + 1
+
+    def line_number(self, month: str, offset: int) -> int:
+        """1-based line number of the line starting at byte ``offset`` (for error messages)."""
+        with self.path(month).open("rb") as handle:
+            return handle.read(offset).count(b"\n") + 1
 
     def records(self, months: list[str] | None = None, offset: int = 0) -> Iterator[dict]:
         """Every record, oldest first; a line that is not JSON is a ``LedgerError``.

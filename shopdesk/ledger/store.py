@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -29,6 +30,9 @@ from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign
 from shopdesk.ledger.view import ReceiptView, project
 
+#: How a record's time key starts in canonical JSON (see :meth:`Ledger.records_between`).
+TIME_KEY = b'"time":"'
+KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
 CHECKPOINT_VERSION = 1
@@ -63,7 +67,7 @@ class Ledger:
         self.journal = journal
         self.key = key
         self.terminal = terminal
-        self.view = ReceiptView()
+        self._view: ReceiptView | None = None
         self._since_checkpoint = 0
 
     @classmethod
@@ -77,12 +81,31 @@ class Ledger:
     ) -> Ledger:
         journal = Journal.open(directory, readonly=readonly or key is None)
         ledger = cls(journal, key, terminal)
+        if journal.readonly:
+            return ledger  # the view is built on first use: see :attr:`view`
         try:
-            ledger._load_view()
+            ledger.view  # noqa: B018 - a writer builds it now (and may write a checkpoint)
         except BaseException:
             journal.close()
             raise
         return ledger
+
+    @property
+    def view(self) -> ReceiptView:
+        """The query view, built from the journal the first time it is asked for.
+
+        A writer builds it at open. A reader builds it only if it needs it: a
+        report of one day reads the journal directly and should not pay for a
+        view of the whole ledger.
+        """
+        if self._view is None:
+            self._view = ReceiptView()
+            try:
+                self._load_view(self._view)
+            except BaseException:
+                self._view = None
+                raise
+        return self._view
 
     @property
     def torn(self) -> TornTail | None:
@@ -99,17 +122,17 @@ class Ledger:
 
     # ----- the view ----------------------------------------------------------
 
-    def _load_view(self) -> None:
+    def _load_view(self, view: ReceiptView) -> None:
         checkpoint = self._read_checkpoint()
         months = self.journal.months()
         replayed = 0
         if checkpoint is None:
             todo, offset = months, 0
         else:
-            self.view.load_state(checkpoint["state"])
+            view.load_state(checkpoint["state"])
             todo, offset = [m for m in months if m >= checkpoint["month"]], checkpoint["size"]
         for record in self.journal.records(todo, offset):
-            self.view.apply(project(record))
+            view.apply(project(record))
             replayed += 1
         self._since_checkpoint = replayed
         if replayed > CHECKPOINT_EVERY:
@@ -195,6 +218,76 @@ class Ledger:
 
     def records(self, months: list[str] | None = None) -> Iterator[dict]:
         return self.journal.records(months)
+
+    def records_between(
+        self, start: datetime, end: datetime, kinds: tuple[str, ...] | None = None
+    ) -> Iterator[dict]:
+        """Records stamped in ``[start, end)`` (aware datetimes), in journal order.
+
+        Reads only the partitions that can hold such a record, and parses only
+        the lines that can: a record's time string carries its own UTC offset
+        (the shop's, as ``Shop.now`` stamps them, or any other a clock gave);
+        two real offsets differ by less than a day, so its date is within one day
+        of the window's dates. One pattern search per partition
+        finds those dates (``"time":"2026-11-28T``…; in canonical JSON a ``"``
+        inside a value is always escaped, so it only matches a real ``time``
+        key), then each hit's own time is checked exactly; ``kinds`` skips other
+        records before parsing. Order of records in the file is not assumed.
+        (A clock set *backwards* across a month end writes into the newer
+        partition, see :meth:`Journal.write`; such records are missed here.)
+        """
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("records_between needs timezone-aware bounds")
+        first, last = start.date() - timedelta(days=1), end.date() + timedelta(days=1)
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        pattern = re.compile(
+            re.escape(TIME_KEY)
+            + b"(?:"
+            + b"|".join(d.isoformat().encode("ascii") for d in days)
+            + b")T"
+        )
+        wanted = {k.encode() for k in kinds or ()}
+        lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
+        for month in [m for m in self.journal.months() if lo <= m <= hi]:
+            for offset, raw in self.journal.grep(month, pattern):
+                if wanted:
+                    # the record's own kind is the line's last "kind" key: only
+                    # ``data`` sorts before it, the keys after it hold no objects
+                    k = raw.rfind(KIND_KEY) + len(KIND_KEY)
+                    if k >= len(KIND_KEY) and raw[k : raw.find(b'"', k)] not in wanted:
+                        continue  # another kind: not parsed (a line without one is, and fails)
+                # the record's own time is the line's LAST "time" key (only "v" sorts
+                # after it); the pattern may have matched a nested one in ``data``
+                at = raw.rfind(TIME_KEY) + len(TIME_KEY)
+                try:
+                    stamp = datetime.fromisoformat(raw[at : raw.index(b'"', at)].decode())
+                except (ValueError, UnicodeDecodeError):
+                    raise self._bad_line(month, offset) from None
+                if start <= stamp < end:
+                    try:
+                        yield json.loads(raw)
+                    except ValueError:
+                        raise self._bad_line(month, offset) from None
+
+    def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
+        """Records whose line contains ``needle`` (e.g. ``b'"kind":"day.closed"'``), in order.
+
+        A byte search over each partition, parsing only the matching lines: finds
+        a few records in a large ledger without building the view.
+        """
+        for month in self.journal.months() if months is None else months:
+            for offset, raw in self.journal.grep(month, needle):
+                try:
+                    yield json.loads(raw)
+                except ValueError:
+                    raise self._bad_line(month, offset) from None
+
+    def _bad_line(self, month: str, offset: int) -> LedgerError:
+        return LedgerError(
+            "ledger.bad_line",
+            file=self.journal.path(month).name,
+            line=self.journal.line_number(month, offset),
+        )
 
     def record_at(self, seq: int, month_hint: str | None = None) -> dict | None:
         """The record with journal sequence ``seq`` (scans its month's partition)."""

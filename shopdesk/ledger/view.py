@@ -31,6 +31,14 @@ from tinydb.table import Document, Table
 
 RECEIPTS = "receipts"
 
+
+def _fen(amount: str) -> int:
+    """Integer fen of a ledger amount string (always two decimals, e.g. ``"12.50"``)."""
+    whole, _, cents = amount.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((cents + "00")[:2]))
+
+
 #: What the view keeps of each receipt, in this order in checkpoints.
 ROW_FIELDS = (
     "no",
@@ -193,7 +201,17 @@ class ReceiptView:
     last_training_rseq: int = 0
     open_outage: dict | None = None
     closed_days: set[str] = field(default_factory=set)
+    #: Projection of the newest ``day.closed`` record (carries the grand total).
+    last_close: dict | None = None
     last_time: str = ""
+    #: Non-void, non-training receipts in no exported batch yet ("waiting for an
+    #: official invoice"): count and fen, kept as records fold in, so the offline
+    #: limits cost nothing per sale whatever the ledger's size.
+    waiting_count: int = 0
+    waiting_fen: int = 0
+    #: Index into ``by_rseq`` at or before the oldest waiting receipt; only moves
+    #: forward (a receipt never waits again once voided or exported).
+    waiting_from: int = 0
 
     @property
     def receipts(self) -> ViewTable:
@@ -221,6 +239,9 @@ class ReceiptView:
                     "",
                 )
             )
+            if not p["training"]:
+                self.waiting_count += 1
+                self.waiting_fen += _fen(p["total"])
             return
         doc_id = self.by_number.get(p.get("no") or "")
         if kind == "receipt.printed" and doc_id is not None:
@@ -230,11 +251,13 @@ class ReceiptView:
             else:
                 self.receipts.patch(doc_id, {"print_failed": True})
         elif kind == "receipt.voided" and doc_id is not None:
+            self._stop_waiting(doc_id)
             self.receipts.patch(doc_id, {"status": "void"})
         elif kind == "invoice.reconciled" and doc_id is not None:
             self.receipts.patch(doc_id, {"invoice": p["invoice"] or ""})
         elif kind == "batch.exported" and p.get("first") and p.get("last"):
             for target in self.by_rseq[p["first"] - 1 : p["last"]]:
+                self._stop_waiting(target)
                 self.receipts.patch(target, {"batch": p["batch"]})
         elif kind == "outage.started":
             self.open_outage = p
@@ -242,6 +265,24 @@ class ReceiptView:
             self.open_outage = None
         elif kind == "day.closed" and "day" in p:
             self.closed_days.add(p["day"])
+            self.last_close = p
+
+    def _stop_waiting(self, doc_id: int) -> None:
+        """Take a receipt out of the waiting figures if it is in them (call before patching)."""
+        row = self.receipts.raw(doc_id)
+        if row and not row["training"] and row["status"] == "issued" and not row["batch"]:
+            self.waiting_count -= 1
+            self.waiting_fen -= _fen(row["total"])
+
+    def oldest_waiting(self) -> Row | None:
+        """The row of the oldest receipt still waiting, or ``None``; amortised O(1)."""
+        rows = self.receipts._raw()
+        while self.waiting_from < len(self.by_rseq):
+            row = rows.get(str(self.by_rseq[self.waiting_from]))
+            if row and row["status"] == "issued" and not row["batch"]:
+                return row
+            self.waiting_from += 1
+        return None
 
     def _add_row(self, row: Row) -> None:
         self.receipts.put(row["seq"], row)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog
-from shopdesk.domain.money import ZERO, parse_money
+from shopdesk.domain.money import ZERO, money_str, parse_money
 from shopdesk.domain.sale import (
     Buyer,
     DraftLine,
@@ -18,7 +18,8 @@ from shopdesk.domain.sale import (
     receipt_body,
     settle,
 )
-from shopdesk.errors import InvalidInput, NotFound
+from shopdesk.errors import InvalidInput, NotFound, Notice, OfflineLimitReached
+from shopdesk.services.outage import limits_for
 from shopdesk.services.shop import Shop
 
 #: ``SKU_OR_BARCODE[xQTY][@PRICE]``, e.g. ``6901939621257x2``, ``D001@3.00``, ``F003x0.512``.
@@ -72,7 +73,9 @@ class IssuedReceipt:
     record: dict
     priced: PricedSale
     change: Decimal
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Codes + data (offline limits at 80 %/100 %, day already closed…) for the
+    #: front end to translate through :mod:`shopdesk.messages`.
+    warnings: tuple[Notice, ...] = field(default_factory=tuple)
 
 
 def issue_receipt(
@@ -81,7 +84,11 @@ def issue_receipt(
     """Price, check payment, then append the signed receipt durably; nothing on error.
 
     Everything that can reject the sale runs before the ledger is touched, so a
-    refused sale leaves no trace and takes no receipt number.
+    refused sale leaves no trace and takes no receipt number — including the
+    offline limits when the profile blocks past 100 %. The first real sale with
+    no outage open starts one (``auto``), in the same call, before the receipt.
+    Training receipts are practice: they neither count towards nor are stopped by
+    the offline limits, and do not start an outage.
     """
     training = shop.profile.training if training is None else training
     cashier = cashier or shop.profile.cashiers[0]
@@ -89,6 +96,21 @@ def issue_receipt(
         raise InvalidInput("sale.unknown_cashier", value=cashier)
     priced = price_sale(draft)
     settlement = settle(priced.total, draft.payments)
+    now = shop.now()
+    warnings: list[Notice] = []
+    if not training:
+        limits = limits_for(shop, now, extra=priced.total)
+        if shop.profile.limits.block and limits.exceeded:
+            first = limits.exceeded[0]
+            # what may still be sold before the amount limit (this sale not counted)
+            room = max(limits.amount.limit - limits.amount.value + priced.total, ZERO)
+            raise OfflineLimitReached(
+                f"limits.blocked_{first.name}", **first.to_json(), remaining=money_str(room)
+            )
+        warnings.extend(limits.notices())
+    day = now.astimezone(shop.profile.tz).date().isoformat()
+    if day in shop.ledger.view.closed_days:
+        warnings.append(Notice("sale.day_closed", {"day": day}))
     view = shop.ledger.view
     rseq = (view.last_training_rseq if training else view.last_rseq) + 1
     number = receipt_number(shop.profile.terminal, rseq, training)
@@ -101,8 +123,11 @@ def issue_receipt(
         buyer=draft.buyer,
         training=training,
     )
-    record = shop.ledger.append("receipt.issued", body, shop.now())
-    return IssuedReceipt(number, record, priced, settlement.change)
+    if not training and view.open_outage is None:
+        shop.ledger.append("outage.started", {"note": "", "auto": True}, now)
+        warnings.append(Notice("outage.auto_started", {"time": now.strftime("%Y-%m-%d %H:%M")}))
+    record = shop.ledger.append("receipt.issued", body, now)
+    return IssuedReceipt(number, record, priced, settlement.change, tuple(warnings))
 
 
 def make_buyer(

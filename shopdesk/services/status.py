@@ -1,9 +1,10 @@
 """What the status bar shows on every screen, gathered from the open shop.
 
-Hooks for work landing on other branches are named here, so the bar has one
-source: the outage clock reads ``view.open_outage`` (the outage service will
-start/end it), and :func:`printer_state` returns "unknown" until the printing
-service can report a status round trip.
+The outage clock, the receipts and money waiting for export and the offline
+limits come from :func:`shopdesk.services.outage.outage_status` (O(1): the
+view keeps the running figures). :func:`printer_state` is a hook: until the
+printing service can report a status round trip, it says "preview" or
+"not checked"; the app overrides it with the outcome of its last print.
 """
 
 from __future__ import annotations
@@ -12,44 +13,48 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from shopdesk.domain.money import ZERO
+from shopdesk.domain.limits import EXCEEDED_100, WARN_80
+from shopdesk.services.outage import outage_status
 from shopdesk.services.shop import Shop
 
 
 @dataclass(frozen=True)
 class TillStatus:
     training: bool
-    #: When the open outage started, or None when no outage is recorded.
+    #: When the open outage started, or None when no outage is open.
     outage_since: datetime | None
     #: Issued, not void, not training, not yet in an exported batch.
     waiting: int
     waiting_amount: Decimal
     #: "preview", "unknown", "ok", "fault" — see printer_state().
     printer: str
+    #: "ok", "warn" (80 % of an offline limit) or "exceeded" (100 %).
+    limits: str = "ok"
+    #: The highest share of an offline limit used, in percent.
+    limits_percent: int = 0
 
 
 def waiting_for_export(shop: Shop) -> tuple[int, Decimal]:
-    count, amount = 0, ZERO
-    for row in shop.ledger.view.iter_rows():
-        if row["status"] != "void" and not row["training"] and not row["batch"]:
-            count += 1
-            amount += Decimal(row["total"])
-    return count, amount
+    status = outage_status(shop)
+    return status.waiting_receipts, status.waiting_amount
 
 
 def printer_state(shop: Shop) -> str:
-    """HOOK (printing branch): replace with the printing service's last known status."""
+    """HOOK: the printing service's status round trip, when it offers one."""
     return "preview" if shop.profile.printer.url == "preview" else "unknown"
 
 
-def till_status(
-    shop: Shop, training: bool, waiting: tuple[int, Decimal] | None = None
-) -> TillStatus:
-    """The bar's facts; ``waiting`` lets a caller that keeps a running count skip
-    the walk over every receipt (the app updates it on each issue and void)."""
-    outage = shop.ledger.view.open_outage
-    since = None
-    if outage and isinstance(outage.get("time"), str):
-        since = datetime.fromisoformat(outage["time"])
-    count, amount = waiting_for_export(shop) if waiting is None else waiting
-    return TillStatus(training, since, count, amount, printer_state(shop))
+def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillStatus:
+    outage = outage_status(shop)
+    states = (outage.limits.hours.state, outage.limits.amount.state)
+    limits = "exceeded" if EXCEEDED_100 in states else "warn" if WARN_80 in states else "ok"
+    percent = max(outage.limits.hours.percent, outage.limits.amount.percent)
+    return TillStatus(
+        training,
+        outage.since,
+        outage.waiting_receipts,
+        outage.waiting_amount,
+        printer or printer_state(shop),
+        limits,
+        percent,
+    )

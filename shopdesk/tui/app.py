@@ -14,7 +14,6 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,7 +22,6 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from shopdesk.domain.money import ZERO
 from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
@@ -31,7 +29,7 @@ from shopdesk.messages import message, system_language
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
-from shopdesk.services.status import TillStatus, till_status, waiting_for_export
+from shopdesk.services.status import TillStatus, till_status
 from shopdesk.services.themes import ThemeSpec, load_themes
 from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
 from shopdesk.tui import i18n
@@ -102,7 +100,8 @@ class ShopdeskApp(App[int]):
         self.last_issued: IssuedReceipt | None = None
         self.ui_state: UiState = load_ui_state(home)
         self.theme_specs: list[ThemeSpec] = []
-        self._waiting: tuple[int, Decimal] = (0, ZERO)
+        #: The last print's outcome for the status bar: None (not yet), ok, fault.
+        self.printer_seen: str | None = None
         i18n.set_language(self._pick_language(None))
         super().__init__()
         translate_bindings(self)
@@ -138,7 +137,6 @@ class ShopdeskApp(App[int]):
         self.cart = Cart(self.shop.catalog)
         self.training = self.shop.profile.training
         self.cashier = self.shop.profile.cashiers[0]
-        self._waiting = waiting_for_export(self.shop)
         # The view of a big ledger is hundreds of thousands of long-lived objects;
         # without this every full garbage collection walks them all again (tens of
         # ms each, felt as stutter). They live as long as the app anyway.
@@ -185,6 +183,7 @@ class ShopdeskApp(App[int]):
         Start-up imports only what the sale screen needs; the first F7 or F10
         should not pay for importing its screen.
         """
+        import shopdesk.services.printing
         import shopdesk.tui.screens.buyer
         import shopdesk.tui.screens.pay
         import shopdesk.tui.screens.receipts
@@ -229,20 +228,13 @@ class ShopdeskApp(App[int]):
         issued = issue_receipt(self.shop, draft, cashier=self.cashier, training=self.training)
         self.cart.clear()
         self.last_issued = issued
-        if not self.training:
-            count, amount = self._waiting
-            self._waiting = (count + 1, amount + issued.priced.total)
-        # HOOK (printing branch): print here, after the commit; a fault must show a
-        # banner with retry and never undo the receipt.
+        for notice in issued.warnings:  # offline limits near, outage started, day closed
+            self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
         return issued
 
     def void(self, number: str, reason: str) -> None:
         assert self.shop is not None
-        row = self.shop.ledger.view.get(number.strip().upper())
         void_receipt(self.shop, number, reason=reason, who=self.cashier)
-        if row and not row["training"] and not row["batch"]:
-            count, amount = self._waiting
-            self._waiting = (count - 1, amount - Decimal(row["total"]))
 
     def check_pin(self, pin: str) -> bool:
         assert self.shop is not None
@@ -260,7 +252,7 @@ class ShopdeskApp(App[int]):
 
     def till_status(self) -> TillStatus:
         assert self.shop is not None
-        return till_status(self.shop, self.training, self._waiting)
+        return till_status(self.shop, self.training, self.printer_seen)
 
     def refresh_status(self) -> None:
         from shopdesk.tui.widgets import StatusBar

@@ -1,7 +1,9 @@
-"""Plain-text receipt preview for the screen, from the signed receipt record.
+"""The receipt as the screen shows it: the printer's own lines and QR payload.
 
-Stand-in until ``shopdesk.printing.layout`` lands: then this should show the
-exact lines the printer gets (swap :func:`receipt_lines` for the layout call).
+:func:`receipt_preview` asks the printing service for the layout the paper gets
+(``receipt_layout``) and the signed QR payload (``receipt_qr``), so what the
+cashier sees is what the customer holds. :func:`receipt_lines` is the plain
+fallback when that cannot be had (e.g. a read-only shop without its key).
 """
 
 from __future__ import annotations
@@ -10,10 +12,25 @@ from decimal import Decimal
 
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.tax import rate_label
+from shopdesk.errors import ShopdeskError
+from shopdesk.services.shop import Shop
 from shopdesk.tui.i18n import _
 
 #: Width of the rules between sections (fits a 58 mm slip's 32 cells).
 RULE_WIDTH = 30
+
+
+def receipt_preview(shop: Shop, record: dict) -> tuple[list[str], str]:
+    """(lines as printed, QR payload) for a stored receipt record."""
+    number = record["data"]["no"]
+    try:
+        from shopdesk.printing.layout import block_texts
+        from shopdesk.services.printing import receipt_layout, receipt_qr
+
+        lines = block_texts(receipt_layout(shop, number, record=record))
+        return [line.rstrip() for line in lines], receipt_qr(shop, record)
+    except ShopdeskError:
+        return receipt_lines(record), number
 
 
 def receipt_lines(record: dict) -> list[str]:

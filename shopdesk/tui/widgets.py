@@ -76,23 +76,38 @@ class StatusBar(Static):
                 )
             )
         else:
-            # HOOK (outage branch): the outage service starts/ends outages; until
-            # then the bar only reports an outage recorded in the ledger.
-            parts.append(_("No outage recorded"))
+            parts.append(_("No outage open"))
         parts.append(
             _("Waiting for export: {count} ({amount})").format(
                 count=status.waiting, amount=format_yuan(status.waiting_amount)
             )
         )
+        if status.limits == "exceeded":
+            parts.append("[reverse]" + _("Offline limit reached") + "[/]")
+        elif status.limits == "warn":
+            parts.append(_("Offline limit {percent}%").format(percent=status.limits_percent))
         parts.append(printer_text(status.printer))
         self.update(" " + " │ ".join(parts))
 
 
 class QrView(Static):
-    """A QR code in half blocks, black on white whatever the theme."""
+    """A QR code in half blocks, black on white whatever the theme.
+
+    The signed payload makes a QR of about 50 modules (25 rows); when the space
+    left for it is smaller (80×24), a line says so instead of a code no phone
+    could read because it was cut.
+    """
 
     def show(self, payload: str) -> None:
-        self.update(qr_text(payload))
+        self.qr_lines = qr_text(payload).split("\n")
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        lines: list[str] = getattr(self, "qr_lines", [])
+        room = self.parent.size if self.parent is not None else self.size
+        if not lines or (len(lines) <= room.height and len(lines[0]) + 2 <= room.width):
+            return Text("\n".join(lines))
+        return Text(_("QR: enlarge the window to see it"), style="italic")
 
 
 class EntryField(Input):

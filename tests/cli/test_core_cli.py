@@ -153,7 +153,8 @@ def test_verify_fails_naming_the_record(tmp_path: Path) -> None:
     part.write_bytes(part.read_bytes().replace(b'"total":"3.00"', b'"total":"0.30"'))
     result = run_cli("--home", home, "verify")
     assert result.returncode == 3
-    assert "line 2 (sequence 2): content modified" in result.stderr
+    # line 1 ledger.created, line 2 the automatic outage.started, line 3 the receipt
+    assert "line 3 (sequence 3): content modified" in result.stderr
 
 
 def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:

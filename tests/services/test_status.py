@@ -28,10 +28,21 @@ def test_waiting_counts_issued_non_training_receipts_not_void(tmp_path):
         assert waiting_for_export(shop) == (1, Decimal("3.00"))
         status = till_status(shop, training=True)
         assert status.training and status.waiting == 1 and status.printer == "preview"
-        assert status.outage_since is None
+        assert status.outage_since == T0  # the first real sale opened an outage
+        assert status.limits == "ok"
 
 
-def test_an_open_outage_gives_its_start(tmp_path):
+def test_no_outage_until_one_starts_and_limits_warn_at_80_percent(tmp_path):
+    from shopdesk.services.outage import start_outage
+
     with init_shop(tmp_path / "h", demo=True, clock=lambda: T0) as shop:
-        shop.ledger.append("outage.started", {"reason": "platform down"}, T0)
+        assert till_status(shop, training=False).outage_since is None
+        start_outage(shop, "platform down")
         assert till_status(shop, training=False).outage_since == T0
+        draft = SaleDraft(
+            lines=[line_from_catalog(shop.catalog, "D001", Decimal(9999), Decimal("9"))],
+            payments=[Payment("cash")],
+        )
+        issue_receipt(shop, draft)  # 89,991.00 of a 100,000.00 limit
+        status = till_status(shop, training=False, printer="fault")
+        assert (status.limits, status.limits_percent, status.printer) == ("warn", 89, "fault")

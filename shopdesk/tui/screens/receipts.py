@@ -22,7 +22,7 @@ from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, pa
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
-from shopdesk.tui.preview import receipt_lines, status_label
+from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
 from shopdesk.tui.widgets import KeyBar, QrView, StatusBar, TopBar
 
@@ -210,8 +210,9 @@ class ReceiptDetailScreen(Dialog):
     def show(self) -> None:
         assert self.shopdesk.shop is not None
         detail = get_receipt(self.shopdesk.shop, self.number)
+        printed, payload = receipt_preview(self.shopdesk.shop, detail.record)
         lines = [_("Status: {status}").format(status=status_label(detail.status)), ""]
-        lines += receipt_lines(detail.record)
+        lines += printed
         for event in detail.events:
             when = event["time"][:16].replace("T", " ")
             if event["kind"] == "receipt.voided":
@@ -225,7 +226,7 @@ class ReceiptDetailScreen(Dialog):
             else:
                 lines.append(f"{when} {event['kind']}")
         self.query_one("#detail-text", Static).update(Text("\n".join(lines)))
-        self.query_one("#detail-qr", QrView).show(self.number)
+        self.query_one("#detail-qr", QrView).show(payload)
 
     @guarded
     def action_void(self) -> None:

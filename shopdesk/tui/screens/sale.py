@@ -25,12 +25,18 @@ from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
-from shopdesk.tui.preview import receipt_lines
+from shopdesk.tui.preview import receipt_preview
 from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.cart import Cart
     from shopdesk.tui.app import ShopdeskApp
+
+
+#: How the printed layout starts its total line, in each receipt language.
+TOTAL_WORDS = ("合计", "Total", "TOTAL")
+#: Lines shown above the total in the last-receipt preview (the items).
+TOTAL_CONTEXT = 6
 
 
 def qty_text(qty: object) -> str:
@@ -182,10 +188,17 @@ class SaleScreen(Screen):
 
     def _show_last_receipt(self) -> None:
         last = self.shopdesk.last_issued
-        assert last is not None
-        self.query_one("#last-text", Static).update(Text("\n".join(receipt_lines(last.record))))
-        # HOOK (printing branch): use the printing module's QR payload when it lands.
-        self.query_one("#last-qr", QrView).show(last.number)
+        assert last is not None and self.shopdesk.shop is not None
+        lines, payload = receipt_preview(self.shopdesk.shop, last.record)
+        self.query_one("#last-text", Static).update(Text("\n".join(lines)))
+        self.query_one("#last-qr", QrView).show(payload)
+        # At 80×24 the slip is longer than the space: show its lines and total,
+        # which is what the cashier checks, rather than the shop's letterhead.
+        target = next(
+            (i for i, line in enumerate(lines) if line.strip().startswith(TOTAL_WORDS)), 0
+        )
+        box = self.query_one("#last-text-box", VerticalScroll)
+        self.call_after_refresh(box.scroll_to, y=max(target - TOTAL_CONTEXT, 0), animate=False)
 
     def selected_line(self) -> int:
         table = self.query_one("#lines", DataTable)

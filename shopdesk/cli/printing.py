@@ -1,0 +1,238 @@
+"""Printing commands: reprint, print-queue, printer test/status, verify-qr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shopdesk.cli import Context
+    from shopdesk.services.printing import PrintOutcome
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("reprint", help="print a marked copy (重印 / COPY n) of a receipt")
+    p.add_argument("number")
+    p.set_defaults(run=cmd_reprint)
+
+    p = sub.add_parser(
+        "print", help="print a receipt (a marked copy if it printed before), or --retry the queue"
+    )
+    p.add_argument("number", nargs="?")
+    p.add_argument("--retry", action="store_true", help="print every receipt not printed yet")
+    p.set_defaults(run=cmd_print)
+
+    p = sub.add_parser("print-queue", help="list receipts not printed yet (failed or never tried)")
+    p.add_argument("--retry", action="store_true", help="print them again now")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_print_queue)
+
+    p = sub.add_parser("printer", help="check the printer: test page or status")
+    psub = p.add_subparsers(dest="printer_command", metavar="test|status", required=True)
+    t = psub.add_parser("test", help="print a test page (ruler, both text modes, a QR)")
+    t.set_defaults(run=cmd_printer_test)
+    s = psub.add_parser("status", help="ask the printer for its status")
+    s.set_defaults(run=cmd_printer_status)
+
+    p = sub.add_parser("verify-qr", help="check a receipt QR: signature, and the ledger's status")
+    p.add_argument("payload", help="the scanned text (bare SDPR*… or the shop's URL)")
+    key = p.add_mutually_exclusive_group()
+    key.add_argument(
+        "--home", dest="qr_home", help="shop home to check against (default: the global --home)"
+    )
+    key.add_argument("--pubkey", help="terminal public key file (PEM or base64), no ledger")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_verify_qr)
+
+
+def report_print(ctx: Context, outcome: PrintOutcome) -> None:
+    """One line about a print attempt; failures go to stderr as warnings."""
+    if outcome.ok:
+        code = "print.copy_done" if outcome.copy else "print.done"
+        ctx.warn(ctx.say(code, number=outcome.number, copy=outcome.copy))
+        if outcome.files:
+            ctx.warn(ctx.say("print.preview_files", files=", ".join(map(str, outcome.files))))
+        return
+    assert outcome.error is not None
+    reason = ctx.say(outcome.error.code, **outcome.error.data)
+    ctx.warn(ctx.say("print.saved_not_printed", number=outcome.number, reason=reason))
+
+
+def cmd_reprint(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.printing import print_receipt
+
+    with open_shop(ctx) as shop:
+        outcome = print_receipt(shop, ctx.args.number, copy=True)
+    report_print(ctx, outcome)
+    return 0 if outcome.ok else 5
+
+
+def cmd_print(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.errors import InvalidInput
+    from shopdesk.services.printing import print_receipt
+
+    a = ctx.args
+    if a.retry:
+        a.json = False
+        return cmd_print_queue(ctx)
+    if not a.number:
+        raise InvalidInput("print.what")
+    with open_shop(ctx) as shop:
+        outcome = print_receipt(shop, a.number)
+    report_print(ctx, outcome)
+    return 0 if outcome.ok else 5
+
+
+def cmd_print_queue(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.printing import print_queue, retry_print_queue
+
+    with open_shop(ctx, readonly=not ctx.args.retry) as shop:
+        rows = print_queue(shop)
+        if not ctx.args.retry:
+            if ctx.args.json:
+                ctx.out(json.dumps(rows, ensure_ascii=False, indent=2))
+            elif not rows:
+                ctx.out(ctx.say("print.queue_empty"))
+            for row in [] if ctx.args.json else rows:
+                ctx.out(
+                    ctx.say(
+                        "print.queue_row",
+                        number=row["no"],
+                        time=row["time"][:19],
+                        total=row["total"],
+                    )
+                )
+            return 0
+        if not rows:
+            ctx.out(ctx.say("print.queue_empty"))
+            return 0
+        outcomes = retry_print_queue(shop)
+    for outcome in outcomes:
+        report_print(ctx, outcome)
+    if outcomes and not outcomes[-1].ok:
+        ctx.warn(ctx.say("print.queue_stopped", left=len(rows) - len(outcomes) + 1))
+        return 5
+    return 0
+
+
+def _status_words(ctx: Context, status: object) -> dict:
+    zh = ctx.lang == "zh"
+    online = getattr(status, "online", None)
+    paper = getattr(status, "paper", None)
+    online_word = {True: "在线" if zh else "online", False: "离线" if zh else "offline"}.get(
+        online, "?"
+    )
+    paper_word = {
+        "ok": "正常" if zh else "ok",
+        "near_end": "将尽" if zh else "near end",
+        "out": "用完" if zh else "out",
+    }.get(paper or "", "?")
+    return {"online": online_word, "paper": paper_word}
+
+
+def cmd_printer_test(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.printing import print_test_page
+
+    with open_shop(ctx, readonly=True) as shop:
+        result = print_test_page(shop)
+    ctx.out(ctx.say("printer.test_done", printer=result.printer))
+    _say_status(ctx, result.printer, result.status)
+    if result.files:
+        ctx.out(ctx.say("print.preview_files", files=", ".join(map(str, result.files))))
+    return 0
+
+
+def _say_status(ctx: Context, printer: str, status: object) -> int:
+    if not getattr(status, "readable", False):
+        ctx.out(ctx.say("printer.status_unreadable", printer=printer))
+        return 0
+    ctx.out(ctx.say("printer.status_line", printer=printer, **_status_words(ctx, status)))
+    problem = status.problem()  # type: ignore[attr-defined]
+    if problem:
+        ctx.warn(ctx.say(problem, printer=printer))
+        return 5
+    return 0
+
+
+def cmd_printer_status(ctx: Context) -> int:
+    from shopdesk.cli.core import open_shop
+    from shopdesk.services.printing import printer_status
+
+    with open_shop(ctx, readonly=True) as shop:
+        status = printer_status(shop)
+        url = shop.profile.printer.url
+    return _say_status(ctx, url, status)
+
+
+def cmd_verify_qr(ctx: Context) -> int:
+    """Exit 0 for a genuine receipt, 1 for an invalid or disagreeing one."""
+    from shopdesk.services.qr_check import (
+        check_qr_in_shop,
+        check_qr_with_key,
+        public_key_from_file,
+    )
+
+    a = ctx.args
+    if a.pubkey:
+        report = check_qr_with_key(a.payload, public_key_from_file(Path(a.pubkey)))
+    else:
+        home = Path(a.qr_home).expanduser() if a.qr_home else ctx.home
+        report = check_qr_in_shop(a.payload, home)
+    check = report.check
+    if a.json:
+        ctx.out(
+            json.dumps(
+                {
+                    "valid": check.valid,
+                    "reason": check.reason,
+                    "payload": None if check.payload is None else check.payload.__dict__,
+                    "in_ledger": report.in_ledger,
+                    "status": report.status,
+                    "mismatches": report.mismatches,
+                    "genuine": report.genuine,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0 if report.genuine else 1
+    if check.payload is None:
+        ctx.out(ctx.say(check.reason, **(check.detail or {})))
+        return 1
+    if not check.valid:
+        ctx.out(ctx.say("qr.invalid"))
+        return 1
+    q = check.payload
+    time_text = q.issued_at.isoformat(sep=" ")
+    ctx.out(
+        ctx.say(
+            "qr.valid",
+            number=q.number,
+            time=time_text,
+            total="￥" + q.total,
+            tax="￥" + q.tax,
+            terminal=q.terminal,
+            uscc=q.uscc,
+        )
+    )
+    if q.training:
+        ctx.out(ctx.say("qr.training", number=q.number))
+        return 1
+    if report.in_ledger is False:
+        ctx.out(ctx.say("qr.not_in_ledger", number=q.number))
+        return 1
+    if report.mismatches:
+        ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
+        return 1
+    if report.status is not None:
+        from shopdesk.cli.core import _status_words as status_words
+
+        words = ", ".join(status_words(report.status, ctx.lang == "zh"))
+        ctx.out(ctx.say("qr.in_ledger", status=words))
+    return 0

@@ -1,0 +1,180 @@
+"""``shopdesk report x|z [--date] [--json] [--print]``: the day's figures, and closing it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from shopdesk.cli.core import open_shop
+from shopdesk.domain.money import format_yuan
+from shopdesk.domain.tax import rate_label
+
+if TYPE_CHECKING:
+    from shopdesk.cli import Context
+    from shopdesk.services.reports import DayReport
+    from shopdesk.services.shop import Shop
+
+WIDTH = 44
+
+
+def word(ctx: Context, key: str) -> str:
+    return ctx.say(f"report.w.{key}")
+
+
+def cells(text: str) -> int:
+    """Terminal columns: East Asian wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def row(left: str, right: str, width: int = WIDTH) -> str:
+    return left + " " * max(1, width - cells(left) - cells(right)) + right
+
+
+def columns(values: list[str], widths: list[int]) -> str:
+    """First value left-aligned, the rest right-aligned in their column widths."""
+    out = values[0] + " " * max(0, widths[0] - cells(values[0]))
+    for value, width in zip(values[1:], widths[1:], strict=True):
+        out += " " * max(1, width - cells(value)) + value
+    return out
+
+
+def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str) -> list[str]:
+    """The report as lines of text for the terminal, in the context's language."""
+    f = report.figures
+    from shopdesk.services.reports import title_key
+
+    title = title_key(report)
+    lines = [
+        word(ctx, title),
+        f"{shop_name}  {terminal}",
+        row(word(ctx, "day"), report.day),
+        row(word(ctx, "generated"), report.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+        "-" * WIDTH,
+        row(word(ctx, "receipts"), str(f.receipts)),
+        row(word(ctx, "voids"), str(f.voids)),
+    ]
+    if f.training:
+        lines.append(row(word(ctx, "training"), str(f.training)))
+    lines += [
+        row(word(ctx, "sales"), format_yuan(f.sales)),
+        row(
+            word(ctx, "voided"), "-" + format_yuan(f.voided) if f.voided else format_yuan(f.voided)
+        ),
+        row(word(ctx, "gross"), _yuan(f.gross)),
+        row(word(ctx, "net"), _yuan(f.net)),
+        row(word(ctx, "tax"), _yuan(f.tax)),
+        "-" * WIDTH,
+        word(ctx, "by_rate"),
+    ]
+    widths = [8, 12, 12, 12]
+    if f.by_rate:
+        lines.append(columns(word(ctx, "rate_head").split("|"), widths))
+        for rate, figures in f.by_rate.items():
+            lines.append(
+                columns(
+                    [
+                        rate_label(rate),
+                        _yuan(figures.gross),
+                        _yuan(figures.net),
+                        _yuan(figures.tax),
+                    ],
+                    widths,
+                )
+            )
+    else:
+        lines.append(word(ctx, "none"))
+    lines += ["-" * WIDTH, word(ctx, "by_method")]
+    for method, amount in f.by_method.items():
+        lines.append(row("  " + word(ctx, method), _yuan(amount)))
+    if not f.by_method:
+        lines.append(word(ctx, "none"))
+    lines += [
+        "-" * WIDTH,
+        row(word(ctx, "opening_float"), _yuan(f.opening_float)),
+        row(word(ctx, "cash"), _yuan(f.cash_in)),
+        row(word(ctx, "cash_expected"), _yuan(f.cash_expected)),
+    ]
+    if report.grand_total is not None and report.previous_grand_total is not None:
+        lines += [
+            "-" * WIDTH,
+            row(word(ctx, "previous_grand_total"), _yuan(report.previous_grand_total)),
+            row(word(ctx, "grand_total"), _yuan(report.grand_total)),
+        ]
+    return lines
+
+
+def _yuan(value: Decimal) -> str:
+    """``￥1,203.05``, with a leading minus for a negative figure (a day of voids)."""
+    return "-" + format_yuan(-value) if value < 0 else format_yuan(value)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="X (running) and Z (closing) reports of a business day")
+    rsub = p.add_subparsers(dest="report_command", metavar="x|z", required=True)
+    for name, run, helptext in (
+        ("x", cmd_report_x, "running totals of the day; writes nothing"),
+        ("z", cmd_report_z, "close the day: figures + grand total, written to the ledger"),
+    ):
+        s = rsub.add_parser(name, help=helptext)
+        s.add_argument("--date", help="business day YYYY-MM-DD (default: today, shop time)")
+        s.add_argument("--json", action="store_true", help="print the figures as JSON")
+        s.add_argument("--print", action="store_true", help="also print it on the receipt printer")
+        if name == "z":
+            s.add_argument(
+                "--reprint",
+                action="store_true",
+                help="show (and with --print, print) a closed day's Z again, as recorded",
+            )
+        s.set_defaults(run=run)
+
+
+def _show(ctx: Context, report: DayReport, shop: Shop) -> None:
+    if ctx.args.json:
+        ctx.out(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in render_report(ctx, report, shop.profile.shop_name, shop.profile.terminal):
+            ctx.out(line)
+    if ctx.args.print:
+        _print(ctx, report, shop)
+
+
+def _print(ctx: Context, report: DayReport, shop: Shop) -> None:
+    """Paper output through the printing module's report layout (issue 3), if built in.
+
+    ``print_report(shop, sheet)`` lays out any figure sheet for the paper width;
+    without the module, say so plainly — the report is already on screen (and a
+    Z is already recorded, so a print failure never loses the close).
+    """
+    try:
+        from shopdesk.services.printing import print_report
+    except ImportError:
+        ctx.warn(ctx.say("report.print_unavailable"))
+        return
+    from shopdesk.services.reports import report_sheet
+
+    print_report(shop, report_sheet(report, shop.profile.receipt_language))
+    ctx.warn(ctx.say("report.printed", printer=shop.profile.printer.url))
+
+
+def cmd_report_x(ctx: Context) -> int:
+    from shopdesk.services.reports import report_x
+
+    with open_shop(ctx, readonly=True) as shop:
+        report = report_x(shop, ctx.args.date)
+        _show(ctx, report, shop)
+    return 0
+
+
+def cmd_report_z(ctx: Context) -> int:
+    from shopdesk.services.reports import closed_report, report_z
+
+    with open_shop(ctx, readonly=ctx.args.reprint) as shop:
+        if ctx.args.reprint:
+            report = closed_report(shop, ctx.args.date)
+        else:
+            report = report_z(shop, ctx.args.date)
+        _show(ctx, report, shop)
+    return 0

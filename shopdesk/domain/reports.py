@@ -1,0 +1,191 @@
+"""The figures of a business day, for the X (running) and Z (closing) reports.
+
+Pure arithmetic over receipt bodies as the ledger stores them (see
+:func:`shopdesk.domain.sale.receipt_body`), in integer fen so nothing drifts:
+
+- every receipt *issued* that day adds its figures;
+- every receipt *voided* that day subtracts its figures, whatever day it was
+  issued: a closed day never changes afterwards (as fiscal registers do: NF525
+  and RKSV book a cancellation on the day it happens), so a void of yesterday's
+  receipt shows in today's report;
+- training receipts are practice: they are counted apart and never enter a total.
+
+Per payment method, cash counts what stayed in the drawer: tendered − change
+(change is only ever given in cash, see :func:`shopdesk.domain.sale.settle`), so
+the methods add up to the gross exactly. Cash expected in the drawer is the
+opening float plus that cash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shopdesk.domain.money import from_fen, money_str, to_fen
+from shopdesk.domain.sale import PAYMENT_METHODS
+from shopdesk.domain.tax import RATE_ORDER
+
+
+def _fen(amount: str) -> int:
+    """Fen of a ledger amount string.
+
+    Records always hold ``money_str`` forms (``"12.50"``, ``"-3.00"``): read those
+    as integers directly (a day of receipts is ~15k amounts); anything else goes
+    through ``Decimal`` and half-up rounding.
+    """
+    whole, dot, cents = amount.partition(".")
+    if dot and len(cents) == 2 and cents.isdigit() and whole.lstrip("-").isdigit():
+        fen = int(whole.lstrip("-")) * 100 + int(cents)
+        return -fen if whole.startswith("-") else fen
+    return to_fen(Decimal(amount))
+
+
+@dataclass(frozen=True, slots=True)
+class RateFigures:
+    gross: Decimal
+    net: Decimal
+    tax: Decimal
+
+    def to_json(self) -> dict:
+        return {
+            "gross": money_str(self.gross),
+            "net": money_str(self.net),
+            "tax": money_str(self.tax),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """What an X or Z report shows for one business day (training excluded)."""
+
+    receipts: int  # receipts issued that day
+    voids: int  # voids recorded that day
+    training: int  # training receipts issued that day (not in any figure)
+    sales: Decimal  # gross of the receipts issued that day
+    voided: Decimal  # gross of the receipts voided that day
+    gross: Decimal  # sales − voided
+    net: Decimal
+    tax: Decimal
+    by_rate: dict[str, RateFigures] = field(default_factory=dict)
+    by_method: dict[str, Decimal] = field(default_factory=dict)
+    opening_float: Decimal = Decimal("0.00")
+
+    @property
+    def cash_in(self) -> Decimal:
+        return self.by_method.get("cash", Decimal("0.00"))
+
+    @property
+    def cash_expected(self) -> Decimal:
+        return self.opening_float + self.cash_in
+
+    @classmethod
+    def from_json(cls, data: dict) -> DayFigures:
+        """The figures as :meth:`to_json` wrote them (e.g. in a ``day.closed`` record)."""
+        return cls(
+            receipts=int(data["receipts"]),
+            voids=int(data["voids"]),
+            training=int(data.get("training_excluded", 0)),
+            sales=Decimal(data["sales"]),
+            voided=Decimal(data["voided"]),
+            gross=Decimal(data["gross"]),
+            net=Decimal(data["net"]),
+            tax=Decimal(data["tax"]),
+            by_rate={
+                rate: RateFigures(Decimal(r["gross"]), Decimal(r["net"]), Decimal(r["tax"]))
+                for rate, r in data.get("by_rate", {}).items()
+            },
+            by_method={m: Decimal(a) for m, a in data.get("by_method", {}).items()},
+            opening_float=Decimal(data.get("opening_float", "0.00")),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "receipts": self.receipts,
+            "voids": self.voids,
+            "training_excluded": self.training,
+            "sales": money_str(self.sales),
+            "voided": money_str(self.voided),
+            "gross": money_str(self.gross),
+            "net": money_str(self.net),
+            "tax": money_str(self.tax),
+            "by_rate": {rate: f.to_json() for rate, f in self.by_rate.items()},
+            "by_method": {m: money_str(a) for m, a in self.by_method.items()},
+            "opening_float": money_str(self.opening_float),
+            "cash_in": money_str(self.cash_in),
+            "cash_expected": money_str(self.cash_expected),
+        }
+
+
+class _Tally:
+    """Running sums in fen; ``sign`` +1 adds a receipt, −1 takes a voided one back out."""
+
+    def __init__(self) -> None:
+        self.rates: dict[str, list[int]] = {}
+        self.methods: dict[str, int] = {}
+        self.gross = 0
+
+    def add(self, body: dict, sign: int) -> int:
+        total = _fen(body["total"])
+        self.gross += sign * total
+        for rate, figures in body["by_rate"].items():
+            acc = self.rates.setdefault(rate, [0, 0, 0])
+            acc[0] += sign * _fen(figures["gross"])
+            acc[1] += sign * _fen(figures["net"])
+            acc[2] += sign * _fen(figures["tax"])
+        change = _fen(body.get("change", "0.00"))
+        for payment in body["payments"]:
+            amount = _fen(payment["amount"])
+            if payment["method"] == "cash":
+                amount -= change
+                change = 0  # change comes out of the cash once, even over several cash lines
+            self.methods[payment["method"]] = self.methods.get(payment["method"], 0) + sign * amount
+        return total
+
+
+def summarize_day(
+    issued: Iterable[dict], voided: Iterable[dict], *, opening_float: Decimal = Decimal("0.00")
+) -> DayFigures:
+    """Figures of a day from the bodies of its issued receipts and of the receipts voided in it."""
+    tally = _Tally()
+    receipts = training = voids = 0
+    sales = voided_fen = 0
+    for body in issued:
+        if body.get("training"):
+            training += 1
+            continue
+        receipts += 1
+        sales += tally.add(body, +1)
+    for body in voided:
+        if body.get("training"):
+            continue
+        voids += 1
+        voided_fen += tally.add(body, -1)
+    by_rate = {
+        rate: RateFigures(*(from_fen(v) for v in tally.rates[rate]))
+        for rate in (*RATE_ORDER, *sorted(set(tally.rates) - set(RATE_ORDER)))
+        if rate in tally.rates
+    }
+    by_method = {
+        m: from_fen(tally.methods[m])
+        for m in (*PAYMENT_METHODS, *sorted(set(tally.methods) - set(PAYMENT_METHODS)))
+        if m in tally.methods
+    }
+    return DayFigures(
+        receipts=receipts,
+        voids=voids,
+        training=training,
+        sales=from_fen(sales),
+        voided=from_fen(voided_fen),
+        gross=from_fen(tally.gross),
+        net=from_fen(sum(v[1] for v in tally.rates.values())),
+        tax=from_fen(sum(v[2] for v in tally.rates.values())),
+        by_rate=by_rate,
+        by_method=by_method,
+        opening_float=opening_float,
+    )
+
+
+def next_grand_total(previous: Decimal, day: DayFigures) -> Decimal:
+    """The perpetual grand total after closing ``day``: never reset, only carried on."""
+    return previous + day.gross

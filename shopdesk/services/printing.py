@@ -1,0 +1,323 @@
+"""Printing receipts, copies, reports and test pages: commit first, print second.
+
+A receipt is already durable in the ledger when :func:`print_receipt` is called.
+Whatever the printer does — refuses, hangs, drops the connection, runs out of
+paper — the attempt ends in a ``receipt.printed`` record (``ok`` true or false,
+the copy number, the error code), so the receipt shows "not printed" and the
+print queue offers it again. A failure is *returned* as a :class:`PrintOutcome`,
+never raised: the sale has happened and must not look as if it had not.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shopdesk.errors import ConfigError, NotFound, PrinterError, ShopdeskError
+from shopdesk.printing.layout import (
+    Block,
+    ShopHeader,
+    cells_for,
+    layout_receipt,
+    layout_report,
+)
+from shopdesk.printing.qr import make_qr_payload, wrap_in_template
+from shopdesk.services.sales import get_receipt
+from shopdesk.services.shop import Shop
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """What happened to one print job; ``error`` is set when it did not print."""
+
+    number: str
+    ok: bool
+    copy: int
+    printer: str
+    error: ShopdeskError | None = None
+    files: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def receipt_qr(shop: Shop, record: dict) -> str:
+    """The QR text for a stored receipt: signed payload in the profile's URL template."""
+    if shop.ledger.key is None:
+        raise PrinterError("printer.needs_key", printer=shop.profile.printer.url)
+    payload = make_qr_payload(record, shop.profile.uscc, shop.ledger.key)
+    return wrap_in_template(payload, shop.profile.qr_template)
+
+
+def receipt_layout(
+    shop: Shop, number: str, *, copy: int = 0, record: dict | None = None
+) -> list[Block]:
+    """The blocks of one stored receipt as the profile's paper prints them."""
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    if row is None:
+        raise NotFound("receipt.not_found", number=number)
+    return _layout_of(shop, number, row, copy, record)
+
+
+def _stored_record(shop: Shop, number: str, row: dict) -> dict:
+    """The ``receipt.issued`` record, found by its journal sequence (a byte scan of one month)."""
+    seq = shop.ledger.view.seq_of(number)
+    record = None if seq is None else shop.ledger.record_at(seq, row["time"][:7])
+    if record is None:  # pragma: no cover - the view and journal disagree
+        raise NotFound("receipt.not_found", number=number)
+    return record
+
+
+def _layout_of(shop: Shop, number: str, row: dict, copy: int, record: dict | None) -> list[Block]:
+    record = record if record is not None else _stored_record(shop, number, row)
+    void_reason = None
+    if row["status"] == "void":  # only then read the later records for the reason
+        void_reason = next(
+            (
+                e["data"].get("reason", "")
+                for e in get_receipt(shop, number).events
+                if e["kind"] == "receipt.voided"
+            ),
+            "",
+        )
+    return layout_receipt(
+        record,
+        ShopHeader.from_profile(shop.profile),
+        cells_for(shop.profile.printer.dots),
+        qr=receipt_qr(shop, record),
+        copy=copy,
+        void_reason=void_reason,
+    )
+
+
+def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
+    """A PNG of the job for the preview printer; none (not an error) without a CJK font."""
+
+    def render() -> Any:
+        from shopdesk.printing.raster import find_cjk_font, render_blocks, to_png_image
+
+        settings = shop.profile.printer
+        try:
+            font = find_cjk_font(settings.font)
+            ink = render_blocks(blocks, settings.dots, cells_for(settings.dots), font)
+        except PrinterError:  # the .bin is the job; a picture we cannot draw is no failure
+            return None
+        return to_png_image(ink)
+
+    return render
+
+
+def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool = False) -> tuple:
+    """Render and send one job; returns the files a preview printer wrote.
+
+    Raises :class:`PrinterError` (or ``ConfigError`` for a printer setting that
+    cannot work) — callers decide whether that is recorded or shown.
+    """
+    from shopdesk.printing.connections import PreviewConnection, open_printer
+    from shopdesk.printing.escpos_out import JobOptions, render_escpos
+
+    settings = shop.profile.printer
+    options = JobOptions.from_settings(settings, cells_for(settings.dots), kick_drawer=kick_drawer)
+    data = render_escpos(blocks, options)
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        connection.send(data, job=job, render=_preview_renderer(shop, blocks))
+    finally:
+        connection.close()
+    return tuple(connection.written) if isinstance(connection, PreviewConnection) else ()
+
+
+def print_receipt(
+    shop: Shop, number: str, *, copy: bool = False, record: dict | None = None
+) -> PrintOutcome:
+    """Print a stored receipt (``copy``: a reprint marked 重印 / COPY n) and record the attempt.
+
+    A receipt that already printed once is always printed as a marked copy.
+    ``record``: the ``receipt.issued`` record when the caller has it (right after
+    a sale), which spares reading it back from the journal.
+
+    The outcome is appended as a ``receipt.printed`` record whether or not the
+    printer took the job; a failure comes back in the outcome, not as an exception.
+    """
+    number = number.strip().upper()
+    row = shop.ledger.view.get(number)
+    if row is None:
+        raise NotFound("receipt.not_found", number=number)
+    # Only one unmarked original may ever come out: once a print succeeded,
+    # every later one is a marked copy, whatever the caller asked for.
+    copy = copy or int(row["printed"]) > 0
+    copy_no = max(1, int(row["printed"])) if copy else 0
+    url = shop.profile.printer.url
+    error: ShopdeskError | None = None
+    files: tuple[Path, ...] = ()
+    try:
+        record = record if record is not None else _stored_record(shop, number, row)
+        blocks = _layout_of(shop, number, row, copy_no, record)
+        kick = (
+            not copy
+            and shop.profile.printer.cash_drawer
+            and any(p["method"] == "cash" for p in record["data"].get("payments", []))
+        )
+        job = f"{number}-copy{copy_no}" if copy_no else number
+        files = send_blocks(shop, blocks, job=job, kick_drawer=kick)
+    except (PrinterError, ConfigError) as exc:
+        error = exc
+    except Exception as exc:  # a bug must not turn a saved sale into a crash
+        log.exception("printing %s failed", number)
+        error = PrinterError("printer.internal", printer=url, error=f"{type(exc).__name__}: {exc}")
+    shop.ledger.append(
+        "receipt.printed",
+        {
+            "no": number,
+            "ok": error is None,
+            "copy": copy_no,
+            "printer": url,
+            "error": None if error is None else error.code,
+        },
+        shop.now(),
+    )
+    return PrintOutcome(number, error is None, copy_no, url, error, files)
+
+
+def print_queue(shop: Shop) -> list[dict]:
+    """Receipts not printed yet, oldest first (from the view).
+
+    Those whose last attempt failed, and those never attempted at all: a till
+    that lost power between saving a sale and printing it leaves no
+    ``receipt.printed`` record, and the customer still has no paper. Voided
+    receipts that never printed are left out: nobody is waiting for them.
+    """
+    return [
+        dict(row)
+        for row in shop.ledger.view.iter_rows()
+        if row.get("print_failed") or (not row.get("printed") and row.get("status") != "void")
+    ]
+
+
+def retry_print_queue(shop: Shop) -> list[PrintOutcome]:
+    """Print every queued receipt again, stopping at the first failure.
+
+    A receipt never printed successfully gets its original print (not a copy);
+    one that printed before gets a marked copy. After one failure the printer
+    is still broken, so the rest wait rather than each waiting out a timeout.
+    """
+    outcomes = []
+    for row in print_queue(shop):
+        outcome = print_receipt(shop, row["no"])
+        outcomes.append(outcome)
+        if not outcome.ok:
+            break
+    return outcomes
+
+
+def print_report(shop: Shop, report: dict, *, job: str = "report") -> PrintOutcome:
+    """Print an X/Z report (a figures dict, see :func:`layout_report`); raises on failure.
+
+    Reports are not receipts: nothing is recorded, and the caller shows the error.
+    """
+    blocks = layout_report(
+        report, cells_for(shop.profile.printer.dots), header=ShopHeader.from_profile(shop.profile)
+    )
+    files = send_blocks(shop, blocks, job=job)
+    return PrintOutcome(job, True, 0, shop.profile.printer.url, None, files)
+
+
+@dataclass(frozen=True)
+class PrinterCheck:
+    printer: str
+    status: Any
+    files: tuple[Path, ...]
+
+
+def build_test_page(shop: Shop) -> list[Block]:
+    """The test page: ruler across the full width, Hanzi, fullwidth ￥, a QR."""
+    from shopdesk.printing.layout import BOLD, Sheet
+
+    settings = shop.profile.printer
+    cells = cells_for(settings.dots)
+    sheet = Sheet(cells)
+    sheet.banner(["打印测试 PRINTER TEST"])
+    sheet.wrapped(settings.url, BOLD)
+    sheet.line(f"{settings.paper_mm}mm {settings.dots} dots {cells} cells")
+    sheet.line(f"mode {settings.text_mode} qr {'native' if settings.native_qr else 'image'}")
+    sheet.blocks += _ruler(cells)
+    sheet.rule()
+    sheet.qr("SHOPDESK TEST 测试")
+    sheet.rule()
+    return sheet.blocks
+
+
+def _ruler(cells: int) -> list[Block]:
+    """Digits across every cell, Hanzi across every cell pair, and the ￥ sign."""
+    from shopdesk.printing.layout import Sheet
+
+    sheet = Sheet(cells)
+    sheet.line("".join(str(i % 10) for i in range(1, cells + 1)))
+    sheet.line(("一二三四五六七八九十" * 5)[: cells // 2])
+    sheet.line("￥1,234.56 金额 税额 合计")
+    return sheet.blocks
+
+
+def print_test_page(shop: Shop) -> PrinterCheck:
+    """Print the test page in the configured text mode, then the ruler in the other mode.
+
+    Raises :class:`PrinterError` when it does not print; returns what the printer
+    said about itself afterwards.
+    """
+    from dataclasses import replace
+
+    from shopdesk.printing.connections import open_printer
+
+    settings = shop.profile.printer
+    blocks = build_test_page(shop)
+    files = send_blocks(shop, blocks, job="test-page")
+    other = "image" if settings.text_mode == "gb18030" else "gb18030"
+    other_shop = _with_printer(shop, replace(settings, text_mode=other))
+    try:
+        ruler = _ruler(cells_for(settings.dots))
+        files += send_blocks(other_shop, ruler, job=f"test-page-{other}")
+    except PrinterError as exc:
+        if exc.code not in ("printer.no_font", "printer.font_missing"):
+            raise
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        status = connection.status()
+    finally:
+        connection.close()
+    return PrinterCheck(settings.url, status, files)
+
+
+def _with_printer(shop: Shop, settings: Any) -> Shop:
+    from dataclasses import replace
+
+    return Shop(shop.home, replace(shop.profile, printer=settings), shop.catalog, shop.ledger)
+
+
+def printer_status(shop: Shop) -> Any:
+    """What the configured printer says about itself (DLE EOT where it can answer)."""
+    from shopdesk.printing.connections import open_printer
+
+    settings = shop.profile.printer
+    connection = open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+    try:
+        return connection.status()
+    finally:
+        connection.close()

@@ -1,0 +1,293 @@
+"""X and Z reports from the journal: day boundaries, voids, training, the grand total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shopdesk.domain.sale import Payment, SaleDraft
+from shopdesk.errors import InvalidInput, LedgerError
+from shopdesk.services.reports import grand_total, report_x, report_z
+from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
+from shopdesk.services.shop import Shop, init_shop
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, *args: int) -> None:
+        self.now = datetime(*args, tzinfo=self.now.tzinfo)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 27, 9, 0, tzinfo=TZ))
+
+
+@pytest.fixture
+def shop(tmp_path: Path, clock: Clock) -> Iterator[Shop]:
+    s = init_shop(tmp_path / "home", demo=True, clock=clock)
+    yield s
+    s.close()
+
+
+def sell(shop: Shop, code: str, qty: str = "1", pay: list[Payment] | None = None, **kw):
+    draft = SaleDraft(
+        lines=[line_from_catalog(shop.catalog, code, Decimal(qty))],
+        payments=pay or [Payment("cash")],
+    )
+    return issue_receipt(shop, draft, **kw)
+
+
+def test_x_report_counts_the_day_only(shop: Shop, clock: Clock) -> None:
+    clock.set(2026, 11, 26, 23, 59)
+    sell(shop, "F002")  # yesterday
+    clock.set(2026, 11, 27, 0, 0)
+    sell(shop, "D001", "2", [Payment("cash", Decimal("10"))])  # 6.00, change 4.00
+    clock.set(2026, 11, 27, 12, 0)
+    sell(shop, "C005", pay=[Payment("wechat")])  # 5.00 at 9 %
+    sell(shop, "F003", training=True)  # training: never in figures
+    clock.set(2026, 11, 27, 23, 59, 59)
+    sell(shop, "V001", pay=[Payment("alipay")])  # 1.00 at 6 %
+    clock.set(2026, 11, 28, 0, 0)
+    sell(shop, "D002")  # tomorrow
+    report = report_x(shop, "2026-11-27")
+    f = report.figures
+    assert (report.kind, report.day, report.closed) == ("x", "2026-11-27", False)
+    assert (f.receipts, f.voids, f.training) == (3, 0, 1)
+    assert f.gross == Decimal("12.00")
+    assert {r: v.gross for r, v in f.by_rate.items()} == {
+        "13": Decimal("6.00"),
+        "9": Decimal("5.00"),
+        "6": Decimal("1.00"),
+    }
+    assert f.by_method == {
+        "cash": Decimal("6.00"),
+        "wechat": Decimal("5.00"),
+        "alipay": Decimal("1.00"),
+    }
+    assert f.opening_float == Decimal("200.00")  # the demo profile's [drawer]
+    assert f.cash_expected == Decimal("206.00")
+    # X writes nothing
+    assert shop.ledger.view.closed_days == set()
+
+
+def test_x_defaults_to_today_in_the_shop_timezone(tmp_path: Path) -> None:
+    # a clock in UTC: 2026-11-27 16:30 UTC is already the 28th in Beijing
+    clock = Clock(datetime(2026, 11, 27, 16, 30, tzinfo=UTC))
+    with init_shop(tmp_path / "h", demo=True, clock=clock) as shop:
+        sell(shop, "D001")
+        report = report_x(shop)
+        assert report.day == "2026-11-28"
+        assert report.figures.receipts == 1
+        assert report_x(shop, "2026-11-27").figures.receipts == 0
+
+
+def test_voids_subtract_on_the_day_they_happen(shop: Shop, clock: Clock) -> None:
+    old = sell(shop, "F002")  # 12.98 on the 27th
+    report_z(shop)
+    clock.set(2026, 11, 28, 10, 0)
+    today = sell(shop, "D001", pay=[Payment("card")])
+    void_receipt(shop, old.number, reason="退货", who="王芳")
+    void_receipt(shop, today.number, reason="扫错", who="王芳")
+    t = sell(shop, "D003", training=True)
+    void_receipt(shop, t.number, reason="练习", who="王芳")
+    f = report_x(shop).figures
+    assert (f.receipts, f.voids, f.training) == (1, 2, 1)
+    assert f.sales == Decimal("3.00")
+    assert f.voided == Decimal("15.98")
+    assert f.gross == Decimal("-12.98")
+    assert f.by_method == {"cash": Decimal("-12.98"), "card": Decimal("0.00")}
+    assert f.cash_expected == Decimal("187.02")
+    # the closed day did not change
+    assert report_x(shop, "2026-11-27").figures.gross == Decimal("12.98")
+
+
+def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) -> None:
+    sell(shop, "D001", "2")
+    report = report_z(shop)
+    assert report.kind == "z" and report.closed
+    record = report.record
+    assert record is not None and record["kind"] == "day.closed"
+    data = record["data"]
+    assert data["day"] == "2026-11-27"
+    assert data["gross"] == "6.00" and data["grand_total"] == "6.00"
+    assert data["previous_grand_total"] == "0.00"
+    assert data["by_rate"] == {"13": {"gross": "6.00", "net": "5.31", "tax": "0.69"}}
+    assert data["cash_expected"] == "206.00"
+    with pytest.raises(InvalidInput) as exc:
+        report_z(shop)
+    assert exc.value.code == "report.already_closed"
+    assert report_x(shop).closed
+    # a sale after the close still goes through, with a warning
+    issued = sell(shop, "D002")
+    assert "sale.day_closed" in [n.code for n in issued.warnings]
+
+
+def test_a_future_day_cannot_be_closed(shop: Shop) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        report_z(shop, "2026-11-28")
+    assert exc.value.code == "report.future_day"
+    assert [r["kind"] for r in shop.ledger.records()] == ["ledger.created"]
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "27.11.2026", "yesterday", "2026-02-30"])
+def test_bad_dates_are_refused(shop: Shop, bad: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        report_x(shop, bad)
+    assert exc.value.code == "report.bad_date"
+
+
+def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock) -> None:
+    sell(shop, "F002")  # 12.98
+    assert report_z(shop).grand_total == Decimal("12.98")
+    # the 28th is skipped (no close); the 29th closes first, the 28th later
+    clock.set(2026, 11, 29, 9, 0)
+    sell(shop, "D001", "3")  # 9.00
+    z = report_z(shop)
+    assert (z.previous_grand_total, z.grand_total) == (Decimal("12.98"), Decimal("21.98"))
+    root = shop.home.root
+    shop.close()
+    with Shop.open(root, clock=clock) as again:
+        assert grand_total(again) == Decimal("21.98")
+        assert not report_x(again, "2026-11-28").closed
+        late = report_z(again, date(2026, 11, 28))  # an empty day closed late
+        assert report_x(again, "2026-11-28").closed  # its close is stamped the 29th
+        assert late.figures.receipts == 0
+        assert late.grand_total == Decimal("21.98")
+        closes = [r["data"] for r in again.ledger.records() if r["kind"] == "day.closed"]
+        assert [c["grand_total"] for c in closes] == ["12.98", "21.98", "21.98"]
+        # derivable: each close = previous close + its day's gross
+        running = Decimal(0)
+        for c in closes:
+            assert Decimal(c["previous_grand_total"]) == running
+            running += Decimal(c["gross"])
+            assert Decimal(c["grand_total"]) == running
+
+
+def test_training_never_reaches_a_report(shop: Shop) -> None:
+    for _ in range(3):
+        sell(shop, "F002", training=True)
+    z = report_z(shop)
+    assert z.figures.receipts == 0 and z.figures.training == 3
+    assert z.grand_total == Decimal("0.00")
+
+
+def test_a_day_reads_only_the_partitions_that_can_hold_it(shop: Shop, clock: Clock) -> None:
+    clock.set(2026, 11, 30, 23, 0)
+    sell(shop, "D001")
+    clock.set(2026, 12, 1, 8, 0)
+    sell(shop, "D002")
+    clock.set(2027, 2, 10, 8, 0)
+    sell(shop, "D003")
+    # damage February with lines that claim to be of 1 December and of 10 February:
+    # a report of 1 December must not even read that partition
+    shop.ledger.journal.path("2027-02").write_bytes(
+        b'{"data":broken,"time":"2026-12-01T09:00:00.000000+08:00","v":1}\n'
+        b'{"data":broken,"time":"2027-02-10T09:00:00.000000+08:00","v":1}\n'
+    )
+    f = report_x(shop, "2026-12-01").figures
+    assert (f.receipts, f.gross) == (1, Decimal("2.00"))
+    assert report_x(shop, "2026-11-30").figures.gross == Decimal("3.00")
+    with pytest.raises(LedgerError):
+        report_x(shop, "2027-02-10")
+
+
+def test_records_between_matches_a_full_scan(shop: Shop, clock: Clock) -> None:
+    start = clock.now
+    for i in range(40):
+        clock.now = start + timedelta(hours=7 * i)
+        sell(shop, "D001")
+    lo = datetime(2026, 11, 29, 0, 0, tzinfo=TZ)
+    hi = datetime(2026, 12, 2, 0, 0, tzinfo=TZ)
+    expected = [
+        r["seq"] for r in shop.ledger.records() if lo <= datetime.fromisoformat(r["time"]) < hi
+    ]
+    got = [r["seq"] for r in shop.ledger.records_between(lo, hi)]
+    assert got == expected and len(got) > 5
+
+
+def test_a_void_in_a_later_month_finds_the_receipt_and_x_needs_no_view(
+    shop: Shop, clock: Clock
+) -> None:
+    clock.set(2026, 10, 15, 10, 0)
+    old = sell(shop, "F002")  # 12.98 in October
+    clock.set(2026, 11, 27, 10, 0)
+    sell(shop, "D001")
+    void_receipt(shop, old.number, reason="退货", who="王芳")
+    report_z(shop)
+    root = shop.home.root
+    shop.close()
+    with Shop.open(root, readonly=True, clock=clock) as reader:
+        report = report_x(reader, "2026-11-27")
+        assert report.figures.voided == Decimal("12.98")
+        assert report.figures.gross == Decimal("-9.98")
+        assert report.closed
+        assert not report_x(reader, "2026-10-15").closed
+        # a reader's report reads the day's records only: the view was never built
+        assert reader.ledger._view is None
+
+
+def test_a_damaged_line_of_the_day_is_named(shop: Shop, clock: Clock) -> None:
+    sell(shop, "D001")
+    part = shop.ledger.journal.path("2026-11")
+    with part.open("ab") as out:
+        out.write(b'{"data":oops,"time":"2026-11-27T10:00:00.000000+08:00","v":1}\n')
+    with pytest.raises(LedgerError) as exc:
+        report_x(shop)
+    assert exc.value.code == "ledger.bad_line"
+    assert exc.value.data["line"] == 4  # created, outage.started, receipt, the bad one
+
+
+def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> None:
+    from shopdesk.services.reports import report_sheet
+
+    sell(shop, "D001", "2", [Payment("cash", Decimal("10"))])
+    sell(shop, "C005", pay=[Payment("wechat")])
+    sell(shop, "F002", training=True)
+    old = sell(shop, "V001")
+    void_receipt(shop, old.number, reason="x", who="王芳")
+    sheet = report_sheet(report_z(shop), "zh+en")
+    assert sheet["title"] == "Z 报表（日结） / Z report (day closed)"
+    assert sheet["info"][0] == ["营业日 / Business day", "2026-11-27"]
+    rows = [row for section in sheet["sections"] for row in section["rows"]]
+    by_label = {row[0]: row[1] for row in rows if len(row) == 2}
+    assert by_label["收据张数 / Receipts"] == 3
+    assert by_label["培训收据（不计入） / Training receipts (excluded)"] == 1
+    assert by_label["作废金额 / Voided"] == "-1.00"
+    assert by_label["合计（含税） / Total (tax incl.)"] == "11.00"
+    assert by_label["13%"] == "6.00" and by_label["9%"] == "5.00"
+    assert by_label["累计总额（永不清零） / Grand total (never reset)"] == "11.00"
+    # every amount is a two-decimal string, every count an int: what the layout expects
+    assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
+
+
+def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
+    from shopdesk.errors import NotFound
+    from shopdesk.services.reports import closed_report
+
+    with pytest.raises(NotFound) as exc:
+        closed_report(shop)
+    assert exc.value.code == "report.not_closed"
+    sell(shop, "F002", pay=[Payment("card")])
+    z = report_z(shop)
+    clock.set(2026, 11, 27, 20, 0)
+    sell(shop, "D001")  # after the close: in no Z, and not in the reprint
+    clock.set(2026, 11, 29, 9, 0)
+    again = closed_report(shop, "2026-11-27")
+    assert again.copy and again.kind == "z"
+    assert again.figures == z.figures
+    assert (again.previous_grand_total, again.grand_total) == (Decimal("0.00"), Decimal("12.98"))
+    assert again.generated_at == z.generated_at  # the time of the close, not of the reprint
+    assert report_x(shop, "2026-11-27").figures.gross == Decimal("15.98")
