@@ -45,6 +45,9 @@ def printer_state(shop: Shop) -> str:
 
 
 def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillStatus:
+    """The bar's facts; ``printer`` is what the caller saw on its last print
+    ("ok" or "fault"), which wins over the configured default except that a
+    preview printer stays "preview" while it works."""
     outage = outage_status(shop)
     states = (outage.limits.hours.state, outage.limits.amount.state)
     limits = "exceeded" if EXCEEDED_100 in states else "warn" if WARN_80 in states else "ok"
@@ -54,7 +57,11 @@ def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillS
         outage.since,
         outage.waiting_receipts,
         outage.waiting_amount,
-        printer or printer_state(shop),
+        "fault"
+        if printer == "fault"
+        else printer_state(shop)
+        if printer != "ok" or shop.profile.printer.url == "preview"
+        else "ok",
         limits,
         percent,
     )

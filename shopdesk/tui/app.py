@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -102,6 +103,8 @@ class ShopdeskApp(App[int]):
         self.theme_specs: list[ThemeSpec] = []
         #: The last print's outcome for the status bar: None (not yet), ok, fault.
         self.printer_seen: str | None = None
+        #: The last receipt whose print failed, for F11 (print again).
+        self.failed_print: str | None = None
         i18n.set_language(self._pick_language(None))
         super().__init__()
         translate_bindings(self)
@@ -141,9 +144,25 @@ class ShopdeskApp(App[int]):
         # without this every full garbage collection walks them all again (tens of
         # ms each, felt as stutter). They live as long as the app anyway.
         gc.freeze()
+        self._serialise_ledger_writes()
         from shopdesk.tui.screens.sale import SaleScreen
 
         self.push_screen(SaleScreen())
+
+    def _serialise_ledger_writes(self) -> None:
+        """Receipts are printed on a worker thread, which appends the print record;
+        sales and voids append on the UI thread. One lock around ``append`` keeps
+        the chain in order while the printer's slow I/O runs outside it."""
+        assert self.shop is not None
+        ledger = self.shop.ledger
+        append = ledger.append
+        lock = threading.Lock()
+
+        def locked_append(*args: object, **kwargs: object) -> dict:
+            with lock:
+                return append(*args, **kwargs)  # type: ignore[arg-type]
+
+        ledger.append = locked_append  # type: ignore[method-assign]
 
     def open_demo_shop(self) -> None:
         """First run: create the demo shop in the chosen home and open it."""
@@ -230,7 +249,59 @@ class ShopdeskApp(App[int]):
         self.last_issued = issued
         for notice in issued.warnings:  # offline limits near, outage started, day closed
             self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
+        self.start_print(issued.number, record=issued.record)
         return issued
+
+    # -- printing: after the commit, off the UI thread ------------------------------
+    def start_print(self, number: str, *, record: dict | None = None) -> None:
+        """Print a committed receipt in the background; the next sale starts at once.
+
+        The printing service records every attempt and never raises for a
+        printer fault, so the worst a printer can do is a banner saying the
+        receipt is saved but not printed, and what to check.
+        """
+        self.run_worker(
+            lambda: self._print_job(number, record), thread=True, group="print", exit_on_error=False
+        )
+
+    def _print_job(self, number: str, record: dict | None) -> None:
+        from shopdesk.services.printing import print_receipt
+
+        assert self.shop is not None
+        try:
+            outcome = print_receipt(self.shop, number, record=record)
+        except Exception as error:  # e.g. the receipt vanished: report, never crash
+            self.call_from_thread(self.report_error, error)
+            return
+        self.call_from_thread(self._printed, outcome)
+
+    def _printed(self, outcome: object) -> None:
+        from shopdesk.services.printing import PrintOutcome
+
+        assert isinstance(outcome, PrintOutcome)
+        self.printer_seen = "ok" if outcome.ok else "fault"
+        if outcome.ok:
+            self.failed_print = None
+        else:
+            self.failed_print = outcome.number
+            reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
+            self.notify(
+                _(
+                    "Receipt {number} is saved but NOT printed: {reason} "
+                    "Fix the printer, then press F11 to print it."
+                ).format(number=outcome.number, reason=reason),
+                severity="error",
+                timeout=60,
+            )
+        self.refresh_status()
+
+    def print_again(self, number: str | None = None) -> None:
+        """F11 on the sale screen (the failed one), F5 in receipts (a marked copy)."""
+        number = number or self.failed_print
+        if number is None:
+            self.notify(_("Nothing is waiting to be printed."))
+            return
+        self.start_print(number)
 
     def void(self, number: str, reason: str) -> None:
         assert self.shop is not None

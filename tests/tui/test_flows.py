@@ -398,3 +398,64 @@ async def test_a_second_instance_is_told_the_ledger_is_in_use(make_app, home):
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code == 1 and app.return_value == 1
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens once it is closed
+
+
+async def test_printer_fault_then_print_again(make_app, home):
+    import dataclasses
+
+    profile = home / "profile.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(
+        text.replace('url = "preview"', f'url = "tcp://127.0.0.1:{closed_port()}"'),
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        number = app.last_issued.number
+        assert app.failed_print == number
+        row = app.shop.ledger.view.get(number)
+        assert row["print_failed"] and row["printed"] == 0
+        assert any("NOT printed" in str(n.message) for n in app._notifications)
+        assert "FAULT" in text_of(app.screen.query_one("#status", Static))
+        assert app.cart.is_empty() and isinstance(app.screen, SaleScreen)  # the sale is done
+        # The printer is fixed (here: the preview printer); F11 prints the original.
+        fixed = dataclasses.replace(app.shop.profile.printer, url="preview")
+        app.shop.profile = dataclasses.replace(app.shop.profile, printer=fixed)
+        await pilot.press("f11")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = app.shop.ledger.view.get(number)
+        assert row["printed"] == 1 and not row["print_failed"]
+        assert app.failed_print is None
+        assert "FAULT" not in text_of(app.screen.query_one("#status", Static))
+
+
+async def test_reprint_from_receipts_is_a_marked_copy(make_app, home):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10")
+        await app.workers.wait_for_complete()
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = app.shop.ledger.view.get("T01-00000001")
+        assert row["printed"] == 2
+        copies = [
+            r["data"]["copy"] for r in app.shop.ledger.records() if r["kind"] == "receipt.printed"
+        ]
+        assert copies == [0, 1]

@@ -57,6 +57,7 @@ class ReceiptsScreen(Screen):
         Binding("f2", "search", N_("Search")),
         Binding("f3", "page(-1)", N_("Prev page")),
         Binding("f4", "page(1)", N_("Next page")),
+        Binding("f5", "reprint", N_("Reprint")),
         Binding("f8", "void", N_("Void")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -163,6 +164,14 @@ class ReceiptsScreen(Screen):
         if number:
             start_void(self.shopdesk, number, self.load_page)
 
+    @guarded
+    def action_reprint(self) -> None:
+        """Print the selected receipt: the original if it never printed, else a marked copy."""
+        number = self.selected()
+        if number:
+            self.shopdesk.print_again(number)
+            self.notify(_("Printing {number}…").format(number=number))
+
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus and search.value:
@@ -176,6 +185,9 @@ class ReceiptsScreen(Screen):
             SystemCommand(
                 _("Void"), _("Void the selected receipt, manager PIN (F8)"), self.action_void
             ),
+            SystemCommand(
+                _("Reprint"), _("Print the selected receipt again (F5)"), self.action_reprint
+            ),
             SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
         ]
 
@@ -184,6 +196,7 @@ class ReceiptDetailScreen(Dialog):
     """One receipt as recorded: lines, totals, status, later records, and its QR."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "reprint", N_("Reprint")),
         Binding("f8", "void", N_("Void")),
         Binding("escape", "cancel", N_("Back")),
     ]
@@ -231,3 +244,8 @@ class ReceiptDetailScreen(Dialog):
     @guarded
     def action_void(self) -> None:
         start_void(self.shopdesk, self.number, self.show)
+
+    @guarded
+    def action_reprint(self) -> None:
+        self.shopdesk.print_again(self.number)
+        self.notify(_("Printing {number}…").format(number=self.number))

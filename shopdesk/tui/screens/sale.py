@@ -56,6 +56,7 @@ class SaleScreen(Screen):
         Binding("f8", "cancel_sale", N_("Cancel")),
         Binding("f9", "settings", N_("Setup")),
         Binding("f10", "pay", N_("Pay")),
+        Binding("f11", "print_again", N_("Print again"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("escape", "back", show=False),
@@ -367,6 +368,10 @@ class SaleScreen(Screen):
         from shopdesk.tui.screens.buyer import BuyerScreen
 
         self.app.push_screen(BuyerScreen(), lambda _result: self.refresh_sale())
+
+    @guarded
+    def action_print_again(self) -> None:
+        self.shopdesk.print_again()
 
     def action_receipts(self) -> None:
         from shopdesk.tui.screens.receipts import ReceiptsScreen
