@@ -12,6 +12,23 @@ from __future__ import annotations
 QUIET_ZONE = 1
 
 
+#: Bytes a QR version holds in byte mode at error correction M (ISO/IEC 18004
+#: table 7), versions 1–10; enough to size a receipt's QR without building it.
+BYTE_CAPACITY_M = (14, 26, 42, 62, 84, 106, 122, 152, 180, 213)
+
+
+def qr_size(payload: str) -> tuple[int, int]:
+    """(columns, rows) the half-block code will take, or a large size past version 10.
+
+    Building a QR (mask selection) costs ~12 ms for a signed payload; the screen
+    asks this first and only draws the code when there is room for it.
+    """
+    length = len(payload.encode("utf-8"))
+    version = next((v for v, cap in enumerate(BYTE_CAPACITY_M, 1) if length <= cap), 40)
+    modules = 17 + 4 * version + 2 * QUIET_ZONE
+    return modules, (modules + 1) // 2
+
+
 def qr_matrix(payload: str) -> list[list[bool]]:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from shopdesk.domain.money import format_yuan
 from shopdesk.services.status import TillStatus
 from shopdesk.tui.i18n import _
-from shopdesk.tui.qr import qr_text
+from shopdesk.tui.qr import qr_size, qr_text
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -98,16 +98,23 @@ class QrView(Static):
     could read because it was cut.
     """
 
+    payload = ""
+    _drawn: tuple[str, str] = ("", "")
+
     def show(self, payload: str) -> None:
-        self.qr_lines = qr_text(payload).split("\n")
+        self.payload = payload
         self.refresh(layout=True)
 
     def render(self) -> Text:
-        lines: list[str] = getattr(self, "qr_lines", [])
+        if not self.payload:
+            return Text("")
+        width, height = qr_size(self.payload)
         room = self.parent.size if self.parent is not None else self.size
-        if not lines or (len(lines) <= room.height and len(lines[0]) + 2 <= room.width):
-            return Text("\n".join(lines))
-        return Text(_("QR: enlarge the window to see it"), style="italic")
+        if height > room.height or width + 2 > room.width:
+            return Text(_("QR: enlarge the window to see it"), style="italic")
+        if self._drawn[0] != self.payload:  # build once per payload, only when shown
+            self._drawn = (self.payload, qr_text(self.payload))
+        return Text(self._drawn[1])
 
 
 class EntryField(Input):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zxingcpp
 from PIL import Image
 
-from shopdesk.tui.qr import half_block_lines, qr_matrix
+from shopdesk.tui.qr import half_block_lines, qr_matrix, qr_size
 
 CHAR_MODULES = {"█": (1, 1), "▀": (1, 0), "▄": (0, 1), " ": (0, 0)}
 SCALE = 8
@@ -35,3 +35,9 @@ def test_half_block_qr_decodes_to_the_receipt_number():
 def test_odd_matrix_gets_a_blank_last_half_row():
     lines = half_block_lines([[True, False], [False, True], [True, True]])
     assert lines == ["▀▄", "▀▀"]
+
+
+def test_size_estimate_matches_the_built_code():
+    for payload in ("T01-00000042", "x" * 100, "SDPR*" + "y" * 172):
+        lines = half_block_lines(qr_matrix(payload))
+        assert qr_size(payload) == (len(lines[0]), len(lines))
