@@ -459,3 +459,33 @@ async def test_reprint_from_receipts_is_a_marked_copy(make_app, home):
             r["data"]["copy"] for r in app.shop.ledger.records() if r["kind"] == "receipt.printed"
         ]
         assert copies == [0, 1]
+
+
+async def test_outage_start_x_report_and_end(make_app):
+    from shopdesk.tui.screens.outage import OutageScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, OutageScreen)
+        assert "No outage open" in text_of(app.screen.query_one("#outage-state", Static))
+        await pilot.press("f2", *"platform down", "enter")
+        await pilot.pause()
+        assert app.shop.ledger.view.open_outage is not None
+        assert "Outage open since" in text_of(app.screen.query_one("#outage-state", Static))
+        await pilot.press("escape")
+        await scan(pilot, "D001x2")
+        await pilot.press("f10", "f10", "f12")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "6.00" in text_of(app.screen.query_one("#report-text", Static))
+        await pilot.press("f3", "enter")
+        await pilot.pause()
+        assert app.shop.ledger.view.open_outage is None
+        await pilot.press("f6", *"1234", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm the Z
+        await pilot.pause()
+        assert app.shop.ledger.view.closed_days

@@ -57,6 +57,7 @@ class SaleScreen(Screen):
         Binding("f9", "settings", N_("Setup")),
         Binding("f10", "pay", N_("Pay")),
         Binding("f11", "print_again", N_("Print again"), show=False),
+        Binding("f12", "outage", N_("Outage"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("escape", "back", show=False),
@@ -373,6 +374,11 @@ class SaleScreen(Screen):
     def action_print_again(self) -> None:
         self.shopdesk.print_again()
 
+    def action_outage(self) -> None:
+        from shopdesk.tui.screens.outage import OutageScreen
+
+        self.app.push_screen(OutageScreen())
+
     def action_receipts(self) -> None:
         from shopdesk.tui.screens.receipts import ReceiptsScreen
 
@@ -442,5 +448,13 @@ class SaleScreen(Screen):
             ),
             SystemCommand(
                 _("Settings"), _("Theme, language, training mode (F9)"), self.action_settings
+            ),
+            SystemCommand(
+                _("Print again"),
+                _("Print the receipt whose print failed (F11)"),
+                self.action_print_again,
+            ),
+            SystemCommand(
+                _("Outage"), _("Outage status, X and Z reports (F12)"), self.action_outage
             ),
         ]
