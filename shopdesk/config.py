@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopdesk.domain.catalog import Catalog, parse_catalog
 from shopdesk.domain.money import parse_money
+from shopdesk.domain.pin import DEMO_PIN_HASH, is_pin_hash
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ConfigError, InvalidInput
 from shopdesk.export import columns
@@ -85,6 +86,8 @@ class Profile:
     limits: OfflineLimits = field(default_factory=OfflineLimits)
     backup_dir: str = ""
     export: ExportSettings = field(default_factory=ExportSettings)
+    #: Salted scrypt hash of the manager PIN (see shopdesk.domain.pin); demo PIN 1234.
+    manager_pin_hash: str = DEMO_PIN_HASH
     #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
     opening_float: Decimal = Decimal("0.00")
     #: Automatic backup after this many receipts since the last one (0 = off).
@@ -216,6 +219,12 @@ def _not_negative(value: int) -> int:
     return value
 
 
+def _pin_hash(value: str) -> str:
+    if not is_pin_hash(value.strip()):
+        raise ValueError("not_a_pin_hash")
+    return value.strip()
+
+
 def parse_profile(text: str, path: Path) -> Profile:
     try:
         data = tomllib.loads(text)
@@ -274,6 +283,7 @@ def parse_profile(text: str, path: Path) -> Profile:
         ),
         backup_dir=r.get("backup", "folder", str, ""),
         export=_export_settings(r),
+        manager_pin_hash=r.get("security", "manager_pin", str, DEMO_PIN_HASH, _pin_hash),
         opening_float=r.get(
             "drawer",
             "opening_float",

@@ -819,6 +819,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "意外错误：{error}。详情已记录在 {log}。",
         "Unexpected error: {error}. Details were logged to {log}.",
     ),
+    "cart.empty_entry": (
+        "请扫描条码，或输入编号、名称或拼音首字母。",
+        "Scan a barcode, or type a SKU, a name or pinyin initials.",
+    ),
+    "cart.price_needs_pin": (
+        "改价需要店长授权：先加入商品，再按 F4 改价。",
+        "A price change needs a manager: add the item, then press F4 to change its price.",
+    ),
+    "cart.no_line": ("没有第 {line} 行。", "There is no line {line}."),
+    "cart.no_line_selected": (
+        "还没有商品行。请先扫描或输入商品。",
+        "There are no lines yet. Scan or type an item first.",
+    ),
+    "pay.zero_payment": (
+        "付款金额必须大于零；已付清则按 F10 开具收据。",
+        "A payment must be more than zero; if the sale is paid, press F10 to issue.",
+    ),
+    "history.one_word": (
+        "请只输入一个搜索词（可另加日期和金额），例如：00042 2026-11-28 12.50。",
+        "Search for one word (plus a date and an amount if you like), e.g. 00042 2026-11-28 12.50.",
+    ),
+    "theme.syntax": (
+        "主题文件 {file} 格式错误：{reason}。已跳过该主题。",
+        "Theme file {file} is not valid TOML: {reason}. The theme was skipped.",
+    ),
+    "theme.bad_field": (
+        "主题文件 {file} 的 {field} 无效：{value}。颜色请写成 #RRGGBB。已跳过该主题。",
+        "Theme file {file}: {field} is not valid: {value}. Write colours as #RRGGBB. The theme was skipped.",
+    ),
+    "pin.mismatch": (
+        "两次输入的 PIN 不一致，未作更改。",
+        "The two PINs differ; nothing was changed.",
+    ),
+    "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
 }
 
 

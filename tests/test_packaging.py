@@ -36,6 +36,12 @@ def test_wheel_ships_the_demo_shop_and_the_themes(wheel: Path) -> None:
     assert repo_themes and shipped == repo_themes
 
 
+def test_wheel_ships_the_app_translations_and_styles(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "shopdesk/locale/zh_CN/LC_MESSAGES/shopdesk.mo" in names
+    assert "shopdesk/tui/shopdesk.tcss" in names
+
+
 def test_installed_package_inits_the_demo_shop(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.reports",
     "shopdesk.cli.export",
     "shopdesk.cli.backup",
+    "shopdesk.cli.app",
 )
 
 
@@ -91,8 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        # No command: the till app, the product's main job.
+        from shopdesk.cli.app import cmd_app
+
+        args.run = cmd_app
     ctx = Context(args)
     try:
         return int(args.run(ctx) or 0)

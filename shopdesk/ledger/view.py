@@ -366,3 +366,7 @@ class ReceiptView:
 
     def iter_rows(self) -> Iterator[Row]:
         yield from self.receipts._raw().values()
+
+    def iter_rows_newest_first(self) -> Iterator[dict]:
+        """Rows from the latest receipt back, lazily: a search stops at its page."""
+        yield from reversed(self.receipts._raw().values())

@@ -1,0 +1,400 @@
+"""``ShopdeskApp``: opens the shop, holds the sale in progress, and runs the screens.
+
+The app owns the state that must outlive any one screen — the open shop, the
+cart, training mode, the last issued receipt — and the few use-case calls the
+screens trigger (issue, void), each one call into :mod:`shopdesk.services`.
+Screens only show that state and turn keys into those calls.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from shopdesk.domain.pin import verify_pin
+from shopdesk.domain.sale import Payment
+from shopdesk.errors import ShopdeskError
+from shopdesk.messages import message, system_language
+from shopdesk.services.cart import Cart
+from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
+from shopdesk.services.shop import Shop, bundled
+from shopdesk.services.status import TillStatus, till_status
+from shopdesk.services.themes import ThemeSpec, load_themes
+from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
+from shopdesk.tui import i18n
+from shopdesk.tui.errors import log_unexpected
+from shopdesk.tui.i18n import N_, _
+
+DEFAULT_THEME = "shopdesk-light"
+#: Set by bench/bench_tui.py: the app writes the time of the sale screen's first
+#: frame to this file and exits, so cold start can be timed from outside.
+FIRST_FRAME_ENV = "SHOPDESK_FIRST_FRAME_FILE"
+
+
+def translate_bindings(node: App | Screen) -> None:
+    """Re-make a node's bindings with descriptions in the current language.
+
+    Textual reads ``Binding.description`` as plain text for the footer, so the
+    English msgids in ``BINDINGS`` are swapped for translations when the node
+    is built (screens are rebuilt on a language switch).
+    """
+    from dataclasses import replace
+
+    node._bindings = BindingsMap(
+        [
+            replace(
+                binding,
+                description=_(binding.description) if binding.description else "",
+                key_display=binding.key_display or _key_display(binding.key),
+            )
+            for _key, binding in node._bindings
+        ]
+    )
+
+
+def _key_display(key: str) -> str | None:
+    """``F10`` rather than Textual's ``f10``: as printed on the keyboard."""
+    if re.fullmatch(r"f\d{1,2}", key):
+        return key.upper()
+    return {"escape": "Esc", "enter": "Enter"}.get(key)
+
+
+def theme_from_spec(spec: ThemeSpec) -> Theme:
+    return Theme(name=spec.name, dark=spec.dark, variables=spec.variables, **spec.colors)
+
+
+class ShopdeskApp(App[int]):
+    """A cashier's day at the keyboard: sale, pay, receipts, settings."""
+
+    CSS_PATH = "shopdesk.tcss"
+    TITLE = "shopdesk"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.home = home
+        self.clock = clock
+        self.language_override = language
+        self.shop: Shop | None = None
+        self.cart: Cart | None = None
+        self.training = False
+        self.cashier = ""
+        self.last_issued: IssuedReceipt | None = None
+        self.ui_state: UiState = load_ui_state(home)
+        self.theme_specs: list[ThemeSpec] = []
+        #: The last print's outcome for the status bar: None (not yet), ok, fault.
+        self.printer_seen: str | None = None
+        #: The last receipt whose print failed, for F11 (print again).
+        self.failed_print: str | None = None
+        i18n.set_language(self._pick_language(None))
+        super().__init__()
+        translate_bindings(self)
+
+    # -- start-up -----------------------------------------------------------------
+    def _pick_language(self, shop: Shop | None) -> str:
+        """Settings choice, else the profile's ``[shop] language``, else the system's."""
+        if self.language_override in ("zh", "en"):
+            return self.language_override
+        if self.ui_state.language:
+            return self.ui_state.language
+        if shop is not None:
+            explicit = shop.profile.raw.get("shop", {}).get("language")
+            if explicit in ("zh", "en"):
+                return explicit
+        return system_language()
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        try:
+            self.shop = Shop.open(self.home, clock=self.clock)
+        except ShopdeskError as error:
+            from shopdesk.tui.screens.prompts import ProblemScreen
+
+            self.push_screen(ProblemScreen(self.say(error.code, **error.data), error.code))
+            return
+        self._start_shop()
+
+    def _start_shop(self) -> None:
+        assert self.shop is not None
+        i18n.set_language(self._pick_language(self.shop))
+        translate_bindings(self)
+        self.cart = Cart(self.shop.catalog)
+        self.training = self.shop.profile.training
+        self.cashier = self.shop.profile.cashiers[0]
+        # The view of a big ledger is hundreds of thousands of long-lived objects;
+        # without this every full garbage collection walks them all again (tens of
+        # ms each, felt as stutter). They live as long as the app anyway.
+        gc.freeze()
+        self._serialise_ledger_writes()
+        from shopdesk.tui.screens.sale import SaleScreen
+
+        self.push_screen(SaleScreen())
+
+    def _serialise_ledger_writes(self) -> None:
+        """Receipts are printed on a worker thread, which appends the print record;
+        sales and voids append on the UI thread. One lock around ``append`` keeps
+        the chain in order while the printer's slow I/O runs outside it."""
+        assert self.shop is not None
+        ledger = self.shop.ledger
+        append = ledger.append
+        lock = threading.Lock()
+
+        def locked_append(*args: object, **kwargs: object) -> dict:
+            with lock:
+                return append(*args, **kwargs)  # type: ignore[arg-type]
+
+        ledger.append = locked_append  # type: ignore[method-assign]
+
+    def open_demo_shop(self) -> None:
+        """First run: create the demo shop in the chosen home and open it."""
+        from shopdesk.services.shop import init_shop
+
+        init_shop(self.home, demo=True, clock=self.clock).close()
+        self.shop = Shop.open(self.home, clock=self.clock)
+        self._start_shop()
+
+    def _load_themes(self) -> None:
+        specs, errors = load_themes(bundled("themes"))
+        for error in errors:
+            log_unexpected(self.home if self.home.is_dir() else None, error)
+        self.theme_specs = specs
+        for spec in specs:
+            self.register_theme(theme_from_spec(spec))
+        names = {spec.name for spec in specs}
+        wanted = self.ui_state.theme
+        self.theme = (
+            wanted
+            if wanted in names
+            else (DEFAULT_THEME if DEFAULT_THEME in names else "textual-light")
+        )
+
+    def first_frame_shown(self) -> None:
+        """Called by the sale screen after its first refresh (see FIRST_FRAME_ENV)."""
+        target = os.environ.get(FIRST_FRAME_ENV)
+        if target:
+            Path(target).write_text(repr(time.time()), encoding="utf-8")
+            self.exit(0)
+            return
+        self.set_timer(0.2, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the other screens while the cashier looks at the first frame.
+
+        Start-up imports only what the sale screen needs; the first F7 or F10
+        should not pay for importing its screen.
+        """
+        import shopdesk.services.printing
+        import shopdesk.tui.screens.buyer
+        import shopdesk.tui.screens.pay
+        import shopdesk.tui.screens.receipts
+        import shopdesk.tui.screens.settings  # noqa: F401
+
+    # -- words --------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return i18n.language()
+
+    def say(self, code: str, **data: object) -> str:
+        return message(code, self.lang, **data)
+
+    def report_error(self, error: BaseException) -> None:
+        """Show an error where it happened; log the unexpected ones. Never raises."""
+        try:
+            if isinstance(error, ShopdeskError):
+                self.notify(self.say(error.code, **error.data), severity="error", timeout=8)
+            else:
+                path = log_unexpected(self.home, error)
+                self.notify(
+                    self.say("error.unexpected", error=f"{type(error).__name__}: {error}", log=path)
+                    + " "
+                    + _("The sale in progress is kept."),
+                    severity="error",
+                    timeout=15,
+                )
+        except Exception as inner:  # pragma: no cover - last resort
+            log_unexpected(self.home, inner)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Handlers are wrapped by @guarded; anything reaching here escaped Textual
+        # itself. Log it to the shop home before Textual shuts the app down.
+        log_unexpected(self.home if self.home.is_dir() else None, error)
+        super()._handle_exception(error)
+
+    # -- use cases the screens call ------------------------------------------------
+    def issue(self, payments: list[Payment]) -> IssuedReceipt:
+        """Commit the sale in the cart as a signed receipt and start the next one."""
+        assert self.shop is not None and self.cart is not None
+        draft = self.cart.draft_with_payments(payments)
+        issued = issue_receipt(self.shop, draft, cashier=self.cashier, training=self.training)
+        self.cart.clear()
+        self.last_issued = issued
+        for notice in issued.warnings:  # offline limits near, outage started, day closed
+            self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
+        self.start_print(issued.number, record=issued.record)
+        return issued
+
+    # -- printing: after the commit, off the UI thread ------------------------------
+    def start_print(self, number: str, *, record: dict | None = None) -> None:
+        """Print a committed receipt in the background; the next sale starts at once.
+
+        The printing service records every attempt and never raises for a
+        printer fault, so the worst a printer can do is a banner saying the
+        receipt is saved but not printed, and what to check.
+        """
+        self.run_worker(
+            lambda: self._print_job(number, record), thread=True, group="print", exit_on_error=False
+        )
+
+    def _print_job(self, number: str, record: dict | None) -> None:
+        from shopdesk.services.printing import print_receipt
+
+        assert self.shop is not None
+        try:
+            outcome = print_receipt(self.shop, number, record=record)
+        except Exception as error:  # e.g. the receipt vanished: report, never crash
+            self.call_from_thread(self.report_error, error)
+            return
+        self.call_from_thread(self._printed, outcome)
+
+    def _printed(self, outcome: object) -> None:
+        from shopdesk.services.printing import PrintOutcome
+
+        assert isinstance(outcome, PrintOutcome)
+        self.printer_seen = "ok" if outcome.ok else "fault"
+        if outcome.ok:
+            self.failed_print = None
+        else:
+            self.failed_print = outcome.number
+            reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
+            self.notify(
+                _(
+                    "Receipt {number} is saved but NOT printed: {reason} "
+                    "Fix the printer, then press F11 to print it."
+                ).format(number=outcome.number, reason=reason),
+                severity="error",
+                timeout=60,
+            )
+        self.refresh_status()
+
+    def print_again(self, number: str | None = None) -> None:
+        """F11 on the sale screen (the failed one), F5 in receipts (a marked copy)."""
+        number = number or self.failed_print
+        if number is None:
+            self.notify(_("Nothing is waiting to be printed."))
+            return
+        self.start_print(number)
+
+    def void(self, number: str, reason: str) -> None:
+        assert self.shop is not None
+        void_receipt(self.shop, number, reason=reason, who=self.cashier)
+
+    def check_pin(self, pin: str) -> bool:
+        assert self.shop is not None
+        return verify_pin(self.shop.profile.manager_pin_hash, pin)
+
+    def with_pin(self, then: Callable[[], object]) -> None:
+        """Ask for the manager's PIN, then run ``then`` (nothing on Esc)."""
+        from shopdesk.tui.screens.prompts import PinScreen
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                guarded_call(self, then)
+
+        self.push_screen(PinScreen(), done)
+
+    def till_status(self) -> TillStatus:
+        assert self.shop is not None
+        return till_status(self.shop, self.training, self.printer_seen)
+
+    def refresh_status(self) -> None:
+        from shopdesk.tui.widgets import StatusBar
+
+        for bar in self.screen.query(StatusBar):
+            bar.update_text()
+
+    # -- settings -----------------------------------------------------------------
+    def set_theme_choice(self, name: str) -> None:
+        if name not in {spec.name for spec in self.theme_specs}:
+            return
+        self.theme = name
+        self.ui_state.theme = name
+        save_ui_state(self.home, self.ui_state)
+
+    def set_training(self, on: bool) -> None:
+        self.training = on
+        self.refresh_status()
+
+    def set_language_choice(self, lang: str) -> None:
+        """Switch language and rebuild the screens; the cart is untouched.
+
+        The rebuild runs later on the app's own message loop: a screen awaiting
+        its own removal from inside one of its handlers would wait forever.
+        """
+        if lang not in ("zh", "en"):
+            return
+        self.ui_state.language = lang
+        save_ui_state(self.home, self.ui_state)
+        i18n.set_language(lang)
+        translate_bindings(self)
+        self.call_later(self._rebuild_screens)
+
+    async def _rebuild_screens(self) -> None:
+        from shopdesk.tui.screens.sale import SaleScreen
+        from shopdesk.tui.screens.settings import SettingsScreen
+
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(SaleScreen())
+        await self.push_screen(SettingsScreen(focus="language"))
+
+    # -- command palette -----------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, with the search prompt in the cashier's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for actions…"))
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette lists the app's actions in the cashier's language."""
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand(
+            _("Keys"), _("Show every key of this screen"), self.action_show_help_panel
+        )
+        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.exit)
+
+
+def guarded_call(app: ShopdeskApp, fn: Callable[[], object]) -> None:
+    try:
+        fn()
+    except Exception as error:
+        app.report_error(error)
+
+
+def run_app(home: Path, language: str | None = None) -> int:
+    app = ShopdeskApp(home, language=language)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,202 @@
+"""Outage and day reports (F12): the outage's state, start/end it, X and Z reports.
+
+Every figure comes from :mod:`shopdesk.services.outage` and
+:mod:`shopdesk.services.reports`; the report text is the printer's own layout
+(``layout_report``), so the screen shows what the paper would. Closing the day
+(Z) cannot be undone: it asks for the manager's PIN and a confirmation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from shopdesk.domain.money import format_yuan
+from shopdesk.tui.errors import guarded
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
+from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar, elapsed_text
+
+if TYPE_CHECKING:
+    from shopdesk.services.reports import DayReport
+    from shopdesk.tui.app import ShopdeskApp
+
+
+class OutageScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "start", N_("Start outage")),
+        Binding("f3", "end", N_("End outage")),
+        Binding("f4", "report_x", N_("X report")),
+        Binding("f5", "print_report", N_("Print")),
+        Binding("f6", "report_z", N_("Z (close day)")),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        from shopdesk.tui.app import translate_bindings
+
+        translate_bindings(self)
+        self.report: DayReport | None = None
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Static(id="outage-state")
+        with VerticalScroll(id="report-box"):
+            yield Static(id="report-text")
+        yield StatusBar(id="status")
+        yield KeyBar(classes="keybar")
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+        self.action_report_x()
+
+    def refresh_state(self) -> None:
+        from shopdesk.services.outage import outage_status
+
+        assert self.shopdesk.shop is not None
+        status = outage_status(self.shopdesk.shop)
+        lines = []
+        if status.open and status.since is not None:
+            lines.append(
+                _("Outage open since {since} ({elapsed}).").format(
+                    since=status.since.strftime("%Y-%m-%d %H:%M"),
+                    elapsed=elapsed_text(status.since, self.shopdesk.shop.now()),
+                )
+            )
+        else:
+            lines.append(_("No outage open: the e-invoice system is up."))
+        lines.append(
+            _(
+                "Waiting for export: {count} receipts, {amount}; offline limits used: "
+                "{hours}% of the hours, {money}% of the amount."
+            ).format(
+                count=status.waiting_receipts,
+                amount=format_yuan(status.waiting_amount),
+                hours=status.limits.hours.percent,
+                money=status.limits.amount.percent,
+            )
+        )
+        self.query_one("#outage-state", Static).update(Text("\n".join(lines)))
+        self.shopdesk.refresh_status()
+
+    def show_report(self, report: DayReport) -> None:
+        from shopdesk.printing.layout import block_texts, cells_for, layout_report
+        from shopdesk.services.reports import report_sheet
+
+        assert self.shopdesk.shop is not None
+        self.report = report
+        sheet = report_sheet(report, self.shopdesk.lang)
+        cells = cells_for(self.shopdesk.shop.profile.printer.dots)
+        text = "\n".join(line.rstrip() for line in block_texts(layout_report(sheet, cells)))
+        self.query_one("#report-text", Static).update(Text(text))
+
+    @guarded
+    def action_report_x(self) -> None:
+        from shopdesk.services.reports import report_x
+
+        assert self.shopdesk.shop is not None
+        self.show_report(report_x(self.shopdesk.shop))
+
+    @guarded
+    def action_start(self) -> None:
+        from shopdesk.services.outage import start_outage
+
+        def done(note: object) -> None:
+            if note is None:
+                return
+            try:
+                record = start_outage(self.shopdesk.shop, str(note))  # type: ignore[arg-type]
+            except Exception as error:
+                self.shopdesk.report_error(error)
+                return
+            self.notify(
+                self.shopdesk.say("outage.started", time=record["time"][:16].replace("T", " "))
+            )
+            self.refresh_state()
+
+        self.app.push_screen(
+            PromptScreen(_("Start outage"), _("Note (optional), e.g. what the platform showed:")),
+            done,
+        )
+
+    @guarded
+    def action_end(self) -> None:
+        from shopdesk.services.outage import end_outage
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                end_outage(self.shopdesk.shop)  # type: ignore[arg-type]
+            except Exception as error:
+                self.shopdesk.report_error(error)
+                return
+            self.notify(_("Outage ended. Export the waiting receipts soon."))
+            self.refresh_state()
+
+        self.app.push_screen(
+            ConfirmScreen(_("Is the e-invoice system back? End the outage.")), done
+        )
+
+    @guarded
+    def action_report_z(self) -> None:
+        from shopdesk.services.reports import report_z
+
+        def close() -> None:
+            def done(yes: bool | None) -> None:
+                if not yes:
+                    return
+                try:
+                    report = report_z(self.shopdesk.shop)  # type: ignore[arg-type]
+                except Exception as error:
+                    self.shopdesk.report_error(error)
+                    return
+                self.show_report(report)
+                self.refresh_state()
+
+            self.app.push_screen(
+                ConfirmScreen(_("Close today (Z report)? This cannot be undone.")), done
+            )
+
+        self.shopdesk.with_pin(close)
+
+    @guarded
+    def action_print_report(self) -> None:
+        from shopdesk.services.printing import print_report
+        from shopdesk.services.reports import report_sheet
+
+        if self.report is None or self.shopdesk.shop is None:
+            return
+        sheet = report_sheet(self.report, self.shopdesk.shop.profile.receipt_language)
+        print_report(self.shopdesk.shop, sheet)
+        self.notify(_("Report sent to the printer."))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(
+                _("Start outage"),
+                _("Record that the e-invoice system is down (F2)"),
+                self.action_start,
+            ),
+            SystemCommand(_("End outage"), _("Record that it is back (F3)"), self.action_end),
+            SystemCommand(_("X report"), _("Today's running totals (F4)"), self.action_report_x),
+            SystemCommand(_("Print"), _("Print the report shown (F5)"), self.action_print_report),
+            SystemCommand(
+                _("Z (close day)"), _("Close the day, manager PIN (F6)"), self.action_report_z
+            ),
+            SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
+        ]

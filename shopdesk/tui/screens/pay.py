@@ -1,0 +1,155 @@
+"""Payment: cash with change shown big, WeChat Pay, Alipay, card, other; split payments.
+
+Type an amount and press a method key (F2 cash … F6 other) to add a payment;
+Enter adds it as the selected method (cash first). A blank amount means "the
+rest". F10 confirms: it adds what is typed (or the rest, if nothing was paid
+yet), then issues the receipt — so F10 F10 from the sale screen is an exact
+cash sale. An underpaid sale cannot be confirmed (``settle`` says how much is
+missing); Esc goes back to the sale with nothing recorded.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Input, Static
+
+from shopdesk.domain.money import format_yuan, money_str
+from shopdesk.domain.sale import PAYMENT_METHODS
+from shopdesk.errors import ShopdeskError
+from shopdesk.services.cart import Tender
+from shopdesk.tui.errors import guarded
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.preview import method_label
+from shopdesk.tui.screens.prompts import Dialog
+from shopdesk.tui.widgets import KeyBar
+
+if TYPE_CHECKING:
+    from shopdesk.tui.app import ShopdeskApp
+
+METHOD_KEYS = dict(zip(PAYMENT_METHODS, ("f2", "f3", "f4", "f5", "f6"), strict=True))
+
+
+class PayScreen(Dialog):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "method('cash')", N_("Cash")),
+        Binding("f3", "method('wechat')", N_("WeChat")),
+        Binding("f4", "method('alipay')", N_("Alipay")),
+        Binding("f5", "method('card')", N_("Card")),
+        Binding("f6", "method('other')", N_("Other")),
+        Binding("f8", "undo", N_("Undo payment")),
+        Binding("f10", "confirm", N_("Issue")),
+        Binding("escape", "cancel", N_("Back")),
+    ]
+
+    def __init__(self, total: Decimal) -> None:
+        super().__init__()
+        self.tender = Tender(total)
+        self.method = "cash"
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="pay"):
+            with Horizontal(classes="pay-row"):
+                yield Static(_("To pay") + "\n￥", classes="big-label")
+                yield Digits(money_str(self.tender.total), id="pay-total")
+            yield Static(id="pay-lines")
+            yield Static(id="pay-method")
+            yield Input(placeholder=_("Amount (blank = the rest)"), id="pay-amount")
+            yield Static("", id="pay-error", classes="error-text")
+            with Horizontal(classes="pay-row"):
+                yield Static(id="pay-change-label", classes="big-label")
+                yield Digits("0.00", id="pay-change")
+        yield KeyBar(classes="keybar")
+
+    def on_mount(self) -> None:
+        self.refresh_tender()
+        self.query_one("#pay-amount", Input).focus()
+
+    def refresh_tender(self, error: str = "") -> None:
+        lines = [
+            f"{method_label(p.method)}  {format_yuan(p.amount or Decimal(0))}"
+            for p in self.tender.payments
+        ]
+        lines.append(
+            _("Paid {paid} · still due {due}").format(
+                paid=format_yuan(self.tender.paid), due=format_yuan(self.tender.due)
+            )
+        )
+        self.query_one("#pay-lines", Static).update(Text("\n".join(lines)))
+        self.query_one("#pay-method", Static).update(
+            Text(_("Method: {method} (F2–F6 to change)").format(method=method_label(self.method)))
+        )
+        self.query_one("#pay-error", Static).update(error)
+        label = self.query_one("#pay-change-label", Static)
+        change = self.query_one("#pay-change", Digits)
+        if self.tender.can_confirm():
+            label.update(_("Change") + "\n￥")
+            change.update(money_str(self.tender.change))
+            self.query_one("#pay-amount", Input).placeholder = _("F10 or Enter: issue the receipt")
+        else:
+            label.update(_("Due") + "\n￥")
+            change.update(money_str(self.tender.due))
+            self.query_one("#pay-amount", Input).placeholder = _("Amount (blank = the rest)")
+
+    def _add_typed(self, method: str, *, blank_means_rest: bool) -> bool:
+        """Add the typed amount as ``method``; False (with the reason shown) if refused."""
+        field = self.query_one("#pay-amount", Input)
+        text = field.value.strip()
+        if not text and not blank_means_rest:
+            return True
+        try:
+            self.tender.add(method, text or None)
+        except ShopdeskError as error:
+            self.refresh_tender(self.shopdesk.say(error.code, **error.data))
+            return False
+        field.value = ""
+        return True
+
+    @guarded
+    def action_method(self, method: str) -> None:
+        self.method = method
+        if self.query_one("#pay-amount", Input).value.strip() and not self._add_typed(
+            method, blank_means_rest=False
+        ):
+            return
+        self.refresh_tender()
+        self.query_one("#pay-amount", Input).focus()
+
+    @guarded
+    def action_undo(self) -> None:
+        self.tender.remove_last()
+        self.refresh_tender()
+
+    @guarded
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip() and self.tender.can_confirm():
+            self.action_confirm()
+            return
+        if self._add_typed(self.method, blank_means_rest=True):
+            self.refresh_tender()
+
+    @guarded
+    def action_confirm(self) -> None:
+        """The one key that issues: commit the receipt, then back to a fresh sale."""
+        typed = self.query_one("#pay-amount", Input).value.strip()
+        if (typed or not self.tender.payments) and not self._add_typed(
+            self.method, blank_means_rest=True
+        ):
+            return
+        try:
+            self.tender.check()
+            issued = self.shopdesk.issue(list(self.tender.payments))
+        except ShopdeskError as error:
+            self.refresh_tender(self.shopdesk.say(error.code, **error.data))
+            return
+        self.dismiss(issued)

@@ -1,0 +1,143 @@
+"""Small dialogs: one value, the manager's PIN, yes/no, and a problem at start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from shopdesk.errors import ShopdeskError
+from shopdesk.tui.errors import guarded
+from shopdesk.tui.i18n import N_, _
+
+
+class Dialog(ModalScreen):
+    """Base: translated bindings, Esc closes with ``None``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        from shopdesk.tui.app import translate_bindings
+
+        translate_bindings(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PromptScreen(Dialog):
+    """Ask for one value; ``check`` turns the text into the result or raises.
+
+    The dialog stays open on a bad value and says why under the field, so the
+    cashier fixes it in place.
+    """
+
+    def __init__(
+        self, title: str, label: str, value: str = "", check: Callable[[str], object] = str
+    ) -> None:
+        super().__init__()
+        self.title_text, self.label_text, self.value, self.check = title, label, value, check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Label(self.label_text)
+            yield Input(self.value, id="prompt-value", select_on_focus=True)
+            yield Static("", id="prompt-error", classes="error-text")
+            yield Static(_("Enter: OK · Esc: back"), classes="hint")
+
+    @guarded
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            result = self.check(event.value)
+        except ShopdeskError as error:
+            self.query_one("#prompt-error", Static).update(
+                self.app.say(error.code, **error.data)  # type: ignore[attr-defined]
+            )
+            return
+        self.dismiss(result)
+
+
+class PinScreen(Dialog):
+    """The manager's PIN; ``True`` when right. A wrong PIN says so and clears."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Manager PIN"), classes="dialog-title")
+            yield Label(_("A manager must approve this. PIN:"))
+            yield Input(password=True, id="pin", max_length=12)
+            yield Static("", id="pin-error", classes="error-text")
+            yield Static(_("Enter: OK · Esc: back"), classes="hint")
+
+    @guarded
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.app.check_pin(event.value):  # type: ignore[attr-defined]
+            self.dismiss(True)
+            return
+        event.input.value = ""
+        self.query_one("#pin-error", Static).update(_("Wrong PIN. Try again, or Esc to go back."))
+
+
+class ConfirmScreen(Dialog):
+    """Yes or no; Enter or Y is yes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "yes", N_("Yes")),
+        Binding("n,escape", "cancel", N_("No")),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title")
+            yield Static(_("Enter/Y: yes · Esc/N: no"), classes="hint")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+
+class ProblemScreen(Dialog):
+    """The shop cannot open: say why; offer the demo shop when there is none."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "demo", N_("Open the demo shop")),
+        Binding("q,escape", "quit_app", N_("Quit")),
+    ]
+
+    def __init__(self, text: str, code: str) -> None:
+        super().__init__()
+        self.text, self.code = text, code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("shopdesk cannot open the shop"), classes="dialog-title")
+            yield Static(self.text, classes="error-text")
+            if self.code == "home.missing":
+                yield Static(
+                    _("D: create and open the demo shop here · Q: quit"),
+                    classes="hint",
+                )
+            else:
+                yield Static(_("Q: quit"), classes="hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.code == "home.missing" if action == "demo" else True
+
+    @guarded
+    def action_demo(self) -> None:
+        self.dismiss(None)
+        self.app.open_demo_shop()  # type: ignore[attr-defined]
+
+    def action_quit_app(self) -> None:
+        self.app.exit(1, return_code=1)  # the CLI exits non-zero: the shop did not open

@@ -1,0 +1,251 @@
+"""Receipts (history): search, a lazily paged table, the detail, void with PIN.
+
+The table never holds more than one page (:data:`PAGE_SIZE` rows) however
+large the ledger: ``find_receipts`` cuts the page out of the view, so the first
+page of 100k receipts shows as fast as that of ten.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from shopdesk.domain.money import format_yuan
+from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
+from shopdesk.services.sales import get_receipt
+from shopdesk.tui.errors import guarded
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.preview import receipt_preview, status_label
+from shopdesk.tui.screens.prompts import Dialog, PromptScreen
+from shopdesk.tui.widgets import KeyBar, QrView, StatusBar, TopBar
+
+if TYPE_CHECKING:
+    from shopdesk.tui.app import ShopdeskApp
+
+
+def start_void(app: ShopdeskApp, number: str, after: object) -> None:
+    """PIN, then the reason, then the void record; ``after()`` refreshes the caller."""
+
+    def ask_reason() -> None:
+        def done(reason: object) -> None:
+            if reason is None:
+                return
+            try:
+                app.void(number, str(reason))
+            except Exception as error:
+                app.report_error(error)
+                return
+            app.notify(app.say("void.done", number=number))
+            after()  # type: ignore[operator]
+
+        app.push_screen(
+            PromptScreen(_("Void receipt {number}").format(number=number), _("Reason:")), done
+        )
+
+    app.with_pin(ask_reason)
+
+
+class ReceiptsScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "search", N_("Search")),
+        Binding("f3", "page(-1)", N_("Prev page")),
+        Binding("f4", "page(1)", N_("Next page")),
+        Binding("f5", "reprint", N_("Reprint")),
+        Binding("f8", "void", N_("Void")),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        from shopdesk.tui.app import translate_bindings
+
+        translate_bindings(self)
+        self.query_state = ReceiptQuery()
+        self.skip = 0
+        self.more = False
+        self.rows: list[dict] = []
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Input(
+            placeholder=_("Search: number, date 2026-11-28, amount 12.50, buyer"),
+            id="search",
+        )
+        yield DataTable(id="receipts", cursor_type="row", zebra_stripes=True)
+        yield Static(id="page-info")
+        yield StatusBar(id="status")
+        yield KeyBar(classes="keybar")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#receipts", DataTable)
+        table.add_column(_("Number"), key="no")
+        table.add_column(_("Time"), key="time")
+        table.add_column(_("Total"), key="total")
+        table.add_column(_("Buyer"), key="buyer")
+        table.add_column(_("Status"), key="status")
+        self.load_page()
+        table.focus()
+
+    def load_page(self) -> None:
+        assert self.shopdesk.shop is not None
+        page = find_receipts(self.shopdesk.shop.ledger.view, self.query_state, self.skip, PAGE_SIZE)
+        self.rows, self.more = page.rows, page.more
+        table = self.query_one("#receipts", DataTable)
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                row["no"],
+                row["time"][5:16].replace("T", " "),
+                format_yuan(Decimal(row["total"])),
+                Text(row["buyer"][:14]),
+                status_label(row),
+                key=row["no"],
+            )
+        if not self.rows:
+            info = _("No receipts found.")
+        else:
+            info = _("Receipts {first}–{last}").format(
+                first=self.skip + 1, last=self.skip + len(self.rows)
+            )
+            if self.more:
+                info += " · " + _("F4: next page")
+            if self.skip:
+                info += " · " + _("F3: previous page")
+        self.query_one("#page-info", Static).update(info)
+
+    def selected(self) -> str | None:
+        table = self.query_one("#receipts", DataTable)
+        if not self.rows:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]["no"]
+
+    @guarded
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_state = parse_query(event.value)
+        self.skip = 0
+        self.load_page()
+        self.query_one("#receipts", DataTable).focus()
+
+    @guarded
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        number = self.selected()
+        if number:
+            self.app.push_screen(ReceiptDetailScreen(number), lambda _r: self.load_page())
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @guarded
+    def action_page(self, step: int) -> None:
+        if step > 0 and self.more:
+            self.skip += PAGE_SIZE
+        elif step < 0 and self.skip:
+            self.skip = max(self.skip - PAGE_SIZE, 0)
+        else:
+            return
+        self.load_page()
+
+    @guarded
+    def action_void(self) -> None:
+        number = self.selected()
+        if number:
+            start_void(self.shopdesk, number, self.load_page)
+
+    @guarded
+    def action_reprint(self) -> None:
+        """Print the selected receipt: the original if it never printed, else a marked copy."""
+        number = self.selected()
+        if number:
+            self.shopdesk.print_again(number)
+            self.notify(_("Printing {number}…").format(number=number))
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and search.value:
+            search.value = ""
+            return
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(_("Search"), _("Search receipts (F2)"), self.action_search),
+            SystemCommand(
+                _("Void"), _("Void the selected receipt, manager PIN (F8)"), self.action_void
+            ),
+            SystemCommand(
+                _("Reprint"), _("Print the selected receipt again (F5)"), self.action_reprint
+            ),
+            SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
+        ]
+
+
+class ReceiptDetailScreen(Dialog):
+    """One receipt as recorded: lines, totals, status, later records, and its QR."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "reprint", N_("Reprint")),
+        Binding("f8", "void", N_("Void")),
+        Binding("escape", "cancel", N_("Back")),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="dialog", id="detail"):
+            with VerticalScroll(id="detail-text-box"):
+                yield Static(id="detail-text")
+            yield QrView(id="detail-qr")
+        yield KeyBar(classes="keybar")
+
+    def on_mount(self) -> None:
+        self.show()
+
+    @guarded
+    def show(self) -> None:
+        assert self.shopdesk.shop is not None
+        detail = get_receipt(self.shopdesk.shop, self.number)
+        printed, payload = receipt_preview(self.shopdesk.shop, detail.record)
+        lines = [_("Status: {status}").format(status=status_label(detail.status)), ""]
+        lines += printed
+        for event in detail.events:
+            when = event["time"][:16].replace("T", " ")
+            if event["kind"] == "receipt.voided":
+                lines.append(
+                    _("{when} voided by {who}: {reason}").format(
+                        when=when,
+                        who=event["data"].get("by", ""),
+                        reason=event["data"].get("reason", ""),
+                    )
+                )
+            else:
+                lines.append(f"{when} {event['kind']}")
+        self.query_one("#detail-text", Static).update(Text("\n".join(lines)))
+        self.query_one("#detail-qr", QrView).show(payload)
+
+    @guarded
+    def action_void(self) -> None:
+        start_void(self.shopdesk, self.number, self.show)
+
+    @guarded
+    def action_reprint(self) -> None:
+        self.shopdesk.print_again(self.number)
+        self.notify(_("Printing {number}…").format(number=self.number))

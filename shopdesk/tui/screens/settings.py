@@ -1,0 +1,117 @@
+"""Settings the cashier may change: theme, language, training mode.
+
+Theme and language are remembered per shop home (``ui-state.json``); training
+mode is for this session only, so a forgotten switch cannot turn a whole
+day's sales into training receipts (the profile's ``training`` sets the start).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Label, Select, Static, Switch
+
+from shopdesk.tui.errors import guarded
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
+
+if TYPE_CHECKING:
+    from shopdesk.tui.app import ShopdeskApp
+
+LANGUAGE_NAMES = (("中文（简体）", "zh"), ("English", "en"))
+
+
+class SettingsScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "focus_field('theme')", N_("Theme")),
+        Binding("f3", "focus_field('language')", N_("Language")),
+        Binding("f4", "toggle_training", N_("Training")),
+        Binding("escape", "back", N_("Back")),
+    ]
+
+    def __init__(self, focus: str = "theme") -> None:
+        super().__init__()
+        self.first_focus = focus
+        from shopdesk.tui.app import translate_bindings
+
+        translate_bindings(self)
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        app = self.shopdesk
+        yield TopBar(id="topbar")
+        with Vertical(id="settings"):
+            yield Static(_("Settings"), classes="dialog-title")
+            with Horizontal(classes="setting"):
+                yield Label(_("Theme"), classes="setting-label")
+                yield Select(
+                    [(spec.label(app.lang), spec.name) for spec in app.theme_specs],
+                    value=app.theme,
+                    allow_blank=False,
+                    id="theme",
+                )
+            with Horizontal(classes="setting"):
+                yield Label(_("Language"), classes="setting-label")
+                yield Select(LANGUAGE_NAMES, value=app.lang, allow_blank=False, id="language")
+            with Horizontal(classes="setting"):
+                yield Label(_("Training mode"), classes="setting-label")
+                yield Switch(value=app.training, id="training")
+            yield Static(
+                _("Training receipts have their own numbers (T01-TR-…) and are never exported."),
+                classes="hint",
+            )
+            yield Static(
+                _("Shop profile, printer and PIN: edit profile.toml in the shop home."),
+                classes="hint",
+            )
+        yield StatusBar(id="status")
+        yield KeyBar(classes="keybar")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.first_focus}").focus()
+
+    @guarded
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.BLANK:
+            return
+        if event.select.id == "theme" and event.value != self.app.theme:
+            self.shopdesk.set_theme_choice(str(event.value))
+        elif event.select.id == "language" and event.value != self.shopdesk.lang:
+            self.shopdesk.set_language_choice(str(event.value))
+
+    @guarded
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.shopdesk.set_training(event.value)
+        self.notify(_("Training mode on") if event.value else _("Training mode off"))
+
+    def action_focus_field(self, field: str) -> None:
+        self.query_one(f"#{field}").focus()
+
+    def action_toggle_training(self) -> None:
+        self.query_one("#training", Switch).toggle()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(_("Theme"), _("Choose the colour theme (F2)"), self.action_focus_theme),
+            SystemCommand(_("Language"), _("中文 / English (F3)"), self.action_focus_language),
+            SystemCommand(
+                _("Training"), _("Training mode on or off (F4)"), self.action_toggle_training
+            ),
+            SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
+        ]
+
+    def action_focus_theme(self) -> None:
+        self.action_focus_field("theme")
+
+    def action_focus_language(self) -> None:
+        self.action_focus_field("language")

@@ -1,0 +1,167 @@
+"""Small widgets every screen shares: the top bar, the status bar, the QR view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from shopdesk.domain.money import format_yuan
+from shopdesk.services.status import TillStatus
+from shopdesk.tui.i18n import _
+from shopdesk.tui.qr import qr_size, qr_text
+
+if TYPE_CHECKING:
+    from shopdesk.tui.app import ShopdeskApp
+
+
+def elapsed_text(since: datetime, now: datetime) -> str:
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    return _("{hours}h {minutes}m").format(hours=minutes // 60, minutes=minutes % 60)
+
+
+def printer_text(state: str) -> str:
+    return {
+        "preview": _("Printer: preview"),
+        "ok": _("Printer: ready"),
+        "fault": _("Printer: FAULT"),
+    }.get(state, _("Printer: not checked"))
+
+
+class TopBar(Static):
+    """Shop, cashier and the till clock (the shop's clock, fixed in tests)."""
+
+    def on_mount(self) -> None:
+        self.update_text()
+        self.set_interval(20, self.update_text)
+
+    def update_text(self) -> None:
+        app: ShopdeskApp = self.app  # type: ignore[assignment]
+        if app.shop is None:
+            return
+        profile = app.shop.profile
+        now = app.shop.now().strftime("%Y-%m-%d %H:%M")
+        left = f" {profile.shop_name} · {profile.terminal} · {app.cashier}"
+        width = max(self.size.width, 40)
+        from rich.cells import cell_len
+
+        gap = max(width - cell_len(left) - len(now) - 1, 1)
+        self.update(Text(left + " " * gap + now))
+
+
+class StatusBar(Static):
+    """Outage clock, receipts waiting for export, printer state, training mode."""
+
+    def on_mount(self) -> None:
+        self.update_text()
+        self.set_interval(30, self.update_text)
+
+    def update_text(self) -> None:
+        app: ShopdeskApp = self.app  # type: ignore[assignment]
+        if app.shop is None:
+            return
+        status: TillStatus = app.till_status()
+        parts = []
+        if status.training:
+            parts.append("[reverse] " + _("TRAINING") + " [/]")
+        if status.outage_since is not None:
+            parts.append(
+                _("Outage for {elapsed}").format(
+                    elapsed=elapsed_text(status.outage_since, app.shop.now())
+                )
+            )
+        else:
+            parts.append(_("No outage open"))
+        parts.append(
+            _("Waiting for export: {count} ({amount})").format(
+                count=status.waiting, amount=format_yuan(status.waiting_amount)
+            )
+        )
+        if status.limits == "exceeded":
+            parts.append("[reverse]" + _("Offline limit reached") + "[/]")
+        elif status.limits == "warn":
+            parts.append(_("Offline limit {percent}%").format(percent=status.limits_percent))
+        parts.append(printer_text(status.printer))
+        self.update(" " + " │ ".join(parts))
+
+
+class QrView(Static):
+    """A QR code in half blocks, black on white whatever the theme.
+
+    The signed payload makes a QR of about 50 modules (25 rows); when the space
+    left for it is smaller (80×24), a line says so instead of a code no phone
+    could read because it was cut.
+    """
+
+    payload = ""
+    _drawn: tuple[str, str] = ("", "")
+
+    def show(self, payload: str) -> None:
+        self.payload = payload
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        if not self.payload:
+            return Text("")
+        width, height = qr_size(self.payload)
+        room = self.parent.size if self.parent is not None else self.size
+        if height > room.height or width + 2 > room.width:
+            return Text(_("QR: enlarge the window to see it"), style="italic")
+        if self._drawn[0] != self.payload:  # build once per payload, only when shown
+            self._drawn = (self.payload, qr_text(self.payload))
+        return Text(self._drawn[1])
+
+
+class EntryField(Input):
+    """The sale screen's one entry field, safe for a scanner's burst of keys.
+
+    Input's own Enter is a binding whose action runs after keys already queued
+    behind it have been typed into the field, so two fast scans could arrive as
+    ``69019…69212…``. Here Enter is taken in the same ordered key stream as the
+    digits: the text typed so far is posted and the field cleared at once.
+    """
+
+    class Entered(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text, self.value = self.value, ""
+            self.post_message(self.Entered(text))
+            return
+        await super()._on_key(event)
+
+
+class KeyBar(Static):
+    """The screen's keys in one line (``F2 数量 F3 删行 …``), clickable.
+
+    Textual's Footer rebuilds a widget per key whenever the focused screen's
+    bindings change, which is every time a dialog opens or closes; that was the
+    largest single cost between the confirm key and the next sale's first frame.
+    A till's keys do not change while a screen is shown, so one line drawn when
+    the screen mounts does the job.
+    """
+
+    def on_mount(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        seen: set[str] = set()
+        for key, binding in self.screen._bindings:
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            # A click runs the same action as the key (Textual reads "@click" meta).
+            click = {"@click": "screen." + binding.action}
+            if line:
+                line.append(" ")
+            line.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
+            line.append(" " + binding.description, Style(meta=click))
+        self.update(line)

@@ -1,0 +1,48 @@
+"""Status-bar facts: receipts waiting for export, the outage clock, training."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from shopdesk.domain.sale import Payment, SaleDraft
+from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
+from shopdesk.services.shop import init_shop
+from shopdesk.services.status import till_status, waiting_for_export
+
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def sell(shop, sku: str, training: bool = False) -> str:
+    draft = SaleDraft(lines=[line_from_catalog(shop.catalog, sku)], payments=[Payment("cash")])
+    return issue_receipt(shop, draft, training=training).number
+
+
+def test_waiting_counts_issued_non_training_receipts_not_void(tmp_path):
+    with init_shop(tmp_path / "h", demo=True, clock=lambda: T0) as shop:
+        sell(shop, "D001")
+        voided = sell(shop, "D002")
+        sell(shop, "D003", training=True)
+        void_receipt(shop, voided, reason="test", who="王芳")
+        assert waiting_for_export(shop) == (1, Decimal("3.00"))
+        status = till_status(shop, training=True)
+        assert status.training and status.waiting == 1 and status.printer == "preview"
+        assert status.outage_since == T0  # the first real sale opened an outage
+        assert status.limits == "ok"
+
+
+def test_no_outage_until_one_starts_and_limits_warn_at_80_percent(tmp_path):
+    from shopdesk.services.outage import start_outage
+
+    with init_shop(tmp_path / "h", demo=True, clock=lambda: T0) as shop:
+        assert till_status(shop, training=False).outage_since is None
+        start_outage(shop, "platform down")
+        assert till_status(shop, training=False).outage_since == T0
+        draft = SaleDraft(
+            lines=[line_from_catalog(shop.catalog, "D001", Decimal(9999), Decimal("9"))],
+            payments=[Payment("cash")],
+        )
+        issue_receipt(shop, draft)  # 89,991.00 of a 100,000.00 limit
+        status = till_status(shop, training=False, printer="fault")
+        assert (status.limits, status.limits_percent, status.printer) == ("warn", 89, "fault")

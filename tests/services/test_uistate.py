@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state, state_path
+
+
+def test_round_trip_and_defaults(tmp_path):
+    assert load_ui_state(tmp_path) == UiState()
+    save_ui_state(tmp_path, UiState(theme="shopdesk-dark", language="en"))
+    assert load_ui_state(tmp_path) == UiState("shopdesk-dark", "en")
+
+
+def test_a_damaged_file_means_defaults(tmp_path):
+    state_path(tmp_path).write_text("{not json", encoding="utf-8")
+    assert load_ui_state(tmp_path) == UiState()
+    state_path(tmp_path).write_text('{"theme": 3, "language": "fr"}', encoding="utf-8")
+    assert load_ui_state(tmp_path) == UiState()
