@@ -77,7 +77,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
     p.set_defaults(run=cmd_pubkey)
 
-    p = sub.add_parser("demo", help="set up the demo shop (if needed) and sell on it")
+    p = sub.add_parser("demo", help="set up the demo shop (if needed) and open the app on it")
+    p.add_argument(
+        "--sell", action="store_true", help="sell one demo receipt instead of opening the app"
+    )
     p.set_defaults(run=cmd_demo)
 
 
@@ -289,9 +292,11 @@ def cmd_pubkey(ctx: Context) -> int:
 
 
 def cmd_demo(ctx: Context) -> int:
-    """The quick start: a demo shop in ``--home`` (default: the user data folder's ``demo``)."""
-    from shopdesk.domain.sale import Payment, SaleDraft
-    from shopdesk.services.sales import issue_receipt, parse_item_spec
+    """The quick start: the demo shop in ``--home`` (default: the user data folder's ``demo``).
+
+    Creates it on first use, then opens the till app on it; ``--sell`` instead
+    sells one demo receipt and shows it (no terminal UI, e.g. in a script).
+    """
     from shopdesk.services.shop import ShopHome, init_shop
 
     if not ctx.args.home:
@@ -300,6 +305,13 @@ def cmd_demo(ctx: Context) -> int:
         with init_shop(ctx.home, demo=True) as shop:
             ctx.adopt_profile_language(shop.profile.language)
         ctx.out(ctx.say("demo.created", folder=ctx.home))
+    if not ctx.args.sell:
+        from shopdesk.cli.app import cmd_app
+
+        return cmd_app(ctx)
+    from shopdesk.domain.sale import Payment, SaleDraft
+    from shopdesk.services.sales import issue_receipt, parse_item_spec
+
     with open_shop(ctx) as shop:
         draft = SaleDraft(
             lines=[parse_item_spec(shop.catalog, spec) for spec in ("D001x2", "S001", "C001")],

@@ -182,3 +182,12 @@ def test_home_from_environment(tmp_path: Path) -> None:
         text=True,
     )
     assert out.returncode == 0 and (tmp_path / "envhome" / "profile.toml").exists()
+
+
+def test_demo_creates_the_demo_shop_once_and_sells_on_it(tmp_path: Path) -> None:
+    home = tmp_path / "demo"
+    first = run_cli("--home", home, "demo", "--sell")
+    assert first.returncode == 0 and "Created the demo shop" in first.stdout
+    assert "T01-00000001" in first.stdout and "Total ￥16.50" in first.stdout
+    second = run_cli("--home", home, "demo", "--sell")
+    assert "Created" not in second.stdout and "T01-00000002" in second.stdout
