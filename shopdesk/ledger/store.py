@@ -19,7 +19,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from shopdesk.errors import LedgerError
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign
-from shopdesk.ledger.view import ReceiptView, project
+from shopdesk.ledger.view import ROW_FIELDS, ReceiptView, project
 
 #: How a record's time key starts in canonical JSON (see :meth:`Ledger.records_between`).
 TIME_KEY = b'"time":"'
@@ -37,7 +37,7 @@ KIND_KEY = b'"kind":"'
 #: Format version written into every record; readers refuse versions they don't know.
 RECORD_VERSION = 1
 #: 2: rows carry void_seq/void_day, the view keeps its batches (shopdesk.export).
-CHECKPOINT_VERSION = 2
+CHECKPOINT_VERSION = 3
 CHECKPOINT_NAME = "view-checkpoint.json"
 #: Records replayed at open (or appended since) above which a new checkpoint is written.
 CHECKPOINT_EVERY = 1000
@@ -146,7 +146,7 @@ class Ledger:
         if checkpoint is None:
             todo, offset = months, 0
         else:
-            view.load_state(checkpoint["state"])
+            view.load_state(checkpoint["extra"], self._rows_loader(checkpoint))
             todo, offset = [m for m in months if m >= checkpoint["month"]], checkpoint["size"]
         started = time.perf_counter()
         for record in self.journal.records(todo, offset):
@@ -159,45 +159,83 @@ class Ledger:
             self.write_checkpoint()
 
     def _read_checkpoint(self) -> dict | None:
-        """The checkpoint, if it still describes a prefix of this journal."""
+        """The checkpoint's first line, if it still describes a prefix of this journal.
+
+        The file holds two lines: the header with the view's running facts, then
+        the rows' columns, read only when a row is first needed (see
+        :meth:`ReceiptView.load_state`) through the still-open file, so a newer
+        checkpoint written meanwhile cannot mix with this one.
+        """
         path = self.journal.directory / CHECKPOINT_NAME
         try:
-            cp = json.loads(path.read_bytes())
+            handle = path.open("rb")
+        except OSError:
+            return None
+        try:
+            cp = json.loads(handle.readline())
             if cp["version"] != CHECKPOINT_VERSION or cp["terminal"] != self.terminal:
-                return None
-            if cp["seq"] == 0:
-                return cp
-            part = self.journal.path(cp["month"])
-            size = cp["size"]
-            with part.open("rb") as handle:
-                handle.seek(max(0, size - TAIL_LINE))
-                tail = handle.read(size - max(0, size - TAIL_LINE))
-            last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
-            if tail.endswith(b"\n") and json.loads(last)["hash"] == cp["hash"]:
-                return cp
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass
-        return None
+                raise ValueError("another version or terminal")
+            if cp["seq"] != 0:
+                with self.journal.path(cp["month"]).open("rb") as part:
+                    size = cp["size"]
+                    part.seek(max(0, size - TAIL_LINE))
+                    tail = part.read(size - max(0, size - TAIL_LINE))
+                last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
+                if not tail.endswith(b"\n") or json.loads(last)["hash"] != cp["hash"]:
+                    raise ValueError("not a prefix of this journal")
+        except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+            handle.close()
+            return None
+        cp["_handle"] = handle
+        return cp
+
+    def _rows_loader(self, checkpoint: dict) -> Callable[[], dict]:
+        handle = checkpoint.pop("_handle")
+
+        def load() -> dict:
+            """The checkpoint's columns; if that line is damaged, rebuilt from the journal."""
+            try:
+                with handle:
+                    columns = json.loads(handle.readline())
+                if isinstance(columns, dict) and set(columns) >= set(ROW_FIELDS):
+                    return columns
+            except (OSError, ValueError, RecursionError):
+                pass
+            return self._columns_from_journal(checkpoint["seq"])
+
+        return load
+
+    def _columns_from_journal(self, through_seq: int) -> dict:
+        view = ReceiptView()
+        for record in self.journal.records():
+            if record["seq"] > through_seq:
+                break
+            view.apply(project(record))
+        return view.dump_state()["columns"]
 
     def write_checkpoint(self) -> None:
         """Save the view as of the journal's head (atomically; skipped when read-only)."""
         if self.journal.readonly:
             return
         head = self.journal.head
-        state = {
+        state = self.view.dump_state()
+        header = {
             "version": CHECKPOINT_VERSION,
             "terminal": self.terminal,
             "month": head.month,
             "size": self.journal.size,
             "seq": head.seq,
             "hash": head.hash,
-            "state": self.view.dump_state(),
+            "extra": state["extra"],
         }
         path = self.journal.directory / CHECKPOINT_NAME
         tmp = path.with_suffix(".tmp")
         try:
             with tmp.open("w", encoding="utf-8") as out:  # streamed: no second copy in memory
-                json.dump(state, out, ensure_ascii=False, separators=(",", ":"))
+                json.dump(header, out, ensure_ascii=False, separators=(",", ":"))
+                out.write("\n")
+                json.dump(state["columns"], out, ensure_ascii=False, separators=(",", ":"))
+                out.write("\n")
             os.replace(tmp, path)
         except OSError:
             pass  # a cache: the next open replays a little more

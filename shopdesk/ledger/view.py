@@ -21,7 +21,7 @@ a dict, which keeps 100k receipts to a few tens of MB.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +195,7 @@ def project(record: dict) -> dict:
 
 
 #: Fields of :class:`ReceiptView` that are rebuilt from the rows, not checkpointed.
-_DERIVED = frozenset({"db", "by_number", "by_rseq"})
+_DERIVED = frozenset({"db", "_by_number", "_by_rseq", "_cold", "_cold_count"})
 
 
 @dataclass
@@ -207,10 +207,14 @@ class ReceiptView:
     """
 
     db: ViewDB = field(default_factory=lambda: ViewDB(storage=MemoryStorage))
-    #: doc id (journal seq of the receipt record) by receipt number.
-    by_number: dict[str, int] = field(default_factory=dict)
-    #: doc id of each non-training receipt, index = receipt sequence - 1.
-    by_rseq: list[int] = field(default_factory=list)
+    #: doc id (journal seq of the receipt record) by receipt number (see :attr:`by_number`).
+    _by_number: dict[str, int] = field(default_factory=dict)
+    #: doc id of each non-training receipt, index = receipt sequence - 1 (see :attr:`by_rseq`).
+    _by_rseq: list[int] = field(default_factory=list)
+    #: Loader of the checkpoint's rows, not read yet ("cold"); see :meth:`load_state`.
+    _cold: Callable[[], dict] | None = field(default=None, repr=False)
+    #: How many non-training receipts the cold rows hold (their ``by_rseq`` entries).
+    _cold_count: int = 0
     last_rseq: int = 0
     last_training_rseq: int = 0
     open_outage: dict | None = None
@@ -230,10 +234,36 @@ class ReceiptView:
     waiting_from: int = 0
     #: Projection of the newest ``backup.made`` record (``dest``, ``through`` seq).
     last_backup: dict | None = None
+    #: The oldest waiting receipt's row when the checkpoint was written, so a sale
+    #: can check the offline hours without reading the checkpoint's rows.
+    oldest_row: dict | None = None
 
     @property
     def receipts(self) -> ViewTable:
+        """The TinyDB table of every receipt (reads the checkpoint's rows if still cold)."""
+        self._materialize()
+        return self._table
+
+    @property
+    def _table(self) -> ViewTable:
         return self.db.table(RECEIPTS)  # type: ignore[return-value]
+
+    @property
+    def by_number(self) -> dict[str, int]:
+        self._materialize()
+        return self._by_number
+
+    @property
+    def by_rseq(self) -> list[int]:
+        self._materialize()
+        return self._by_rseq
+
+    def _doc_id(self, number: str) -> int | None:
+        """A receipt's doc id; only a receipt older than the checkpoint warms the rows."""
+        found = self._by_number.get(number)
+        if found is None and self._cold is not None:
+            found = self.by_number.get(number)
+        return found
 
     def apply(self, p: dict) -> None:
         """Fold one projection into the view; O(1) whatever the ledger's size."""
@@ -261,21 +291,22 @@ class ReceiptView:
                 self.waiting_count += 1
                 self.waiting_fen += _fen(p["total"])
             return
-        doc_id = self.by_number.get(p.get("no") or "")
+        doc_id = self._doc_id(p.get("no") or "")
+        table = self._table  # doc_id is known: its row is warm (tail) or was just read
         if kind == "receipt.printed" and doc_id is not None:
-            row = self.receipts.raw(doc_id)
+            row = table.raw(doc_id)
             if p["ok"] and row is not None:
-                self.receipts.patch(doc_id, {"printed": row["printed"] + 1, "print_failed": False})
+                table.patch(doc_id, {"printed": row["printed"] + 1, "print_failed": False})
             else:
-                self.receipts.patch(doc_id, {"print_failed": True})
+                table.patch(doc_id, {"print_failed": True})
         elif kind == "receipt.voided" and doc_id is not None:
             # Where the void sits in the journal decides which batch carries it.
             self._stop_waiting(doc_id)
-            self.receipts.patch(
+            table.patch(
                 doc_id, {"status": "void", "void_seq": p["seq"], "void_day": p["time"][:10]}
             )
         elif kind == "invoice.reconciled" and doc_id is not None:
-            self.receipts.patch(doc_id, {"invoice": p["invoice"] or ""})
+            table.patch(doc_id, {"invoice": p["invoice"] or ""})
         elif kind == "batch.exported":
             if p.get("first") and p.get("last"):
                 for target in self.by_rseq[p["first"] - 1 : p["last"]]:
@@ -295,34 +326,46 @@ class ReceiptView:
 
     def _stop_waiting(self, doc_id: int) -> None:
         """Take a receipt out of the waiting figures if it is in them (call before patching)."""
-        row = self.receipts.raw(doc_id)
+        row = self._table.raw(doc_id)
         if row and not row["training"] and row["status"] == "issued" and not row["batch"]:
             self.waiting_count -= 1
             self.waiting_fen -= _fen(row["total"])
 
     def oldest_waiting(self) -> Row | None:
-        """The row of the oldest receipt still waiting, or ``None``; amortised O(1)."""
-        rows = self.receipts._raw()
-        while self.waiting_from < len(self.by_rseq):
-            row = rows.get(str(self.by_rseq[self.waiting_from]))
+        """The row of the oldest receipt still waiting, or ``None``; amortised O(1).
+
+        While the checkpoint's rows are cold, its saved ``oldest_row`` answers:
+        anything that could have changed that row (a void, a batch) warms the rows.
+        """
+        if self._cold is not None and self.waiting_from < self._cold_count:
+            cached = self.oldest_row
+            if cached is not None and cached.get("rseq") == self.waiting_from + 1:
+                return Row(*(cached[name] for name in ROW_FIELDS))
+            self._materialize()
+        rows = self._table._raw()
+        offset = self._cold_count if self._cold is not None else 0
+        while self.waiting_from - offset < len(self._by_rseq):
+            row = rows.get(str(self._by_rseq[self.waiting_from - offset]))
             if row and row["status"] == "issued" and not row["batch"]:
                 return row
             self.waiting_from += 1
         return None
 
     def _add_row(self, row: Row) -> None:
-        self.receipts.put(row["seq"], row)
-        self.by_number[row["no"]] = row["seq"]
+        self._table.put(row["seq"], row)
+        self._by_number[row["no"]] = row["seq"]
         if row["training"]:
             self.last_training_rseq = row["rseq"]
         else:
             self.last_rseq = row["rseq"]
-            self.by_rseq.append(row["seq"])
+            self._by_rseq.append(row["seq"])
 
     # ----- checkpoints -------------------------------------------------------
 
     def dump_state(self) -> dict:
         """Everything needed to rebuild this view without reading the journal."""
+        oldest = self.oldest_waiting()  # also brings its pointer up to date
+        self.oldest_row = None if oldest is None else {n: oldest[n] for n in ROW_FIELDS}
         rows = list(self.receipts._raw().values())
         columns = {name: [getattr(r, name) for r in rows] for name in ROW_FIELDS}
         extra = {}
@@ -332,34 +375,55 @@ class ReceiptView:
                 extra[f.name] = sorted(value) if isinstance(value, set) else value
         return {"columns": columns, "extra": extra}
 
-    def load_state(self, state: dict) -> None:
-        """Rebuild from :meth:`dump_state` in bulk (one storage write, not 100k puts)."""
-        columns = dict(state["columns"])
+    def load_state(self, extra: dict, columns: Callable[[], dict]) -> None:
+        """Take the checkpoint's running facts now and its rows only when first needed.
+
+        Reading and building 100k rows is most of opening a big ledger, and a sale
+        needs none of them: it needs the counters (``extra``) and the rows written
+        since the checkpoint. ``columns`` is called at most once, by the first
+        lookup, search or event about a receipt older than the checkpoint.
+        """
+        defaults = {f.name for f in dataclasses.fields(self)}
+        for name, value in extra.items():
+            if name in defaults and name not in _DERIVED:
+                current = getattr(self, name)
+                setattr(self, name, set(value) if isinstance(current, set) else value)
+        self._cold = columns
+        self._cold_count = self.last_rseq
+
+    def _materialize(self) -> None:
+        """Build the cold rows (in bulk) in front of those added since the checkpoint."""
+        if self._cold is None:
+            return
+        load, self._cold = self._cold, None
+        columns = dict(load())
         # Repeated values (status, batch id) share one string instead of 100k copies.
         for name in ("status", "batch"):
             shared: dict[str, str] = {}
             columns[name] = [shared.setdefault(v, v) for v in columns[name]]
         rows = list(map(Row, *(columns[name] for name in ROW_FIELDS)))
         seqs, numbers, training = columns["seq"], columns["no"], columns["training"]
-        raw = self.receipts._raw()
+        raw = self._table._raw()
+        warm = dict(raw)
+        raw.clear()
         raw.update(zip(map(str, seqs), rows, strict=True))
-        self.receipts.clear_cache()
-        self.by_number.update(zip(numbers, seqs, strict=True))
-        self.by_rseq.extend(seq for seq, tr in zip(seqs, training, strict=True) if not tr)
-        defaults = {f.name: f for f in dataclasses.fields(self)}
-        for name, value in state["extra"].items():
-            if name in defaults and name not in _DERIVED:
-                current = getattr(self, name)
-                setattr(self, name, set(value) if isinstance(current, set) else value)
+        raw.update(warm)
+        self._table.clear_cache()
+        warm_numbers = self._by_number
+        self._by_number = dict(zip(numbers, seqs, strict=True))
+        self._by_number.update(warm_numbers)
+        self._by_rseq[:0] = [seq for seq, tr in zip(seqs, training, strict=True) if not tr]
+        self._cold_count = 0
 
     # ----- lookups -----------------------------------------------------------
 
     def get(self, number: str) -> Row | None:
-        doc_id = self.by_number.get(number)
-        return None if doc_id is None else self.receipts.raw(doc_id)
+        """A receipt's row; a receipt written since the checkpoint needs no cold rows."""
+        doc_id = self._doc_id(number)
+        return None if doc_id is None else self._table.raw(doc_id)
 
     def seq_of(self, number: str) -> int | None:
-        return self.by_number.get(number)
+        return self._doc_id(number)
 
     def __len__(self) -> int:
         return len(self.by_number)

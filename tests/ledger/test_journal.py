@@ -196,7 +196,7 @@ def test_view_opens_from_a_checkpoint_that_is_only_a_cache(tmp_path: Path, monke
     ledger.append("receipt.voided", {"no": "T01-00000001", "reason": "x"}, _t(1, 11))
     ledger.close()  # more than CHECKPOINT_EVERY appended: a checkpoint is written
     checkpoint = folder / store.CHECKPOINT_NAME
-    saved = json.loads(checkpoint.read_bytes())
+    saved = json.loads(checkpoint.read_bytes().splitlines()[0])  # the header line
     assert saved["seq"] == 5 and saved["month"] == "2026-11"
 
     key = create_private_key(tmp_path / "x.pem")
@@ -221,3 +221,49 @@ def _receipt(rseq: int) -> dict:
         "total": "1.00",
         "buyer": None,
     }
+
+
+def test_checkpoint_rows_stay_cold_for_a_sale_and_warm_on_demand(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Opening reads only the checkpoint's header; rows are read when first needed."""
+    import shopdesk.ledger.store as store
+
+    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 2)
+    ledger, folder = _ledger(tmp_path)
+    for rseq in range(1, 6):
+        ledger.append("receipt.issued", _receipt(rseq), _t(1, 11))
+    ledger.close()
+    key = create_private_key(tmp_path / "x.pem")
+    with Ledger.open(folder, key, "T01") as writer:
+        view = writer.view
+        assert view._cold is not None and view.last_rseq == 5
+        assert view.oldest_waiting()["no"] == "T01-00000001"  # from the saved oldest row
+        writer.append("receipt.issued", _receipt(6), _t(2, 11))
+        writer.append("receipt.printed", {"no": "T01-00000006", "ok": True, "copy": 0}, _t(2, 11))
+        assert view._cold is not None  # a sale and its print touch no old row
+        writer.append("receipt.voided", {"no": "T01-00000001", "reason": "x"}, _t(2, 11))
+        assert view._cold is None  # an old receipt's event warms the rows
+        assert [r["no"] for r in view.iter_rows()] == [f"T01-{i:08d}" for i in range(1, 7)]
+        assert (
+            view.get("T01-00000001")["status"] == "void"
+            and view.get("T01-00000006")["printed"] == 1
+        )
+        assert view.by_rseq == sorted(view.by_rseq) and len(view.by_rseq) == 6
+        assert view.oldest_waiting()["no"] == "T01-00000002"
+
+
+def test_damaged_checkpoint_rows_are_rebuilt_from_the_journal(tmp_path: Path, monkeypatch) -> None:
+    import shopdesk.ledger.store as store
+
+    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 2)
+    ledger, folder = _ledger(tmp_path)
+    for rseq in range(1, 5):
+        ledger.append("receipt.issued", _receipt(rseq), _t(1, 11))
+    ledger.close()
+    checkpoint = folder / store.CHECKPOINT_NAME
+    header = checkpoint.read_bytes().splitlines()[0]
+    checkpoint.write_bytes(header + b"\n{damaged\n")
+    with Ledger.open(folder, None, "T01", readonly=True) as reader:
+        assert reader.view._cold is not None
+        assert [r["rseq"] for r in reader.view.iter_rows()] == [1, 2, 3, 4]
