@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shopdesk.errors import ConfigError, NotFound, PrinterError, ShopdeskError
 from shopdesk.printing.layout import (
@@ -27,6 +27,9 @@ from shopdesk.printing.layout import (
 from shopdesk.printing.qr import make_qr_payload, wrap_in_template
 from shopdesk.services.sales import get_receipt
 from shopdesk.services.shop import Shop
+
+if TYPE_CHECKING:
+    from shopdesk.printing.connections import Connection
 
 log = logging.getLogger(__name__)
 
@@ -110,24 +113,32 @@ def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
     return render
 
 
+def connect(shop: Shop) -> Connection:
+    """A connection to the profile's printer, with the profile's timeout."""
+    from shopdesk.printing.connections import open_printer
+
+    settings = shop.profile.printer
+    return open_printer(
+        settings.url,
+        timeout=settings.timeout_s,
+        preview_dir=shop.home.preview,
+        status_query=settings.status_query,
+    )
+
+
 def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool = False) -> tuple:
     """Render and send one job; returns the files a preview printer wrote.
 
     Raises :class:`PrinterError` (or ``ConfigError`` for a printer setting that
     cannot work) — callers decide whether that is recorded or shown.
     """
-    from shopdesk.printing.connections import PreviewConnection, open_printer
+    from shopdesk.printing.connections import PreviewConnection
     from shopdesk.printing.escpos_out import JobOptions, render_escpos
 
     settings = shop.profile.printer
     options = JobOptions.from_settings(settings, cells_for(settings.dots), kick_drawer=kick_drawer)
     data = render_escpos(blocks, options)
-    connection = open_printer(
-        settings.url,
-        timeout=settings.timeout_s,
-        preview_dir=shop.home.preview,
-        status_query=settings.status_query,
-    )
+    connection = connect(shop)
     try:
         connection.send(data, job=job, render=_preview_renderer(shop, blocks))
     finally:
@@ -274,8 +285,6 @@ def print_test_page(shop: Shop) -> PrinterCheck:
     """
     from dataclasses import replace
 
-    from shopdesk.printing.connections import open_printer
-
     settings = shop.profile.printer
     blocks = build_test_page(shop)
     files = send_blocks(shop, blocks, job="test-page")
@@ -287,12 +296,7 @@ def print_test_page(shop: Shop) -> PrinterCheck:
     except PrinterError as exc:
         if exc.code not in ("printer.no_font", "printer.font_missing"):
             raise
-    connection = open_printer(
-        settings.url,
-        timeout=settings.timeout_s,
-        preview_dir=shop.home.preview,
-        status_query=settings.status_query,
-    )
+    connection = connect(shop)
     try:
         status = connection.status()
     finally:
@@ -308,15 +312,7 @@ def _with_printer(shop: Shop, settings: Any) -> Shop:
 
 def printer_status(shop: Shop) -> Any:
     """What the configured printer says about itself (DLE EOT where it can answer)."""
-    from shopdesk.printing.connections import open_printer
-
-    settings = shop.profile.printer
-    connection = open_printer(
-        settings.url,
-        timeout=settings.timeout_s,
-        preview_dir=shop.home.preview,
-        status_query=settings.status_query,
-    )
+    connection = connect(shop)
     try:
         return connection.status()
     finally:
