@@ -29,7 +29,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from shopdesk.backup.files import CHUNK, iter_lines, line_ending_at
+from shopdesk.backup.files import iter_lines, line_ending_at, read_chunks
 from shopdesk.ledger.verify import VerifyResult, check_records
 
 #: Below this many bytes a range is checked in-process (forking costs more).
@@ -66,15 +66,8 @@ def check_range(
 
 
 def _hash_range(path: Path, start: int, end: int, digest: hashlib._Hash) -> hashlib._Hash:
-    with path.open("rb") as handle:
-        handle.seek(start)
-        left = end - start
-        while left > 0:
-            chunk = handle.read(min(CHUNK, left))
-            if not chunk:
-                break
-            digest.update(chunk)
-            left -= len(chunk)
+    for chunk in read_chunks(path, start, end):
+        digest.update(chunk)
     return digest
 
 

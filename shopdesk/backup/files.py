@@ -125,6 +125,19 @@ def line_ending_at(path: Path, offset: int) -> bytes:
         return handle.read(end - start)
 
 
+def read_chunks(path: Path, start: int, end: int) -> Iterator[bytes]:
+    """The bytes of ``path[start:end]`` in chunks of at most ``CHUNK`` (bounded memory)."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = handle.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
 def iter_lines(
     path: Path,
     start: int,
@@ -141,20 +154,13 @@ def iter_lines(
     """
     number = first_line
     rest = b""
-    with path.open("rb") as handle:
-        handle.seek(start)
-        left = end - start
-        while left > 0:
-            chunk = handle.read(min(CHUNK, left))
-            if not chunk:
-                break
-            left -= len(chunk)
-            if digest is not None:
-                digest.update(chunk)
-            parts = (rest + chunk).split(b"\n")
-            rest = parts.pop()
-            for raw in parts:
-                yield name, number, raw
-                number += 1
+    for chunk in read_chunks(path, start, end):
+        if digest is not None:
+            digest.update(chunk)
+        parts = (rest + chunk).split(b"\n")
+        rest = parts.pop()
+        for raw in parts:
+            yield name, number, raw
+            number += 1
     if rest:
         yield name, number, rest
