@@ -39,7 +39,9 @@ import socket
 import stat
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -457,9 +459,28 @@ def open_printer(
     url: str, *, timeout: float, preview_dir: Path, status_query: bool = True
 ) -> Connection:
     """Connect to the printer the profile names; fails now, not halfway through a job."""
+    return printer_opener(
+        url, timeout=timeout, preview_dir=preview_dir, status_query=status_query
+    )()
+
+
+def check_printer_url(url: str) -> str:
+    """``url`` stripped, when it names a printer shopdesk can talk to; never connects.
+
+    Settings and the first-run form check a URL as it is typed; whether the
+    printer answers is the test print's job.
+    """
+    printer_opener(url, timeout=1.0, preview_dir=Path("."))
+    return url.strip()
+
+
+def printer_opener(
+    url: str, *, timeout: float, preview_dir: Path, status_query: bool = True
+) -> Callable[[], Connection]:
+    """Parse ``url`` now (``printer.bad_url`` if it names no printer); connect when called."""
     url = url.strip()
     if url == "preview":
-        return PreviewConnection(url, preview_dir)
+        return partial(PreviewConnection, url, preview_dir)
     scheme, _, rest = url.partition(":")
     scheme = scheme.lower()
     if scheme == "tcp":
@@ -470,9 +491,9 @@ def open_printer(
             port = parts.port or DEFAULT_TCP_PORT
         except ValueError:
             raise _fail("printer.bad_url", url, reason="port") from None
-        return TcpConnection(url, parts.hostname, port, timeout, query_status=status_query)
+        return partial(TcpConnection, url, parts.hostname, port, timeout, query_status=status_query)
     if scheme == "file" and rest:
-        return FdConnection(url, Path(rest.removeprefix("//")).expanduser(), timeout)
+        return partial(FdConnection, url, Path(rest.removeprefix("//")).expanduser(), timeout)
     if scheme == "serial" and rest:
         path, _, query = rest.partition("?")
         options = parse_qs(query)
@@ -480,13 +501,14 @@ def open_printer(
             baud = int(options.get("baudrate", [DEFAULT_BAUDRATE])[0])
         except ValueError:
             raise _fail("printer.bad_url", url, reason="baudrate") from None
-        return FdConnection(url, Path(path), timeout, baudrate=baud)
+        return partial(FdConnection, url, Path(path), timeout, baudrate=baud)
     if scheme == "cups" and rest:
-        return CupsConnection(url, rest, timeout)
+        return partial(CupsConnection, url, rest, timeout)
     if scheme == "usb":
         vid, _, pid = rest.partition(":")
         try:
-            return UsbConnection(url, int(vid, 16), int(pid, 16), timeout)
+            ids = int(vid, 16), int(pid, 16)
         except ValueError:
             raise _fail("printer.bad_url", url, reason="usb:VID:PID in hex") from None
+        return partial(UsbConnection, url, *ids, timeout)
     raise _fail("printer.bad_url", url, reason="scheme")

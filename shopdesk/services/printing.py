@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shopdesk.config import PrinterSettings
 from shopdesk.errors import ConfigError, NotFound, PrinterError, ShopdeskError
 from shopdesk.printing.layout import (
     Block,
@@ -96,13 +97,12 @@ def _layout_of(shop: Shop, number: str, row: dict, copy: int, record: dict | Non
     )
 
 
-def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
+def _preview_renderer(settings: PrinterSettings, blocks: list[Block]) -> Callable[[], Any]:
     """A PNG of the job for the preview printer; none (not an error) without a CJK font."""
 
     def render() -> Any:
         from shopdesk.printing.raster import find_cjk_font, render_blocks, to_png_image
 
-        settings = shop.profile.printer
         try:
             font = find_cjk_font(settings.font)
             ink = render_blocks(blocks, settings.dots, cells_for(settings.dots), font)
@@ -115,13 +115,16 @@ def _preview_renderer(shop: Shop, blocks: list[Block]) -> Callable[[], Any]:
 
 def connect(shop: Shop) -> Connection:
     """A connection to the profile's printer, with the profile's timeout."""
+    return _connect(shop.profile.printer, shop.home.preview)
+
+
+def _connect(settings: PrinterSettings, preview_dir: Path) -> Connection:
     from shopdesk.printing.connections import open_printer
 
-    settings = shop.profile.printer
     return open_printer(
         settings.url,
         timeout=settings.timeout_s,
-        preview_dir=shop.home.preview,
+        preview_dir=preview_dir,
         status_query=settings.status_query,
     )
 
@@ -132,15 +135,25 @@ def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool 
     Raises :class:`PrinterError` (or ``ConfigError`` for a printer setting that
     cannot work) — callers decide whether that is recorded or shown.
     """
+    return _send(shop.profile.printer, shop.home.preview, blocks, job=job, kick_drawer=kick_drawer)
+
+
+def _send(
+    settings: PrinterSettings,
+    preview_dir: Path,
+    blocks: list[Block],
+    *,
+    job: str,
+    kick_drawer: bool = False,
+) -> tuple:
     from shopdesk.printing.connections import PreviewConnection
     from shopdesk.printing.escpos_out import JobOptions, render_escpos
 
-    settings = shop.profile.printer
     options = JobOptions.from_settings(settings, cells_for(settings.dots), kick_drawer=kick_drawer)
     data = render_escpos(blocks, options)
-    connection = connect(shop)
+    connection = _connect(settings, preview_dir)
     try:
-        connection.send(data, job=job, render=_preview_renderer(shop, blocks))
+        connection.send(data, job=job, render=_preview_renderer(settings, blocks))
     finally:
         connection.close()
     return tuple(connection.written) if isinstance(connection, PreviewConnection) else ()
@@ -248,11 +261,10 @@ class PrinterCheck:
     files: tuple[Path, ...]
 
 
-def build_test_page(shop: Shop) -> list[Block]:
+def build_test_page(settings: PrinterSettings) -> list[Block]:
     """The test page: ruler across the full width, Hanzi, fullwidth ￥, a QR."""
     from shopdesk.printing.layout import BOLD, Sheet
 
-    settings = shop.profile.printer
     cells = cells_for(settings.dots)
     sheet = Sheet(cells)
     sheet.banner(["打印测试 PRINTER TEST"])
@@ -278,36 +290,36 @@ def _ruler(cells: int) -> list[Block]:
 
 
 def print_test_page(shop: Shop) -> PrinterCheck:
-    """Print the test page in the configured text mode, then the ruler in the other mode.
+    """The test page on the profile's printer (see :func:`try_printer`)."""
+    return try_printer(shop.profile.printer, shop.home.preview)
 
-    Raises :class:`PrinterError` when it does not print; returns what the printer
-    said about itself afterwards.
+
+def try_printer(settings: PrinterSettings, preview_dir: Path) -> PrinterCheck:
+    """Print the test page in the given text mode, then the ruler in the other mode.
+
+    Takes the settings rather than a shop, so settings and the first-run form
+    can try a printer before it is saved (or before there is a shop at all).
+    Raises :class:`PrinterError` when it does not print; returns what the
+    printer said about itself afterwards.
     """
     from dataclasses import replace
 
-    settings = shop.profile.printer
-    blocks = build_test_page(shop)
-    files = send_blocks(shop, blocks, job="test-page")
+    files = _send(settings, preview_dir, build_test_page(settings), job="test-page")
     other = "image" if settings.text_mode == "gb18030" else "gb18030"
-    other_shop = _with_printer(shop, replace(settings, text_mode=other))
     try:
         ruler = _ruler(cells_for(settings.dots))
-        files += send_blocks(other_shop, ruler, job=f"test-page-{other}")
+        files += _send(
+            replace(settings, text_mode=other), preview_dir, ruler, job=f"test-page-{other}"
+        )
     except PrinterError as exc:
         if exc.code not in ("printer.no_font", "printer.font_missing"):
             raise
-    connection = connect(shop)
+    connection = _connect(settings, preview_dir)
     try:
         status = connection.status()
     finally:
         connection.close()
     return PrinterCheck(settings.url, status, files)
-
-
-def _with_printer(shop: Shop, settings: Any) -> Shop:
-    from dataclasses import replace
-
-    return Shop(shop.home, replace(shop.profile, printer=settings), shop.catalog, shop.ledger)
 
 
 def printer_status(shop: Shop) -> Any:
