@@ -216,6 +216,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请用 --name 填写店名（或用 --demo 创建演示店铺）。",
         "Give the shop's name with --name (or use --demo for the demo shop).",
     ),
+    "init.bad_terminal": (
+        "终端号 {value} 无效：须为 1–8 位大写字母或数字，例如 T01。",
+        "Terminal id {value} is not valid: 1–8 capital letters or digits, e.g. T01.",
+    ),
     "demo.created": (
         "已在 {folder} 创建演示店铺（预览打印机，无需硬件）。",
         "Created the demo shop in {folder} (preview printer, no hardware needed).",
@@ -853,6 +857,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The two PINs differ; nothing was changed.",
     ),
     "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
+    "pin.wrong": (
+        "当前经理 PIN 不正确，未作更改。",
+        "The current manager PIN is wrong; nothing was changed.",
+    ),
+    "printer.bad_paper_width": (
+        "纸宽 {value} 无效：请选择 58 或 80（毫米）。",
+        "Paper width {value} is not valid: choose 58 or 80 (mm).",
+    ),
+    "cashier.empty": (
+        "收银员名单不能为空：请至少填写一个名字，多个名字用逗号分隔。",
+        "The cashier list is empty: type at least one name; separate names with commas.",
+    ),
 }
 
 

@@ -60,6 +60,7 @@ RECORD_KINDS = frozenset(
         "batch.exported",
         "invoice.reconciled",
         "backup.made",
+        "profile.changed",
     }
 )
 

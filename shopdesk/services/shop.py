@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from shopdesk.config import Profile, load_catalog, load_profile, parse_profile
+from shopdesk.config import (
+    LANGUAGES,
+    TERMINAL_ID_RE,
+    Profile,
+    load_catalog,
+    load_profile,
+    parse_profile,
+)
 from shopdesk.domain.catalog import Catalog
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
@@ -168,7 +175,7 @@ name = {name}
 uscc = {uscc}
 address = {address}
 phone = {phone}
-language = "zh"
+language = {language}
 timezone = "Asia/Shanghai"
 
 [terminal]
@@ -177,7 +184,7 @@ cashiers = ["收银员"]
 training = false
 
 [printer]
-url = "preview"
+url = {printer}
 paper_width_mm = 58
 text_mode = "gb18030"
 
@@ -206,6 +213,8 @@ def init_shop(
     address: str = "",
     phone: str = "",
     terminal: str = "T01",
+    printer: str = "preview",
+    language: str = "zh",
     clock: Callable[[], datetime] | None = None,
 ) -> Shop:
     """Create a shop home: profile, catalog, signing key and a ledger with its first record.
@@ -222,12 +231,21 @@ def init_shop(
     else:
         if not name.strip():
             raise InvalidInput("init.name_missing")
+        if not TERMINAL_ID_RE.match(terminal):
+            raise InvalidInput("init.bad_terminal", value=terminal)
+        if language not in LANGUAGES:
+            raise ValueError(f"language {language!r}")
+        from shopdesk.printing.connections import check_printer_url
+
+        check_printer_url(printer)
         text = PROFILE_TEMPLATE.format(
             name=_toml_str(name.strip()),
             uscc=_toml_str(validate_tax_id(uscc)),
             address=_toml_str(address),
             phone=_toml_str(phone),
             terminal=_toml_str(terminal),
+            printer=_toml_str(printer),
+            language=_toml_str(language),
         )
     parse_profile(text, home.profile)  # validate before anything is written
     root.mkdir(parents=True, exist_ok=True)
