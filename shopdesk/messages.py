@@ -1049,6 +1049,24 @@ def _reason_text(reason: str, detail: dict, lang: str) -> str:
     return reason
 
 
+def printer_status_text(printer: str, status: object, lang: str) -> tuple[str, str | None]:
+    """What a printer said about itself, and the problem that stops a job (if any)."""
+    if not getattr(status, "readable", False):
+        return message("printer.status_unreadable", lang, printer=printer), None
+    zh = lang == "zh"
+    online = {True: "在线" if zh else "online", False: "离线" if zh else "offline"}.get(
+        getattr(status, "online", None), "?"
+    )
+    paper = {
+        "ok": "正常" if zh else "ok",
+        "near_end": "将尽" if zh else "near end",
+        "out": "用完" if zh else "out",
+    }.get(getattr(status, "paper", None) or "", "?")
+    line = message("printer.status_line", lang, printer=printer, online=online, paper=paper)
+    problem = status.problem()  # type: ignore[attr-defined]
+    return line, message(problem, lang, printer=printer) if problem else None
+
+
 def message(code: str, lang: str = "zh", **data: Any) -> str:
     """The sentence for ``code``; an unknown code still says something useful."""
     pair = MESSAGES.get(code)

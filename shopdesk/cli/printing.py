@@ -123,21 +123,6 @@ def cmd_print_queue(ctx: Context) -> int:
     return 0
 
 
-def _status_words(ctx: Context, status: object) -> dict:
-    zh = ctx.lang == "zh"
-    online = getattr(status, "online", None)
-    paper = getattr(status, "paper", None)
-    online_word = {True: "在线" if zh else "online", False: "离线" if zh else "offline"}.get(
-        online, "?"
-    )
-    paper_word = {
-        "ok": "正常" if zh else "ok",
-        "near_end": "将尽" if zh else "near end",
-        "out": "用完" if zh else "out",
-    }.get(paper or "", "?")
-    return {"online": online_word, "paper": paper_word}
-
-
 def cmd_printer_test(ctx: Context) -> int:
     from shopdesk.cli.core import open_shop
     from shopdesk.services.printing import print_test_page
@@ -152,13 +137,12 @@ def cmd_printer_test(ctx: Context) -> int:
 
 
 def _say_status(ctx: Context, printer: str, status: object) -> int:
-    if not getattr(status, "readable", False):
-        ctx.out(ctx.say("printer.status_unreadable", printer=printer))
-        return 0
-    ctx.out(ctx.say("printer.status_line", printer=printer, **_status_words(ctx, status)))
-    problem = status.problem()  # type: ignore[attr-defined]
+    from shopdesk.messages import printer_status_text
+
+    line, problem = printer_status_text(printer, status, ctx.lang)
+    ctx.out(line)
     if problem:
-        ctx.warn(ctx.say(problem, printer=printer))
+        ctx.warn(problem)
         return 5
     return 0
 

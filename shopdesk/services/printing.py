@@ -314,17 +314,17 @@ def try_printer(settings: PrinterSettings, preview_dir: Path) -> PrinterCheck:
     except PrinterError as exc:
         if exc.code not in ("printer.no_font", "printer.font_missing"):
             raise
-    connection = _connect(settings, preview_dir)
-    try:
-        status = connection.status()
-    finally:
-        connection.close()
-    return PrinterCheck(settings.url, status, files)
+    return PrinterCheck(settings.url, printer_status_of(settings, preview_dir), files)
 
 
 def printer_status(shop: Shop) -> Any:
     """What the configured printer says about itself (DLE EOT where it can answer)."""
-    connection = connect(shop)
+    return printer_status_of(shop.profile.printer, shop.home.preview)
+
+
+def printer_status_of(settings: PrinterSettings, preview_dir: Path) -> Any:
+    """What the printer ``settings`` name says about itself (a printer not saved yet, too)."""
+    connection = _connect(settings, preview_dir)
     try:
         return connection.status()
     finally:

@@ -326,10 +326,12 @@ class ShopdeskApp(App[int]):
         return till_status(self.shop, self.training, self.printer_seen)
 
     def refresh_status(self) -> None:
-        from shopdesk.tui.widgets import StatusBar
+        from shopdesk.tui.widgets import StatusBar, TopBar
 
         for bar in self.screen.query(StatusBar):
             bar.update_text()
+        for top in self.screen.query(TopBar):
+            top.update_text()
 
     # -- settings -----------------------------------------------------------------
     def set_theme_choice(self, name: str) -> None:
@@ -338,6 +340,23 @@ class ShopdeskApp(App[int]):
         self.theme = name
         self.ui_state.theme = name
         save_ui_state(self.home, self.ui_state)
+
+    def set_cashier(self, name: str) -> None:
+        """The name every later receipt, void and profile change records as ``by``."""
+        assert self.shop is not None
+        if name in self.shop.profile.cashiers:
+            self.cashier = name
+            self.refresh_status()
+
+    def profile_changed(self) -> None:
+        """After a settings dialog saved: the bars and the settings screen show the new profile."""
+        assert self.shop is not None
+        if self.cashier not in self.shop.profile.cashiers:
+            self.cashier = self.shop.profile.cashiers[0]
+        refresh = getattr(self.screen, "show_profile", None)
+        if refresh is not None:
+            refresh()
+        self.refresh_status()
 
     def set_training(self, on: bool) -> None:
         self.training = on

@@ -1,8 +1,10 @@
-"""Settings the cashier may change: theme, language, training mode.
+"""Settings: theme, language, cashier and training here; shop, printer and PIN in dialogs.
 
 Theme and language are remembered per shop home (``ui-state.json``); training
 mode is for this session only, so a forgotten switch cannot turn a whole
 day's sales into training receipts (the profile's ``training`` sets the start).
+The shop profile, the printer and the manager PIN live in ``profile.toml``;
+their dialogs (:mod:`shopdesk.tui.screens.profile`) take the manager's PIN.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ class SettingsScreen(Screen):
         Binding("f2", "focus_field('theme')", N_("Theme")),
         Binding("f3", "focus_field('language')", N_("Language")),
         Binding("f4", "toggle_training", N_("Training")),
+        Binding("f5", "focus_field('cashier')", N_("Cashier")),
+        Binding("f6", "shop_profile", N_("Shop")),
+        Binding("f7", "printer", N_("Printer")),
+        Binding("f8", "change_pin", N_("PIN")),
         Binding("escape", "back", N_("Back")),
     ]
 
@@ -61,21 +67,47 @@ class SettingsScreen(Screen):
                 yield Label(_("Language"), classes="setting-label")
                 yield Select(LANGUAGE_NAMES, value=app.lang, allow_blank=False, id="language")
             with Horizontal(classes="setting"):
+                yield Label(_("Cashier"), classes="setting-label")
+                yield Select(
+                    [(name, name) for name in app.shop.profile.cashiers],  # type: ignore[union-attr]
+                    value=app.cashier,
+                    allow_blank=False,
+                    id="cashier",
+                )
+            with Horizontal(classes="setting"):
                 yield Label(_("Training mode"), classes="setting-label")
                 yield Switch(value=app.training, id="training")
             yield Static(
                 _("Training receipts have their own numbers (T01-TR-…) and are never exported."),
                 classes="hint",
             )
-            yield Static(
-                _("Shop profile, printer and PIN: edit profile.toml in the shop home."),
-                classes="hint",
-            )
+            yield Static(id="profile-summary")
         yield StatusBar(id="status")
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
+        self.show_profile()
         self.query_one(f"#{self.first_focus}").focus()
+
+    def show_profile(self) -> None:
+        profile = self.shopdesk.shop.profile  # type: ignore[union-attr]
+        cashiers = self.query_one("#cashier", Select)
+        if tuple(value for _label, value in cashiers._options) != profile.cashiers:
+            with cashiers.prevent(Select.Changed):
+                cashiers.set_options([(name, name) for name in profile.cashiers])
+                cashiers.value = self.shopdesk.cashier
+        printer = profile.printer
+        self.query_one("#profile-summary", Static).update(
+            _("Shop: {name} · {uscc} · terminal {terminal}").format(
+                name=profile.shop_name, uscc=profile.uscc, terminal=profile.terminal
+            )
+            + "\n"
+            + _("Printer: {url} · {paper} mm · {mode}").format(
+                url=printer.url, paper=printer.paper_mm, mode=printer.text_mode
+            )
+            + "\n"
+            + _("F6 shop profile · F7 printer · F8 manager PIN (manager PIN needed)")
+        )
 
     @guarded
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -85,6 +117,9 @@ class SettingsScreen(Screen):
             self.shopdesk.set_theme_choice(str(event.value))
         elif event.select.id == "language" and event.value != self.shopdesk.lang:
             self.shopdesk.set_language_choice(str(event.value))
+        elif event.select.id == "cashier" and event.value != self.shopdesk.cashier:
+            self.shopdesk.set_cashier(str(event.value))
+            self.notify(_("Cashier: {name}").format(name=event.value))
 
     @guarded
     def on_switch_changed(self, event: Switch.Changed) -> None:
@@ -100,6 +135,30 @@ class SettingsScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    @guarded
+    def action_shop_profile(self) -> None:
+        from shopdesk.tui.screens.profile import ShopProfileScreen
+
+        self.shopdesk.with_pin(lambda: self.app.push_screen(ShopProfileScreen(), self._saved))
+
+    @guarded
+    def action_printer(self) -> None:
+        from shopdesk.tui.screens.profile import PrinterScreen
+
+        self.shopdesk.with_pin(lambda: self.app.push_screen(PrinterScreen(), self._saved))
+
+    @guarded
+    def action_change_pin(self) -> None:
+        from shopdesk.tui.screens.profile import PinChangeScreen
+
+        self.app.push_screen(PinChangeScreen(), self._saved)
+
+    def _saved(self, saved: bool | None) -> None:
+        if not saved:
+            return
+        self.notify(_("Saved to profile.toml; recorded in the ledger."))
+        self.app.call_later(self.shopdesk.profile_changed)
+
     def palette_commands(self) -> list[SystemCommand]:
         return [
             SystemCommand(_("Theme"), _("Choose the colour theme (F2)"), self.action_focus_theme),
@@ -107,6 +166,14 @@ class SettingsScreen(Screen):
             SystemCommand(
                 _("Training"), _("Training mode on or off (F4)"), self.action_toggle_training
             ),
+            SystemCommand(_("Cashier"), _("Who is selling (F5)"), self.action_focus_cashier),
+            SystemCommand(
+                _("Shop"), _("Shop name, tax id, address, cashiers (F6)"), self.action_shop_profile
+            ),
+            SystemCommand(
+                _("Printer"), _("Printer URL, paper, test print (F7)"), self.action_printer
+            ),
+            SystemCommand(_("PIN"), _("Change the manager PIN (F8)"), self.action_change_pin),
             SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
         ]
 
@@ -115,3 +182,6 @@ class SettingsScreen(Screen):
 
     def action_focus_language(self) -> None:
         self.action_focus_field("language")
+
+    def action_focus_cashier(self) -> None:
+        self.action_focus_field("cashier")

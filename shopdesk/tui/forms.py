@@ -1,0 +1,161 @@
+"""Pieces of the app's forms: one-line fields, live checks, a printer tried off the UI thread.
+
+The first-run form and the settings dialogs ask for the same things (a tax id,
+a printer URL) and check them the same way, as typed, with the same words as
+the CLI's errors. Every check is a domain or service function; these widgets
+only show its verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
+
+from shopdesk.errors import ShopdeskError
+from shopdesk.messages import message, printer_status_text
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.screens.prompts import Dialog
+
+if TYPE_CHECKING:
+    from shopdesk.config import PrinterSettings
+    from shopdesk.tui.app import ShopdeskApp
+
+
+def field_row(label: str, widget: Widget) -> Horizontal:
+    """A label and its one-line field side by side: a whole form fits in 80×24."""
+    return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
+
+
+def text_field(field_id: str, value: str = "", **kwargs: object) -> Input:
+    return Input(value, id=field_id, compact=True, **kwargs)  # type: ignore[arg-type]
+
+
+def choice_field(field_id: str, options: list[tuple[str, object]], value: object) -> Select:
+    return Select(options, value=value, allow_blank=False, id=field_id, compact=True)
+
+
+class LiveCheck(Static):
+    """A verdict under a field: ✓ in green, or ✗ and what is wrong, in the user's words."""
+
+    def __init__(self, check: Callable[[str], object], ok_text: str, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.check, self.ok_text = check, ok_text
+
+    def run(self, value: str) -> bool:
+        if not value.strip():
+            self.update("")
+            self.set_classes("")
+            return False
+        try:
+            self.check(value)
+        except ShopdeskError as error:
+            self.update("✗ " + message(error.code, self.app.lang, **error.data))  # type: ignore[attr-defined]
+            self.set_classes("error-text")
+            return False
+        self.update("✓ " + self.ok_text)
+        self.set_classes("ok-text")
+        return True
+
+
+class FormDialog(Dialog):
+    """Fields in order: Enter moves to the next, on the last it saves; F10 saves anywhere.
+
+    ``save`` raises a ``ShopdeskError`` for a bad value: the words appear under
+    the form, the dialog stays open and nothing is changed.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Back")),
+    ]
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FIELDS[0]}").focus()
+
+    def value(self, field: str) -> str:
+        widget = self.query_one(f"#{field}")
+        return str(widget.value)  # type: ignore[attr-defined]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.FIELDS.index(event.input.id) if event.input.id in self.FIELDS else -1
+        if 0 <= index < len(self.FIELDS) - 1:
+            self.query_one(f"#{self.FIELDS[index + 1]}").focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        try:
+            self.save()
+        except ShopdeskError as error:
+            self.show_error(message(error.code, self.shopdesk.lang, **error.data))
+        except Exception as error:
+            self.shopdesk.report_error(error)
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(text)
+
+
+class PrinterTrial:
+    """Prints the test page on the printer a form describes, on a worker thread.
+
+    A network printer that does not answer takes the whole timeout; the form
+    stays usable meanwhile and shows the outcome when it comes.
+    """
+
+    def __init__(self, dialog: Dialog, target: Static) -> None:
+        self.dialog, self.target = dialog, target
+
+    def start(self, settings: PrinterSettings, preview_dir: Path, *, page: bool = True) -> None:
+        self.target.update(_("Asking the printer…") if not page else _("Printing a test page…"))
+        self.target.set_classes("hint")
+        self.dialog.run_worker(
+            lambda: self._run(settings, preview_dir, page),
+            thread=True,
+            exit_on_error=False,
+            group="printer-trial",
+        )
+
+    def _run(self, settings: PrinterSettings, preview_dir: Path, page: bool) -> None:
+        from shopdesk.services.printing import printer_status_of, try_printer
+
+        app = self.dialog.app
+        try:
+            if page:
+                check = try_printer(settings, preview_dir)
+                status, files = check.status, check.files
+            else:
+                status, files = printer_status_of(settings, preview_dir), ()
+        except ShopdeskError as error:
+            app.call_from_thread(self._show, "✗ " + app.say(error.code, **error.data), False)  # type: ignore[attr-defined]
+            return
+        except Exception as error:
+            app.call_from_thread(app.report_error, error)  # type: ignore[attr-defined]
+            return
+        lang = app.lang  # type: ignore[attr-defined]
+        line, problem = printer_status_text(settings.url, status, lang)
+        parts = [message("printer.test_done", lang, printer=settings.url)] if page else []
+        parts.append(line)
+        if files:
+            parts.append(_("Preview: {file}").format(file=files[0]))
+        if problem:
+            parts.append(problem)
+        app.call_from_thread(self._show, ("✗ " if problem else "✓ ") + " ".join(parts), not problem)
+
+    def _show(self, text: str, ok: bool) -> None:
+        self.target.update(text)
+        self.target.set_classes("ok-text" if ok else "error-text")
