@@ -68,7 +68,7 @@ def _key_display(key: str) -> str | None:
     """``F10`` rather than Textual's ``f10``: as printed on the keyboard."""
     if re.fullmatch(r"f\d{1,2}", key):
         return key.upper()
-    return {"escape": "Esc", "enter": "Enter"}.get(key)
+    return {"escape": "Esc", "enter": "Enter", "ctrl+q": "Ctrl+Q"}.get(key)
 
 
 def theme_from_spec(spec: ThemeSpec) -> Theme:
@@ -127,6 +127,11 @@ class ShopdeskApp(App[int]):
         try:
             self.shop = Shop.open(self.home, clock=self.clock)
         except ShopdeskError as error:
+            if error.code == "home.missing":
+                from shopdesk.tui.screens.setup import SetupScreen
+
+                self.push_screen(SetupScreen())
+                return
             from shopdesk.tui.screens.prompts import ProblemScreen
 
             self.push_screen(ProblemScreen(self.say(error.code, **error.data), error.code))
@@ -147,7 +152,10 @@ class ShopdeskApp(App[int]):
         self._serialise_ledger_writes()
         from shopdesk.tui.screens.sale import SaleScreen
 
-        self.push_screen(SaleScreen())
+        if len(self.screen_stack) > 1:  # the first-run form goes; the sale takes its place
+            self.switch_screen(SaleScreen())
+        else:
+            self.push_screen(SaleScreen())
 
     def _serialise_ledger_writes(self) -> None:
         """Receipts are printed on a worker thread, which appends the print record;
@@ -166,9 +174,13 @@ class ShopdeskApp(App[int]):
 
     def open_demo_shop(self) -> None:
         """First run: create the demo shop in the chosen home and open it."""
+        self.create_shop(demo=True)
+
+    def create_shop(self, **details: object) -> None:
+        """First run: create the shop (see ``init_shop``) in the chosen home and open it."""
         from shopdesk.services.shop import init_shop
 
-        init_shop(self.home, demo=True, clock=self.clock).close()
+        init_shop(self.home, clock=self.clock, **details).close()  # type: ignore[arg-type]
         self.shop = Shop.open(self.home, clock=self.clock)
         self._start_shop()
 

@@ -150,8 +150,9 @@ class PrinterTrial:
         line, problem = printer_status_text(settings.url, status, lang)
         parts = [message("printer.test_done", lang, printer=settings.url)] if page else []
         parts.append(line)
-        if files:
-            parts.append(_("Preview: {file}").format(file=files[0]))
+        pictures = [f for f in files if str(f).endswith(".png")] or list(files)
+        if pictures:
+            parts.append(_("Preview: {file}").format(file=pictures[0]))
         if problem:
             parts.append(problem)
         app.call_from_thread(self._show, ("✗ " if problem else "✓ ") + " ".join(parts), not problem)

@@ -40,6 +40,9 @@ class TopBar(Static):
         self.update_text()
         self.set_interval(20, self.update_text)
 
+    def on_resize(self) -> None:
+        self.update_text()  # the clock keeps to the right edge
+
     def update_text(self) -> None:
         app: ShopdeskApp = self.app  # type: ignore[assignment]
         if app.shop is None:

@@ -297,18 +297,6 @@ async def test_receipts_screen_pages_and_searches(make_app):
         assert "T01-00000007" in text and "issued" in text
 
 
-async def test_no_shop_offers_the_demo(tmp_path):
-    from shopdesk.tui.app import ShopdeskApp
-
-    app = ShopdeskApp(tmp_path / "new", language="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, SaleScreen)
-        assert app.shop is not None and app.shop.profile.terminal == "T01"
-
-
 async def test_the_key_bar_works_with_the_mouse(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -392,9 +380,7 @@ async def test_a_second_instance_is_told_the_ledger_is_in_use(make_app, home):
             await pilot.pause()
             assert isinstance(app.screen, ProblemScreen)
             assert app.screen.code == "ledger.locked"
-            await pilot.press("d")  # no demo offered over an existing shop
-            await pilot.pause()
-            assert isinstance(app.screen, ProblemScreen) and app.shop is None
+            assert app.shop is None
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code == 1 and app.return_value == 1

@@ -108,10 +108,9 @@ class ConfirmScreen(Dialog):
 
 
 class ProblemScreen(Dialog):
-    """The shop cannot open: say why; offer the demo shop when there is none."""
+    """The shop cannot open (locked, damaged profile, …): say why and what to do."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "demo", N_("Open the demo shop")),
         Binding("q,escape", "quit_app", N_("Quit")),
     ]
 
@@ -123,21 +122,7 @@ class ProblemScreen(Dialog):
         with Vertical(classes="dialog"):
             yield Static(_("shopdesk cannot open the shop"), classes="dialog-title")
             yield Static(self.text, classes="error-text")
-            if self.code == "home.missing":
-                yield Static(
-                    _("D: create and open the demo shop here · Q: quit"),
-                    classes="hint",
-                )
-            else:
-                yield Static(_("Q: quit"), classes="hint")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.code == "home.missing" if action == "demo" else True
-
-    @guarded
-    def action_demo(self) -> None:
-        self.dismiss(None)
-        self.app.open_demo_shop()  # type: ignore[attr-defined]
+            yield Static(_("Q: quit"), classes="hint")
 
     def action_quit_app(self) -> None:
         self.app.exit(1, return_code=1)  # the CLI exits non-zero: the shop did not open

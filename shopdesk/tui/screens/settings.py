@@ -78,7 +78,10 @@ class SettingsScreen(Screen):
                 yield Label(_("Training mode"), classes="setting-label")
                 yield Switch(value=app.training, id="training")
             yield Static(
-                _("Training receipts have their own numbers (T01-TR-…) and are never exported."),
+                _(
+                    "Training receipts have their own numbers ({terminal}-TR-…) "
+                    "and are never exported."
+                ).format(terminal=app.shop.profile.terminal),  # type: ignore[union-attr]
                 classes="hint",
             )
             yield Static(id="profile-summary")
