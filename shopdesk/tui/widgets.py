@@ -11,8 +11,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from shopdesk.domain.money import format_yuan
 from shopdesk.services.status import TillStatus
+from shopdesk.tui.formats import date_time, money
 from shopdesk.tui.i18n import _
 from shopdesk.tui.qr import qr_size, qr_text
 
@@ -48,12 +48,12 @@ class TopBar(Static):
         if app.shop is None:
             return
         profile = app.shop.profile
-        now = app.shop.now().strftime("%Y-%m-%d %H:%M")
+        now = date_time(app.shop.now())
         left = f" {profile.shop_name} · {profile.terminal} · {app.cashier}"
         width = max(self.size.width, 40)
         from rich.cells import cell_len
 
-        gap = max(width - cell_len(left) - len(now) - 1, 1)
+        gap = max(width - cell_len(left) - cell_len(now) - 1, 1)
         self.update(Text(left + " " * gap + now))
 
 
@@ -82,7 +82,7 @@ class StatusBar(Static):
             parts.append(_("No outage open"))
         parts.append(
             _("Waiting for export: {count} ({amount})").format(
-                count=status.waiting, amount=format_yuan(status.waiting_amount)
+                count=status.waiting, amount=money(status.waiting_amount)
             )
         )
         if status.limits == "exceeded":

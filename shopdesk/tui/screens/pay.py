@@ -19,11 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Input, Static
 
-from shopdesk.domain.money import format_yuan, money_str
+from shopdesk.domain.money import money_str
 from shopdesk.domain.sale import PAYMENT_METHODS
 from shopdesk.errors import ShopdeskError
 from shopdesk.services.cart import Tender
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.formats import currency_symbol, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
@@ -59,7 +60,7 @@ class PayScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pay"):
             with Horizontal(classes="pay-row"):
-                yield Static(_("To pay") + "\n￥", classes="big-label")
+                yield Static(_("To pay") + "\n" + currency_symbol(), classes="big-label")
                 yield Digits(money_str(self.tender.total), id="pay-total")
             yield Static(id="pay-lines")
             yield Static(id="pay-method")
@@ -76,12 +77,12 @@ class PayScreen(Dialog):
 
     def refresh_tender(self, error: str = "") -> None:
         lines = [
-            f"{method_label(p.method)}  {format_yuan(p.amount or Decimal(0))}"
+            f"{method_label(p.method)}  {money(p.amount or Decimal(0))}"
             for p in self.tender.payments
         ]
         lines.append(
             _("Paid {paid} · still due {due}").format(
-                paid=format_yuan(self.tender.paid), due=format_yuan(self.tender.due)
+                paid=money(self.tender.paid), due=money(self.tender.due)
             )
         )
         self.query_one("#pay-lines", Static).update(Text("\n".join(lines)))
@@ -92,11 +93,11 @@ class PayScreen(Dialog):
         label = self.query_one("#pay-change-label", Static)
         change = self.query_one("#pay-change", Digits)
         if self.tender.can_confirm():
-            label.update(_("Change") + "\n￥")
+            label.update(_("Change") + "\n" + currency_symbol())
             change.update(money_str(self.tender.change))
             self.query_one("#pay-amount", Input).placeholder = _("F10 or Enter: issue the receipt")
         else:
-            label.update(_("Due") + "\n￥")
+            label.update(_("Due") + "\n" + currency_symbol())
             change.update(money_str(self.tender.due))
             self.query_one("#pay-amount", Input).placeholder = _("Amount (blank = the rest)")
 

@@ -17,10 +17,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from shopdesk.domain.money import format_yuan
 from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.formats import date_time, day_time, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
@@ -106,8 +106,8 @@ class ReceiptsScreen(Screen):
         for row in self.rows:
             table.add_row(
                 row["no"],
-                row["time"][5:16].replace("T", " "),
-                format_yuan(Decimal(row["total"])),
+                day_time(row["time"]),
+                money(Decimal(row["total"])),
                 Text(row["buyer"][:14]),
                 status_label(row),
                 key=row["no"],
@@ -227,7 +227,7 @@ class ReceiptDetailScreen(Dialog):
         lines = [_("Status: {status}").format(status=status_label(detail.status)), ""]
         lines += printed
         for event in detail.events:
-            when = event["time"][:16].replace("T", " ")
+            when = date_time(event["time"])
             if event["kind"] == "receipt.voided":
                 lines.append(
                     _("{when} voided by {who}: {reason}").format(

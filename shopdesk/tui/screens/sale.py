@@ -19,11 +19,12 @@ from textual.widgets import ContentSwitcher, DataTable, Digits, Input, OptionLis
 from textual.widgets.option_list import Option
 
 from shopdesk.domain.catalog import CatalogItem
-from shopdesk.domain.money import format_yuan, money_str, parse_money
+from shopdesk.domain.money import money_str, parse_money
 from shopdesk.domain.sale import parse_quantity
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.formats import currency_symbol, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview
 from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
@@ -139,13 +140,13 @@ class SaleScreen(Screen):
                 rates.update(
                     Text(_("Receipt {number} issued").format(number=last.number), style="bold")
                 )
-                label.update(_("Change") + "\n" + "￥")
+                label.update(_("Change") + "\n" + currency_symbol())
                 digits.update(money_str(last.change))
             else:
                 if switcher.current != "picks":
                     switcher.current = "lines"
                 rates.update(_("Scan or type an item to start a sale."))
-                label.update(_("Total") + "\n" + "￥")
+                label.update(_("Total") + "\n" + currency_symbol())
                 digits.update("0.00")
         else:
             if switcher.current != "picks":
@@ -156,8 +157,8 @@ class SaleScreen(Screen):
                     str(index),
                     line.line.name,
                     qty_text(line.line.qty),
-                    format_yuan(line.line.unit_price) + marks,
-                    format_yuan(line.amount),
+                    money(line.line.unit_price) + marks,
+                    money(line.amount),
                 )
             if table.row_count:
                 table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
@@ -166,17 +167,15 @@ class SaleScreen(Screen):
                     rate=rate_label(rate)
                     if self.shopdesk.lang == "zh" or rate != "exempt"
                     else _("exempt"),
-                    gross=format_yuan(figures.gross),
-                    tax=format_yuan(figures.tax),
+                    gross=money(figures.gross),
+                    tax=money(figures.tax),
                 )
                 for rate, figures in priced.by_rate.items()
             ]
             if priced.discount:
-                rate_parts.append(
-                    _("Discount -{amount}").format(amount=format_yuan(priced.discount))
-                )
+                rate_parts.append(_("Discount -{amount}").format(amount=money(priced.discount)))
             rates.update(Text("\n".join(rate_parts[:3]) + (" …" if len(rate_parts) > 3 else "")))
-            label.update(_("Total") + "\n" + "￥")
+            label.update(_("Total") + "\n" + currency_symbol())
             digits.update(money_str(priced.total))
         buyer = self.cart.buyer
         self.query_one("#buyer-line", Static).update(
@@ -243,7 +242,7 @@ class SaleScreen(Screen):
             other = item.name if english else item.name_en
             picks.add_option(
                 Option(
-                    Text(f"{item.sku:<6} {name}  {format_yuan(item.price)}  {other}"),
+                    Text(f"{item.sku:<6} {name}  {money(item.price)}  {other}"),
                     id=item.sku,
                 )
             )
