@@ -8,6 +8,7 @@ notifications on screen. Update after an intended change with
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -104,3 +105,33 @@ def test_receipts_screen(snap_compare, home, language):
         await steady(pilot)
 
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_receipts)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_first_run_setup(snap_compare, language):
+    async def fill(pilot) -> None:
+        await pilot.pause()
+        await pilot.press(*"Corner Shop", "enter", *"91110000600037341X")
+        await pilot.pause()
+        await steady(pilot)
+
+    # The form names its folder: a fixed one keeps the shot the same on every machine.
+    folder = Path("/tmp") / f"shopdesk-snapshot-first-run-{language}"
+    shutil.rmtree(folder, ignore_errors=True)
+    app = ShopdeskApp(folder, clock=fixed_clock, language=language)
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=fill)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_settings_and_printer_dialog(snap_compare, home, language):
+    async def open_printer(pilot) -> None:
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f7", *"1234", "enter")
+        await pilot.pause()
+        await steady(pilot)
+
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_printer)
