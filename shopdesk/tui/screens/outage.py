@@ -1,4 +1,5 @@
-"""Outage and day reports (F12): the outage's state, start/end it, X and Z reports.
+"""Outage and day reports (F12): the outage's state, start/end it, X and Z reports,
+and exporting the waiting receipts as a batch (F7, :mod:`.export`).
 
 Every figure comes from :mod:`shopdesk.services.outage` and
 :mod:`shopdesk.services.reports`; the report text is the printer's own layout
@@ -35,7 +36,9 @@ class OutageScreen(Screen):
         Binding("f4", "report_x", N_("X report")),
         Binding("f5", "print_report", N_("Print")),
         Binding("f6", "report_z", N_("Z (close day)")),
-        Binding("escape", "back", N_("Back")),
+        Binding("f7", "export", N_("Export")),
+        # Esc is the same on every screen; the key bar has no room left for it at 80 columns.
+        Binding("escape", "back", N_("Back"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -88,7 +91,8 @@ class OutageScreen(Screen):
             )
         )
         self.query_one("#outage-state", Static).update(Text("\n".join(lines)))
-        self.shopdesk.refresh_status()
+        # This screen's own bar: a dialog (e.g. the export's) may be on top of it.
+        self.query_one("#status", StatusBar).update_text()
 
     def show_report(self, report: DayReport) -> None:
         from shopdesk.printing.layout import block_texts, cells_for, layout_report
@@ -182,6 +186,12 @@ class OutageScreen(Screen):
         print_report(self.shopdesk.shop, sheet)
         self.notify(_("Report sent to the printer."))
 
+    @guarded
+    def action_export(self) -> None:
+        from shopdesk.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(on_exported=self.refresh_state))
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -197,6 +207,11 @@ class OutageScreen(Screen):
             SystemCommand(_("Print"), _("Print the report shown (F5)"), self.action_print_report),
             SystemCommand(
                 _("Z (close day)"), _("Close the day, manager PIN (F6)"), self.action_report_z
+            ),
+            SystemCommand(
+                _("Export batch"),
+                _("Write the waiting receipts to a folder, e.g. a USB stick (F7)"),
+                self.action_export,
             ),
             SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
         ]
