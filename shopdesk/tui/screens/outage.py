@@ -146,7 +146,7 @@ class OutageScreen(Screen):
             except Exception as error:
                 self.shopdesk.report_error(error)
                 return
-            self.notify(_("Outage ended. Export the waiting receipts soon."))
+            self.notify(_("Outage ended. Export the waiting receipts soon: F7."))
             self.refresh_state()
 
         self.app.push_screen(
