@@ -187,7 +187,7 @@ def summary_text(app: ShopdeskApp, summary: BatchSummary) -> Text:
         )
     text.append(
         "\n"
-        + _("Eject the USB stick safely before you pull it out, then give it to the accountant.")
+        + _("A USB stick: eject it safely before you pull it out, then give it to the accountant.")
     )
     return text
 
