@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input, ProgressBar, Static
 
 from shopdesk.export.batch_verifier import verify_batch
-from shopdesk.tui.screens.export import ExportScreen, Throttle, check_folder
+from shopdesk.tui.screens.export import ExportScreen, Throttle, check_folder, default_folder
 from shopdesk.tui.screens.outage import OutageScreen
 from shopdesk.tui.screens.sale import SaleScreen
 
@@ -245,6 +245,17 @@ def test_check_folder_creates_only_the_shop_exports_folder(tmp_path):
     assert check_folder(str(home / "exports"), home) == home / "exports"
     assert not (home / "exports").exists()  # the writer makes it, not the check
     assert check_folder(f"  {tmp_path}  ", home) == tmp_path
+
+
+def test_the_folder_offered_is_the_one_usb_stick_else_the_shop_exports(tmp_path):
+    from textual.app import App
+
+    home = tmp_path / "shop"
+    stick, other = Path("/media/anna/KINGSTON"), Path("/media/anna/SANDISK")
+    app = App()
+    assert default_folder(app, home, [stick]) == stick
+    assert default_folder(app, home, [stick, other]) == home / "exports"  # which one? ask
+    assert default_folder(app, home, []) == home / "exports"
 
 
 def test_throttle_passes_the_first_then_one_per_interval_and_always_the_end():
