@@ -26,7 +26,7 @@ from textual.theme import Theme
 from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
-from shopdesk.messages import message, system_language
+from shopdesk.messages import system_language
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
@@ -36,6 +36,7 @@ from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
 from shopdesk.tui import i18n
 from shopdesk.tui.errors import log_unexpected
 from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.wording import app_message
 
 DEFAULT_THEME = "shopdesk-light"
 #: Set by bench/bench_tui.py: the app writes the time of the sale screen's first
@@ -226,7 +227,7 @@ class ShopdeskApp(App[int]):
         return i18n.language()
 
     def say(self, code: str, **data: object) -> str:
-        return message(code, self.lang, **data)
+        return app_message(code, self.lang, **data)
 
     def report_error(self, error: BaseException) -> None:
         """Show an error where it happened; log the unexpected ones. Never raises."""

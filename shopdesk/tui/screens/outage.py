@@ -1,4 +1,5 @@
-"""Outage and day reports (F12): the outage's state, start/end it, X and Z reports.
+"""Outage and day reports (F12): the outage's state, start/end it, X and Z reports,
+and exporting the waiting receipts as a batch (F7, :mod:`.export`).
 
 Every figure comes from :mod:`shopdesk.services.outage` and
 :mod:`shopdesk.services.reports`; the report text is the printer's own layout
@@ -17,8 +18,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from shopdesk.domain.money import format_yuan
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.formats import date_time, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar, elapsed_text
@@ -35,7 +36,9 @@ class OutageScreen(Screen):
         Binding("f4", "report_x", N_("X report")),
         Binding("f5", "print_report", N_("Print")),
         Binding("f6", "report_z", N_("Z (close day)")),
-        Binding("escape", "back", N_("Back")),
+        Binding("f7", "export", N_("Export")),
+        # Esc is the same on every screen; the key bar has no room left for it at 80 columns.
+        Binding("escape", "back", N_("Back"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -70,7 +73,7 @@ class OutageScreen(Screen):
         if status.open and status.since is not None:
             lines.append(
                 _("Outage open since {since} ({elapsed}).").format(
-                    since=status.since.strftime("%Y-%m-%d %H:%M"),
+                    since=date_time(status.since),
                     elapsed=elapsed_text(status.since, self.shopdesk.shop.now()),
                 )
             )
@@ -82,13 +85,14 @@ class OutageScreen(Screen):
                 "{hours}% of the hours, {money}% of the amount."
             ).format(
                 count=status.waiting_receipts,
-                amount=format_yuan(status.waiting_amount),
+                amount=money(status.waiting_amount),
                 hours=status.limits.hours.percent,
                 money=status.limits.amount.percent,
             )
         )
         self.query_one("#outage-state", Static).update(Text("\n".join(lines)))
-        self.shopdesk.refresh_status()
+        # This screen's own bar: a dialog (e.g. the export's) may be on top of it.
+        self.query_one("#status", StatusBar).update_text()
 
     def show_report(self, report: DayReport) -> None:
         from shopdesk.printing.layout import block_texts, cells_for, layout_report
@@ -120,9 +124,7 @@ class OutageScreen(Screen):
             except Exception as error:
                 self.shopdesk.report_error(error)
                 return
-            self.notify(
-                self.shopdesk.say("outage.started", time=record["time"][:16].replace("T", " "))
-            )
+            self.notify(self.shopdesk.say("outage.started", time=date_time(record["time"])))
             self.refresh_state()
 
         self.app.push_screen(
@@ -142,7 +144,7 @@ class OutageScreen(Screen):
             except Exception as error:
                 self.shopdesk.report_error(error)
                 return
-            self.notify(_("Outage ended. Export the waiting receipts soon."))
+            self.notify(_("Outage ended. Export the waiting receipts soon: F7."))
             self.refresh_state()
 
         self.app.push_screen(
@@ -182,6 +184,12 @@ class OutageScreen(Screen):
         print_report(self.shopdesk.shop, sheet)
         self.notify(_("Report sent to the printer."))
 
+    @guarded
+    def action_export(self) -> None:
+        from shopdesk.tui.screens.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(on_exported=self.refresh_state))
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -197,6 +205,11 @@ class OutageScreen(Screen):
             SystemCommand(_("Print"), _("Print the report shown (F5)"), self.action_print_report),
             SystemCommand(
                 _("Z (close day)"), _("Close the day, manager PIN (F6)"), self.action_report_z
+            ),
+            SystemCommand(
+                _("Export batch"),
+                _("Write the waiting receipts to a folder, e.g. a USB stick (F7)"),
+                self.action_export,
             ),
             SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
         ]

@@ -1,0 +1,355 @@
+"""Export a batch (F7 on the outage screen): a folder, a progress bar, a summary.
+
+The batch is written by :func:`shopdesk.services.export.export_batch`, the
+same call as ``shopdesk export``, on a worker thread: the screen keeps drawing
+while a large ledger is packed, and progress reaches it through
+``call_from_thread``. The app serialises ledger appends
+(``ShopdeskApp._serialise_ledger_writes``), so a receipt printing meanwhile
+cannot interleave with the batch's own record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from shopdesk.errors import ShopdeskError
+from shopdesk.tui.errors import guarded, log_unexpected
+from shopdesk.tui.formats import money
+from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.screens.prompts import Dialog
+
+if TYPE_CHECKING:
+    from shopdesk.services.export import BatchSummary
+    from shopdesk.services.shop import Shop
+    from shopdesk.tui.app import ShopdeskApp
+
+#: The screen hears of progress at most this often (seconds), and always of the end.
+PROGRESS_INTERVAL = 0.1
+
+#: The folder each app last exported to: offered again for the rest of the session.
+_last_folder: WeakKeyDictionary[App, Path] = WeakKeyDictionary()
+
+
+class FolderError(ValueError):
+    """The typed folder cannot take the batch; the message says why, translated."""
+
+
+def removable_drives() -> list[Path]:
+    """Drives the system has mounted for the user, e.g. a USB stick.
+
+    Where desktops put them: ``/media/<user>/<label>`` and ``/run/media/<user>/<label>``
+    (Linux), ``/media/<label>`` (usbmount), ``/Volumes/<label>`` (macOS). Only real
+    mount points count, so an empty folder left behind by an unplugged stick does not.
+    """
+    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
+    roots = [Path("/media"), Path("/Volumes")]
+    if user:
+        roots[:0] = [Path("/media") / user, Path("/run/media") / user]
+    found: list[Path] = []
+    for root in roots:
+        try:
+            entries = sorted(root.iterdir())
+        except OSError:
+            continue
+        found.extend(entry for entry in entries if os.path.ismount(entry))
+    return found
+
+
+def default_folder(app: App, home: Path, drives: list[Path]) -> Path:
+    """The folder offered: the one used last this session, else the one USB stick
+    plugged in, else the shop home's ``exports`` folder (``shopdesk export``'s default)."""
+    last = _last_folder.get(app)
+    if last is not None:
+        return last
+    if len(drives) == 1:
+        return drives[0]
+    return Path(os.path.abspath(home / "exports"))
+
+
+def check_folder(text: str, home: Path) -> Path:
+    """The folder typed, if the batch may be written there; else ``FolderError``.
+
+    The folder must already exist. A USB stick appears as a folder the system
+    made when it was plugged in (``/media/anna/KINGSTON``): creating a missing
+    folder would turn a typo, or a stick that is not plugged in, into a batch
+    quietly written to the till's own disk while the stick stays empty. The one
+    exception is the shop home's own ``exports`` folder, which is ours to create
+    (as ``shopdesk export`` does). Whether the folder can be written to is left
+    to the export itself: its error says what to check, and it leaves nothing
+    behind.
+    """
+    text = text.strip()
+    if not text:
+        raise FolderError(_("Type the folder to write the batch to."))
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        raise FolderError(
+            _("Type the whole path of the folder, starting with / (or ~ for your home folder).")
+        )
+    ours = Path(os.path.abspath(home / "exports"))
+    if Path(os.path.abspath(path)) == ours:
+        return ours
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise FolderError(
+            _("Cannot open {folder}: {reason}.").format(folder=path, reason=reason)
+        ) from error
+    if not exists:
+        raise FolderError(
+            _("There is no folder {folder}. Is the USB stick plugged in? Check the path.").format(
+                folder=path
+            )
+        )
+    if not is_dir:
+        raise FolderError(
+            _("{folder} is a file, not a folder. Type the folder to put the batch in.").format(
+                folder=path
+            )
+        )
+    return path
+
+
+class Throttle:
+    """Passes ``(done, total)`` on at most every ``interval`` seconds, always the end.
+
+    The writer reports every few thousand records; this keeps a fast disk from
+    sending the screen more updates than it could draw, whatever the writer does.
+    """
+
+    def __init__(
+        self,
+        send: Callable[[int, int], object],
+        interval: float = PROGRESS_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.send, self.interval, self.clock = send, interval, clock
+        self.last: float | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done < total and self.last is not None and now - self.last < self.interval:
+            return
+        self.last = now
+        self.send(done, total)
+
+
+def size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def summary_text(app: ShopdeskApp, summary: BatchSummary) -> Text:
+    """What was written, as ``shopdesk export`` says it, for the dialog."""
+    counts = summary.counts
+    text = Text(_("Batch {batch} is written.").format(batch=summary.batch_id), style="bold")
+    lines = [
+        _("File: {file} ({size})").format(file=summary.path, size=size_text(summary.size)),
+    ]
+    if summary.first_no:
+        lines.append(
+            _("Receipts: {issued} ({voided} void), {first} to {last}").format(
+                issued=counts["issued"],
+                voided=counts["voided"],
+                first=summary.first_no,
+                last=summary.last_no,
+            )
+        )
+    else:
+        lines.append(_("No new receipts: this batch records voids only."))
+    if counts.get("training_excluded"):
+        lines.append(
+            _("Training receipts left out: {count}.").format(count=counts["training_excluded"])
+        )
+    lines.append(_("Total: {total}").format(total=money(Decimal(summary.totals["gross"]))))
+    lines.append(_("SHA-256: {digest}…").format(digest=summary.sha256[:16]))
+    for line in lines:
+        text.append("\n" + line)
+    if summary.late_voids:
+        text.append(
+            "\n" + app.say("export.late_voids", numbers=", ".join(summary.late_voids)),
+            style="bold",
+        )
+    text.append(
+        "\n"
+        + _("A USB stick: eject it safely before you pull it out, then give it to the accountant.")
+    )
+    return text
+
+
+class ExportScreen(Dialog):
+    """Ask for the folder, export with a progress bar, then say what was written.
+
+    ``on_exported`` runs once the batch is recorded, so the screen behind
+    shows the new state while the summary is still open.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Back")),
+        Binding("enter", "close", N_("Close"), show=False),
+    ]
+
+    def __init__(self, on_exported: Callable[[], object] | None = None) -> None:
+        super().__init__()
+        self.on_exported = on_exported
+        #: ask → running → done; an error goes back to ask, to fix the folder.
+        self.state = "ask"
+        self.summary: BatchSummary | None = None
+
+    @property
+    def shopdesk(self) -> ShopdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        drives = removable_drives()
+        folder = default_folder(self.app, self.shopdesk.home, drives)
+        if drives:
+            where = _("USB drives found: {drives}").format(drives=", ".join(map(str, drives)))
+        else:
+            where = _(
+                "A USB stick is a folder such as /media/<your name>/<stick name>: "
+                "plug it in, then type its folder."
+            )
+        with Vertical(classes="dialog"):
+            yield Static(_("Export batch"), classes="dialog-title")
+            yield Label(_("Write the receipts waiting for export to this folder:"), classes="ask")
+            yield Input(str(folder), id="export-folder", select_on_focus=False, classes="ask")
+            yield Static(Text(where), classes="hint ask")
+            yield Static("", id="export-error", classes="error-text")
+            yield ProgressBar(show_eta=False, id="export-progress")
+            yield Static("", id="export-summary")
+            yield Static(_("Enter: export · Esc: back"), id="export-keys", classes="hint")
+
+    def on_mount(self) -> None:
+        for widget in self.query("#export-error, #export-progress, #export-summary"):
+            widget.display = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":  # the batch cannot be stopped halfway: wait for it
+            return self.state != "running"
+        if action == "close":
+            return self.state == "done"
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(self.summary)
+
+    def say_keys(self, text: str) -> None:
+        self.query_one("#export-keys", Static).update(text)
+
+    def say_error(self, text: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(Text(text))
+        error.display = bool(text)
+
+    @guarded
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.state != "ask":
+            return
+        try:
+            folder = check_folder(event.value, self.shopdesk.home)
+        except FolderError as problem:
+            self.say_error(str(problem))
+            return
+        self.start(folder)
+
+    def start(self, folder: Path) -> None:
+        app, shop = self.shopdesk, self.shopdesk.shop
+        assert shop is not None
+        _last_folder[app] = folder
+        self.state = "running"
+        self.say_error("")
+        self.query_one("#export-folder", Input).disabled = True
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.say_keys(_("Reading the ledger… Keep the USB stick plugged in."))
+        progress = Throttle(lambda done, total: self.to_ui(app, self.show_progress, done, total))
+        self.run_worker(
+            lambda: self.export(app, shop, folder, progress),
+            thread=True,
+            group="export",
+            exit_on_error=False,
+        )
+
+    # -- on the worker thread -----------------------------------------------------
+    def export(
+        self, app: ShopdeskApp, shop: Shop, folder: Path, progress: Callable[[int, int], None]
+    ) -> None:
+        from shopdesk.services.export import export_batch
+
+        try:
+            summary = export_batch(shop, folder, progress=progress)
+        except Exception as error:
+            self.to_ui(app, self.failed, error)
+            return
+        self.to_ui(app, self.exported, summary)
+
+    @staticmethod
+    def to_ui(app: ShopdeskApp, callback: Callable[..., object], *args: object) -> None:
+        # RuntimeError: the app was closed meanwhile; the export goes on all the same.
+        with contextlib.suppress(RuntimeError):
+            app.call_from_thread(callback, *args)
+
+    # -- back on the UI thread ----------------------------------------------------
+    @guarded
+    def show_progress(self, done: int, total: int) -> None:
+        if self.state != "running":
+            return
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        if done >= total:
+            self.say_keys(_("Signing and saving the batch… Keep the USB stick plugged in."))
+        else:
+            self.say_keys(_("Writing the batch… Keep the USB stick plugged in."))
+
+    def finish(self, text: Text) -> None:
+        self.state = "done"
+        for widget in self.query(".ask"):
+            widget.display = False
+        summary = self.query_one("#export-summary", Static)
+        summary.update(text)
+        summary.display = True
+        self.say_keys(_("Enter or Esc: close"))
+
+    @guarded
+    def exported(self, summary: BatchSummary) -> None:
+        self.summary = summary
+        self.finish(summary_text(self.shopdesk, summary))
+        if self.on_exported is not None:
+            self.on_exported()
+
+    @guarded
+    def failed(self, error: BaseException) -> None:
+        self.query_one(ProgressBar).display = False
+        if isinstance(error, ShopdeskError) and error.code == "export.nothing":
+            self.finish(Text(self.shopdesk.say(error.code, **error.data)))
+            return
+        if isinstance(error, ShopdeskError):
+            text = self.shopdesk.say(error.code, **error.data)
+        else:
+            log = log_unexpected(self.shopdesk.home, error)
+            text = self.shopdesk.say(
+                "error.unexpected", error=f"{type(error).__name__}: {error}", log=log
+            )
+        self.state = "ask"
+        field = self.query_one("#export-folder", Input)
+        field.disabled = False
+        field.focus()
+        self.say_error(text)
+        self.say_keys(_("Enter: export · Esc: back"))
