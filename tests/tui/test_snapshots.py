@@ -135,3 +135,14 @@ def test_settings_and_printer_dialog(snap_compare, home, language):
         await steady(pilot)
 
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_printer)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_outage_screen(snap_compare, home, language):
+    seed_receipts(home)
+
+    async def open_outage(pilot) -> None:
+        await pilot.press("f12")
+        await pilot.pause()
+
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_outage)
