@@ -91,7 +91,7 @@ def find_receipts(
         # receipt contains it.
         rows = [dict(exact)] if skip == 0 else []
     elif query.empty:
-        rows = [dict(doc) for doc in view.receipts.newest_first(skip, limit + 1)]
+        rows = [dict(row) for row in view.newest_page(skip, limit + 1)]
     else:
         rows = []
         found = _matching(view.iter_rows_newest_first(), query)

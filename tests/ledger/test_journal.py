@@ -267,3 +267,29 @@ def test_damaged_checkpoint_rows_are_rebuilt_from_the_journal(tmp_path: Path, mo
     with Ledger.open(folder, None, "T01", readonly=True) as reader:
         assert reader.view._cold is not None
         assert [r["rseq"] for r in reader.view.iter_rows()] == [1, 2, 3, 4]
+
+
+def test_newest_page_of_a_cold_view_builds_only_its_rows(tmp_path: Path, monkeypatch) -> None:
+    """The history screen's first page on a just-opened view: same rows as after a full
+    build, across the line between checkpoint rows and rows written since."""
+    import shopdesk.ledger.store as store
+
+    monkeypatch.setattr(store, "CHECKPOINT_EVERY", 5)
+    ledger, folder = _ledger(tmp_path)
+    for rseq in range(1, 11):
+        ledger.append("receipt.issued", _receipt(rseq), _t(1, 11))
+    ledger.close()
+    key = create_private_key(tmp_path / "x.pem")
+    with Ledger.open(folder, key, "T01") as writer:
+        for rseq in range(11, 14):  # three rows warm, since the checkpoint
+            writer.append("receipt.issued", _receipt(rseq), _t(2, 11))
+        view = writer.view
+        pages = {}
+        for skip, limit in ((0, 2), (0, 5), (2, 4), (3, 3), (11, 5), (13, 5), (20, 5)):
+            assert view._cold is not None
+            pages[skip, limit] = [dict(row) for row in view.newest_page(skip, limit)]
+        view._materialize()
+        for (skip, limit), rows in pages.items():
+            assert rows == [dict(row) for row in view.newest_page(skip, limit)], (skip, limit)
+        assert [r["rseq"] for r in pages[2, 4]] == [11, 10, 9, 8]
+        assert [r["rseq"] for r in pages[11, 5]] == [2, 1] and pages[13, 5] == []
