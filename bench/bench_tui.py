@@ -10,7 +10,8 @@
 2. Confirm → next sale: Pilot, 200 sales; from the confirm key (F10 in the pay
    dialog, posted as the terminal driver posts keys) until the sale screen has
    an empty, focused entry field, the new receipt committed and shown, and that
-   state has been painted (``call_after_refresh``). No printer is involved (the printing branch is not here).
+   state has been painted (``call_after_refresh``). Printing is replaced by a no-op: in
+   the app it runs on a worker thread after the commit.
 3. Big ledger (a subprocess, so its peak RSS is its own): open the app on the
    100k-receipt home, wait for the sale screen, open the receipts screen and time
    its first page; report peak RSS (``ru_maxrss``).

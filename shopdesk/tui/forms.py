@@ -63,8 +63,36 @@ class LiveCheck(Static):
         return True
 
 
-class FormDialog(Dialog):
-    """Fields in order: Enter moves to the next, on the last it saves; F10 saves anywhere.
+class FormFields:
+    """Fields in order: Enter moves to the next, on the last it submits.
+
+    Shared by the settings dialogs and the first-run screen; the class using it
+    names its ``FIELDS`` and has a ``#form-error`` line.
+    """
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def value(self, field: str) -> str:
+        widget = self.query_one(f"#{field}")  # type: ignore[attr-defined]
+        return str(widget.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.FIELDS.index(event.input.id) if event.input.id in self.FIELDS else -1
+        if 0 <= index < len(self.FIELDS) - 1:
+            self.query_one(f"#{self.FIELDS[index + 1]}").focus()  # type: ignore[attr-defined]
+        else:
+            self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(text)  # type: ignore[attr-defined]
+
+
+class FormDialog(FormFields, Dialog):
+    """A settings dialog: F10 saves anywhere, Esc goes back.
 
     ``save`` raises a ``ShopdeskError`` for a bad value: the words appear under
     the form, the dialog stays open and nothing is changed.
@@ -74,7 +102,6 @@ class FormDialog(Dialog):
         Binding("f10", "save", N_("Save")),
         Binding("escape", "cancel", N_("Back")),
     ]
-    FIELDS: ClassVar[tuple[str, ...]] = ()
 
     @property
     def shopdesk(self) -> ShopdeskApp:
@@ -83,17 +110,8 @@ class FormDialog(Dialog):
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0]}").focus()
 
-    def value(self, field: str) -> str:
-        widget = self.query_one(f"#{field}")
-        return str(widget.value)  # type: ignore[attr-defined]
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        index = self.FIELDS.index(event.input.id) if event.input.id in self.FIELDS else -1
-        if 0 <= index < len(self.FIELDS) - 1:
-            self.query_one(f"#{self.FIELDS[index + 1]}").focus()
-        else:
-            self.action_save()
+    def submit(self) -> None:
+        self.action_save()
 
     def action_save(self) -> None:
         try:
@@ -105,9 +123,6 @@ class FormDialog(Dialog):
 
     def save(self) -> None:
         raise NotImplementedError
-
-    def show_error(self, text: str) -> None:
-        self.query_one("#form-error", Static).update(text)
 
 
 class PrinterTrial:

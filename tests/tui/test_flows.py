@@ -111,7 +111,7 @@ async def test_company_buyer_wrong_then_right_tax_id(make_app):
         check = app.screen.query_one("#tax-id-check", Static)
         assert text_of(check).startswith("✗")
         assert app.cart.buyer is None
-        assert "check" in text_of(app.screen.query_one("#buyer-error", Static)).lower()
+        assert "check" in text_of(app.screen.query_one("#form-error", Static)).lower()
         tax = app.screen.query_one("#buyer-tax-id", Input)
         tax.focus()
         await pilot.press("end", "backspace", "L")

@@ -23,7 +23,14 @@ from shopdesk.errors import InvalidInput, ShopdeskError
 from shopdesk.printing.connections import check_printer_url
 from shopdesk.tui import i18n
 from shopdesk.tui.errors import guarded
-from shopdesk.tui.forms import LiveCheck, PrinterTrial, choice_field, field_row, text_field
+from shopdesk.tui.forms import (
+    FormFields,
+    LiveCheck,
+    PrinterTrial,
+    choice_field,
+    field_row,
+    text_field,
+)
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.settings import LANGUAGE_NAMES
 from shopdesk.tui.widgets import KeyBar
@@ -31,23 +38,22 @@ from shopdesk.tui.widgets import KeyBar
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
 
-FIELDS = (
-    "setup-name",
-    "setup-uscc",
-    "setup-address",
-    "setup-phone",
-    "setup-terminal",
-    "setup-printer",
-)
 
-
-class SetupScreen(Screen):
+class SetupScreen(FormFields, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "demo", N_("Open the demo")),
         Binding("f5", "test_print", N_("Test print")),
         Binding("f10", "create", N_("Create the shop")),
         Binding("ctrl+q", "quit_app", N_("Quit")),
     ]
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "setup-name",
+        "setup-uscc",
+        "setup-address",
+        "setup-phone",
+        "setup-terminal",
+        "setup-printer",
+    )
 
     def __init__(self, values: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -103,9 +109,6 @@ class SetupScreen(Screen):
         self.query_one("#url-check", LiveCheck).run(self.value("setup-printer"))
         self.query_one(f"#{self.values.get('focus', 'setup-name')}").focus()
 
-    def value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
     @guarded
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "setup-uscc":
@@ -113,14 +116,8 @@ class SetupScreen(Screen):
         elif event.input.id == "setup-printer":
             self.query_one("#url-check", LiveCheck).run(event.value)
 
-    @guarded
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        index = FIELDS.index(event.input.id) if event.input.id in FIELDS else len(FIELDS) - 1
-        if index + 1 < len(FIELDS):
-            self.query_one(f"#{FIELDS[index + 1]}").focus()
-        else:
-            self.action_create()
+    def submit(self) -> None:
+        self.action_create()
 
     @guarded
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -132,12 +129,9 @@ class SetupScreen(Screen):
         from shopdesk.tui.app import translate_bindings
 
         translate_bindings(self.app)  # type: ignore[arg-type]
-        values = {field: self.value(field) for field in FIELDS}
+        values = {field: self.value(field) for field in self.FIELDS}
         values["focus"] = "setup-language"
         self.app.switch_screen(SetupScreen(values))
-
-    def show_error(self, text: str) -> None:
-        self.query_one("#form-error", Static).update(text)
 
     @guarded
     def action_test_print(self) -> None:
