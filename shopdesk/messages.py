@@ -895,6 +895,10 @@ MESSAGES.update(
             "打印机 {printer} 缺纸：请装入新纸卷后重印。",
             "Printer {printer} is out of paper: load a new roll and reprint.",
         ),
+        "printer.paper_low": (
+            "打印机 {printer} 纸卷将尽：请准备好新纸卷。",
+            "Printer {printer} is near the end of its paper roll: have a new roll ready.",
+        ),
         "printer.offline": (
             "打印机 {printer} 处于离线状态：请检查纸仓盖是否关好、有无报错指示灯。",
             "Printer {printer} is offline: check the cover is closed and no error light is on.",

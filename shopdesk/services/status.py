@@ -2,9 +2,10 @@
 
 The outage clock, the receipts and money waiting for export and the offline
 limits come from :func:`shopdesk.services.outage.outage_status` (O(1): the
-view keeps the running figures). :func:`printer_state` is a hook: until the
-printing service can report a status round trip, it says "preview" or
-"not checked"; the app overrides it with the outcome of its last print.
+view keeps the running figures). The printer's state is what the front end
+last learnt of it — the outcome of its last print, or of asking the printer
+(:func:`printer_check`) — since asking on every redraw would put a network
+round trip on the screen's path.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class TillStatus:
     #: Issued, not void, not training, not yet in an exported batch.
     waiting: int
     waiting_amount: Decimal
-    #: "preview", "unknown", "ok", "fault" — see printer_state().
+    #: "preview", "unknown", "ok", "paper_low", "fault" — see printer_state().
     printer: str
     #: "ok", "warn" (80 % of an offline limit) or "exceeded" (100 %).
     limits: str = "ok"
@@ -39,15 +40,45 @@ def waiting_for_export(shop: Shop) -> tuple[int, Decimal]:
     return status.waiting_receipts, status.waiting_amount
 
 
-def printer_state(shop: Shop) -> str:
-    """HOOK: the printing service's status round trip, when it offers one."""
-    return "preview" if shop.profile.printer.url == "preview" else "unknown"
+def printer_state(shop: Shop, seen: str | None) -> str:
+    """What the bar says of the printer, from what was last ``seen`` of it.
+
+    Nothing seen yet: "preview" or "unknown". A fault always shows; a working
+    preview printer stays "preview", so nobody mistakes it for paper.
+    """
+    preview = shop.profile.printer.url == "preview"
+    if seen == "fault":
+        return "fault"
+    if seen in ("ok", "paper_low") and not preview:
+        return seen
+    return "preview" if preview else "unknown"
+
+
+def printer_check(shop: Shop) -> tuple[str, str | None, dict]:
+    """Ask the printer now: its state for the bar, and the problem (code, data) if any.
+
+    A printer that cannot report its status over its connection (a file or
+    CUPS queue) but was reached counts as "ok": a job would get that far too.
+    """
+    from shopdesk.errors import PrinterError
+    from shopdesk.services.printing import printer_status
+
+    url = shop.profile.printer.url
+    try:
+        status = printer_status(shop)
+    except PrinterError as error:
+        return "fault", error.code, error.data
+    problem = status.problem() if status.readable else None
+    if problem:
+        return "fault", problem, {"printer": url}
+    if status.readable and status.paper == "near_end":
+        return "paper_low", "printer.paper_low", {"printer": url}
+    return "ok", None, {}
 
 
 def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillStatus:
-    """The bar's facts; ``printer`` is what the caller saw on its last print
-    ("ok" or "fault"), which wins over the configured default except that a
-    preview printer stays "preview" while it works."""
+    """The bar's facts; ``printer`` is what the caller last saw of the printer
+    ("ok", "paper_low" or "fault"; see :func:`printer_state`)."""
     outage = outage_status(shop)
     states = (outage.limits.hours.state, outage.limits.amount.state)
     limits = "exceeded" if EXCEEDED_100 in states else "warn" if WARN_80 in states else "ok"
@@ -57,11 +88,7 @@ def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillS
         outage.since,
         outage.waiting_receipts,
         outage.waiting_amount,
-        "fault"
-        if printer == "fault"
-        else printer_state(shop)
-        if printer != "ok" or shop.profile.printer.url == "preview"
-        else "ok",
+        printer_state(shop, printer),
         limits,
         percent,
     )

@@ -102,7 +102,8 @@ class ShopdeskApp(App[int]):
         self.last_issued: IssuedReceipt | None = None
         self.ui_state: UiState = load_ui_state(home)
         self.theme_specs: list[ThemeSpec] = []
-        #: The last print's outcome for the status bar: None (not yet), ok, fault.
+        #: What the app last learnt of the printer, for the status bar: None (nothing
+        #: yet), "ok", "paper_low" or "fault" (see services.status.printer_state).
         self.printer_seen: str | None = None
         #: The last receipt whose print failed, for F11 (print again).
         self.failed_print: str | None = None
@@ -221,6 +222,8 @@ class ShopdeskApp(App[int]):
         import shopdesk.tui.screens.receipts
         import shopdesk.tui.screens.settings  # noqa: F401
 
+        self.check_printer()
+
     # -- words --------------------------------------------------------------------
     @property
     def lang(self) -> str:
@@ -308,6 +311,33 @@ class ShopdeskApp(App[int]):
             )
         self.refresh_status()
 
+    def check_printer(self) -> None:
+        """Ask the printer how it is, off the UI thread: at start and after a new printer
+        is saved, so an unplugged printer or a low roll shows before the first receipt."""
+        if self.shop is None or self.shop.profile.printer.url == "preview":
+            return
+        from shopdesk.services.status import printer_check
+
+        shop = self.shop
+
+        def ask() -> None:
+            seen, code, data = printer_check(shop)
+            self.call_from_thread(self._printer_checked, seen, code, data)
+
+        self.run_worker(ask, thread=True, group="print", exit_on_error=False)
+
+    def _printer_checked(self, seen: str, code: str | None, data: dict) -> None:
+        if self.printer_seen == "fault" and self.failed_print is not None and seen != "fault":
+            seen = "fault"  # a receipt still waits for F11: the bar keeps saying so
+        self.printer_seen = seen
+        if code is not None:
+            self.notify(
+                self.say(code, **data),
+                severity="error" if seen == "fault" else "warning",
+                timeout=20,
+            )
+        self.refresh_status()
+
     def print_again(self, number: str | None = None) -> None:
         """F11 on the sale screen (the failed one), F5 in receipts (a marked copy)."""
         number = number or self.failed_print
@@ -370,6 +400,8 @@ class ShopdeskApp(App[int]):
         if refresh is not None:
             refresh()
         self.refresh_status()
+        if self.printer_seen is None:  # a new printer was saved: ask it how it is
+            self.check_printer()
 
     def set_training(self, on: bool) -> None:
         self.training = on

@@ -29,6 +29,7 @@ def printer_text(state: str) -> str:
     return {
         "preview": _("Printer: preview"),
         "ok": _("Printer: ready"),
+        "paper_low": _("Printer: paper low"),
         "fault": _("Printer: FAULT"),
     }.get(state, _("Printer: not checked"))
 

@@ -4,6 +4,7 @@ Modes:
 
 * ``ok`` — reads everything, answers DLE EOT like a healthy printer.
 * ``paper_out`` — answers DLE EOT 4 with "paper end".
+* ``paper_low`` — answers DLE EOT 4 with "paper near end" (and prints).
 * ``offline`` — answers DLE EOT 1 with "offline" (cover open).
 * ``stall`` — accepts the connection and then never reads or answers (jammed, hung).
 * ``drop`` — answers the first status query, then resets the connection mid-job.
@@ -23,6 +24,7 @@ import threading
 STATUS_OK = 0x12
 STATUS_OFFLINE = 0x12 | 0x08
 PAPER_OUT = 0x12 | 0x60
+PAPER_LOW = 0x12 | 0x0C
 DLE_EOT = b"\x10\x04"
 
 
@@ -47,7 +49,8 @@ class FakePrinter:
         if kind == 1:
             return bytes([STATUS_OFFLINE if self.mode == "offline" else STATUS_OK])
         if kind == 4:
-            return bytes([PAPER_OUT if self.mode == "paper_out" else STATUS_OK])
+            paper = {"paper_out": PAPER_OUT, "paper_low": PAPER_LOW}.get(self.mode, STATUS_OK)
+            return bytes([paper])
         return bytes([STATUS_OK])
 
     def _serve(self) -> None:

@@ -46,3 +46,33 @@ def test_no_outage_until_one_starts_and_limits_warn_at_80_percent(tmp_path):
         issue_receipt(shop, draft)  # 89,991.00 of a 100,000.00 limit
         status = till_status(shop, training=False, printer="fault")
         assert (status.limits, status.limits_percent, status.printer) == ("warn", 89, "fault")
+
+
+def test_printer_check_asks_the_printer(tmp_path):
+    """The bar's printer state from a real status round trip (fake printers on 127.0.0.1)."""
+    from shopdesk.services.status import printer_check, printer_state
+    from tests.printing.fake_printer import refused_port
+    from tests.printing.fixtures import fake_printers, set_printer
+
+    with init_shop(tmp_path / "h", demo=True, clock=lambda: T0) as shop:
+        assert printer_state(shop, None) == "preview"
+        printers = fake_printers()
+        start = next(printers)
+        try:
+            for mode, expected in (
+                ("ok", ("ok", None)),
+                ("paper_low", ("paper_low", "printer.paper_low")),
+                ("paper_out", ("fault", "printer.paper_out")),
+                ("offline", ("fault", "printer.offline")),
+            ):
+                set_printer(shop, url=start(mode).url)
+                seen, code, data = printer_check(shop)
+                assert code is None or data["printer"] == shop.profile.printer.url
+                assert (seen, code) == expected, mode
+                assert printer_state(shop, seen) == seen
+            set_printer(shop, url=f"tcp://127.0.0.1:{refused_port()}")
+            seen, code, _data = printer_check(shop)
+            assert (seen, code) == ("fault", "printer.refused")
+            assert printer_state(shop, None) == "unknown"
+        finally:
+            printers.close()

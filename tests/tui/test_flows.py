@@ -240,7 +240,7 @@ async def test_language_and_theme_switch_are_remembered(make_app, home: Path):
 async def test_training_mode_issues_training_receipts(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f9", "f4", "escape")
+        await pilot.press("f9", "f4", *"1234", "enter", "escape")
         await pilot.pause()
         assert app.training
         await scan(pilot, COLA)

@@ -159,3 +159,53 @@ async def test_manager_pin_change(make_app, home):
         assert isinstance(app.screen, SettingsScreen)
         assert verify_pin(load_profile(home / "profile.toml").manager_pin_hash, "5678")
         assert app.check_pin("5678") and not app.check_pin("1234")
+
+
+async def test_the_printer_is_asked_at_start_and_a_problem_shows_before_any_sale(make_app, home):
+    printers = fake_printers()
+    start = next(printers)
+    try:
+        low = start("paper_low")
+        profile = home / "profile.toml"
+        text = profile.read_text(encoding="utf-8")
+        profile.write_text(text.replace('url = "preview"', f'url = "{low.url}"'), encoding="utf-8")
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.4)  # the check runs just after the first frame
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.printer_seen == "paper_low"
+            assert "paper low" in text_of(app.screen.query_one("#status", Static))
+            assert any("new roll" in str(n.message) for n in app._notifications)
+            # The shopkeeper points the till at another printer that is unplugged.
+            await open_dialog(pilot, "f7")
+            await retype(
+                pilot,
+                app.screen.query_one("#printer-url", Input),
+                f"tcp://127.0.0.1:{refused_port()}",
+            )
+            await pilot.press("f10")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.printer_seen == "fault"
+            assert "FAULT" in text_of(app.screen.query_one("#status", Static))
+    finally:
+        printers.close()
+
+
+async def test_training_mode_on_needs_the_manager_pin(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9", "f4")
+        await pilot.pause()
+        await pilot.press("escape")  # no PIN: training stays off
+        await pilot.pause()
+        assert not app.training
+        assert not app.screen.query_one("#training").value
+        await pilot.press("f4", *"1234", "enter")
+        await pilot.pause()
+        assert app.training
+        await pilot.press("f4")  # off again needs no PIN
+        await pilot.pause()
+        assert not app.training

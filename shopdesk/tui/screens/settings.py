@@ -126,8 +126,25 @@ class SettingsScreen(Screen):
 
     @guarded
     def on_switch_changed(self, event: Switch.Changed) -> None:
-        self.shopdesk.set_training(event.value)
-        self.notify(_("Training mode on") if event.value else _("Training mode off"))
+        """Training on takes the manager's PIN: a training receipt looks like a sale to a
+        customer but is none, so a cashier must not be able to start handing them out."""
+        if event.value == self.shopdesk.training:
+            return
+        if event.value:
+            self._show_training(False)  # until the PIN is given
+            self.shopdesk.with_pin(lambda: self._set_training(True))
+        else:
+            self._set_training(False)
+
+    def _set_training(self, on: bool) -> None:
+        self._show_training(on)
+        self.shopdesk.set_training(on)
+        self.notify(_("Training mode on") if on else _("Training mode off"))
+
+    def _show_training(self, on: bool) -> None:
+        switch = self.query_one("#training", Switch)
+        with switch.prevent(Switch.Changed):
+            switch.value = on
 
     def action_focus_field(self, field: str) -> None:
         self.query_one(f"#{field}").focus()
