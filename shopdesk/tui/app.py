@@ -42,6 +42,9 @@ DEFAULT_THEME = "shopdesk-light"
 #: Set by bench/bench_tui.py: the app writes the time of the sale screen's first
 #: frame to this file and exits, so cold start can be timed from outside.
 FIRST_FRAME_ENV = "SHOPDESK_FIRST_FRAME_FILE"
+#: At exit, how long to wait for a print job or an export still running (a hung
+#: network printer gives up after its own timeout, well within this).
+JOB_WAIT_SECONDS = 60
 
 
 def translate_bindings(node: App | Screen) -> None:
@@ -107,6 +110,11 @@ class ShopdeskApp(App[int]):
         self.printer_seen: str | None = None
         #: The last receipt whose print failed, for F11 (print again).
         self.failed_print: str | None = None
+        #: Serialises ledger appends from the UI thread and worker threads.
+        self._ledger_lock = threading.Lock()
+        #: Background jobs running (see run_job), and a lock for the count.
+        self._jobs = 0
+        self._jobs_changed = threading.Lock()
         i18n.set_language(self._pick_language(None))
         super().__init__()
         translate_bindings(self)
@@ -166,13 +174,48 @@ class ShopdeskApp(App[int]):
         assert self.shop is not None
         ledger = self.shop.ledger
         append = ledger.append
-        lock = threading.Lock()
+        lock = self._ledger_lock
 
         def locked_append(*args: object, **kwargs: object) -> dict:
             with lock:
                 return append(*args, **kwargs)  # type: ignore[arg-type]
 
         ledger.append = locked_append  # type: ignore[method-assign]
+
+    def run_job(self, job: Callable[[], object], *, group: str) -> None:
+        """Run ``job`` on a worker thread that the app waits for before it closes the shop.
+
+        Print jobs and exports append to the ledger when they finish; closing the
+        ledger under them would lose that record (a printed receipt that says it
+        was not, a batch written but not recorded).
+        """
+
+        def counted() -> None:
+            with self._jobs_changed:
+                self._jobs += 1
+            try:
+                job()
+            finally:
+                with self._jobs_changed:
+                    self._jobs -= 1
+
+        self.run_worker(counted, thread=True, group=group, exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        """Last thing at exit: wait for background jobs, then close the shop.
+
+        Closing releases the ledger lock and writes the view's checkpoint, so the
+        next start opens fast. The wait is on the event loop (not a blocking
+        join): a job finishing hands its result back through it.
+        """
+        import asyncio
+
+        deadline = time.monotonic() + JOB_WAIT_SECONDS
+        while self._jobs and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if self.shop is not None:
+            with self._ledger_lock:
+                self.shop.close()
 
     def open_demo_shop(self) -> None:
         """First run: create the demo shop in the chosen home and open it."""
@@ -276,9 +319,7 @@ class ShopdeskApp(App[int]):
         printer fault, so the worst a printer can do is a banner saying the
         receipt is saved but not printed, and what to check.
         """
-        self.run_worker(
-            lambda: self._print_job(number, record), thread=True, group="print", exit_on_error=False
-        )
+        self.run_job(lambda: self._print_job(number, record), group="print")
 
     def _print_job(self, number: str, record: dict | None) -> None:
         from shopdesk.services.printing import print_receipt
@@ -324,7 +365,7 @@ class ShopdeskApp(App[int]):
             seen, code, data = printer_check(shop)
             self.call_from_thread(self._printer_checked, seen, code, data)
 
-        self.run_worker(ask, thread=True, group="print", exit_on_error=False)
+        self.run_job(ask, group="print")
 
     def _printer_checked(self, seen: str, code: str | None, data: dict) -> None:
         if self.printer_seen == "fault" and self.failed_print is not None and seen != "fault":

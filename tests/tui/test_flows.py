@@ -475,3 +475,44 @@ async def test_outage_start_x_report_and_end(make_app):
         await pilot.press("enter")  # confirm the Z
         await pilot.pause()
         assert app.shop.ledger.view.closed_days
+
+
+async def test_voiding_an_exported_receipt_warns_first(make_app, home, tmp_path):
+    from textual.widgets import Label
+
+    from shopdesk.services.export import export_batch
+    from shopdesk.services.shop import Shop
+    from tests.tui.conftest import StepClock
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10")
+        await app.workers.wait_for_complete()
+    with Shop.open(home, clock=StepClock()) as shop:
+        batch = export_batch(shop, tmp_path).batch_id
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f8", *"1234", "enter")
+        await pilot.pause()
+        label = str(app.screen.query_one(Label).render())
+        assert f"Already exported in batch {batch}" in label and "red-letter" in label
+        await pilot.press(*"wrong item", "enter")
+        await pilot.pause()
+        assert app.shop.ledger.view.get("T01-00000001")["status"] == "void"
+
+
+async def test_quitting_waits_for_the_print_job_then_closes_the_shop(make_app, home):
+    from shopdesk.services.shop import Shop
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10", "ctrl+q")  # quit while the receipt is printing
+    # The lock is released (this would raise ledger.locked otherwise) and the print
+    # job's record made it in before the ledger closed.
+    with Shop.open(home) as shop:
+        row = shop.ledger.view.get("T01-00000001")
+        assert row["printed"] == 1

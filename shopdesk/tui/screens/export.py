@@ -281,12 +281,7 @@ class ExportScreen(Dialog):
         bar.display = True
         self.say_keys(_("Reading the ledger… Keep the USB stick plugged in."))
         progress = Throttle(lambda done, total: self.to_ui(app, self.show_progress, done, total))
-        self.run_worker(
-            lambda: self.export(app, shop, folder, progress),
-            thread=True,
-            group="export",
-            exit_on_error=False,
-        )
+        app.run_job(lambda: self.export(app, shop, folder, progress), group="export")
 
     # -- on the worker thread -----------------------------------------------------
     def export(

@@ -46,10 +46,30 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
             after()  # type: ignore[operator]
 
         app.push_screen(
-            PromptScreen(_("Void receipt {number}").format(number=number), _("Reason:")), done
+            PromptScreen(_("Void receipt {number}").format(number=number), void_label(app, number)),
+            done,
         )
 
     app.with_pin(ask_reason)
+
+
+def void_label(app: ShopdeskApp, number: str) -> str:
+    """The reason prompt, warning first when the receipt already left in a batch.
+
+    Such a void is carried by the next batch as a late void; the accountant may
+    already have issued the official invoice and must then issue a red-letter one.
+    """
+    row = app.shop.ledger.view.get(number) if app.shop else None
+    if row is None or not row["batch"]:
+        return _("Reason:")
+    return (
+        _(
+            "Already exported in batch {batch}: the next batch carries this void, and if "
+            "the official invoice was issued the accountant must issue a red-letter invoice."
+        ).format(batch=row["batch"])
+        + "\n"
+        + _("Reason:")
+    )
 
 
 class ReceiptsScreen(Screen):
