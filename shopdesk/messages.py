@@ -858,7 +858,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
     "pin.wrong": (
-        "当前经理 PIN 不正确，未作更改。",
+        "当前店长 PIN 不正确，未作更改。",
         "The current manager PIN is wrong; nothing was changed.",
     ),
     "printer.bad_paper_width": (
