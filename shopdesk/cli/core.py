@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--address", default="")
     p.add_argument("--phone", default="")
     p.add_argument("--terminal", default="T01", help="terminal id, e.g. T01")
+    p.add_argument(
+        "--printer",
+        default="preview",
+        help="printer URL, e.g. tcp://192.168.1.50:9100 (default: preview, no printer)",
+    )
     p.set_defaults(run=cmd_init)
 
     p = sub.add_parser("sell", help="issue one provisional receipt")
@@ -107,6 +112,8 @@ def cmd_init(ctx: Context) -> int:
         address=a.address,
         phone=a.phone,
         terminal=a.terminal,
+        printer=a.printer,
+        language=ctx.lang,
     ) as shop:
         ctx.out(
             ctx.say(

@@ -122,10 +122,33 @@ def test_init_refuses_an_existing_shop_and_a_bad_tax_id(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2 and "'L'" in bad.stderr
     assert not (tmp_path / "n" / "profile.toml").exists()
+    bad_printer = run_cli(
+        "--home",
+        tmp_path / "n",
+        "init",
+        "--name",
+        "小店",
+        "--uscc",
+        "91110000600037341L",
+        "--printer",
+        "lpt1:",
+    )
+    assert bad_printer.returncode == 5 and "lpt1" in bad_printer.stderr
+    assert not (tmp_path / "n" / "profile.toml").exists()
     good = run_cli(
-        "--home", tmp_path / "n", "init", "--name", "小店", "--uscc", "91110000600037341L"
+        "--home",
+        tmp_path / "n",
+        "init",
+        "--name",
+        "小店",
+        "--uscc",
+        "91110000600037341L",
+        "--printer",
+        "tcp://192.168.1.50:9100",
     )
     assert good.returncode == 0
+    profile = (tmp_path / "n" / "profile.toml").read_text(encoding="utf-8")
+    assert 'url = "tcp://192.168.1.50:9100"' in profile
 
 
 def test_no_shop_and_corrupt_profile(tmp_path: Path) -> None:
