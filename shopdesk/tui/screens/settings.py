@@ -42,6 +42,7 @@ class SettingsScreen(Screen):
     def __init__(self, focus: str = "theme") -> None:
         super().__init__()
         self.first_focus = focus
+        self.cashiers_shown: tuple[str, ...] = ()
         from shopdesk.tui.app import translate_bindings
 
         translate_bindings(self)
@@ -52,6 +53,7 @@ class SettingsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.shopdesk
+        self.cashiers_shown = app.shop.profile.cashiers  # type: ignore[union-attr]
         yield TopBar(id="topbar")
         with Vertical(id="settings"):
             yield Static(_("Settings"), classes="dialog-title")
@@ -94,8 +96,9 @@ class SettingsScreen(Screen):
 
     def show_profile(self) -> None:
         profile = self.shopdesk.shop.profile  # type: ignore[union-attr]
-        cashiers = self.query_one("#cashier", Select)
-        if tuple(value for _label, value in cashiers._options) != profile.cashiers:
+        if self.cashiers_shown != profile.cashiers:  # the list was edited (F6)
+            self.cashiers_shown = profile.cashiers
+            cashiers = self.query_one("#cashier", Select)
             with cashiers.prevent(Select.Changed):
                 cashiers.set_options([(name, name) for name in profile.cashiers])
                 cashiers.value = self.shopdesk.cashier
