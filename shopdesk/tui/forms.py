@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from shopdesk.errors import ShopdeskError
 from shopdesk.messages import message, printer_status_text
+from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import Dialog
 
@@ -41,11 +42,17 @@ def choice_field(field_id: str, options: list[tuple[str, object]], value: object
 
 
 class LiveCheck(Static):
-    """A verdict under a field: ✓ in green, or ✗ and what is wrong, in the user's words."""
+    """A verdict under ``field``: ✓ in green, or ✗ and what is wrong, in the user's words.
 
-    def __init__(self, check: Callable[[str], object], ok_text: str, **kwargs: object) -> None:
+    A :class:`FormFields` screen runs it when the form opens and on every change
+    of its field.
+    """
+
+    def __init__(
+        self, check: Callable[[str], object], ok_text: str, *, field: str, **kwargs: object
+    ) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self.check, self.ok_text = check, ok_text
+        self.check, self.ok_text, self.field = check, ok_text, field
 
     def run(self, value: str) -> bool:
         if not value.strip():
@@ -75,6 +82,16 @@ class FormFields:
     def value(self, field: str) -> str:
         widget = self.query_one(f"#{field}")  # type: ignore[attr-defined]
         return str(widget.value)
+
+    def run_live_checks(self) -> None:
+        for live in self.query(LiveCheck):  # type: ignore[attr-defined]
+            live.run(self.value(live.field))
+
+    @guarded
+    def on_input_changed(self, event: Input.Changed) -> None:
+        for live in self.query(LiveCheck):  # type: ignore[attr-defined]
+            if live.field == event.input.id:
+                live.run(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -109,6 +126,7 @@ class FormDialog(FormFields, Dialog):
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0]}").focus()
+        self.run_live_checks()
 
     def submit(self) -> None:
         self.action_save()

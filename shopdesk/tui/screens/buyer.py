@@ -40,21 +40,14 @@ class BuyerScreen(FormDialog):
             yield Input(buyer.name if buyer else "", id="buyer-name")
             yield Label(_("Tax id (统一社会信用代码)"))
             yield Input(buyer.tax_id if buyer else "", id="buyer-tax-id", max_length=24)
-            yield LiveCheck(validate_tax_id, _("Tax id is valid"), id="tax-id-check")
+            yield LiveCheck(
+                validate_tax_id, _("Tax id is valid"), field="buyer-tax-id", id="tax-id-check"
+            )
             yield Label(_("Phone / e-mail (optional)"))
             yield Input(buyer.phone if buyer else "", id="buyer-phone", placeholder=_("Phone"))
             yield Input(buyer.email if buyer else "", id="buyer-email", placeholder=_("E-mail"))
             yield Static("", id="form-error", classes="error-text")
         yield KeyBar(classes="keybar")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#tax-id-check", LiveCheck).run(self.query_one("#buyer-tax-id", Input).value)
-
-    @guarded
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "buyer-tax-id":
-            self.query_one("#tax-id-check", LiveCheck).run(event.value)
 
     def save(self) -> None:
         self.shopdesk.cart.set_buyer(*(self.value(f) for f in self.FIELDS))  # type: ignore[union-attr]

@@ -72,7 +72,9 @@ class ShopProfileScreen(FormDialog):
             yield field_row(
                 _("Tax id (USCC)"), text_field("shop-uscc", profile.uscc, max_length=24)
             )
-            yield LiveCheck(validate_tax_id, _("Tax id is valid"), id="uscc-check")
+            yield LiveCheck(
+                validate_tax_id, _("Tax id is valid"), field="shop-uscc", id="uscc-check"
+            )
             yield field_row(_("Address"), text_field("shop-address", profile.address))
             yield field_row(_("Phone"), text_field("shop-phone", profile.phone))
             yield field_row(_("Cashiers"), text_field("shop-cashiers", ", ".join(profile.cashiers)))
@@ -86,15 +88,6 @@ class ShopProfileScreen(FormDialog):
             yield Static("", id="form-error", classes="error-text")
             yield Static(_("Enter: next field · F10: save · Esc: back"), classes="hint")
         yield KeyBar(classes="keybar")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#uscc-check", LiveCheck).run(self.value("shop-uscc"))
-
-    @guarded
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "shop-uscc":
-            self.query_one("#uscc-check", LiveCheck).run(event.value)
 
     def save(self) -> None:
         from shopdesk.services.profile_edit import edit_profile
@@ -126,7 +119,9 @@ class PrinterScreen(FormDialog):
         with Vertical(classes="dialog form"):
             yield Static(_("Printer"), classes="dialog-title")
             yield field_row(_("Printer URL"), text_field("printer-url", settings.url))
-            yield LiveCheck(check_printer_url, _("Address understood"), id="url-check")
+            yield LiveCheck(
+                check_printer_url, _("Address understood"), field="printer-url", id="url-check"
+            )
             yield Static(
                 _("e.g. tcp://192.168.1.50:9100 · usb:0416:5011 · file:/dev/usb/lp0 · preview"),
                 classes="hint",
@@ -144,14 +139,8 @@ class PrinterScreen(FormDialog):
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # FormDialog's own on_mount runs too (Textual calls each class's handler).
         self.trial = PrinterTrial(self, self.query_one("#printer-result", Static))
-        self.query_one("#url-check", LiveCheck).run(self.value("printer-url"))
-
-    @guarded
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "printer-url":
-            self.query_one("#url-check", LiveCheck).run(event.value)
 
     def settings_on_screen(self) -> PrinterSettings:
         """The saved settings with what the form shows; raises for a bad URL."""

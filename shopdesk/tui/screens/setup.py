@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Select, Static
 
 from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
@@ -80,7 +80,9 @@ class SetupScreen(FormFields, Screen):
             yield field_row(
                 _("Tax id (USCC)"), text_field("setup-uscc", v("setup-uscc", ""), max_length=24)
             )
-            yield LiveCheck(validate_tax_id, _("Tax id is valid"), id="uscc-check")
+            yield LiveCheck(
+                validate_tax_id, _("Tax id is valid"), field="setup-uscc", id="uscc-check"
+            )
             yield field_row(_("Address"), text_field("setup-address", v("setup-address", "")))
             yield field_row(_("Phone"), text_field("setup-phone", v("setup-phone", "")))
             yield field_row(
@@ -88,7 +90,9 @@ class SetupScreen(FormFields, Screen):
                 text_field("setup-terminal", v("setup-terminal", "T01"), max_length=8),
             )
             yield field_row(_("Printer URL"), text_field("setup-printer", v("setup-printer", "")))
-            yield LiveCheck(check_printer_url, _("Address understood"), id="url-check")
+            yield LiveCheck(
+                check_printer_url, _("Address understood"), field="setup-printer", id="url-check"
+            )
             yield Static(
                 _(
                     "preview = no printer (receipts saved as pictures) · tcp://IP:9100 · usb:VID:PID"
@@ -105,16 +109,8 @@ class SetupScreen(FormFields, Screen):
 
     def on_mount(self) -> None:
         self.trial = PrinterTrial(self, self.query_one("#printer-result", Static))  # type: ignore[arg-type]
-        self.query_one("#uscc-check", LiveCheck).run(self.value("setup-uscc"))
-        self.query_one("#url-check", LiveCheck).run(self.value("setup-printer"))
+        self.run_live_checks()
         self.query_one(f"#{self.values.get('focus', 'setup-name')}").focus()
-
-    @guarded
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "setup-uscc":
-            self.query_one("#uscc-check", LiveCheck).run(event.value)
-        elif event.input.id == "setup-printer":
-            self.query_one("#url-check", LiveCheck).run(event.value)
 
     def submit(self) -> None:
         self.action_create()
