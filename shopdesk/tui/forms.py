@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from shopdesk.errors import ShopdeskError
-from shopdesk.messages import message, printer_status_text
+from shopdesk.messages import printer_status_text
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import Dialog
@@ -62,7 +62,7 @@ class LiveCheck(Static):
         try:
             self.check(value)
         except ShopdeskError as error:
-            self.update("✗ " + message(error.code, self.app.lang, **error.data))  # type: ignore[attr-defined]
+            self.update("✗ " + self.app.say(error.code, **error.data))  # type: ignore[attr-defined]
             self.set_classes("error-text")
             return False
         self.update("✓ " + self.ok_text)
@@ -135,7 +135,7 @@ class FormDialog(FormFields, Dialog):
         try:
             self.save()
         except ShopdeskError as error:
-            self.show_error(message(error.code, self.shopdesk.lang, **error.data))
+            self.show_error(self.shopdesk.say(error.code, **error.data))
         except Exception as error:
             self.shopdesk.report_error(error)
 
@@ -181,7 +181,7 @@ class PrinterTrial:
             return
         lang = app.lang  # type: ignore[attr-defined]
         line, problem = printer_status_text(settings.url, status, lang)
-        parts = [message("printer.test_done", lang, printer=settings.url)] if page else []
+        parts = [app.say("printer.test_done", printer=settings.url)] if page else []  # type: ignore[attr-defined]
         parts.append(line)
         pictures = [f for f in files if str(f).endswith(".png")] or list(files)
         if pictures:
