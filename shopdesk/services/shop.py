@@ -231,13 +231,14 @@ def init_shop(
     else:
         if not name.strip():
             raise InvalidInput("init.name_missing")
+        terminal = terminal.strip().upper()
         if not TERMINAL_ID_RE.match(terminal):
             raise InvalidInput("init.bad_terminal", value=terminal)
         if language not in LANGUAGES:
             raise ValueError(f"language {language!r}")
         from shopdesk.printing.connections import check_printer_url
 
-        check_printer_url(printer)
+        printer = check_printer_url(printer)
         text = PROFILE_TEMPLATE.format(
             name=_toml_str(name.strip()),
             uscc=_toml_str(validate_tax_id(uscc)),

@@ -8,7 +8,6 @@ key and the ledger, the same as ``shopdesk init`` does.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -19,7 +18,7 @@ from textual.widgets import Select, Static
 
 from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
-from shopdesk.errors import InvalidInput, ShopdeskError
+from shopdesk.errors import ShopdeskError
 from shopdesk.printing.connections import check_printer_url
 from shopdesk.tui import i18n
 from shopdesk.tui.errors import guarded
@@ -137,7 +136,7 @@ class SetupScreen(FormFields, Screen):
             self.show_error(self.shopdesk.say(error.code, **error.data))
             return
         self.show_error("")
-        self.trial.start(replace(PrinterSettings(), url=url), self.shopdesk.home / "preview")
+        self.trial.start(PrinterSettings(url=url), self.shopdesk.home / "preview")
 
     @guarded
     def action_create(self) -> None:
@@ -149,14 +148,14 @@ class SetupScreen(FormFields, Screen):
         try:
             self.shopdesk.create_shop(
                 name=name,
-                uscc=validate_tax_id(self.value("setup-uscc")),
+                uscc=self.value("setup-uscc"),
                 address=self.value("setup-address").strip(),
                 phone=self.value("setup-phone").strip(),
-                terminal=self.value("setup-terminal").strip().upper(),
-                printer=check_printer_url(self.value("setup-printer")),
+                terminal=self.value("setup-terminal"),
+                printer=self.value("setup-printer"),
                 language=i18n.language(),
             )
-        except (InvalidInput, ShopdeskError) as error:
+        except ShopdeskError as error:
             self.show_error(self.shopdesk.say(error.code, **error.data))
 
     @guarded
