@@ -225,6 +225,11 @@ def _pin_hash(value: str) -> str:
     return value.strip()
 
 
+def default_dots(paper_mm: int) -> int:
+    """Dots across the paper on most printers of that width (58 mm: 384, 80 mm: 576)."""
+    return 384 if paper_mm == 58 else 576
+
+
 def parse_profile(text: str, path: Path) -> Profile:
     try:
         data = tomllib.loads(text)
@@ -259,9 +264,7 @@ def parse_profile(text: str, path: Path) -> Profile:
             url=r.get("printer", "url", str, "preview", _non_empty),
             profile=r.get("printer", "profile", str, "default"),
             paper_mm=paper,
-            dots=r.get(
-                "printer", "dots", int, 384 if paper == 58 else 576, _one_of((384, 512, 576))
-            ),
+            dots=r.get("printer", "dots", int, default_dots(paper), _one_of((384, 512, 576))),
             text_mode=r.get("printer", "text_mode", str, "gb18030", _one_of(TEXT_MODES)),
             font=r.get("printer", "font", str, ""),
             native_qr=r.get("printer", "native_qr", bool, True),

@@ -15,13 +15,23 @@ signing key's records; a different terminal is a different shop home.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 import tomlkit
 
 from shopdesk.backup.files import write_atomic
-from shopdesk.config import PAPER_WIDTHS, Profile, parse_profile
+from shopdesk.config import (
+    PAPER_WIDTHS,
+    TEXT_MODES,
+    PrinterSettings,
+    Profile,
+    default_dots,
+    parse_profile,
+)
 from shopdesk.domain.pin import PIN_RE, hash_pin, verify_pin
+from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.services.shop import Shop
 
@@ -43,6 +53,8 @@ EDITABLE = frozenset(
 )
 #: Values never copied into the ledger record (it is exported to the accountant).
 SECRET = frozenset({"security.manager_pin"})
+#: Names in the cashier list are separated by commas (either width) or 、.
+CASHIER_SEPARATORS = re.compile(r"[,，、]")
 
 
 def changed_text(text: str, changes: Mapping[str, object]) -> str:
@@ -105,6 +117,66 @@ def change_manager_pin(shop: Shop, current: str, new: str, repeat: str, *, who: 
     if new != repeat:
         raise InvalidInput("pin.mismatch")
     return edit_profile(shop, {"security.manager_pin": hash_pin(new)}, who=who)
+
+
+def update_shop_details(
+    shop: Shop, *, name: str, uscc: str, address: str, phone: str, cashiers: str, who: str
+) -> Profile:
+    """The settings dialog's shop fields, as typed: checked, normalised and saved."""
+    return edit_profile(
+        shop,
+        {
+            "shop.name": name.strip(),
+            "shop.uscc": validate_tax_id(uscc),
+            "shop.address": address.strip(),
+            "shop.phone": phone.strip(),
+            "terminal.cashiers": parse_cashiers(cashiers),
+        },
+        who=who,
+    )
+
+
+def parse_cashiers(text: str) -> tuple[str, ...]:
+    """``王芳, 李强`` (commas of either width, or 、) as names; at least one."""
+    names = tuple(name.strip() for name in CASHIER_SEPARATORS.split(text) if name.strip())
+    if not names:
+        raise InvalidInput("cashier.empty")
+    return names
+
+
+def printer_settings(
+    saved: PrinterSettings, *, url: str, paper_mm: object, text_mode: str
+) -> PrinterSettings:
+    """``saved`` with a new URL, paper and text mode, checked; for a test print before saving.
+
+    A new paper width takes that width's usual dot count (as a profile without
+    ``dots`` does); the same width keeps the saved one.
+    """
+    from shopdesk.printing.connections import check_printer_url
+
+    paper = check_paper_width(paper_mm)
+    if text_mode not in TEXT_MODES:
+        raise ValueError(f"text mode {text_mode!r}")
+    return replace(
+        saved,
+        url=check_printer_url(url),
+        paper_mm=paper,
+        dots=saved.dots if paper == saved.paper_mm else default_dots(paper),
+        text_mode=text_mode,
+    )
+
+
+def update_printer(shop: Shop, settings: PrinterSettings, *, who: str) -> Profile:
+    """Save the printer a settings dialog tried (see :func:`printer_settings`)."""
+    return edit_profile(
+        shop,
+        {
+            "printer.url": settings.url,
+            "printer.paper_width_mm": settings.paper_mm,
+            "printer.text_mode": settings.text_mode,
+        },
+        who=who,
+    )
 
 
 def check_paper_width(value: object) -> int:

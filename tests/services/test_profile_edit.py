@@ -148,3 +148,30 @@ def test_init_takes_printer_and_language_and_checks_them(tmp_path: Path) -> None
         init_shop(tmp_path / "c", name="小店", uscc=VALID_USCC, terminal="t-1")
     assert bad.value.code == "init.bad_terminal"
     assert not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
+
+
+def test_cashier_lists_split_on_commas_of_either_width() -> None:
+    from shopdesk.services.profile_edit import parse_cashiers
+
+    assert parse_cashiers(" 王芳, 李强，赵六、 Anna ") == ("王芳", "李强", "赵六", "Anna")
+    for empty in ("", " , ，"):
+        with pytest.raises(InvalidInput) as error:
+            parse_cashiers(empty)
+        assert error.value.code == "cashier.empty"
+
+
+def test_printer_settings_check_the_url_and_follow_the_paper_width(shop: Shop) -> None:
+    from shopdesk.services.profile_edit import printer_settings
+
+    saved = shop.profile.printer  # 58 mm, 384 dots
+    wide = printer_settings(saved, url=" tcp://10.0.0.9 ", paper_mm=80, text_mode="image")
+    assert (wide.url, wide.paper_mm, wide.dots, wide.text_mode) == (
+        "tcp://10.0.0.9",
+        80,
+        576,
+        "image",
+    )
+    same = printer_settings(saved, url="preview", paper_mm="58", text_mode="gb18030")
+    assert same.dots == saved.dots
+    with pytest.raises(PrinterError):
+        printer_settings(saved, url="lpt1", paper_mm=58, text_mode="gb18030")

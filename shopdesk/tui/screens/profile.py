@@ -8,8 +8,6 @@ PIN; changing the PIN asks for the current one instead.
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -32,16 +30,6 @@ from shopdesk.tui.forms import (
 )
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar
-
-#: Names in the cashier list are separated by commas (either width) or 、.
-CASHIER_SEPARATORS = re.compile(r"[,，、]")
-
-
-def parse_cashiers(text: str) -> tuple[str, ...]:
-    names = tuple(name.strip() for name in CASHIER_SEPARATORS.split(text) if name.strip())
-    if not names:
-        raise InvalidInput("cashier.empty")
-    return names
 
 
 def text_mode_options() -> list[tuple[str, object]]:
@@ -90,16 +78,17 @@ class ShopProfileScreen(FormDialog):
         yield KeyBar(classes="keybar")
 
     def save(self) -> None:
-        from shopdesk.services.profile_edit import edit_profile
+        from shopdesk.services.profile_edit import update_shop_details
 
-        changes = {
-            "shop.name": self.value("shop-name").strip(),
-            "shop.uscc": validate_tax_id(self.value("shop-uscc")),
-            "shop.address": self.value("shop-address").strip(),
-            "shop.phone": self.value("shop-phone").strip(),
-            "terminal.cashiers": parse_cashiers(self.value("shop-cashiers")),
-        }
-        edit_profile(self.shopdesk.shop, changes, who=self.shopdesk.cashier)  # type: ignore[arg-type]
+        update_shop_details(
+            self.shopdesk.shop,  # type: ignore[arg-type]
+            name=self.value("shop-name"),
+            uscc=self.value("shop-uscc"),
+            address=self.value("shop-address"),
+            phone=self.value("shop-phone"),
+            cashiers=self.value("shop-cashiers"),
+            who=self.shopdesk.cashier,
+        )
         self.dismiss(True)
 
 
@@ -144,14 +133,14 @@ class PrinterScreen(FormDialog):
 
     def settings_on_screen(self) -> PrinterSettings:
         """The saved settings with what the form shows; raises for a bad URL."""
-        from shopdesk.services.profile_edit import check_paper_width
+        from shopdesk.services.profile_edit import printer_settings
 
-        saved = self.shopdesk.shop.profile.printer  # type: ignore[union-attr]
-        url = check_printer_url(self.value("printer-url"))
-        paper = check_paper_width(self.query_one("#printer-paper", Select).value)
-        dots = saved.dots if paper == saved.paper_mm else (384 if paper == 58 else 576)
-        mode = str(self.query_one("#printer-mode", Select).value)
-        return replace(saved, url=url, paper_mm=paper, dots=dots, text_mode=mode)
+        return printer_settings(
+            self.shopdesk.shop.profile.printer,  # type: ignore[union-attr]
+            url=self.value("printer-url"),
+            paper_mm=self.query_one("#printer-paper", Select).value,
+            text_mode=str(self.query_one("#printer-mode", Select).value),
+        )
 
     @guarded
     def action_test_print(self) -> None:
@@ -171,16 +160,11 @@ class PrinterScreen(FormDialog):
         self.trial.start(settings, self.shopdesk.shop.home.preview, page=page)  # type: ignore[union-attr]
 
     def save(self) -> None:
-        from shopdesk.services.profile_edit import edit_profile
+        from shopdesk.services.profile_edit import update_printer
 
-        settings = self.settings_on_screen()
-        edit_profile(
+        update_printer(
             self.shopdesk.shop,  # type: ignore[arg-type]
-            {
-                "printer.url": settings.url,
-                "printer.paper_width_mm": settings.paper_mm,
-                "printer.text_mode": settings.text_mode,
-            },
+            self.settings_on_screen(),
             who=self.shopdesk.cashier,
         )
         self.shopdesk.printer_seen = None  # a new printer has not been heard from yet
