@@ -267,6 +267,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--again 重新生成已记录的批次，其范围固定，不能与 --since/--until 同用。",
         "--again rewrites a recorded batch with its own range: it cannot be combined with --since/--until.",
     ),
+    "export.folder_empty": (
+        "请输入要写入批次的文件夹。",
+        "Type the folder to write the batch to.",
+    ),
+    "export.folder_relative": (
+        "请输入文件夹的完整路径，以 / 开头（~ 表示您的主文件夹）：{folder}",
+        "Type the whole path of the folder, starting with / (or ~ for your home folder): {folder}",
+    ),
+    "export.folder_unreadable": (
+        "无法打开 {folder}：{reason}。",
+        "Cannot open {folder}: {reason}.",
+    ),
+    "export.folder_missing": (
+        "没有文件夹 {folder}。U 盘插好了吗？请检查路径。",
+        "There is no folder {folder}. Is the USB stick plugged in? Check the path.",
+    ),
+    "export.folder_is_file": (
+        "{folder} 是文件，不是文件夹。请输入存放批次的文件夹。",
+        "{folder} is a file, not a folder. Type the folder to put the batch in.",
+    ),
     "export.progress": ("正在导出", "Exporting"),
     "export.done": (
         "已导出批次 {batch}：收据 {issued} 张（作废 {voided}，培训 {training} 张未导出），合计 {total}。SHA-256 {sha256}",

@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import Input, ProgressBar, Static
 
 from shopdesk.export.batch_verifier import verify_batch
-from shopdesk.tui.screens.export import ExportScreen, Throttle, check_folder, default_folder
+from shopdesk.services.export_folder import check_folder
+from shopdesk.tui.screens.export import ExportScreen, Throttle, default_folder
 from shopdesk.tui.screens.outage import OutageScreen
 from shopdesk.tui.screens.sale import SaleScreen
 

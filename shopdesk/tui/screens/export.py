@@ -11,7 +11,6 @@ cannot interleave with the batch's own record.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -26,6 +25,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from shopdesk.errors import ShopdeskError
+from shopdesk.services.export_folder import check_folder, removable_drives, suggested_folder
 from shopdesk.tui.errors import guarded, log_unexpected
 from shopdesk.tui.formats import money
 from shopdesk.tui.i18n import N_, _
@@ -43,85 +43,10 @@ PROGRESS_INTERVAL = 0.1
 _last_folder: WeakKeyDictionary[App, Path] = WeakKeyDictionary()
 
 
-class FolderError(ValueError):
-    """The typed folder cannot take the batch; the message says why, translated."""
-
-
-def removable_drives() -> list[Path]:
-    """Drives the system has mounted for the user, e.g. a USB stick.
-
-    Where desktops put them: ``/media/<user>/<label>`` and ``/run/media/<user>/<label>``
-    (Linux), ``/media/<label>`` (usbmount), ``/Volumes/<label>`` (macOS). Only real
-    mount points count, so an empty folder left behind by an unplugged stick does not.
-    """
-    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
-    roots = [Path("/media"), Path("/Volumes")]
-    if user:
-        roots[:0] = [Path("/media") / user, Path("/run/media") / user]
-    found: list[Path] = []
-    for root in roots:
-        try:
-            entries = sorted(root.iterdir())
-        except OSError:
-            continue
-        found.extend(entry for entry in entries if os.path.ismount(entry))
-    return found
-
-
 def default_folder(app: App, home: Path, drives: list[Path]) -> Path:
-    """The folder offered: the one used last this session, else the one USB stick
-    plugged in, else the shop home's ``exports`` folder (``shopdesk export``'s default)."""
+    """The folder offered: the one used last this session, else the export service's choice."""
     last = _last_folder.get(app)
-    if last is not None:
-        return last
-    if len(drives) == 1:
-        return drives[0]
-    return Path(os.path.abspath(home / "exports"))
-
-
-def check_folder(text: str, home: Path) -> Path:
-    """The folder typed, if the batch may be written there; else ``FolderError``.
-
-    The folder must already exist. A USB stick appears as a folder the system
-    made when it was plugged in (``/media/anna/KINGSTON``): creating a missing
-    folder would turn a typo, or a stick that is not plugged in, into a batch
-    quietly written to the till's own disk while the stick stays empty. The one
-    exception is the shop home's own ``exports`` folder, which is ours to create
-    (as ``shopdesk export`` does). Whether the folder can be written to is left
-    to the export itself: its error says what to check, and it leaves nothing
-    behind.
-    """
-    text = text.strip()
-    if not text:
-        raise FolderError(_("Type the folder to write the batch to."))
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        raise FolderError(
-            _("Type the whole path of the folder, starting with / (or ~ for your home folder).")
-        )
-    ours = Path(os.path.abspath(home / "exports"))
-    if Path(os.path.abspath(path)) == ours:
-        return ours
-    try:
-        exists, is_dir = path.exists(), path.is_dir()
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise FolderError(
-            _("Cannot open {folder}: {reason}.").format(folder=path, reason=reason)
-        ) from error
-    if not exists:
-        raise FolderError(
-            _("There is no folder {folder}. Is the USB stick plugged in? Check the path.").format(
-                folder=path
-            )
-        )
-    if not is_dir:
-        raise FolderError(
-            _("{folder} is a file, not a folder. Type the folder to put the batch in.").format(
-                folder=path
-            )
-        )
-    return path
+    return last if last is not None else suggested_folder(home, drives)
 
 
 class Throttle:
@@ -264,8 +189,8 @@ class ExportScreen(Dialog):
             return
         try:
             folder = check_folder(event.value, self.shopdesk.home)
-        except FolderError as problem:
-            self.say_error(str(problem))
+        except ShopdeskError as problem:
+            self.say_error(self.shopdesk.say(problem.code, **problem.data))
             return
         self.start(folder)
 

@@ -1,0 +1,77 @@
+"""Where a batch goes: the USB stick plugged in, else the shop's ``exports`` folder.
+
+The app asks for the folder and offers one; these rules decide what it offers
+and what it accepts, and say in error codes (worded in :mod:`shopdesk.messages`)
+why a folder cannot take the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from shopdesk.errors import InvalidInput
+
+
+def removable_drives() -> list[Path]:
+    """Drives the system has mounted for the user, e.g. a USB stick.
+
+    Where desktops put them: ``/media/<user>/<label>`` and ``/run/media/<user>/<label>``
+    (Linux), ``/media/<label>`` (usbmount), ``/Volumes/<label>`` (macOS). Only real
+    mount points count, so an empty folder left behind by an unplugged stick does not.
+    """
+    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
+    roots = [Path("/media"), Path("/Volumes")]
+    if user:
+        roots[:0] = [Path("/media") / user, Path("/run/media") / user]
+    found: list[Path] = []
+    for root in roots:
+        try:
+            entries = sorted(root.iterdir())
+        except OSError:
+            continue
+        found.extend(entry for entry in entries if os.path.ismount(entry))
+    return found
+
+
+def shop_exports(home: Path) -> Path:
+    """``<home>/exports``, ``shopdesk export``'s default folder."""
+    return Path(os.path.abspath(home / "exports"))
+
+
+def suggested_folder(home: Path, drives: list[Path]) -> Path:
+    """The one USB stick plugged in; with none, or several (which one?), the shop's exports."""
+    return drives[0] if len(drives) == 1 else shop_exports(home)
+
+
+def check_folder(text: str, home: Path) -> Path:
+    """The folder typed, if the batch may be written there; else ``InvalidInput``.
+
+    The folder must already exist. A USB stick appears as a folder the system
+    made when it was plugged in (``/media/anna/KINGSTON``): creating a missing
+    folder would turn a typo, or a stick that is not plugged in, into a batch
+    quietly written to the till's own disk while the stick stays empty. The one
+    exception is the shop home's own ``exports`` folder, which is ours to create
+    (as ``shopdesk export`` does). Whether the folder can be written to is left
+    to the export itself: its error says what to check, and it leaves nothing
+    behind.
+    """
+    text = text.strip()
+    if not text:
+        raise InvalidInput("export.folder_empty")
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        raise InvalidInput("export.folder_relative", folder=text)
+    ours = shop_exports(home)
+    if Path(os.path.abspath(path)) == ours:
+        return ours
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InvalidInput("export.folder_unreadable", folder=str(path), reason=reason) from error
+    if not exists:
+        raise InvalidInput("export.folder_missing", folder=str(path))
+    if not is_dir:
+        raise InvalidInput("export.folder_is_file", folder=str(path))
+    return path
