@@ -3,7 +3,8 @@
 Used to try the app at scale and by every benchmark. Receipts go through the
 same ``issue_receipt`` service a sale uses (priced, settled, signed, chained),
 spread over business days (08:00–22:00 Beijing time) at ``--per-day`` receipts a
-day ending today; each is followed by a print record, ~1 % are voided, ~3 % have
+day ending today (today's end no later than now, by :mod:`shopdesk.clock`, so
+``SHOPDESK_CLOCK`` moves the whole ledger and the next sale is never "behind"); each is followed by a print record, ~1 % are voided, ~3 % have
 a company buyer. ``--no-fsync`` skips the per-line fsync (bulk generation only:
 a power cut during generation may tear the tail, which the next open repairs).
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from shopdesk import clock as clock_seam
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
@@ -36,16 +38,26 @@ BUYERS = [
 def generate(home: Path, receipts: int, per_day: int, seed: int, fsync: bool) -> float:
     rng = random.Random(seed)
     days = max(1, -(-receipts // per_day))
-    first_day = datetime.now().astimezone().date() - timedelta(days=days - 1)
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = clock_seam.now(tz)
+    first_day = now.date() - timedelta(days=days - 1)
     clock_now = [datetime(2000, 1, 1)]
 
     def clock() -> datetime:
         return clock_now[0]
 
-    from zoneinfo import ZoneInfo
+    def hours(day: int) -> tuple[datetime, datetime]:
+        """A business day's 08:00–22:00; today's ends a second before now."""
+        opening = datetime.combine(first_day + timedelta(days=day), datetime.min.time(), tz)
+        start, end = opening + timedelta(hours=8), opening + timedelta(hours=22)
+        if day == days - 1:
+            end = min(end, now - timedelta(seconds=1))
+            start = min(start, end - timedelta(hours=1))
+        return start, end
 
-    tz = ZoneInfo("Asia/Shanghai")
-    clock_now[0] = datetime.combine(first_day, datetime.min.time(), tz).replace(hour=7)
+    clock_now[0] = min(hours(0)[0], hours(days - 1)[0]) - timedelta(hours=1)
     if not (home / "profile.toml").exists():
         init_shop(home, demo=True, clock=clock).close()
     shop = Shop.open(home, clock=clock)
@@ -56,10 +68,10 @@ def generate(home: Path, receipts: int, per_day: int, seed: int, fsync: bool) ->
     try:
         for day in range(days):
             today = min(per_day, receipts - made)
-            opening = datetime.combine(first_day + timedelta(days=day), datetime.min.time(), tz)
-            step = timedelta(hours=14) / max(today, 1)
+            start, end = hours(day)
+            step = (end - start) / max(today, 1)
             for i in range(today):
-                clock_now[0] = opening + timedelta(hours=8) + step * i
+                clock_now[0] = start + step * i
                 lines = [
                     line_from_catalog(shop.catalog, item.sku, Decimal(rng.choice((1, 1, 1, 2, 3))))
                     for item in rng.sample(items, rng.choice((1, 1, 2, 2, 3, 4, 5)))

@@ -82,6 +82,16 @@ class BackupError(ShopdeskError):
     exit_code = 8
 
 
+class ClockError(ShopdeskError):
+    """The till's clock cannot stamp a record: earlier than the last one, or far ahead.
+
+    A record's time is evidence; a PC whose CMOS battery died must not issue a
+    receipt dated years before the last one. Nothing was written.
+    """
+
+    exit_code = 9
+
+
 @dataclass(frozen=True)
 class Notice:
     """A warning a service hands back beside its result: a code and its message data.

@@ -881,6 +881,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "当前店长 PIN 不正确，未作更改。",
         "The current manager PIN is wrong; nothing was changed.",
     ),
+    "clock.bad_env": (
+        "环境变量 SHOPDESK_CLOCK 的时间无效：{value}。请写成带时区的时间，例如 2026-11-28T12:00:00+08:00，或删除该变量。",
+        "SHOPDESK_CLOCK is not a time: {value}. Write an instant with its offset, e.g. 2026-11-28T12:00:00+08:00, or unset it.",
+    ),
+    "clock.behind": (
+        "电脑时钟显示 {now}，早于账本最后一条记录的时间 {last}。收据时间不能倒退，未开出收据。请把电脑的日期和时间改正后再试；如果是之前的记录用了走快的时钟，请店长记录时钟更正：shopdesk clock correct。",
+        "The PC clock says {now}, earlier than the ledger's last record ({last}). A receipt's time may never go backwards; nothing was issued. Set the computer's date and time right and try again; if the earlier records were stamped by a clock that ran ahead, a manager can record a clock correction: shopdesk clock correct.",
+    ),
+    "clock.far_ahead": (
+        "电脑时钟显示 {now}，比账本最后一条记录（{last}）晚 {days} 天。如果今天的日期确实正确，请确认后继续开票（命令行：加 --clock-ok）；否则请先改正电脑的日期和时间。",
+        "The PC clock says {now}, {days} days after the ledger's last record ({last}). If today's date is right, confirm and sell (CLI: add --clock-ok); otherwise set the computer's date and time first.",
+    ),
+    "clock.correction_note_missing": (
+        "请写明时钟更正的原因（例如“主板电池没电，时钟曾快一年”）。",
+        "Say why the clock is corrected (e.g. 'BIOS battery died, the clock ran a year ahead').",
+    ),
+    "clock.nothing_to_correct": (
+        "电脑时钟（{now}）不早于最后一条记录（{last}），无需更正。",
+        "The PC clock ({now}) is not behind the last record ({last}): there is nothing to correct.",
+    ),
+    "clock.corrected": (
+        "已记录时钟更正：之前的记录最晚到 {last}，之后的记录从 {now} 起。",
+        "Clock correction recorded: the records before run up to {last}; the next ones start at {now}.",
+    ),
+    "clock.status": (
+        "电脑时钟：{now}\n最后一条记录：{last}",
+        "PC clock: {now}\nLast record: {last}",
+    ),
+    "clock.ok": ("时钟正常。", "The clock is fine."),
+    "clock.pin_prompt": ("店长 PIN：", "Manager PIN: "),
+    "clock.pin_missing": (
+        "需要店长 PIN：请在终端输入，或用环境变量 SHOPDESK_PIN_FILE 指向保存 PIN 的文件（不要把 PIN 写在命令行上）。",
+        "The manager PIN is needed: type it at the terminal, or point SHOPDESK_PIN_FILE at a file that holds it (never put a PIN on the command line).",
+    ),
     "printer.bad_paper_width": (
         "纸宽 {value} 无效：请选择 58 或 80（毫米）。",
         "Paper width {value} is not valid: choose 58 or 80 (mm).",

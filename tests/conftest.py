@@ -1,4 +1,12 @@
-"""Shared fixtures: a demo shop on a controllable clock, and the CLI as a subprocess."""
+"""Shared fixtures: a demo shop on a controllable clock, and the CLI as a subprocess.
+
+Time is an input: every test runs on the test :class:`Clock` (2026-11-28 in
+Beijing unless a test moves it), never on the machine's. The autouse
+:func:`test_clock_everywhere` makes shopdesk's one clock seam
+(:mod:`shopdesk.clock`) read the test's clock in this process, gives every CLI
+subprocess started through :func:`cli_env` the same clock's time, and makes a
+read of the real wall clock fail the test unless it is marked ``wall_clock``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import shopdesk.clock
 from shopdesk.services.shop import Shop, init_shop
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,6 +45,38 @@ def clock() -> Clock:
     return Clock()
 
 
+#: The clock of the running test, read by :func:`cli_env` for subprocesses.
+_active: list[Clock] = []
+
+
+@pytest.fixture(autouse=True)
+def test_clock_everywhere(
+    request: pytest.FixtureRequest, clock: Clock, monkeypatch: pytest.MonkeyPatch
+):
+    """Every reading of "now" in this test comes from ``clock``; the wall clock fails it.
+
+    In this process, :func:`shopdesk.clock.now` reads ``clock``. A subprocess
+    inherits ``SHOPDESK_CLOCK`` set to the clock's start (``cli_env`` gives it the
+    clock's current time instead). A test that means to read the machine's clock
+    says so with ``@pytest.mark.wall_clock``.
+    """
+    if request.node.get_closest_marker("wall_clock") is None:
+
+        def no_wall_clock(tz):
+            pytest.fail(
+                "this test read the wall clock; use the `clock` fixture "
+                "(or mark it @pytest.mark.wall_clock if it tests the wall clock)",
+                pytrace=True,
+            )
+
+        monkeypatch.setattr(shopdesk.clock, "wall_now", no_wall_clock)
+        monkeypatch.setattr(shopdesk.clock, "now", lambda tz: clock().astimezone(tz))
+        monkeypatch.setenv(shopdesk.clock.ENV, clock.now.isoformat())
+    _active.append(clock)
+    yield
+    _active.remove(clock)
+
+
 @pytest.fixture
 def home(tmp_path: Path, clock: Clock) -> Path:
     """A freshly initialised demo shop home (closed again, ready to open)."""
@@ -54,6 +95,9 @@ def cli_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("SHOPDESK_HOME", None)
+    if _active and shopdesk.clock.ENV in env:
+        # the CLI in a subprocess stamps at the test clock's current time
+        env[shopdesk.clock.ENV] = _active[-1]().isoformat()
     env.update(extra)
     return env
 

@@ -12,10 +12,11 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from shopdesk import __version__
+from shopdesk import clock as clock_seam  # not .clock: shopdesk.cli.clock is a command module
 from shopdesk.errors import ShopdeskError
 from shopdesk.messages import message, system_language
 
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.core",
     "shopdesk.cli.printing",
     "shopdesk.cli.outage",
+    "shopdesk.cli.clock",
     "shopdesk.cli.reports",
     "shopdesk.cli.export",
     "shopdesk.cli.backup",
@@ -119,7 +121,7 @@ def _log_unexpected(home: Path) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "errors.log"
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {datetime.now(UTC).isoformat()} shopdesk {__version__}\n")
+            log.write(f"--- {clock_seam.now(UTC).isoformat()} shopdesk {__version__}\n")
             log.write(traceback.format_exc())
         return str(path)
     except OSError:

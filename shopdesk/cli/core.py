@@ -55,6 +55,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the whole receipt record as JSON")
     p.add_argument("--no-print", action="store_true", help="save the receipt without printing it")
+    p.add_argument(
+        "--clock-ok",
+        action="store_true",
+        help="the PC's date is right although it is far after the last record",
+    )
     p.set_defaults(run=cmd_sell)
 
     p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
@@ -152,7 +157,9 @@ def cmd_sell(ctx: Context) -> int:
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )
-        issued = issue_receipt(shop, draft, cashier=a.cashier, training=a.training)
+        issued = issue_receipt(
+            shop, draft, cashier=a.cashier, training=a.training, clock_confirmed=a.clock_ok
+        )
         for notice in issued.warnings:
             ctx.warn(ctx.say(notice.code, **notice.data))
         if a.json:

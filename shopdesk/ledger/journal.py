@@ -27,9 +27,10 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
+from shopdesk import clock
 from shopdesk.errors import LedgerError, LedgerLocked
 from shopdesk.ledger.canonical import record_hash
 
@@ -75,6 +76,8 @@ class Head:
     seq: int = 0
     hash: str = GENESIS_PREV
     month: str = ""
+    #: The newest record's own ``time`` (ISO text): no later record may be earlier.
+    time: str = ""
 
 
 @dataclass(slots=True)
@@ -140,7 +143,7 @@ class Journal:
         for index, month in enumerate(reversed(months)):
             last = self._last_good_line(month, newest=index == 0)
             if last is not None:
-                self.head = Head(last["seq"], last["hash"], months[-1])
+                self.head = Head(last["seq"], last["hash"], months[-1], str(last.get("time", "")))
                 return
         self.head = Head(month=months[-1] if months else "")
 
@@ -190,7 +193,7 @@ class Journal:
         """Move a torn last line aside: copy it out durably, then cut it off."""
         qdir = self.directory / QUARANTINE_DIR
         qdir.mkdir(exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = clock.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = qdir / f"journal-{month}.torn-at-{offset}.{stamp}.bin"
         with target.open("xb") as out:
             out.write(data)
@@ -324,9 +327,10 @@ class Journal:
             return self._size
         return self.path(self.head.month).stat().st_size if self.head.month else 0
 
-    def note_appended(self, seq: int, digest: str) -> None:
+    def note_appended(self, seq: int, digest: str, time: str) -> None:
         self.head.seq = seq
         self.head.hash = digest
+        self.head.time = time
 
     def close(self) -> None:
         if self._fd is not None:

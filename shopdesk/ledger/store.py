@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shopdesk.errors import LedgerError
+from shopdesk.errors import ClockError, LedgerError
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign
@@ -61,8 +61,18 @@ RECORD_KINDS = frozenset(
         "invoice.reconciled",
         "backup.made",
         "profile.changed",
+        "clock.corrected",
     }
 )
+#: The one kind whose time may be earlier than the record before it: a manager's
+#: documented correction after records were stamped by a clock that ran ahead.
+CLOCK_CORRECTION = "clock.corrected"
+
+
+def clock_texts(now: datetime, last: datetime) -> dict[str, str]:
+    """Both times as a person reads them, in the last record's own UTC offset."""
+    shown = "%Y-%m-%d %H:%M:%S"
+    return {"now": now.astimezone(last.tzinfo).strftime(shown), "last": last.strftime(shown)}
 
 
 class Ledger:
@@ -257,6 +267,10 @@ class Ledger:
         if time.tzinfo is None:
             raise ValueError("record times must be timezone-aware")
         head = self.journal.head
+        if kind != CLOCK_CORRECTION and head.time:
+            last = datetime.fromisoformat(head.time)
+            if time < last:
+                raise ClockError("clock.behind", **clock_texts(time, last))
         record = {
             "v": RECORD_VERSION,
             "seq": head.seq + 1,
@@ -269,7 +283,7 @@ class Ledger:
         record["hash"] = record_hash(record)
         record["sig"] = sign(self.key, record["hash"].encode("ascii"))
         self.journal.write(canonical_json(record) + b"\n", record["time"][:7])
-        self.journal.note_appended(record["seq"], record["hash"])
+        self.journal.note_appended(record["seq"], record["hash"], record["time"])
         if self._fold:
             self.view.apply(project(record))
             self._since_checkpoint += 1
@@ -294,8 +308,12 @@ class Ledger:
         inside a value is always escaped, so it only matches a real ``time``
         key), then each hit's own time is checked exactly; ``kinds`` skips other
         records before parsing. Order of records in the file is not assumed.
-        (A clock set *backwards* across a month end writes into the newer
-        partition, see :meth:`Journal.write`; such records are missed here.)
+
+        A record's day comes from its own time, never from the file it sits in:
+        after a clock that ran ahead was corrected, records of today sit in the
+        future month's partition (a partition only ever grows, see
+        :meth:`Journal.write`), so every partition from the window's first month
+        on is searched, not just the window's months.
         """
         if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("records_between needs timezone-aware bounds")
@@ -308,8 +326,8 @@ class Ledger:
             + b")T"
         )
         wanted = {k.encode() for k in kinds or ()}
-        lo, hi = first.strftime("%Y-%m"), last.strftime("%Y-%m")
-        for month in [m for m in self.journal.months() if lo <= m <= hi]:
+        lo = first.strftime("%Y-%m")
+        for month in [m for m in self.journal.months() if m >= lo]:
             for offset, raw in self.journal.grep(month, pattern):
                 if wanted:
                     # the record's own kind is the line's last "kind" key: only

@@ -19,6 +19,7 @@ from shopdesk.domain.sale import (
     settle,
 )
 from shopdesk.errors import InvalidInput, NotFound, Notice, OfflineLimitReached
+from shopdesk.services.clock_guard import check_before_sale
 from shopdesk.services.outage import limits_for
 from shopdesk.services.shop import Shop
 
@@ -79,7 +80,12 @@ class IssuedReceipt:
 
 
 def issue_receipt(
-    shop: Shop, draft: SaleDraft, *, cashier: str | None = None, training: bool | None = None
+    shop: Shop,
+    draft: SaleDraft,
+    *,
+    cashier: str | None = None,
+    training: bool | None = None,
+    clock_confirmed: bool = False,
 ) -> IssuedReceipt:
     """Price, check payment, then append the signed receipt durably; nothing on error.
 
@@ -88,8 +94,11 @@ def issue_receipt(
     offline limits when the profile blocks past 100 %. The first real sale with
     no outage open starts one (``auto``), in the same call, before the receipt.
     Training receipts are practice: they neither count towards nor are stopped by
-    the offline limits, and do not start an outage.
+    the offline limits, and do not start an outage. A clock behind the ledger is
+    refused and one far ahead must be confirmed (``clock_confirmed``) first: see
+    :func:`shopdesk.services.clock_guard.check_before_sale`.
     """
+    check_before_sale(shop, ahead_confirmed=clock_confirmed)
     training = shop.profile.training if training is None else training
     cashier = cashier or shop.profile.cashiers[0]
     if cashier not in shop.profile.cashiers:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from shopdesk import clock
 from shopdesk.config import (
     LANGUAGES,
     TERMINAL_ID_RE,
@@ -18,6 +19,7 @@ from shopdesk.config import (
     parse_profile,
 )
 from shopdesk.domain.catalog import Catalog
+from shopdesk.domain.timeline import next_record_time
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.ledger.keys import (
@@ -105,10 +107,6 @@ class ShopHome:
         return self.profile.exists()
 
 
-def now_in(profile: Profile) -> datetime:
-    return datetime.now(profile.tz)
-
-
 class Shop:
     """An open shop: profile, catalog and ledger, with the clock records are stamped by."""
 
@@ -155,8 +153,22 @@ class Shop:
             ledger.readonly_code = "key.not_restored"
         return cls(home, profile, catalog, ledger, clock)
 
+    def clock_reading(self) -> datetime:
+        """What the clock says (a test's clock, else :func:`shopdesk.clock.now`), unadjusted."""
+        return self._clock() if self._clock else clock.now(self.profile.tz)
+
+    def last_record_time(self) -> datetime | None:
+        """The newest record's own time: no record written after it may be earlier."""
+        stamp = self.ledger.journal.head.time
+        return datetime.fromisoformat(stamp) if stamp else None
+
     def now(self) -> datetime:
-        return self._clock() if self._clock else now_in(self.profile)
+        """The time a record written now gets, and "today" for reports.
+
+        The clock, except a clock a few seconds behind the last record stamps
+        that record's time instead (see :mod:`shopdesk.domain.timeline`).
+        """
+        return next_record_time(self.clock_reading(), self.last_record_time())
 
     def close(self) -> None:
         self.ledger.close()

@@ -13,11 +13,11 @@ import functools
 import inspect
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any, TypeVar
 
-from shopdesk import __version__
+from shopdesk import __version__, clock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +32,7 @@ def log_unexpected(home: Path | None, error: BaseException) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "errors.log"
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"--- {datetime.now(UTC).isoformat()} shopdesk {__version__} (app)\n")
+            log.write(f"--- {clock.now(UTC).isoformat()} shopdesk {__version__} (app)\n")
             log.write(text)
         return str(path)
     except OSError:

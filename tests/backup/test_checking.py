@@ -19,8 +19,8 @@ from shopdesk.services.shop import Shop
 
 
 @pytest.fixture
-def journal(home: Path) -> Path:
-    with Shop.open(home) as shop:
+def journal(home: Path, clock) -> Path:
+    with Shop.open(home, clock=clock) as shop:
         shop.ledger.journal.sync = False
         for _ in range(300):
             issue_receipt(shop, SaleDraft(lines=[parse_item_spec(shop.catalog, "D001")]))

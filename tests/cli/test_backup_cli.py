@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from shopdesk.services.integrity import verify_ledger
 from shopdesk.services.restore import verify_backup
 from shopdesk.services.sales import issue_receipt, parse_item_spec
 from shopdesk.services.shop import Shop
-from tests.conftest import BEIJING, cli_env, run_cli
+from tests.conftest import Clock, cli_env, run_cli
 
 PASSPHRASE = "correct horse battery"
 KILLS = 10
@@ -309,14 +309,16 @@ def test_passphrases_are_asked_for_on_a_terminal(home: Path, stick: Path, tmp_pa
     assert code == 0 and "Restored" in out
 
 
-def test_z_report_backs_the_day_up_or_warns(home: Path, stick: Path, tmp_path: Path) -> None:
+def test_z_report_backs_the_day_up_or_warns(
+    home: Path, stick: Path, tmp_path: Path, clock: Clock
+) -> None:
     set_backup(home, f'folder = "{tmp_path / "unplugged"}"\n')
     sell_many(home, 2)
     closed = run_cli("--home", home, "report", "z")
     assert closed.returncode == 0, closed.stderr  # the day is closed whatever the stick does
     assert "Backup not done" in closed.stderr and "does not exist" in closed.stderr
     set_backup(home, f'folder = "{stick}"\n')
-    yesterday = (datetime.now(BEIJING) - timedelta(days=1)).date().isoformat()
+    yesterday = (clock.now - timedelta(days=1)).date().isoformat()
     backed = run_cli("--home", home, "report", "z", "--date", yesterday)
     assert backed.returncode == 0, backed.stderr
     assert "Backup done" in backed.stdout and "Backup not done" not in backed.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
 import subprocess
@@ -13,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import cli_env
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(
     *args: str, home: Path | None = None, limit: int | None = None
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SHOPDESK_LANG": "en"}
-    env.pop("SHOPDESK_HOME", None)
+    env = cli_env(SHOPDESK_LANG="en")
     prefix = ["--home", str(home)] if home else []
 
     def limit_file_size() -> None:  # a USB stick that fills up, as the kernel reports it
@@ -175,7 +175,7 @@ def test_a_killed_export_never_leaves_a_half_zip_under_the_final_name(tmp_path: 
     import time
 
     home = tmp_path / "shop"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = cli_env()
     subprocess.run(
         [
             sys.executable,

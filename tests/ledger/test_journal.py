@@ -49,8 +49,8 @@ def test_new_month_starts_a_new_partition_and_the_chain_continues(tmp_path: Path
     ledger, folder = _ledger(tmp_path)
     ledger.append("outage.started", {}, _t(30, 10))
     ledger.append("outage.ended", {}, _t(1, 11))
-    # a clock that jumps back never reopens a finished month
-    ledger.append("outage.started", {}, _t(31, 10))
+    # a clock corrected back never reopens a finished month
+    ledger.append("clock.corrected", {}, _t(31, 10))
     ledger.close()
     assert sorted(p.name for p in folder.glob("*.jsonl")) == [
         "journal-2026-10.jsonl",

@@ -100,7 +100,7 @@ def test_incremental_backups_over_several_days_and_a_month_boundary(
         real_append(source, target, start, end)
 
     monkeypatch.setattr(backup_writer, "append_range", spy)
-    clock = Clock(datetime(2026, 11, 28, 9, 0, tzinfo=BEIJING))
+    clock = Clock(datetime(2026, 11, 28, 10, 0, tzinfo=BEIJING))
     source = home / "ledger" / "journal-2026-11.jsonl"
 
     with Shop.open(home, clock=clock) as shop:  # day 1

@@ -1,0 +1,61 @@
+"""``shopdesk clock status|correct``: the till's clock against the ledger's last record."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from shopdesk.cli.core import open_shop
+
+if TYPE_CHECKING:
+    from shopdesk.cli import Context
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("clock", help="the PC clock against the ledger; record a clock correction")
+    clock_sub = p.add_subparsers(dest="clock_command", metavar="ACTION", required=True)
+    s = clock_sub.add_parser("status", help="the PC clock and the last record's time")
+    s.set_defaults(run=cmd_clock_status)
+    c = clock_sub.add_parser(
+        "correct",
+        help="record that earlier records were stamped by a clock that ran ahead (manager PIN)",
+    )
+    c.add_argument("--note", required=True, help="what happened, for the accountant")
+    c.add_argument("--by", default="", help="who corrects it (default: the first cashier)")
+    c.set_defaults(run=cmd_clock_correct)
+
+
+def cmd_clock_status(ctx: Context) -> int:
+    """Exit 0 if a sale can be stamped now, 9 if the clock is behind or far ahead."""
+    from shopdesk.services.clock_guard import clock_state
+
+    with open_shop(ctx, readonly=True) as shop:
+        state = clock_state(shop)
+    texts = state.texts()
+    ctx.out(ctx.say("clock.status", now=texts["now"], last=texts["last"] or "-"))
+    if state.behind:
+        ctx.warn(ctx.say("clock.behind", **texts))
+        return 9
+    if state.far_ahead:
+        ctx.warn(ctx.say("clock.far_ahead", days=state.days_ahead, **texts))
+        return 9
+    ctx.out(ctx.say("clock.ok"))
+    return 0
+
+
+def cmd_clock_correct(ctx: Context) -> int:
+    from shopdesk.cli.approval import read_manager_pin
+    from shopdesk.services.clock_guard import correct_clock
+
+    with open_shop(ctx) as shop:
+        pin = read_manager_pin(ctx)
+        who = ctx.args.by or shop.profile.cashiers[0]
+        record = correct_clock(shop, note=ctx.args.note, pin=pin, who=who)
+        ctx.out(
+            ctx.say(
+                "clock.corrected",
+                last=record["data"]["last_time"][:19].replace("T", " "),
+                now=record["time"][:19].replace("T", " "),
+            )
+        )
+    return 0
