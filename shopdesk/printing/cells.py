@@ -88,6 +88,13 @@ def wrap(text: str, cells: int) -> list[str]:
 
     Chinese has no spaces between words, so a line may break after any Hanzi; a
     Latin word is moved whole to the next line when it fits there.
+
+    A character wider than the line (a Hanzi when ``cells`` is 1, anything when
+    it is 0 or less) gets a line of its own, one character long and wider than
+    asked: every line takes at least one character, so wrapping always ends
+    (issue 10: ``wrap(text, 1)`` looped forever on a Hanzi). Callers that print
+    cut lines to the paper (:class:`~shopdesk.printing.layout.Sheet`) or avoid
+    such widths.
     """
     text = " ".join(sanitize(text).split())
     if not text:
@@ -95,6 +102,8 @@ def wrap(text: str, cells: int) -> list[str]:
     lines: list[str] = []
     while text:
         head, rest = cut_to_cells(text, cells)
+        if not head:  # the first character alone is wider than the line
+            head, rest = text[:1], text[1:]
         if rest and head and not rest.startswith(" ") and head[-1].isascii():
             space = head.rfind(" ")
             # break at the last space when the word after it is Latin and fits a line

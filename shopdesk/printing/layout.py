@@ -146,7 +146,11 @@ class Sheet:
         """``label`` on the left, ``value`` right-aligned to the last cell.
 
         When both don't fit on one line the label wraps above and the value keeps
-        its right-aligned place on the last line, so amounts always line up.
+        its right-aligned place on the last line, so amounts always line up. A
+        value so wide that the label's column beside it would be narrower than
+        half the paper goes on a line of its own below the label instead: a
+        one-cell column printed a label a letter a line, or, for a Hanzi label,
+        looped forever (issue 10, a 30-cell cashier name on 32-cell paper).
         """
         label = sanitize(label)
         indent = len(label) - len(label.lstrip(" "))
@@ -156,7 +160,8 @@ class Sheet:
             self.wrapped(label + " " + value, style)
             return
         room = self.cells - text_cells(value) - 1
-        parts = [" " * indent + p for p in wrap(label, room - indent)] if room > indent else []
+        beside = text_cells(label) <= room or room - indent >= self.cells // 2
+        parts = [" " * indent + p for p in wrap(label, room - indent)] if beside else []
         if not parts or text_cells(parts[-1]) > room:
             for part in wrap(label, self.cells):
                 self.line(part, style)

@@ -3,7 +3,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shopdesk.printing.cells import REPLACEMENT, sanitize, text_cells, wrap
+from shopdesk.printing.cells import (
+    REPLACEMENT,
+    center,
+    cut_to_cells,
+    pad_left,
+    pad_right,
+    sanitize,
+    text_cells,
+    wrap,
+)
 
 # Every C0 control, DEL and the C1 range: ESC/POS commands start with these bytes.
 CONTROLS = [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))]
@@ -52,6 +61,46 @@ def test_wrapped_lines_fit_and_lose_no_printable_text(text, cells):
     assert all(text_cells(line) <= cells for line in lines)
     assert all(ch not in "".join(lines) for ch in CONTROLS)
     assert "".join("".join(lines).split()) == "".join(sanitize(text).split())
+
+
+def test_a_character_wider_than_the_line_gets_a_line_of_its_own():
+    # issue 10: wrap(text, 1) looped forever on the first Hanzi
+    assert wrap("收银员", 1) == ["收", "银", "员"]
+    assert wrap("a可b", 1) == ["a", "可", "b"]
+    assert wrap("收银，员", 2) == ["收", "银", "，", "员"]
+
+
+def test_a_width_below_one_cell_puts_one_character_on_each_line():
+    assert wrap("ab 可", 0) == ["a", "b", "可"]
+    assert wrap("ab", -3) == ["a", "b"]
+    assert wrap("", 0) == []
+
+
+# tiny and negative widths, where a character can be wider than the line, and wide ones
+widths = st.one_of(st.integers(min_value=-2, max_value=4), st.integers(min_value=5, max_value=200))
+# Hanzi, fullwidth and closing punctuation, combining and zero-width marks, controls
+tricky_text = st.text(
+    st.one_of(st.characters(), st.sampled_from("收银员可乐，。）a .\u0301\u200b\u200d\ufeff\x1b"))
+)
+
+
+@given(tricky_text, widths)
+def test_wrap_ends_for_every_width_and_only_an_over_wide_character_overflows(text, cells):
+    lines = wrap(text, cells)
+    assert all(text_cells(line) <= cells or len(line) == 1 for line in lines)
+    assert all(line and line == line.strip() for line in lines)
+    assert "".join("".join(lines).split()) == "".join(sanitize(text).split())
+
+
+@given(tricky_text, widths)
+def test_cut_pad_and_center_keep_the_text_and_never_split_a_character(text, cells):
+    text = sanitize(text)
+    head, rest = cut_to_cells(text, cells)
+    assert head + rest == text
+    assert text_cells(head) <= max(cells, 0)
+    for padded in (pad_left(text, cells), pad_right(text, cells), center(text, cells)):
+        assert padded.strip(" ") == text.strip(" ")
+        assert text_cells(padded) <= max(cells, text_cells(text))
 
 
 @given(st.text())
