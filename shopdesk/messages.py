@@ -1076,6 +1076,14 @@ MESSAGES.update(
             "签名有效，但账本中没有收据 {number}：请确认是否为本终端的账本。",
             "The signature is valid but the ledger has no receipt {number}: check this is the right terminal's ledger.",
         ),
+        "qr.voided": (
+            "收据 {number} 已作废：不能凭它开具发票。",
+            "Receipt {number} was voided: it must not be invoiced.",
+        ),
+        "qr.signature_only": (
+            "只核对了签名：是否已作废需用账本（--home）或批次（--batch）查看。",
+            "Only the signature was checked: whether it was voided needs the ledger (--home) or a batch (--batch).",
+        ),
         "qr.mismatch": (
             "警告：二维码与账本记录不符（{fields}）。请勿接受此收据，并检查终端密钥是否泄露。",
             "WARNING: the QR disagrees with the ledger ({fields}). Do not accept it, and check whether the terminal key leaked.",

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from shopdesk.errors import BackupError, InvalidInput
+from shopdesk.ledger.keys import decode_b64
 
 KEYFILE_FORMAT = "shopdesk-encrypted-key"
 KEYFILE_VERSION = 1
@@ -75,7 +76,7 @@ def decrypt_key(document: bytes, passphrase: str) -> Ed25519PrivateKey:
         if data["format"] != KEYFILE_FORMAT or data["version"] != KEYFILE_VERSION:
             raise ValueError("format")
         kdf = data["kdf"]
-        salt = base64.b64decode(kdf["salt"], validate=True)
+        salt = decode_b64(kdf["salt"])
         pem = data["pem"].encode("ascii")
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     except (ValueError, KeyError, TypeError):

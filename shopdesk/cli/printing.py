@@ -158,7 +158,11 @@ def cmd_printer_status(ctx: Context) -> int:
 
 
 def cmd_verify_qr(ctx: Context) -> int:
-    """Exit 0 for a genuine receipt, 1 for an invalid or disagreeing one."""
+    """Exit 0 for a genuine receipt that stands; 1 for an invalid, disagreeing or void one.
+
+    With only ``--pubkey`` no ledger says whether the receipt was voided, so exit 0
+    means "signed by this terminal" and the output says the rest needs a ledger or batch.
+    """
     from shopdesk.services.qr_check import (
         check_qr_in_shop,
         check_qr_with_key,
@@ -226,4 +230,8 @@ def cmd_verify_qr(ctx: Context) -> int:
 
         words = ", ".join(status_words(report.status, ctx.lang == "zh"))
         ctx.out(ctx.say("qr.in_ledger", status=words))
-    return 0
+    if report.voided:
+        ctx.out(ctx.say("qr.voided", number=q.number))
+    elif report.in_ledger is None:
+        ctx.out(ctx.say("qr.signature_only"))
+    return 0 if report.genuine else 1

@@ -10,12 +10,11 @@ processes while the main process checks hashes, links and totals.
 
 from __future__ import annotations
 
-import base64
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from shopdesk.ledger.keys import load_public_key, verify_signature
+from shopdesk.ledger.keys import decode_b64, load_public_key, verify_signature
 
 #: Below this many records a worker pool costs more to start than it saves.
 PARALLEL_FROM = 20_000
@@ -37,7 +36,7 @@ class SignatureChecker:
     """Collects signatures to check; :meth:`first_failure` gives the earliest bad one."""
 
     def __init__(self, public_key: str, records: int, workers: int | None = None) -> None:
-        base64.b64decode(public_key, validate=True)  # fail early on a bad key, not in a worker
+        decode_b64(public_key)  # fail early on a bad key, not in a worker
         self.public_key = public_key
         self.items: list[Item] = []
         self.failure: tuple[int, int] | None = None

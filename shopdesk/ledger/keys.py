@@ -46,6 +46,30 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+def decode_b64(text: str | bytes, *, urlsafe: bool = False) -> bytes:
+    """The bytes of ``text``, which must be their one canonical base64 spelling.
+
+    Why: when the byte count is not a multiple of 3, the last character carries
+    unused low bits, and lenient decoders also skip junk and surplus padding, so
+    one signature has many spellings that all verify. A signature or key that
+    could be re-spelled without the key is malleable (issue 11 item 11), so every
+    base64 signature and key in shopdesk is read here: it is decoded, encoded
+    again, and refused (``ValueError``) unless that gives back exactly ``text``.
+    ``urlsafe`` is the unpadded ``-_`` alphabet of the receipt QR; otherwise
+    standard, padded base64.
+    """
+    data = text.encode("ascii") if isinstance(text, str) else bytes(text)
+    if urlsafe:
+        raw = base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+        again = base64.urlsafe_b64encode(raw).rstrip(b"=")
+    else:
+        raw = base64.b64decode(data, validate=True)
+        again = base64.b64encode(raw)
+    if again != data:
+        raise ValueError("not the canonical base64 spelling")
+    return raw
+
+
 def public_key_b64(key: Ed25519PublicKey) -> str:
     """Raw 32-byte public key in base64: short enough for a manifest or a QR check."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -65,7 +89,7 @@ def load_public_key(text: str | bytes) -> Ed25519PublicKey:
         if data.strip().startswith(b"-----BEGIN"):
             key = serialization.load_pem_public_key(data)
         else:
-            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(data.strip(), validate=True))
+            key = Ed25519PublicKey.from_public_bytes(decode_b64(data.strip()))
     except (ValueError, TypeError):
         raise LedgerError("key.bad_public") from None
     if not isinstance(key, Ed25519PublicKey):
@@ -79,7 +103,7 @@ def sign(key: Ed25519PrivateKey, message: bytes) -> str:
 
 def verify_signature(key: Ed25519PublicKey, message: bytes, signature_b64: str) -> bool:
     try:
-        key.verify(base64.b64decode(signature_b64, validate=True), message)
+        key.verify(decode_b64(signature_b64), message)
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True

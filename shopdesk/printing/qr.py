@@ -32,6 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shopdesk.errors import InvalidInput
+from shopdesk.ledger.keys import decode_b64
 
 TAG = "SDPR"
 VERSION = "1"
@@ -54,7 +55,9 @@ FIELD_PATTERNS = {
 }
 FIELDS = tuple(FIELD_PATTERNS)
 #: Finds a payload inside a URL or text a scanner returned (also percent-encoded).
-PAYLOAD_RE = re.compile(r"SDPR\*\d+\*[0-9A-Za-z_*+.\-]+")
+#: ``=`` is taken in too, so padding after the signature makes it malformed instead
+#: of being left behind unseen (issue 11 item 11).
+PAYLOAD_RE = re.compile(r"SDPR\*\d+\*[0-9A-Za-z_*+.=\-]+")
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,6 @@ class QrPayload:
 
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def payload_fields(record: dict, uscc: str) -> QrPayload:
@@ -189,7 +188,9 @@ def verify_qr(scanned: str, public_key: Ed25519PublicKey) -> QrCheck:
     except InvalidInput as exc:
         return QrCheck(False, exc.code, None, dict(exc.data))
     try:
-        public_key.verify(_unb64url(payload.signature), payload.signed_part.encode("utf-8"))
+        public_key.verify(
+            decode_b64(payload.signature, urlsafe=True), payload.signed_part.encode("utf-8")
+        )
     except (InvalidSignature, ValueError):
         return QrCheck(False, "bad_signature", payload)
     return QrCheck(True, "ok", payload)

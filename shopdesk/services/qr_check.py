@@ -29,13 +29,20 @@ class QrReport:
     mismatches: list[str] = field(default_factory=list)
 
     @property
+    def voided(self) -> bool:
+        """The ledger holds a void for this receipt (unknown, so ``False``, with a bare key)."""
+        return self.status is not None and self.status["status"] == "void"
+
+    @property
     def genuine(self) -> bool:
-        """A real sale: signed, not training, and (when a ledger was asked) held and matching."""
+        """A sale that stands: signed, not training, and (when a ledger was asked) held,
+        matching and not voided — the same verdict ``verify-qr --batch`` gives."""
         return (
             self.check.valid
             and not (self.check.payload is not None and self.check.payload.training)
             and self.in_ledger is not False
             and not self.mismatches
+            and not self.voided
         )
 
 

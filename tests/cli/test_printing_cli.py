@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -10,8 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from shopdesk.cli import main
+from shopdesk.services.printing import print_receipt
+from shopdesk.services.sales import void_receipt
+from shopdesk.services.shop import init_shop
 from tests.printing.escpos_decode import decode
 from tests.printing.fake_printer import refused_port
+from tests.printing.fixtures import sell
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,3 +154,19 @@ def test_verify_qr_says_a_training_receipt_is_not_a_sale(home):
     payload = decode((home / "preview" / f"{number}.bin").read_bytes()).native_qrs[0]
     checked = run("verify-qr", payload, "--pubkey", str(home / "keys/terminal.pub.pem"), home=home)
     assert checked.returncode == 1 and "TRAINING receipt" in checked.stdout
+
+
+def test_verify_qr_with_a_home_refuses_a_voided_receipt(tmp_path, clock, capsys):
+    """A voided receipt is not one to invoice: exit 1 with --home, as with --batch (issue 11.10)."""
+    root = tmp_path / "shop"
+    with init_shop(root, demo=True, clock=clock) as shop:
+        number = sell(shop, "D001")
+        payload = decode(print_receipt(shop, number).files[0].read_bytes()).native_qrs[0]
+        void_receipt(shop, number, reason="wrong item", who="王")
+    assert main(["--home", str(root), "--lang", "en", "verify-qr", payload]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"VALID: receipt {number}") and f"{number} was voided" in out
+    assert main(["--home", str(root), "verify-qr", payload, "--json"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["valid"] and verdict["status"]["status"] == "void"
+    assert verdict["genuine"] is False

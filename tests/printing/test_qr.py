@@ -17,6 +17,7 @@ from shopdesk.printing.qr import (
     verify_qr,
     wrap_in_template,
 )
+from tests.b64twin import same_bits_twin
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 USCC = "91110108MA01C6PX8E"
@@ -95,6 +96,19 @@ def test_malformed_or_foreign_codes_are_invalid_with_a_reason(text, reason):
     assert not check.valid and check.reason == reason
     with pytest.raises(InvalidInput):
         parse_qr(text)
+
+
+def test_a_signature_spelled_any_other_way_does_not_verify():
+    """Only the canonical base64url counts: one receipt, one QR text (issue 11 item 11)."""
+    payload = make_qr_payload(RECORD, USCC, KEY)
+    head, signature = payload.rsplit("*", 1)
+    for other in (
+        f"{head}*{same_bits_twin(signature, urlsafe=True)}",  # same 64 bytes decoded
+        payload + "==",
+        payload + "=",
+        "https://shop.example.cn/fapiao?r=" + payload + "==&src=qr",
+    ):
+        assert not verify_qr(other, KEY.public_key()).valid, other
 
 
 def test_url_template_wraps_and_is_unwrapped_again():
