@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Callable
 from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -975,6 +976,20 @@ MESSAGES.update(
             "收据 {number} 已保存，但未打印：{reason} 修好后运行 shopdesk print-queue --retry。",
             "Receipt {number} is saved but NOT printed: {reason} When fixed, run shopdesk print-queue --retry.",
         ),
+        "print.record_not_saved": (
+            "收据 {number} 已开出并已打印，但打印记录未能写入账本：{reason}。"
+            "不要重新收款。请清理磁盘空间；打印队列会把它列为未打印，顾客已拿到收据时不要再打印。",
+            "Receipt {number} was issued and printed, but the print record could not be saved "
+            "in the ledger: {reason}. Do not ring the sale again. Free disk space; the print "
+            "queue will list it as not printed: do not print it again if the customer has it.",
+        ),
+        "print.record_not_saved_not_printed": (
+            "收据 {number} 已开出，但未打印：{error} 打印记录也未能写入账本：{reason}。"
+            "不要重新收款。请清理磁盘空间并修好打印机，然后从打印队列重新打印。",
+            "Receipt {number} was issued but NOT printed: {error} The print record could not be "
+            "saved in the ledger either: {reason}. Do not ring the sale again. Free disk space, "
+            "fix the printer, then print it from the print queue.",
+        ),
         "print.done": ("收据 {number} 已打印。", "Receipt {number} printed."),
         "print.copy_done": (
             "收据 {number} 已重印（第 {copy} 联）。",
@@ -1089,6 +1104,22 @@ def printer_status_text(printer: str, status: object, lang: str) -> tuple[str, s
     line = message("printer.status_line", lang, printer=printer, online=online, paper=paper)
     problem = status.problem()  # type: ignore[attr-defined]
     return line, message(problem, lang, printer=printer) if problem else None
+
+
+def print_record_lost_text(say: Callable[..., str], outcome: Any) -> str:
+    """Words for a print whose ``receipt.printed`` record could not be saved.
+
+    ``outcome`` is a :class:`shopdesk.services.printing.PrintOutcome` with
+    ``record_error`` set; ``say`` is the front end's translator. The receipt
+    is issued either way, so the words never say otherwise (issue 11, item 7).
+    """
+    reason = outcome.record_error.data.get("reason", outcome.record_error.code)
+    if outcome.ok:
+        return say("print.record_not_saved", number=outcome.number, reason=reason)
+    error = say(outcome.error.code, **outcome.error.data)
+    return say(
+        "print.record_not_saved_not_printed", number=outcome.number, error=error, reason=reason
+    )
 
 
 def message(code: str, lang: str = "zh", **data: Any) -> str:
