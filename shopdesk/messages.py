@@ -248,6 +248,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "账本在序号 {seq} 处不连续，不能导出。请先运行 shopdesk verify。",
         "The ledger is broken at sequence {seq}; nothing was exported. Run shopdesk verify first.",
     ),
+    "export.ledger_damaged": (
+        "账本验证失败：{file} 第 {line} 行（序号 {seq}）：{reason}。没有导出任何内容，也没有收据被标记为已导出。"
+        "请运行 shopdesk verify，并从备份恢复或联系技术支持。",
+        "The ledger fails verification at {file} line {line} (sequence {seq}): {reason}. Nothing "
+        "was exported and no receipt was marked exported. Run shopdesk verify, then restore "
+        "from a backup or ask for support.",
+    ),
+    "export.resumed": (
+        "上次导出的批次 {batch} 被中断，现已按原内容补完（与可能已存在的文件完全相同）。"
+        "之后的收据请再导出一次。",
+        "The batch {batch} of an interrupted export was finished with its original content "
+        "(identical to any copy already written). Export again for the receipts after it.",
+    ),
     "export.bad_range": (
         "开始日期 {since} 晚于结束日期 {until}。",
         "The start date {since} is after the end date {until}.",
