@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Callable
 from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -246,6 +247,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.ledger_broken": (
         "账本在序号 {seq} 处不连续，不能导出。请先运行 shopdesk verify。",
         "The ledger is broken at sequence {seq}; nothing was exported. Run shopdesk verify first.",
+    ),
+    "export.ledger_damaged": (
+        "账本验证失败：{file} 第 {line} 行（序号 {seq}）：{reason}。没有导出任何内容，也没有收据被标记为已导出。"
+        "请运行 shopdesk verify，并从备份恢复或联系技术支持。",
+        "The ledger fails verification at {file} line {line} (sequence {seq}): {reason}. Nothing "
+        "was exported and no receipt was marked exported. Run shopdesk verify, then restore "
+        "from a backup or ask for support.",
+    ),
+    "export.resumed": (
+        "上次导出的批次 {batch} 被中断，现已按原内容补完（与可能已存在的文件完全相同）。"
+        "之后的收据请再导出一次。",
+        "The batch {batch} of an interrupted export was finished with its original content "
+        "(identical to any copy already written). Export again for the receipts after it.",
     ),
     "export.bad_range": (
         "开始日期 {since} 晚于结束日期 {until}。",
@@ -1009,6 +1023,20 @@ MESSAGES.update(
             "收据 {number} 已保存，但未打印：{reason} 修好后运行 shopdesk print-queue --retry。",
             "Receipt {number} is saved but NOT printed: {reason} When fixed, run shopdesk print-queue --retry.",
         ),
+        "print.record_not_saved": (
+            "收据 {number} 已开出并已打印，但打印记录未能写入账本：{reason}。"
+            "不要重新收款。请清理磁盘空间；打印队列会把它列为未打印，顾客已拿到收据时不要再打印。",
+            "Receipt {number} was issued and printed, but the print record could not be saved "
+            "in the ledger: {reason}. Do not ring the sale again. Free disk space; the print "
+            "queue will list it as not printed: do not print it again if the customer has it.",
+        ),
+        "print.record_not_saved_not_printed": (
+            "收据 {number} 已开出，但未打印：{error} 打印记录也未能写入账本：{reason}。"
+            "不要重新收款。请清理磁盘空间并修好打印机，然后从打印队列重新打印。",
+            "Receipt {number} was issued but NOT printed: {error} The print record could not be "
+            "saved in the ledger either: {reason}. Do not ring the sale again. Free disk space, "
+            "fix the printer, then print it from the print queue.",
+        ),
         "print.done": ("收据 {number} 已打印。", "Receipt {number} printed."),
         "print.copy_done": (
             "收据 {number} 已重印（第 {copy} 联）。",
@@ -1131,6 +1159,22 @@ def printer_status_text(printer: str, status: object, lang: str) -> tuple[str, s
     line = message("printer.status_line", lang, printer=printer, online=online, paper=paper)
     problem = status.problem()  # type: ignore[attr-defined]
     return line, message(problem, lang, printer=printer) if problem else None
+
+
+def print_record_lost_text(say: Callable[..., str], outcome: Any) -> str:
+    """Words for a print whose ``receipt.printed`` record could not be saved.
+
+    ``outcome`` is a :class:`shopdesk.services.printing.PrintOutcome` with
+    ``record_error`` set; ``say`` is the front end's translator. The receipt
+    is issued either way, so the words never say otherwise (issue 11, item 7).
+    """
+    reason = outcome.record_error.data.get("reason", outcome.record_error.code)
+    if outcome.ok:
+        return say("print.record_not_saved", number=outcome.number, reason=reason)
+    error = say(outcome.error.code, **outcome.error.data)
+    return say(
+        "print.record_not_saved_not_printed", number=outcome.number, error=error, reason=reason
+    )
 
 
 def message(code: str, lang: str = "zh", **data: Any) -> str:

@@ -112,3 +112,27 @@ def run_cli(*args: str | Path, lang: str = "en", **kwargs) -> subprocess.Complet
         timeout=60,
         **kwargs,
     )
+
+
+@pytest.fixture
+def disk_full_for(monkeypatch: pytest.MonkeyPatch):
+    """Arm a full disk for journal lines of one record kind: ``disk_full_for("receipt.printed")``.
+
+    The real ``os.write`` fails with ENOSPC for exactly those lines, so the journal's
+    own cut-back and error path run as they would on a full disk.
+    """
+    import errno
+
+    real_write = os.write
+
+    def arm(kind: str) -> None:
+        marker = f'"kind":"{kind}"'.encode()
+
+        def write(fd: int, data: bytes) -> int:
+            if marker in bytes(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return real_write(fd, data)
+
+        monkeypatch.setattr(os, "write", write)
+
+    return arm

@@ -89,6 +89,8 @@ def cmd_export(ctx: Context) -> int:
     )
     if s.late_voids:
         ctx.warn(ctx.say("export.late_voids", numbers=", ".join(s.late_voids)))
+    if s.resumed:
+        ctx.warn(ctx.say("export.resumed", batch=s.batch_id))
     if s.again:
         ctx.warn(ctx.say("export.again_same" if s.matches_recorded else "export.again_differs"))
     return 0

@@ -52,6 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def report_print(ctx: Context, outcome: PrintOutcome) -> None:
     """One line about a print attempt; failures go to stderr as warnings."""
+    from shopdesk.messages import print_record_lost_text
+
+    if outcome.record_error is not None:
+        ctx.warn(print_record_lost_text(ctx.say, outcome))
+        return
     if outcome.ok:
         code = "print.copy_done" if outcome.copy else "print.done"
         ctx.warn(ctx.say(code, number=outcome.number, copy=outcome.copy))

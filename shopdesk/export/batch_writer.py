@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from shopdesk.config import ExportSettings
 from shopdesk.domain.tax import rate_label
@@ -44,6 +45,8 @@ from shopdesk.export import batch_format as fmt
 from shopdesk.export.invoice_sheet import InvoiceSheetWriter
 from shopdesk.export.totals import BatchTotals
 from shopdesk.ledger.journal import fsync_dir
+
+T = TypeVar("T")
 
 #: progress(done, total): records of the batch written so far, out of all of them.
 Progress = Callable[[int, int], None]
@@ -162,21 +165,25 @@ def _seq_of(raw: bytes) -> int:
     return int(raw[at:end])
 
 
-def select_range(lines: Iterable[bytes], first_seq: int, last_seq: int) -> Iterator[bytes]:
-    """The raw lines ``first_seq..last_seq`` out of journal lines in order.
+def select_range(
+    lines: Iterable[T], first_seq: int, last_seq: int, raw: Callable[[T], bytes] | None = None
+) -> Iterator[T]:
+    """The lines ``first_seq..last_seq`` out of journal lines in order.
 
     Lines before ``first_seq`` are skipped by their ``seq``; from there on the
     journal is gapless, so exactly the batch's count of lines follows (the
-    writer checks every one's ``seq`` and ``prev`` anyway).
+    writer checks every one's ``seq`` and ``prev`` anyway). ``raw`` gets the
+    line's bytes out of each item when the items are not bytes themselves.
     """
     wanted = last_seq - first_seq + 1
-    for raw in lines:
+    for item in lines:
         if wanted <= 0:
             return
-        if wanted == last_seq - first_seq + 1 and _seq_of(raw) < first_seq:
+        line = raw(item) if raw is not None else item
+        if wanted == last_seq - first_seq + 1 and _seq_of(line) < first_seq:  # type: ignore[arg-type]
             continue
         wanted -= 1
-        yield raw
+        yield item
 
 
 def write_batch(

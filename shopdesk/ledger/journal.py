@@ -14,8 +14,9 @@ cut off again so the journal never ends in a half record we wrote knowingly.
 A power cut can still tear the last line. :meth:`Journal.open` checks it, moves
 the torn bytes to ``quarantine/`` (never silently dropped) and reports it;
 every earlier record is kept and the ledger opens. Only one process may write:
-an exclusive ``flock`` on ``writer.lock`` (released by the kernel if the process
-dies, so a crash never leaves a stale lock).
+an exclusive ``flock`` on the ledger folder itself (released by the kernel if
+the process dies, so a crash never leaves a stale lock; deleting a file in the
+folder cannot release it). ``writer.lock`` only names the holder's pid.
 """
 
 from __future__ import annotations
@@ -111,20 +112,39 @@ class Journal:
         return journal
 
     def _lock(self) -> None:
-        path = self.directory / LOCK_NAME
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the one-writer lock on the ledger folder itself, then note our pid.
+
+        The ``flock`` is on a descriptor of the folder, not on a file in it: a
+        file can be deleted from under its lock and recreated, and the next
+        process then locks the new file while we still write (issue 11, item 3).
+        The folder cannot vanish while it holds the journal. ``writer.lock``
+        only records who holds the lock, for the "in use" message.
+        """
+        dir_fd = os.open(self.directory, os.O_RDONLY)
         if fcntl is not None:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                holder = os.read(fd, 64).decode("ascii", "replace").strip() or "?"
-                os.close(fd)
+                os.close(dir_fd)
                 raise LedgerLocked(
-                    "ledger.locked", folder=str(self.directory), pid=holder
+                    "ledger.locked", folder=str(self.directory), pid=self._holder()
                 ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
-        self._lock_fd = fd
+        try:
+            fd = os.open(self.directory / LOCK_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                os.write(fd, str(os.getpid()).encode("ascii"))
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # only informational: a full disk must not stop the lock
+        self._lock_fd = dir_fd
+
+    def _holder(self) -> str:
+        """The pid the lock holder wrote, or ``?`` if its note is gone."""
+        try:
+            return (self.directory / LOCK_NAME).read_text("ascii", "replace").strip() or "?"
+        except OSError:
+            return "?"
 
     def months(self) -> list[str]:
         """Months that have a partition file, oldest first."""
@@ -337,7 +357,7 @@ class Journal:
             os.close(self._fd)
             self._fd = None
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            os.close(self._lock_fd)  # closing the folder descriptor releases the flock
             self._lock_fd = None
 
 

@@ -57,6 +57,7 @@ RECORD_KINDS = frozenset(
         "outage.started",
         "outage.ended",
         "day.closed",
+        "batch.started",
         "batch.exported",
         "invoice.reconciled",
         "backup.made",

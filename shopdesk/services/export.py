@@ -7,13 +7,26 @@ and its first record links to that record's hash. That is why ``since`` cannot
 skip pending receipts: the skipped ones could never be exported afterwards
 without breaking the chain, so it is refused (use ``until`` to split instead).
 
-The ``batch.exported`` record is appended only after the zip is durable under
-its final name; if the process dies in between, the zip exists without a
-record and the next export writes the same batch again (same id, same name).
+Before anything is written, the exported range is verified (issue 11, item 9):
+every hash, link and sequence, the signature of its last record (which, through
+the hash chain, authenticates all before it), of every void and every receipt
+with a buyer tax id, and of a random sample (:data:`SIGNATURE_SAMPLE`). A
+range that fails is refused and nothing is written or recorded.
+
+A batch id is reserved in the ledger before its zip is written: a
+``batch.started`` record holds the whole plan. The ``batch.exported`` record is
+appended only after the zip is durable under its final name. If the process
+dies in between, a zip may be out there without a record; the next export
+therefore finishes that reserved batch first — same id, same range, same
+export time, so the same bytes — instead of planning a new one, and only the
+export after it takes the new receipts (issue 11, item 8). A batch id thus
+never names two different sets of records.
 """
 
 from __future__ import annotations
 
+import json
+import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,13 +35,22 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shopdesk.errors import BatchError, InvalidInput, NotFound
+from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
-from shopdesk.ledger.journal import GENESIS_PREV
-from shopdesk.ledger.keys import public_key_b64, sign
+from shopdesk.ledger.journal import GENESIS_PREV, partition_name
+from shopdesk.ledger.keys import public_key_b64, sign, verify_signature
+from shopdesk.ledger.verify import check_records
 from shopdesk.services.shop import Shop
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Records of an exported range whose signatures are checked at random, besides
+#: the last record, every void and every receipt with a buyer tax id (the batch
+#: rule of issue 11): each hash covers the one before, so the last signature
+#: authenticates the chain; the sample finds a damaged signature field.
+SIGNATURE_SAMPLE = 1000
+#: How a reservation looks in a journal line (canonical JSON escapes quotes in
+#: values, so user text can never contain it).
+STARTED = b'"kind":"batch.started"'
 
 
 @dataclass(frozen=True)
@@ -48,6 +70,9 @@ class BatchSummary:
     again: bool = False
     #: For ``--again``: whether the bytes equal those recorded at the first export.
     matches_recorded: bool | None = None
+    #: True when this export finished a batch an earlier, interrupted export had
+    #: reserved (its zip may already be out there: this one has the same bytes).
+    resumed: bool = False
 
 
 def _check_date(value: str | None) -> str | None:
@@ -70,12 +95,68 @@ def batch_id_for(terminal: str, batch_no: int, first_rseq: int, last_rseq: int) 
     return f"{terminal}-B{batch_no:04d}-{first_rseq:08d}-{last_rseq:08d}"
 
 
-def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
+def _journal_lines(shop: Shop, from_month: str) -> Iterator[tuple[str, int, bytes]]:
+    """(file, line number, raw line) from ``from_month`` on, as verify names them."""
     journal = shop.ledger.journal
     for month in journal.months():
         if month >= from_month:
-            for _, raw in journal.lines(month):
-                yield raw
+            for number, raw in journal.lines(month):
+                yield partition_name(month), number, raw
+
+
+def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
+    return (raw for _, _, raw in _journal_lines(shop, from_month))
+
+
+def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
+    """Raise :class:`LedgerTampered` unless records ``first_seq..last_seq`` verify.
+
+    Hashes, links and sequence always (from the previous batch's head); the
+    signatures the batch rule picks (see :data:`SIGNATURE_SAMPLE`).
+    """
+    public = _private_key(shop).public_key()
+    count = plan.last_seq - plan.first_seq + 1
+    chance = min(1.0, SIGNATURE_SAMPLE / max(1, count))
+    pick = random.Random()
+    where: list = ["?", 0]
+
+    def placed(lines: Iterator[tuple[str, int, bytes]]) -> Iterator[tuple[str, int, bytes]]:
+        for item in lines:
+            where[:] = item[:2]
+            yield item
+
+    def check_signature(record: dict) -> None:
+        data = record["data"]
+        if (
+            record["seq"] == plan.last_seq
+            or record["kind"] == "receipt.voided"
+            or (data.get("buyer") or {}).get("tax_id")
+            or pick.random() < chance
+        ) and not verify_signature(public, record["hash"].encode("ascii"), record["sig"]):
+            raise _damaged(where[0], where[1], record["seq"], "bad_signature")
+
+    lines = select_range(
+        _journal_lines(shop, from_month), plan.first_seq, plan.last_seq, raw=lambda t: t[2]
+    )
+    result = check_records(
+        placed(lines),
+        public,
+        expect_seq=plan.first_seq,
+        expect_prev=plan.prev_head,
+        check_signatures=False,
+        on_record=check_signature,
+    )
+    if result.problem is not None:
+        p = result.problem
+        raise _damaged(p.file, p.line, p.seq if p.seq is not None else "?", p.reason)
+    if result.records != count:
+        raise _damaged(where[0], where[1], plan.first_seq + result.records, "missing")
+
+
+def _damaged(file: str, line: int, seq: object, reason: str) -> LedgerTampered:
+    return LedgerTampered(
+        "export.ledger_damaged", file=file, line=line, seq=seq, reason=f"verify.reason.{reason}"
+    )
 
 
 def _private_key(shop: Shop) -> Ed25519PrivateKey:
@@ -185,7 +266,27 @@ def _plan_again(shop: Shop, batch_id: str) -> tuple[BatchPlan, dict]:
             break
     else:
         raise NotFound("export.unknown_batch", batch=wanted)
-    plan = BatchPlan(
+    return _plan_from(shop, data), data
+
+
+def _pending_batch(shop: Shop) -> dict | None:
+    """The ``batch.started`` data of a reserved batch never recorded as exported."""
+    view = shop.ledger.view
+    journal = shop.ledger.journal
+    from_month = view.batches[-1]["last_time"][:7] if view.batches else ""
+    for month in reversed(journal.months()):
+        if month < from_month:
+            break
+        found = [raw for _, raw in journal.grep(month, STARTED)]
+        if found:
+            data = json.loads(found[-1])["data"]
+            return data if data["batch_no"] == len(view.batches) + 1 else None
+    return None
+
+
+def _plan_from(shop: Shop, data: dict) -> BatchPlan:
+    """The plan a ``batch.started`` or ``batch.exported`` record states (same bytes again)."""
+    return BatchPlan(
         shop_name=shop.profile.shop_name,
         uscc=shop.profile.uscc,
         terminal=shop.profile.terminal,
@@ -203,7 +304,6 @@ def _plan_again(shop: Shop, batch_id: str) -> tuple[BatchPlan, dict]:
         earlier_receipt=_earlier(shop, data["first_rseq"]),
         export=shop.profile.export,
     )
-    return plan, data
 
 
 def export_batch(
@@ -218,11 +318,29 @@ def export_batch(
     if again and (since or until):
         # a recorded batch has its own range: dates would silently mean nothing
         raise InvalidInput("export.again_with_dates")
+    pending = None
     if again:
         plan, recorded = _plan_again(shop, again)
         from_month = recorded.get("scan_from", "")
+    elif (pending := _pending_batch(shop)) is not None:
+        plan, from_month = _plan_from(shop, pending), pending["scan_from"]
     else:
         plan, from_month = plan_next_batch(shop, since, until)
+    verify_range(shop, plan, from_month)
+    reserved = {
+        "batch_id": plan.batch_id,
+        "batch_no": plan.batch_no,
+        "previous_batch": plan.previous_batch or "",
+        "first_rseq": plan.first_rseq,
+        "last_rseq": plan.last_rseq,
+        "first_seq": plan.first_seq,
+        "last_seq": plan.last_seq,
+        "prev_head": plan.prev_head,
+        "scan_from": from_month,
+        "exported_at": plan.exported_at.isoformat(timespec="seconds"),
+    }
+    if not again and pending is None:
+        shop.ledger.append("batch.started", reserved, shop.now())
     lines = select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
     written = write_batch(plan, lines, out_dir, _signer(shop), progress)
     m = written.manifest
@@ -230,18 +348,9 @@ def export_batch(
         shop.ledger.append(
             "batch.exported",
             {
-                "batch_id": plan.batch_id,
-                "batch_no": plan.batch_no,
-                "previous_batch": plan.previous_batch or "",
-                "first_rseq": plan.first_rseq,
-                "last_rseq": plan.last_rseq,
-                "first_seq": plan.first_seq,
-                "last_seq": plan.last_seq,
-                "prev_head": plan.prev_head,
+                **reserved,
                 "head": m["journal"]["head"],
-                "scan_from": from_month,
                 "last_time": written.last_time,
-                "exported_at": m["exported_at"],
                 "file": plan.file_name,
                 "sha256": written.sha256,
                 "size": written.size,
@@ -263,4 +372,5 @@ def export_batch(
         late_voids=tuple(m["late_voids"]),
         again=bool(again),
         matches_recorded=(written.sha256 == recorded.get("sha256")) if again else None,
+        resumed=pending is not None,
     )

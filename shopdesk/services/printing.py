@@ -6,6 +6,9 @@ paper — the attempt ends in a ``receipt.printed`` record (``ok`` true or false
 the copy number, the error code), so the receipt shows "not printed" and the
 print queue offers it again. A failure is *returned* as a :class:`PrintOutcome`,
 never raised: the sale has happened and must not look as if it had not.
+That holds when the ``receipt.printed`` record itself cannot be written (a
+full disk): the outcome carries ``record_error`` and still says what the
+printer did (issue 11, item 7).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shopdesk.config import PrinterSettings
-from shopdesk.errors import ConfigError, NotFound, PrinterError, ShopdeskError
+from shopdesk.errors import ConfigError, LedgerError, NotFound, PrinterError, ShopdeskError
 from shopdesk.printing.layout import (
     Block,
     ShopHeader,
@@ -37,7 +40,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PrintOutcome:
-    """What happened to one print job; ``error`` is set when it did not print."""
+    """What happened to one print job; ``error`` is set when it did not print.
+
+    ``record_error`` is set when the ``receipt.printed`` record could not be
+    saved: the receipt is still issued (and, if ``ok``, on paper), but the
+    ledger does not know it printed, so the print queue will offer it again.
+    """
 
     number: str
     ok: bool
@@ -45,6 +53,7 @@ class PrintOutcome:
     printer: str
     error: ShopdeskError | None = None
     files: tuple[Path, ...] = field(default_factory=tuple)
+    record_error: LedgerError | None = None
 
 
 def receipt_qr(shop: Shop, record: dict) -> str:
@@ -197,18 +206,22 @@ def print_receipt(
     except Exception as exc:  # a bug must not turn a saved sale into a crash
         log.exception("printing %s failed", number)
         error = PrinterError("printer.internal", printer=url, error=f"{type(exc).__name__}: {exc}")
-    shop.ledger.append(
-        "receipt.printed",
-        {
-            "no": number,
-            "ok": error is None,
-            "copy": copy_no,
-            "printer": url,
-            "error": None if error is None else error.code,
-        },
-        shop.now(),
-    )
-    return PrintOutcome(number, error is None, copy_no, url, error, files)
+    record_error: LedgerError | None = None
+    try:
+        shop.ledger.append(
+            "receipt.printed",
+            {
+                "no": number,
+                "ok": error is None,
+                "copy": copy_no,
+                "printer": url,
+                "error": None if error is None else error.code,
+            },
+            shop.now(),
+        )
+    except LedgerError as exc:  # the receipt is issued; only the note that it printed is lost
+        record_error = exc
+    return PrintOutcome(number, error is None, copy_no, url, error, files, record_error)
 
 
 def print_queue(shop: Shop) -> list[dict]:

@@ -337,7 +337,12 @@ class ShopdeskApp(App[int]):
 
         assert isinstance(outcome, PrintOutcome)
         self.printer_seen = "ok" if outcome.ok else "fault"
-        if outcome.ok:
+        if outcome.record_error is not None:  # issued either way: never "not issued"
+            from shopdesk.messages import print_record_lost_text
+
+            self.failed_print = None if outcome.ok else outcome.number
+            self.notify(print_record_lost_text(self.say, outcome), severity="error", timeout=60)
+        elif outcome.ok:
             self.failed_print = None
         else:
             self.failed_print = outcome.number

@@ -191,6 +191,52 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
         assert run_cli("--home", home, "list").returncode == 0  # readers are not blocked
 
 
+def test_deleting_writer_lock_does_not_let_a_second_writer_in(
+    home: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11 item 3: ``rm ledger/writer.lock`` while a till is open must not
+    let the CLI issue the till's next number too; the refusal never says to delete."""
+    from shopdesk.cli import main
+    from shopdesk.messages import message
+    from shopdesk.services.shop import Shop
+
+    with Shop.open(home, clock=clock):
+        (home / "ledger" / "writer.lock").unlink()  # the obvious, wrong reaction
+        before = journal_bytes(home)
+        assert main(["--home", str(home), "--lang", "en", "sell", "--item", "D001"]) == 3
+        said = capsys.readouterr().err
+        assert "in use by another shopdesk" in said and "Close it" in said
+        assert journal_bytes(home) == before
+    for lang in ("zh", "en"):
+        text = message("ledger.locked", lang, folder="F", pid="1")
+        assert "writer.lock" not in text and "delet" not in text and "删除" not in text
+
+
+def test_full_disk_after_the_receipt_never_says_it_was_not_issued(
+    home: Path, clock, disk_full_for, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11 item 7: a sale whose print record cannot be saved was still issued and
+    printed; the cashier must not be told "not issued" (and ring the sale again)."""
+    from shopdesk.cli import main
+    from shopdesk.services.shop import Shop
+
+    opened = Shop.open
+    monkeypatch.setattr(Shop, "open", lambda *a, **k: opened(*a, clock=clock, **k))
+    disk_full_for("receipt.printed")
+    for lang, issued in (("en", "was issued and printed"), ("zh", "已开出并已打印")):
+        code = main(["--home", str(home), "--lang", lang, "sell", "--item", "D001"])
+        out, err = capsys.readouterr()
+        number = out.strip()
+        assert code == 0 and number.startswith("T01-")
+        assert issued in err and number in err
+        assert "NOT issued" not in err and "未开出" not in err
+    with Shop.open(home, readonly=True) as shop:
+        assert [row["no"] for row in shop.ledger.view.iter_rows()] == [
+            "T01-00000001",
+            "T01-00000002",
+        ]
+
+
 def test_home_from_environment(tmp_path: Path) -> None:
     import subprocess
     import sys

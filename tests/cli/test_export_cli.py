@@ -141,9 +141,12 @@ def test_a_full_stick_leaves_no_zip_and_no_record(home: Path, tmp_path: Path) ->
     journal = sum(p.stat().st_size for p in (home / "ledger").glob("journal-*.jsonl"))
     out = tmp_path / "usb"
     result = run("export", "--out", str(out), home=home, limit=journal // 2)
-    assert result.returncode == 6, result.stderr
-    assert "Could not write the batch" in result.stderr
-    assert list(out.iterdir()) == []
+    # The file size limit holds for the journal too, and the batch id is reserved in the
+    # ledger before the zip is written (issue 11 item 8): that write is what fails first.
+    # A stick that fills while the zip is written: tests/export/test_batch_writer.py.
+    assert result.returncode == 3, result.stderr
+    assert "Could not write the ledger" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
     kinds = [
         json.loads(line)["kind"]
         for p in (home / "ledger").glob("journal-*.jsonl")

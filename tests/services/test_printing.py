@@ -216,3 +216,17 @@ def test_a_sale_saved_but_never_printed_is_in_the_queue(shop):
     assert [r["no"] for r in print_queue(shop)] == [never]
     (outcome,) = retry_print_queue(shop)
     assert outcome.ok and outcome.copy == 0 and print_queue(shop) == []
+
+
+def test_a_full_disk_for_the_print_record_still_reports_an_issued_printed_receipt(
+    shop, disk_full_for
+):
+    """Issue 11 item 7: the receipt is in the ledger and on paper; only its print
+    record is lost. The outcome says so instead of raising "receipt not issued"."""
+    number = sell(shop)
+    disk_full_for("receipt.printed")
+    outcome = print_receipt(shop, number)
+    assert outcome.ok and outcome.number == number
+    assert outcome.record_error is not None and outcome.record_error.code == "ledger.write_failed"
+    assert shop.ledger.view.get(number)["status"] == "issued"
+    assert printed_records(shop, number) == []

@@ -428,6 +428,24 @@ async def test_printer_fault_then_print_again(make_app, home):
         assert "FAULT" not in text_of(app.screen.query_one("#status", Static))
 
 
+async def test_a_full_disk_for_the_print_record_says_the_sale_was_issued(
+    make_app, home, disk_full_for
+):
+    """Issue 11 item 7 in the app: the receipt is issued and printed; the banner says so."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        disk_full_for("receipt.printed")
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        number = app.last_issued.number
+        said = [str(n.message) for n in app._notifications]
+        assert any("was issued and printed" in m and number in m for m in said)
+        assert not any("NOT issued" in m for m in said)
+        assert app.shop.ledger.view.get(number)["status"] == "issued"
+
+
 async def test_reprint_from_receipts_is_a_marked_copy(make_app, home):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

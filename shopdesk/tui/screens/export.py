@@ -251,6 +251,10 @@ class ExportScreen(Dialog):
     def exported(self, summary: BatchSummary) -> None:
         self.summary = summary
         self.finish(summary_text(self.shopdesk, summary))
+        if summary.resumed:  # an interrupted export's batch was finished, not a new one
+            self.shopdesk.notify(
+                self.shopdesk.say("export.resumed", batch=summary.batch_id), timeout=20
+            )
         if self.on_exported is not None:
             self.on_exported()
 
