@@ -685,6 +685,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{folder} 中的备份清单（MANIFEST.json）已损坏或签名无效，这个备份不可信。",
         "The backup list (MANIFEST.json) in {folder} is damaged or its signature is invalid: this backup cannot be trusted.",
     ),
+    "backup.bad_name": (
+        "{folder} 中的备份清单列出了不允许的文件名 {name}（只能是 journal-年-月.jsonl 这样的普通文件名）。这个备份可能被人改过，不能使用：请换用另一个备份，并保管好这个 U 盘。",
+        "The backup list in {folder} names a file {name} that is not allowed (only plain names such as journal-YYYY-MM.jsonl are). This backup may have been tampered with and cannot be used: use another backup and keep this stick aside.",
+    ),
+    "backup.other_key": (
+        "{folder} 中的备份由另一个密钥签名（指纹 {fingerprint}），不是这个店铺的密钥（指纹 {expected}）。它不是这个店铺的备份，或被人改过：不能使用，请换用另一个备份。",
+        "The backup in {folder} is signed by another key (fingerprint {fingerprint}), not this shop's key (fingerprint {expected}). It is not this shop's backup, or it was tampered with: do not use it; use another backup.",
+    ),
+    "backup.key_fingerprint": (
+        "备份的签名公钥指纹 {fingerprint}：请与店铺记下的指纹（shopdesk pubkey 显示）核对，不一致就不要使用。",
+        "The backup is signed by the key with fingerprint {fingerprint}: compare it with the shop's (shown by shopdesk pubkey); if they differ, do not use it.",
+    ),
+    "backup.key_matches": (
+        "备份的签名公钥指纹 {fingerprint}，与这个店铺账本的密钥一致。",
+        "The backup is signed by the key with fingerprint {fingerprint}, the key of this shop's ledger.",
+    ),
+    "pubkey.fingerprint": (
+        "公钥指纹 {fingerprint}（请记下，用于核对备份和批次）",
+        "Key fingerprint {fingerprint} (note it down to check backups and batches against)",
+    ),
     "backup.previous_unusable": (
         "注意：{folder} 中原有的备份已损坏，本次重新完整备份。",
         "Note: the earlier backup in {folder} was damaged; this backup copies everything afresh.",

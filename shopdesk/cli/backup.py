@@ -210,7 +210,11 @@ def _verify(ctx: Context) -> int:
         candidate = Path(where).expanduser() / f"shopdesk-{terminal}"
         where = str(candidate) if candidate.is_dir() else where
     ctx.warn(ctx.say("restore.verifying"))
-    check = verify_backup(Path(where).expanduser())
+    from shopdesk.services.shop import ShopHome
+
+    mine = ctx.home if ShopHome(ctx.home).exists() else None
+    check = verify_backup(Path(where).expanduser(), home=mine)
+    say_key(ctx, check.key_fingerprint, matches=check.key_checked)
     if check.ok:
         ctx.out(
             ctx.say(
@@ -226,6 +230,15 @@ def _verify(ctx: Context) -> int:
 
     assert check.problem is not None
     return report_bad_record(ctx, check.problem)
+
+
+def say_key(ctx: Context, fingerprint: str, *, matches: bool) -> None:
+    """Which key signed a backup: its signatures prove nothing more (issue 11, item 6)."""
+    ctx.out(
+        ctx.say(
+            "backup.key_matches" if matches else "backup.key_fingerprint", fingerprint=fingerprint
+        )
+    )
 
 
 def cmd_restore(ctx: Context) -> int:
@@ -259,6 +272,7 @@ def cmd_restore(ctx: Context) -> int:
             rseq=result.last_rseq,
         )
     )
+    say_key(ctx, result.key_fingerprint, matches=False)
     if not result.key_restored:
         ctx.warn(ctx.say("restore.done_no_key", folder=result.home))
     ctx.warn(ctx.say("restore.lost_after"))

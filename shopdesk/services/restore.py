@@ -35,9 +35,12 @@ from shopdesk.backup.manifest import (
 )
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
 from shopdesk.ledger.journal import GENESIS_PREV, Journal, fsync_dir
-from shopdesk.ledger.keys import load_public_key, public_key_b64
+from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b64
 from shopdesk.ledger.verify import Problem
 from shopdesk.services.shop import Shop, ShopHome
+
+#: Bytes read to find a partition's first record (``ledger.created`` is small).
+MAX_FIRST_LINE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,17 @@ class BackupCheck:
     manifest: Manifest
     records: int
     problem: Problem | None
+    #: The key was compared with (and is) the key of the shop's own ledger.
+    key_checked: bool = False
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def key_fingerprint(self) -> str:
+        """Which key signed this backup, to compare with the shop's (see ``key_fingerprint``)."""
+        return key_fingerprint(self.manifest.public_key)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class RestoreResult:
     last_rseq: int
     made: str
     key_restored: bool
+    #: Fingerprint of the key the backup (and so the restored ledger) is signed with.
+    key_fingerprint: str = ""
 
 
 def find_backup(path: Path) -> Path:
@@ -109,12 +121,17 @@ def _read_listed(folder: Path, manifest: Manifest, role: str) -> bytes | None:
     return data
 
 
-def verify_backup(path: Path) -> BackupCheck:
+def verify_backup(path: Path, *, home: Path | None = None) -> BackupCheck:
     """Check a backup completely: manifest signature, files, every record.
 
     A damaged or tampered record is *returned* (``problem`` names file, line,
     sequence and what is wrong) so the caller can say which receipt is affected;
     a backup that cannot even be read raises.
+
+    Everything here is checked against the key the backup itself declares, so a
+    backup forged whole with another key would pass. Given the shop ``home`` of
+    the same terminal, the key its ledger was created with must be the backup's
+    (``key_checked``); otherwise only a person comparing the fingerprint can tell.
     """
     folder = find_backup(path)
     manifest = read_manifest(folder)
@@ -126,6 +143,9 @@ def verify_backup(path: Path) -> BackupCheck:
     public = load_public_key(public_pem)
     if public_key_b64(public) != manifest.public_key or not manifest.signature_ok(public):
         raise BackupError("backup.bad_manifest", folder=str(folder))
+    expected = home_key(home, manifest.terminal) if home is not None else None
+    if expected is not None and expected != manifest.public_key:
+        raise _other_key(folder, manifest, expected)
     for role in ("profile", "catalog", "encrypted_key"):
         _read_listed(folder, manifest, role)
     expect_seq, expect_prev, count = 1, GENESIS_PREV, 0
@@ -148,7 +168,46 @@ def verify_backup(path: Path) -> BackupCheck:
         expect_seq, expect_prev = result.head_seq + 1, result.head_hash
     if (expect_seq - 1, expect_prev) != (manifest.head_seq, manifest.head_hash):
         return BackupCheck(folder, manifest, count, Problem(MANIFEST_NAME, 0, None, "missing"))
-    return BackupCheck(folder, manifest, count, None)
+    first = manifest.partitions[0].name if manifest.partitions else ""
+    created = created_key(folder / LEDGER_DIR / first) if first else None
+    if created is not None and created != manifest.public_key:
+        raise _other_key(folder, manifest, created)
+    return BackupCheck(folder, manifest, count, None, expected is not None)
+
+
+def created_key(partition: Path, terminal: str | None = None) -> str | None:
+    """The public key named by the ``ledger.created`` record that opens ``partition``.
+
+    ``None`` when there is none, or it is another terminal's (each till has its
+    own key, and a stick may hold several tills' backups).
+    """
+    try:
+        with partition.open("rb") as handle:
+            first = json.loads(handle.readline(MAX_FIRST_LINE))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(first, dict) or first.get("kind") != "ledger.created":
+        return None
+    data = first.get("data") if isinstance(first.get("data"), dict) else {}
+    if terminal is not None and data.get("terminal") != terminal:
+        return None
+    key = data.get("public_key")
+    return key if isinstance(key, str) else None
+
+
+def home_key(root: Path, terminal: str) -> str | None:
+    """The key the ledger in shop home ``root`` was created with, if it is ``terminal``'s."""
+    partitions = sorted(ShopHome(root).ledger.glob("journal-*.jsonl"))
+    return created_key(partitions[0], terminal) if partitions else None
+
+
+def _other_key(folder: Path, manifest: Manifest, expected: str) -> BackupError:
+    return BackupError(
+        "backup.other_key",
+        folder=str(folder),
+        fingerprint=key_fingerprint(manifest.public_key),
+        expected=key_fingerprint(expected),
+    )
 
 
 def _broken(check: BackupCheck) -> LedgerTampered:
@@ -270,7 +329,12 @@ def restore_shop(
     with Shop.open(root, readonly=True, clock=clock, load_view=False):
         pass  # proves profile, catalog and ledger open before anyone relies on them
     return RestoreResult(
-        root, manifest.head_seq, manifest.last_rseq, manifest.made, key is not None
+        root,
+        manifest.head_seq,
+        manifest.last_rseq,
+        manifest.made,
+        key is not None,
+        check.key_fingerprint,
     )
 
 

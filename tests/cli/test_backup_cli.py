@@ -322,3 +322,34 @@ def test_z_report_backs_the_day_up_or_warns(home: Path, stick: Path, tmp_path: P
     assert "Backup done" in backed.stdout and "Backup not done" not in backed.stderr
     check = verify_backup(stick)  # a first backup is fine after a Z report
     assert check.ok and check.manifest.head_seq == verify_ledger(home).head_seq - 1
+
+
+def test_verify_and_restore_name_the_signing_key_and_verify_compares_it_with_the_shops(
+    home: Path, stick: Path, passfile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shopdesk.cli import main
+    from shopdesk.ledger.keys import key_fingerprint
+    from shopdesk.services.restore import home_key
+    from shopdesk.services.shop import init_shop
+
+    args = ["--lang", "en", "--home", str(home)]
+    assert main([*args, "backup", "--to", str(stick), "--passphrase-file", str(passfile)]) == 0
+    capsys.readouterr()
+    assert main([*args, "pubkey"]) == 0
+    own = key_fingerprint(home_key(home, "T01") or "")
+    printed = capsys.readouterr()
+    assert printed.out.startswith("-----BEGIN PUBLIC KEY-----")
+    assert f"Key fingerprint {own}" in printed.err
+    assert main([*args, "backup", "verify", "--to", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert f"fingerprint {own}, the key of this shop's ledger" in out and "Backup intact" in out
+    other = tmp_path / "other"
+    init_shop(other, demo=True).close()
+    elsewhere = ["--lang", "en", "--home", str(other), "backup", "verify", "--to", str(stick)]
+    assert main(elsewhere) == 8
+    err = capsys.readouterr().err
+    assert f"signed by another key (fingerprint {own})" in err
+    assert key_fingerprint(home_key(other, "T01") or "") in err
+    new = ["--lang", "en", "--home", str(tmp_path / "new")]
+    assert main([*new, "restore", str(stick), "--passphrase-file", str(passfile)]) == 0
+    assert f"fingerprint {own}: compare it with the shop's" in capsys.readouterr().out
