@@ -830,8 +830,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "restore.key_present": ("签名密钥 {file} 已存在。", "The signing key {file} is already there."),
     "restore.done": (
-        "已从备份（{made}）恢复到 {folder}：到序号 {seq}，最后一张收据第 {rseq} 张。下一张收据将接着编号。",
-        "Restored the backup of {made} into {folder}: up to sequence {seq}, last receipt no. {rseq}. The next receipt continues the numbering.",
+        "已从备份（{made}）恢复到 {folder}：到序号 {seq}，最后一张收据第 {rseq} 张。",
+        "Restored the backup of {made} into {folder}: up to sequence {seq}, last receipt no. {rseq}.",
     ),
     "restore.done_no_key": (
         "注意：没有恢复签名密钥，这个店铺只能查看和验证，不能开收据。有密码后运行 shopdesk --home {folder} restore 备份位置 --key-only。",
@@ -842,8 +842,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The signing key is restored: receipts can be issued again.",
     ),
     "restore.lost_after": (
-        "注意：旧电脑在这次备份之后开出的收据不在备份中。如果顾客手上有编号更大的收据，请记录下来并告知会计。",
-        "Note: receipts the old PC issued after this backup are not in it. If customers hold receipts with higher numbers, note them and tell the accountant.",
+        "注意：旧电脑在这次备份之后开出的收据不在备份中（纸质收据和二维码仍可证明它们）。如果顾客手上有这样的收据，请记录下来并告知会计。",
+        "Note: receipts the old PC issued after this backup are not in it (their paper copies and QR codes still prove them). If customers hold such receipts, note them and tell the accountant.",
+    ),
+    "restore.series": (
+        "收据改用新的编号系列 {series}，下一张是 {number}：旧电脑在备份之后可能用过的编号不会再次使用。请告知会计编号系列的变化。",
+        "Receipts now go on in a new series, {series}; the next is {number}. No number the old PC may have used after this backup is issued again. Tell the accountant about the new series.",
     ),
     "key.not_restored": (
         "这个店铺从备份恢复时没有恢复签名密钥：可以查看和验证收据，但不能开具新收据。请运行 shopdesk restore 备份位置 --key-only 并输入备份密码。",

@@ -140,8 +140,9 @@ def test_restore_refuses_tampering_and_wrong_passphrase_then_continues_the_seque
     assert restored.returncode == 0, restored.stderr
     head = verify_backup(stick).manifest.head_seq
     assert f"up to sequence {head}," in restored.stdout
+    assert "a new series, R1; the next is T01-R1-00000005." in restored.stdout
     sold = run_cli("--home", new, "sell", "--item", "D001", "--pay", "cash")
-    assert sold.returncode == 0 and sold.stdout.strip() == "T01-00000005"
+    assert sold.returncode == 0 and sold.stdout.strip() == "T01-R1-00000005"
     checked = run_cli("--home", new, "verify")
     assert checked.returncode == 0 and "Ledger intact" in checked.stdout
     assert verify_ledger(new).head_seq > head  # the sale chained on across the seam
@@ -159,8 +160,9 @@ def test_restore_without_key_then_key_only(home: Path, stick: Path, passfile: Pa
     assert run_cli("--home", new, "list").returncode == 0
     added = run_cli("--home", new, "restore", stick, "--key-only", "--passphrase-file", passfile)
     assert added.returncode == 0, added.stderr
+    assert "a new series, R1; the next is T01-R1-00000002." in added.stdout
     sold = run_cli("--home", new, "sell", "--item", "D001", "--pay", "cash")
-    assert sold.stdout.strip() == "T01-00000002"
+    assert sold.stdout.strip() == "T01-R1-00000002"
 
 
 BACKER = textwrap.dedent(

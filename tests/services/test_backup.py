@@ -313,17 +313,17 @@ def test_restore_continues_the_sequence_and_the_chain_verifies_across_the_seam(
     assert result.key_restored and result.head_seq == backed_up.head_seq
     clock = Clock(datetime(2026, 11, 30, 10, 0, tzinfo=BEIJING))
     with Shop.open(new_home, clock=clock) as restored:
-        assert sell(restored) == ["T01-00000005"]
-        record = restored.ledger.record_at(restored.ledger.head_seq)
-    assert record is not None and record["seq"] == backed_up.head_seq + 1
+        assert sell(restored) == ["T01-R1-00000005"]  # a new series: see test_restore_series
+        record = restored.ledger.record_at(backed_up.head_seq + 1)
+    assert record is not None and record["kind"] == "ledger.restored"
     assert record["prev"] == backed_up.head_hash
     check = verify_ledger(new_home)
-    assert check.ok and check.head_seq == backed_up.head_seq + 1
+    assert check.ok and check.head_seq == backed_up.head_seq + 2
     assert (new_home / "keys" / "terminal.key").stat().st_mode & 0o777 == 0o600
     # the restored till backs up onto the same stick incrementally
     with Shop.open(new_home, clock=clock) as restored:
         again = make_backup(restored, stick)
-    assert again.records_verified == 1 and verify_backup(stick).ok
+    assert again.records_verified == 2 and verify_backup(stick).ok
 
 
 def tamper(path: Path, seq: int, *, resign_hash: bool) -> None:
@@ -401,7 +401,7 @@ def test_restore_refuses_any_existing_ledger(shop: Shop, home: Path, stick: Path
     assert err.value.code == "restore.target_newer"
     assert verify_ledger(home).ok
     older = tmp_path / "older"
-    restore_shop(stick, older, passphrase=PASSPHRASE)
+    restore_shop(stick, older, passphrase=PASSPHRASE, without_key=True)
     with pytest.raises(InvalidInput) as err:
         restore_shop(stick, older, passphrase=PASSPHRASE)
     assert err.value.code == "restore.target_has_ledger"
@@ -436,7 +436,7 @@ def test_restore_without_key_reads_but_cannot_sell_until_the_key_is_added(
         restore_key(new_home, stick, "not the passphrase")
     restore_key(new_home, stick, PASSPHRASE)
     with Shop.open(new_home) as restored:
-        assert sell(restored) == ["T01-00000003"]
+        assert sell(restored) == ["T01-R1-00000003"]
     assert verify_ledger(new_home).ok
 
 
