@@ -699,6 +699,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{folder} 中的备份清单（MANIFEST.json）已损坏或签名无效，这个备份不可信。",
         "The backup list (MANIFEST.json) in {folder} is damaged or its signature is invalid: this backup cannot be trusted.",
     ),
+    "backup.bad_name": (
+        "{folder} 中的备份清单列出了不允许的文件名 {name}（只能是 journal-年-月.jsonl 这样的普通文件名）。这个备份可能被人改过，不能使用：请换用另一个备份，并保管好这个 U 盘。",
+        "The backup list in {folder} names a file {name} that is not allowed (only plain names such as journal-YYYY-MM.jsonl are). This backup may have been tampered with and cannot be used: use another backup and keep this stick aside.",
+    ),
+    "backup.other_key": (
+        "{folder} 中的备份由另一个密钥签名（指纹 {fingerprint}），不是这个店铺的密钥（指纹 {expected}）。它不是这个店铺的备份，或被人改过：不能使用，请换用另一个备份。",
+        "The backup in {folder} is signed by another key (fingerprint {fingerprint}), not this shop's key (fingerprint {expected}). It is not this shop's backup, or it was tampered with: do not use it; use another backup.",
+    ),
+    "backup.key_fingerprint": (
+        "备份的签名公钥指纹 {fingerprint}：请与店铺记下的指纹（shopdesk pubkey 显示）核对，不一致就不要使用。",
+        "The backup is signed by the key with fingerprint {fingerprint}: compare it with the shop's (shown by shopdesk pubkey); if they differ, do not use it.",
+    ),
+    "backup.key_matches": (
+        "备份的签名公钥指纹 {fingerprint}，与这个店铺账本的密钥一致。",
+        "The backup is signed by the key with fingerprint {fingerprint}, the key of this shop's ledger.",
+    ),
+    "pubkey.fingerprint": (
+        "公钥指纹 {fingerprint}（请记下，用于核对备份和批次）",
+        "Key fingerprint {fingerprint} (note it down to check backups and batches against)",
+    ),
     "backup.previous_unusable": (
         "注意：{folder} 中原有的备份已损坏，本次重新完整备份。",
         "Note: the earlier backup in {folder} was damaged; this backup copies everything afresh.",
@@ -824,8 +844,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "restore.key_present": ("签名密钥 {file} 已存在。", "The signing key {file} is already there."),
     "restore.done": (
-        "已从备份（{made}）恢复到 {folder}：到序号 {seq}，最后一张收据第 {rseq} 张。下一张收据将接着编号。",
-        "Restored the backup of {made} into {folder}: up to sequence {seq}, last receipt no. {rseq}. The next receipt continues the numbering.",
+        "已从备份（{made}）恢复到 {folder}：到序号 {seq}，最后一张收据第 {rseq} 张。",
+        "Restored the backup of {made} into {folder}: up to sequence {seq}, last receipt no. {rseq}.",
     ),
     "restore.done_no_key": (
         "注意：没有恢复签名密钥，这个店铺只能查看和验证，不能开收据。有密码后运行 shopdesk --home {folder} restore 备份位置 --key-only。",
@@ -836,8 +856,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The signing key is restored: receipts can be issued again.",
     ),
     "restore.lost_after": (
-        "注意：旧电脑在这次备份之后开出的收据不在备份中。如果顾客手上有编号更大的收据，请记录下来并告知会计。",
-        "Note: receipts the old PC issued after this backup are not in it. If customers hold receipts with higher numbers, note them and tell the accountant.",
+        "注意：旧电脑在这次备份之后开出的收据不在备份中（纸质收据和二维码仍可证明它们）。如果顾客手上有这样的收据，请记录下来并告知会计。",
+        "Note: receipts the old PC issued after this backup are not in it (their paper copies and QR codes still prove them). If customers hold such receipts, note them and tell the accountant.",
+    ),
+    "restore.series": (
+        "收据改用新的编号系列 {series}，下一张是 {number}：旧电脑在备份之后可能用过的编号不会再次使用。请告知会计编号系列的变化。",
+        "Receipts now go on in a new series, {series}; the next is {number}. No number the old PC may have used after this backup is issued again. Tell the accountant about the new series.",
     ),
     "key.not_restored": (
         "这个店铺从备份恢复时没有恢复签名密钥：可以查看和验证收据，但不能开具新收据。请运行 shopdesk restore 备份位置 --key-only 并输入备份密码。",

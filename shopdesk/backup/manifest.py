@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,11 @@ LEDGER_DIR = "ledger"
 FILES_DIR = "files"
 #: The sub-folder of a backup destination that holds one terminal's backup.
 FOLDER_PREFIX = "shopdesk-"
+
+#: The only partition name a manifest may hold: a plain file name, ASCII digits,
+#: a real month — nothing that could name a file outside the backup or the new home.
+PARTITION_NAME_RE = re.compile(r"journal-[0-9]{4}-(?:0[1-9]|1[0-2])\.jsonl", re.ASCII)
+SHA256_RE = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 #: Small files copied whole, by role: (name stem, suffix) of their content-named copy.
 FILE_ROLES = {
@@ -145,6 +151,33 @@ def read_manifest(folder: Path) -> Manifest | None:
             raise BackupError("backup.unknown_version", folder=str(folder))
         data["partitions"] = [PartitionEntry(**p) for p in data["partitions"]]
         data["files"] = {role: FileEntry(**f) for role, f in data["files"].items()}
-        return Manifest(**data)
+        manifest = Manifest(**data)
     except (ValueError, KeyError, TypeError):
         raise BackupError("backup.bad_manifest", folder=str(folder)) from None
+    check_names(manifest, folder)
+    return manifest
+
+
+def check_names(manifest: Manifest, folder: Path) -> None:
+    """Refuse a manifest naming anything but the plain names a backup writes.
+
+    The names are joined to the backup folder (to read) and to the new home (to
+    write), and a valid signature proves nothing about them: anyone can sign a
+    manifest with the key the backup itself declares (issue 11, item 6). So a
+    partition must be ``journal-YYYY-MM.jsonl``, each once, and a listed file
+    exactly the content name the writer gives it (``files/<stem>-<sha256:16>…``).
+    """
+    seen: set[str] = set()
+    for part in manifest.partitions:
+        name = part.name
+        if not isinstance(name, str) or not PARTITION_NAME_RE.fullmatch(name) or name in seen:
+            raise BackupError("backup.bad_name", folder=str(folder), name=repr(name))
+        seen.add(name)
+    for role, entry in manifest.files.items():
+        digest = entry.sha256 if isinstance(entry.sha256, str) else ""
+        if (
+            role not in FILE_ROLES
+            or not SHA256_RE.fullmatch(digest)
+            or entry.path != content_name(role, digest)
+        ):
+            raise BackupError("backup.bad_name", folder=str(folder), name=repr(entry.path))

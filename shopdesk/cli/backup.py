@@ -210,7 +210,11 @@ def _verify(ctx: Context) -> int:
         candidate = Path(where).expanduser() / f"shopdesk-{terminal}"
         where = str(candidate) if candidate.is_dir() else where
     ctx.warn(ctx.say("restore.verifying"))
-    check = verify_backup(Path(where).expanduser())
+    from shopdesk.services.shop import ShopHome
+
+    mine = ctx.home if ShopHome(ctx.home).exists() else None
+    check = verify_backup(Path(where).expanduser(), home=mine)
+    say_key(ctx, check.key_fingerprint, matches=check.key_checked)
     if check.ok:
         ctx.out(
             ctx.say(
@@ -228,6 +232,26 @@ def _verify(ctx: Context) -> int:
     return report_bad_record(ctx, check.problem)
 
 
+def say_key(ctx: Context, fingerprint: str, *, matches: bool) -> None:
+    """Which key signed a backup: its signatures prove nothing more (issue 11, item 6)."""
+    ctx.out(
+        ctx.say(
+            "backup.key_matches" if matches else "backup.key_fingerprint", fingerprint=fingerprint
+        )
+    )
+
+
+def say_series(ctx: Context, series: str, last_rseq: int) -> None:
+    """The restored till's new receipt series and its first number (issue 11, item 13)."""
+    from shopdesk.config import load_profile
+    from shopdesk.services.sales import receipt_number
+    from shopdesk.services.shop import ShopHome
+
+    terminal = load_profile(ShopHome(ctx.home).profile).terminal
+    number = receipt_number(terminal, last_rseq + 1, series=series)
+    ctx.out(ctx.say("restore.series", series=series, number=number))
+
+
 def cmd_restore(ctx: Context) -> int:
     from shopdesk.errors import InvalidInput, LedgerTampered
     from shopdesk.services.restore import backup_has_key, restore_key, restore_shop
@@ -237,8 +261,10 @@ def cmd_restore(ctx: Context) -> int:
         passphrase = read_passphrase(ctx, new=False)
         if passphrase is None:
             raise InvalidInput("restore.passphrase_needed")
-        restore_key(ctx.home, source, passphrase)
+        series = restore_key(ctx.home, source, passphrase)
         ctx.out(ctx.say("restore.key_done"))
+        if series:
+            say_series(ctx, *series)
         return 0
     passphrase = None
     if not ctx.args.no_key and backup_has_key(source):
@@ -259,6 +285,9 @@ def cmd_restore(ctx: Context) -> int:
             rseq=result.last_rseq,
         )
     )
+    say_key(ctx, result.key_fingerprint, matches=False)
+    if result.series:
+        say_series(ctx, result.series, result.last_rseq)
     if not result.key_restored:
         ctx.warn(ctx.say("restore.done_no_key", folder=result.home))
     ctx.warn(ctx.say("restore.lost_after"))

@@ -299,9 +299,14 @@ def report_bad_record(ctx: Context, p: Problem) -> int:
 
 
 def cmd_pubkey(ctx: Context) -> int:
+    from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b64
     from shopdesk.services.integrity import public_key_text
 
-    ctx.out(public_key_text(ctx.home).rstrip())
+    text = public_key_text(ctx.home)
+    ctx.out(text.rstrip())
+    # on stderr, so `shopdesk pubkey > terminal.pub.pem` still writes a plain PEM file
+    fingerprint = key_fingerprint(public_key_b64(load_public_key(text)))
+    ctx.warn(ctx.say("pubkey.fingerprint", fingerprint=fingerprint))
     return 0
 
 

@@ -22,11 +22,10 @@ from shopdesk.export.batch_verifier import (
     _check_file,
     _check_signature,
     _read_manifest,
-    key_fingerprint,
 )
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.ledger.canonical import record_hash
-from shopdesk.ledger.keys import load_public_key, verify_signature
+from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from shopdesk.export import batch_format as fmt
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
-from shopdesk.ledger.keys import decode_b64, load_public_key, verify_signature
+from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
 from shopdesk.ledger.verify import check_records
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -142,12 +142,6 @@ class BatchReport:
     @property
     def batch_id(self) -> str:
         return self.manifest["batch_id"]
-
-
-def key_fingerprint(public_key_b64: str) -> str:
-    """First 16 hex digits of SHA-256 of the raw key, grouped: easy to read over the phone."""
-    digest = hashlib.sha256(decode_b64(public_key_b64)).hexdigest()[:16]
-    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
 def _read_manifest(archive: SafeZip) -> dict:

@@ -8,6 +8,7 @@ and written with mode 0600 before any secret byte reaches the disk.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -74,6 +75,16 @@ def public_key_b64(key: Ed25519PublicKey) -> str:
     """Raw 32-byte public key in base64: short enough for a manifest or a QR check."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
+
+
+def key_fingerprint(public_key_b64: str) -> str:
+    """First 16 hex digits of SHA-256 of the raw 32-byte key, in groups of four.
+
+    Short enough to read over the phone or note on paper, so a person can tell
+    whether a batch or a backup was signed by the shop's key (``5f7f 76d8 bd65 5047``).
+    """
+    digest = hashlib.sha256(decode_b64(public_key_b64)).hexdigest()[:16]
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
 def public_key_pem(key: Ed25519PublicKey) -> bytes:

@@ -51,6 +51,7 @@ TAIL_LINE = 256 * 1024
 RECORD_KINDS = frozenset(
     {
         "ledger.created",
+        "ledger.restored",
         "receipt.issued",
         "receipt.printed",
         "receipt.voided",

@@ -189,6 +189,8 @@ def project(record: dict) -> dict:
         }
     elif kind == "backup.made":
         out.update(dest=data.get("destination", ""), through=data.get("seq", 0))
+    elif kind == "ledger.restored":
+        out["series"] = data.get("series", "")
     elif kind in ("outage.started", "outage.ended", "day.closed"):
         out.update({k: v for k, v in data.items() if isinstance(v, str | int | bool)})
     return out
@@ -217,6 +219,10 @@ class ReceiptView:
     _cold_count: int = 0
     last_rseq: int = 0
     last_training_rseq: int = 0
+    #: Receipt series since the newest ``ledger.restored`` record ("" before any
+    #: restore), and that record's seq; see ``docs/backup.md``.
+    series: str = ""
+    series_seq: int = 0
     open_outage: dict | None = None
     closed_days: set[str] = field(default_factory=set)
     #: Projection of the newest ``day.closed`` record (carries the grand total).
@@ -323,6 +329,8 @@ class ReceiptView:
             self.last_close = p
         elif kind == "backup.made":
             self.last_backup = p
+        elif kind == "ledger.restored":
+            self.series, self.series_seq = p["series"], p["seq"]
 
     def _stop_waiting(self, doc_id: int) -> None:
         """Take a receipt out of the waiting figures if it is in them (call before patching)."""

@@ -46,7 +46,8 @@ TIME_FORMAT = "%Y%m%dT%H%M%S%z"
 FIELD_PATTERNS = {
     "uscc": re.compile(r"^[0-9A-Z]{15,20}$"),
     "terminal": re.compile(r"^[A-Z0-9]{1,8}$"),
-    "number": re.compile(r"^[A-Z0-9]{1,8}-(?:TR-)?\d{8}$"),
+    # ``R<n>-``: the series of a till restored from a backup (docs/backup.md)
+    "number": re.compile(r"^[A-Z0-9]{1,8}-(?:R[1-9][0-9]{0,3}-)?(?:TR-)?[0-9]{8}$"),
     "time": re.compile(r"^\d{8}T\d{6}[+-]\d{4}$"),
     "total": re.compile(r"^\d{1,12}\.\d{2}$"),
     "tax": re.compile(r"^\d{1,12}\.\d{2}$"),

@@ -88,11 +88,18 @@ def _check_date(value: str | None) -> str | None:
     return value
 
 
-def batch_id_for(terminal: str, batch_no: int, first_rseq: int, last_rseq: int) -> str:
-    """``T01-B0003-00000101-00000250``; a batch with only late voids ends in ``-voids``."""
+def batch_id_for(
+    terminal: str, batch_no: int, first_rseq: int, last_rseq: int, series: str = ""
+) -> str:
+    """``T01-B0003-00000101-00000250``; a batch with only late voids ends in ``-voids``.
+
+    A restored till's batches carry its receipt series (``T01-R1-B0003-…``): the
+    old till may have exported a ``B0003`` after the backup it was restored from.
+    """
+    prefix = f"{terminal}-{series}-B" if series else f"{terminal}-B"
     if last_rseq < first_rseq:
-        return f"{terminal}-B{batch_no:04d}-voids"
-    return f"{terminal}-B{batch_no:04d}-{first_rseq:08d}-{last_rseq:08d}"
+        return f"{prefix}{batch_no:04d}-voids"
+    return f"{prefix}{batch_no:04d}-{first_rseq:08d}-{last_rseq:08d}"
 
 
 def _journal_lines(shop: Shop, from_month: str) -> Iterator[tuple[str, int, bytes]]:
@@ -243,7 +250,7 @@ def plan_next_batch(
         terminal=shop.profile.terminal,
         public_key=_public_key(shop),
         batch_no=batch_no,
-        batch_id=batch_id_for(shop.profile.terminal, batch_no, first_rseq, last_rseq),
+        batch_id=batch_id_for(shop.profile.terminal, batch_no, first_rseq, last_rseq, view.series),
         previous_batch=previous["batch_id"] if previous else None,
         first_seq=first_seq,
         last_seq=last_seq,

@@ -5,9 +5,12 @@ passphrase. Nothing is trusted: the manifest's signature, every listed file's
 SHA-256, and every record's hash, signature, sequence and link are checked
 before a single file of the new home is written. The home is built in a
 temporary sibling folder and renamed into place, so a failed restore leaves no
-half-made shop behind. The restored ledger is byte-for-byte the backup's, so
-the next sale takes the next receipt number and chains onto the last restored
-record.
+half-made shop behind. The restored ledger is byte-for-byte the backup's plus
+one ``ledger.restored`` record that starts a new receipt series (``T01-R1-…``):
+the old till may have issued the next numbers after this backup, and those
+records died with its disk, so the restored till must never issue them again
+(issue 11, item 13). The receipt sequence itself goes on gapless and the chain
+links onto the last restored record.
 """
 
 from __future__ import annotations
@@ -33,11 +36,17 @@ from shopdesk.backup.manifest import (
     Manifest,
     read_manifest,
 )
+from shopdesk.config import load_profile
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
 from shopdesk.ledger.journal import GENESIS_PREV, Journal, fsync_dir
-from shopdesk.ledger.keys import load_public_key, public_key_b64
+from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b64
+from shopdesk.ledger.store import Ledger
 from shopdesk.ledger.verify import Problem
-from shopdesk.services.shop import Shop, ShopHome
+from shopdesk.services.sales import next_series
+from shopdesk.services.shop import Shop, ShopHome, now_in
+
+#: Bytes read to find a partition's first record (``ledger.created`` is small).
+MAX_FIRST_LINE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,10 +57,17 @@ class BackupCheck:
     manifest: Manifest
     records: int
     problem: Problem | None
+    #: The key was compared with (and is) the key of the shop's own ledger.
+    key_checked: bool = False
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def key_fingerprint(self) -> str:
+        """Which key signed this backup, to compare with the shop's (see ``key_fingerprint``)."""
+        return key_fingerprint(self.manifest.public_key)
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,10 @@ class RestoreResult:
     last_rseq: int
     made: str
     key_restored: bool
+    #: Fingerprint of the key the backup (and so the restored ledger) is signed with.
+    key_fingerprint: str = ""
+    #: The receipt series the restored till issues in ("" until the key is restored).
+    series: str = ""
 
 
 def find_backup(path: Path) -> Path:
@@ -109,12 +129,17 @@ def _read_listed(folder: Path, manifest: Manifest, role: str) -> bytes | None:
     return data
 
 
-def verify_backup(path: Path) -> BackupCheck:
+def verify_backup(path: Path, *, home: Path | None = None) -> BackupCheck:
     """Check a backup completely: manifest signature, files, every record.
 
     A damaged or tampered record is *returned* (``problem`` names file, line,
     sequence and what is wrong) so the caller can say which receipt is affected;
     a backup that cannot even be read raises.
+
+    Everything here is checked against the key the backup itself declares, so a
+    backup forged whole with another key would pass. Given the shop ``home`` of
+    the same terminal, the key its ledger was created with must be the backup's
+    (``key_checked``); otherwise only a person comparing the fingerprint can tell.
     """
     folder = find_backup(path)
     manifest = read_manifest(folder)
@@ -126,6 +151,9 @@ def verify_backup(path: Path) -> BackupCheck:
     public = load_public_key(public_pem)
     if public_key_b64(public) != manifest.public_key or not manifest.signature_ok(public):
         raise BackupError("backup.bad_manifest", folder=str(folder))
+    expected = home_key(home, manifest.terminal) if home is not None else None
+    if expected is not None and expected != manifest.public_key:
+        raise _other_key(folder, manifest, expected)
     for role in ("profile", "catalog", "encrypted_key"):
         _read_listed(folder, manifest, role)
     expect_seq, expect_prev, count = 1, GENESIS_PREV, 0
@@ -148,7 +176,46 @@ def verify_backup(path: Path) -> BackupCheck:
         expect_seq, expect_prev = result.head_seq + 1, result.head_hash
     if (expect_seq - 1, expect_prev) != (manifest.head_seq, manifest.head_hash):
         return BackupCheck(folder, manifest, count, Problem(MANIFEST_NAME, 0, None, "missing"))
-    return BackupCheck(folder, manifest, count, None)
+    first = manifest.partitions[0].name if manifest.partitions else ""
+    created = created_key(folder / LEDGER_DIR / first) if first else None
+    if created is not None and created != manifest.public_key:
+        raise _other_key(folder, manifest, created)
+    return BackupCheck(folder, manifest, count, None, expected is not None)
+
+
+def created_key(partition: Path, terminal: str | None = None) -> str | None:
+    """The public key named by the ``ledger.created`` record that opens ``partition``.
+
+    ``None`` when there is none, or it is another terminal's (each till has its
+    own key, and a stick may hold several tills' backups).
+    """
+    try:
+        with partition.open("rb") as handle:
+            first = json.loads(handle.readline(MAX_FIRST_LINE))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(first, dict) or first.get("kind") != "ledger.created":
+        return None
+    data = first.get("data") if isinstance(first.get("data"), dict) else {}
+    if terminal is not None and data.get("terminal") != terminal:
+        return None
+    key = data.get("public_key")
+    return key if isinstance(key, str) else None
+
+
+def home_key(root: Path, terminal: str) -> str | None:
+    """The key the ledger in shop home ``root`` was created with, if it is ``terminal``'s."""
+    partitions = sorted(ShopHome(root).ledger.glob("journal-*.jsonl"))
+    return created_key(partitions[0], terminal) if partitions else None
+
+
+def _other_key(folder: Path, manifest: Manifest, expected: str) -> BackupError:
+    return BackupError(
+        "backup.other_key",
+        folder=str(folder),
+        fingerprint=key_fingerprint(manifest.public_key),
+        expected=key_fingerprint(expected),
+    )
 
 
 def _broken(check: BackupCheck) -> LedgerTampered:
@@ -255,8 +322,12 @@ def restore_shop(
     if root.parent.is_dir():  # leftovers of a restore killed half-way: never a shop
         for stale in root.parent.glob(f".{root.name}.restoring-*"):
             shutil.rmtree(stale, ignore_errors=True)
+    series = ""
     try:
         _build_home(staging, folder, manifest, key_doc, key, str(backup))
+        if key is not None:  # before the rename: no restored home ever sells without it
+            with Shop.open(staging, clock=clock) as shop:
+                series = start_series(shop.ledger, shop.now(), manifest.made, manifest.head_seq)
         if root.exists():
             root.rmdir()  # empty (checked above); rename needs the name free
         os.rename(staging, root)
@@ -270,8 +341,31 @@ def restore_shop(
     with Shop.open(root, readonly=True, clock=clock, load_view=False):
         pass  # proves profile, catalog and ledger open before anyone relies on them
     return RestoreResult(
-        root, manifest.head_seq, manifest.last_rseq, manifest.made, key is not None
+        root,
+        manifest.head_seq,
+        manifest.last_rseq,
+        manifest.made,
+        key is not None,
+        check.key_fingerprint,
+        series,
     )
+
+
+def start_series(ledger: Ledger, when: datetime, backup_made: str, backup_seq: int) -> str:
+    """Append the ``ledger.restored`` record that moves receipt numbers to a new series.
+
+    Nothing the till knows says how far the old till got after the backup, so
+    instead of guessing a number to skip to, the restored till's numbers become
+    distinct from any the old one can have issued: ``T01-R1-00000043`` is never
+    ``T01-00000043``, and a till restored again takes ``R2``.
+    """
+    series = next_series(ledger.view.series)
+    ledger.append(
+        "ledger.restored",
+        {"series": series, "backup_made": backup_made, "backup_seq": backup_seq},
+        when,
+    )
+    return series
 
 
 def _build_home(
@@ -342,8 +436,20 @@ def _seed_state(home: ShopHome, folder: Path, manifest: Manifest) -> None:
     write_atomic(home.backup_state, json.dumps(state, ensure_ascii=False, indent=1).encode())
 
 
-def restore_key(root: Path, backup: Path, passphrase: str) -> None:
-    """Add the signing key to a home that was restored without it."""
+def restore_key(
+    root: Path,
+    backup: Path,
+    passphrase: str,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> tuple[str, int] | None:
+    """Add the signing key to a home that was restored without it.
+
+    The new receipt series (:func:`start_series`) is recorded with the key in
+    memory, before the key file is written: a home that can sign has its series.
+    Returns that series and the last receipt number before it, if one was started.
+    """
+    started = None
     home = ShopHome(root)
     if not home.exists():
         raise LedgerError("home.missing", folder=str(root))
@@ -359,6 +465,20 @@ def restore_key(root: Path, backup: Path, passphrase: str) -> None:
         raise BackupError("backup.key_mismatch", folder=str(folder))
     from cryptography.hazmat.primitives import serialization
 
+    if home.restored.exists():
+        # The series starts before the key lands: a home that can sign can sell.
+        info = json.loads(home.restored.read_bytes())
+        profile = load_profile(home.profile)
+        ledger = Ledger.open(home.ledger, key, profile.terminal)
+        try:
+            if ledger.view.series_seq <= int(info.get("head_seq", 0)):
+                when = clock() if clock else now_in(profile)
+                series = start_series(
+                    ledger, when, str(info.get("backup_made", "")), int(info["head_seq"])
+                )
+                started = (series, ledger.view.last_rseq)
+        finally:
+            ledger.close()
     if not home.encrypted_key.exists():
         _write_new(home.encrypted_key, document, 0o600)
     _write_new(
@@ -375,3 +495,4 @@ def restore_key(root: Path, backup: Path, passphrase: str) -> None:
         info = json.loads(home.restored.read_bytes())
         info["key_restored"] = True
         write_atomic(home.restored, json.dumps(info, ensure_ascii=False, indent=1).encode())
+    return started

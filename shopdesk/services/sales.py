@@ -30,9 +30,20 @@ ITEM_SPEC_RE = re.compile(
 MAX_REASON = 200
 
 
-def receipt_number(terminal: str, rseq: int, training: bool = False) -> str:
-    """``T01-00000042``; training receipts get their own series, ``T01-TR-00000003``."""
-    return f"{terminal}-TR-{rseq:08d}" if training else f"{terminal}-{rseq:08d}"
+def receipt_number(terminal: str, rseq: int, training: bool = False, series: str = "") -> str:
+    """``T01-00000042``; training receipts get their own series, ``T01-TR-00000003``.
+
+    A till restored from a backup numbers on in a new series (``T01-R1-00000043``):
+    the old till may have issued ``T01-00000043`` after that backup, and its
+    record died with the disk (issue 11, item 13; ``docs/backup.md``).
+    """
+    prefix = f"{terminal}-{series}-" if series else f"{terminal}-"
+    return f"{prefix}TR-{rseq:08d}" if training else f"{prefix}{rseq:08d}"
+
+
+def next_series(series: str) -> str:
+    """The series a restore starts: ``R1`` on a till never restored, then ``R2``…"""
+    return f"R{int(series[1:]) + 1}" if series else "R1"
 
 
 def line_from_catalog(
@@ -122,7 +133,7 @@ def issue_receipt(
         warnings.append(Notice("sale.day_closed", {"day": day}))
     view = shop.ledger.view
     rseq = (view.last_training_rseq if training else view.last_rseq) + 1
-    number = receipt_number(shop.profile.terminal, rseq, training)
+    number = receipt_number(shop.profile.terminal, rseq, training, view.series)
     body = receipt_body(
         priced,
         settlement,

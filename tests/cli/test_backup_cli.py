@@ -140,8 +140,9 @@ def test_restore_refuses_tampering_and_wrong_passphrase_then_continues_the_seque
     assert restored.returncode == 0, restored.stderr
     head = verify_backup(stick).manifest.head_seq
     assert f"up to sequence {head}," in restored.stdout
+    assert "a new series, R1; the next is T01-R1-00000005." in restored.stdout
     sold = run_cli("--home", new, "sell", "--item", "D001", "--pay", "cash")
-    assert sold.returncode == 0 and sold.stdout.strip() == "T01-00000005"
+    assert sold.returncode == 0 and sold.stdout.strip() == "T01-R1-00000005"
     checked = run_cli("--home", new, "verify")
     assert checked.returncode == 0 and "Ledger intact" in checked.stdout
     assert verify_ledger(new).head_seq > head  # the sale chained on across the seam
@@ -159,8 +160,9 @@ def test_restore_without_key_then_key_only(home: Path, stick: Path, passfile: Pa
     assert run_cli("--home", new, "list").returncode == 0
     added = run_cli("--home", new, "restore", stick, "--key-only", "--passphrase-file", passfile)
     assert added.returncode == 0, added.stderr
+    assert "a new series, R1; the next is T01-R1-00000002." in added.stdout
     sold = run_cli("--home", new, "sell", "--item", "D001", "--pay", "cash")
-    assert sold.stdout.strip() == "T01-00000002"
+    assert sold.stdout.strip() == "T01-R1-00000002"
 
 
 BACKER = textwrap.dedent(
@@ -324,3 +326,34 @@ def test_z_report_backs_the_day_up_or_warns(
     assert "Backup done" in backed.stdout and "Backup not done" not in backed.stderr
     check = verify_backup(stick)  # a first backup is fine after a Z report
     assert check.ok and check.manifest.head_seq == verify_ledger(home).head_seq - 1
+
+
+def test_verify_and_restore_name_the_signing_key_and_verify_compares_it_with_the_shops(
+    home: Path, stick: Path, passfile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shopdesk.cli import main
+    from shopdesk.ledger.keys import key_fingerprint
+    from shopdesk.services.restore import home_key
+    from shopdesk.services.shop import init_shop
+
+    args = ["--lang", "en", "--home", str(home)]
+    assert main([*args, "backup", "--to", str(stick), "--passphrase-file", str(passfile)]) == 0
+    capsys.readouterr()
+    assert main([*args, "pubkey"]) == 0
+    own = key_fingerprint(home_key(home, "T01") or "")
+    printed = capsys.readouterr()
+    assert printed.out.startswith("-----BEGIN PUBLIC KEY-----")
+    assert f"Key fingerprint {own}" in printed.err
+    assert main([*args, "backup", "verify", "--to", str(stick)]) == 0
+    out = capsys.readouterr().out
+    assert f"fingerprint {own}, the key of this shop's ledger" in out and "Backup intact" in out
+    other = tmp_path / "other"
+    init_shop(other, demo=True).close()
+    elsewhere = ["--lang", "en", "--home", str(other), "backup", "verify", "--to", str(stick)]
+    assert main(elsewhere) == 8
+    err = capsys.readouterr().err
+    assert f"signed by another key (fingerprint {own})" in err
+    assert key_fingerprint(home_key(other, "T01") or "") in err
+    new = ["--lang", "en", "--home", str(tmp_path / "new")]
+    assert main([*new, "restore", str(stick), "--passphrase-file", str(passfile)]) == 0
+    assert f"fingerprint {own}: compare it with the shop's" in capsys.readouterr().out

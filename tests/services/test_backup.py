@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shopdesk.backup import writer as backup_writer
-from shopdesk.backup.manifest import LEDGER_DIR, MANIFEST_NAME, read_manifest
+from shopdesk.backup.manifest import LEDGER_DIR, MANIFEST_NAME, Manifest, read_manifest
 from shopdesk.domain.sale import SaleDraft
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
 from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.ledger.keys import key_fingerprint, public_key_b64
 from shopdesk.services import backup as backup_service
 from shopdesk.services.backup import (
     backup_if_due,
@@ -25,7 +27,7 @@ from shopdesk.services.backup import (
     read_state,
 )
 from shopdesk.services.integrity import verify_ledger
-from shopdesk.services.restore import restore_key, restore_shop, verify_backup
+from shopdesk.services.restore import home_key, restore_key, restore_shop, verify_backup
 from shopdesk.services.sales import issue_receipt, parse_item_spec
 from shopdesk.services.shop import Shop, ShopHome, init_shop
 from tests.conftest import BEIJING, Clock
@@ -311,17 +313,17 @@ def test_restore_continues_the_sequence_and_the_chain_verifies_across_the_seam(
     assert result.key_restored and result.head_seq == backed_up.head_seq
     clock = Clock(datetime(2026, 11, 30, 10, 0, tzinfo=BEIJING))
     with Shop.open(new_home, clock=clock) as restored:
-        assert sell(restored) == ["T01-00000005"]
-        record = restored.ledger.record_at(restored.ledger.head_seq)
-    assert record is not None and record["seq"] == backed_up.head_seq + 1
+        assert sell(restored) == ["T01-R1-00000005"]  # a new series: see test_restore_series
+        record = restored.ledger.record_at(backed_up.head_seq + 1)
+    assert record is not None and record["kind"] == "ledger.restored"
     assert record["prev"] == backed_up.head_hash
     check = verify_ledger(new_home)
-    assert check.ok and check.head_seq == backed_up.head_seq + 1
+    assert check.ok and check.head_seq == backed_up.head_seq + 2
     assert (new_home / "keys" / "terminal.key").stat().st_mode & 0o777 == 0o600
     # the restored till backs up onto the same stick incrementally
     with Shop.open(new_home, clock=clock) as restored:
         again = make_backup(restored, stick)
-    assert again.records_verified == 1 and verify_backup(stick).ok
+    assert again.records_verified == 2 and verify_backup(stick).ok
 
 
 def tamper(path: Path, seq: int, *, resign_hash: bool) -> None:
@@ -399,7 +401,7 @@ def test_restore_refuses_any_existing_ledger(shop: Shop, home: Path, stick: Path
     assert err.value.code == "restore.target_newer"
     assert verify_ledger(home).ok
     older = tmp_path / "older"
-    restore_shop(stick, older, passphrase=PASSPHRASE)
+    restore_shop(stick, older, passphrase=PASSPHRASE, without_key=True)
     with pytest.raises(InvalidInput) as err:
         restore_shop(stick, older, passphrase=PASSPHRASE)
     assert err.value.code == "restore.target_has_ledger"
@@ -434,7 +436,7 @@ def test_restore_without_key_reads_but_cannot_sell_until_the_key_is_added(
         restore_key(new_home, stick, "not the passphrase")
     restore_key(new_home, stick, PASSPHRASE)
     with Shop.open(new_home) as restored:
-        assert sell(restored) == ["T01-00000003"]
+        assert sell(restored) == ["T01-R1-00000003"]
     assert verify_ledger(new_home).ok
 
 
@@ -539,3 +541,104 @@ def test_a_copy_cut_at_any_byte_keeps_the_previous_backup(
         assert check.ok and check.manifest.head_hash == before.head_hash
         assert make_backup(shop, stick).head_seq == shop.ledger.head_seq - 1
         assert verify_backup(stick).ok
+
+
+# ----- issue 11 item 6: names in a manifest, and which key signed a backup -----
+
+
+def forge_manifest(stick: Path, key: object, change: Callable[[Manifest], None]) -> None:
+    """Rewrite the stick's manifest and sign it again with ``key`` — what anyone holding
+    the key that the backup itself declares can do."""
+    folder = stick / "shopdesk-T01"
+    manifest = read_manifest(folder)
+    assert manifest is not None
+    change(manifest)
+    (folder / MANIFEST_NAME).write_bytes(manifest.signed(key).to_bytes())  # type: ignore[arg-type]
+
+
+def test_partition_name_leaving_the_backup_is_refused_and_restore_writes_nothing_outside(
+    shop: Shop, stick: Path, tmp_path: Path
+) -> None:
+    sell(shop, 2)
+    make_backup(shop, stick, passphrase=PASSPHRASE)
+    evil = "../../journal-2026-11.jsonl"  # read from the stick's root, written next to the home
+    (stick / "journal-2026-11.jsonl").write_bytes(partition(stick).read_bytes())
+    (tmp_path / "new").mkdir()
+
+    def rename(manifest: Manifest) -> None:
+        manifest.partitions[0].name = evil
+
+    forge_manifest(stick, shop.ledger.key, rename)
+    with pytest.raises(BackupError) as err:
+        verify_backup(stick)
+    assert err.value.code == "backup.bad_name" and err.value.data["name"] == repr(evil)
+    with pytest.raises(BackupError) as err:
+        restore_shop(stick, tmp_path / "new" / "home", passphrase=PASSPHRASE)
+    assert err.value.code == "backup.bad_name"
+    assert list((tmp_path / "new").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/tmp/journal-2026-11.jsonl",
+        "ledger/journal-2026-11.jsonl",
+        "journal-2026-11.jsonl\n",
+        "journal-2026-11.jsonl\x00",
+        "journal-2026-13.jsonl",
+        "journal-２０２６-11.jsonl",
+        "..",
+        "",
+    ],
+)
+def test_any_partition_name_but_a_plain_journal_file_name_is_refused(
+    shop: Shop, stick: Path, name: str
+) -> None:
+    make_backup(shop, stick)
+
+    def rename(manifest: Manifest) -> None:
+        manifest.partitions[0].name = name
+
+    forge_manifest(stick, shop.ledger.key, rename)
+    with pytest.raises(BackupError) as err:
+        verify_backup(stick)
+    assert err.value.code == "backup.bad_name"
+
+
+def test_listed_file_outside_the_files_folder_is_refused(shop: Shop, stick: Path) -> None:
+    make_backup(shop, stick)
+    profile = stick / "shopdesk-T01" / read_manifest(stick / "shopdesk-T01").files["profile"].path  # type: ignore[union-attr]
+    (stick / "profile.toml").write_bytes(profile.read_bytes())
+
+    def move(manifest: Manifest) -> None:
+        manifest.files["profile"].path = "../profile.toml"
+
+    forge_manifest(stick, shop.ledger.key, move)
+    with pytest.raises(BackupError) as err:
+        verify_backup(stick)
+    assert err.value.code == "backup.bad_name"
+
+
+def test_a_backup_names_the_key_it_is_signed_with_and_another_shops_key_is_refused(
+    shop: Shop, home: Path, stick: Path, tmp_path: Path, clock: Clock
+) -> None:
+    sell(shop, 1)
+    make_backup(shop, stick, passphrase=PASSPHRASE)
+    own = key_fingerprint(public_key_b64(shop.ledger.key.public_key()))  # type: ignore[union-attr]
+    check = verify_backup(stick, home=home)
+    assert check.ok and check.key_checked and check.key_fingerprint == own
+    assert len(own.replace(" ", "")) == 16
+    assert not verify_backup(stick).key_checked
+    other = tmp_path / "other"  # the same terminal id, T01, with its own key
+    init_shop(other, demo=True, clock=clock).close()
+    with pytest.raises(BackupError) as err:
+        verify_backup(stick, home=other)
+    assert err.value.code == "backup.other_key"
+    assert err.value.data == {
+        "folder": str(stick / "shopdesk-T01"),
+        "fingerprint": own,
+        "expected": key_fingerprint(home_key(other, "T01") or ""),
+    }
+    assert home_key(other, "T02") is None  # another till of a shop has its own key
+    result = restore_shop(stick, tmp_path / "new", passphrase=PASSPHRASE)
+    assert result.key_fingerprint == own
