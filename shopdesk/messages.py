@@ -218,6 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：{file} 末尾有 {length} 字节不完整的记录（第 {line} 行，断电时未写完或正在写入）。下次开单时会把它移到 quarantine/ 并记入账本。",
         "Note: {file} ends in {length} bytes of an incomplete record (line {line}: cut off by a power loss, or being written now). The next sale moves them to quarantine/ and records that in the ledger.",
     ),
+    "verify.unrecorded_quarantine": (
+        "注意：{file}（{length} 字节）是从账本截下的数据，但账本中没有对应的修复记录（可能是截断后立即断电，或是旧版本留下的）。请保留该文件。",
+        "Note: {file} ({length} bytes) holds bytes cut from the ledger, but no repair record names it (a crash right after the cut, or an older version). Keep the file.",
+    ),
     "verify.repaired": (
         "账本记录的修复（序号 {seq}，{time}）：从 {partition} 偏移 {offset} 处截去 {length} 字节（SHA-256 {sha256}），原样保存在 {quarantined_to}。",
         "Repair on record (sequence {seq}, {time}): {length} bytes cut from {partition} at offset {offset} (SHA-256 {sha256}), kept in {quarantined_to}.",

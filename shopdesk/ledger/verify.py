@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shopdesk.ledger.canonical import canonical_json, record_hash
-from shopdesk.ledger.journal import GENESIS_PREV, Journal, partition_name
+from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
 from shopdesk.ledger.keys import verify_signature
 
 REQUIRED = {
@@ -190,4 +191,28 @@ def verify_journal(journal: Journal, public_key: Ed25519PublicKey) -> VerifyResu
                 tally.notices.append(Notice("verify.torn_tail", tail))
         if problem is not None:
             return VerifyResult(count, head_seq, head_hash, problem, tuple(tally.notices))
+    tally.notices.extend(_unrecorded_quarantine(journal, tally.notices))
     return VerifyResult(count, head_seq, head_hash, None, tuple(tally.notices))
+
+
+def _unrecorded_quarantine(journal: Journal, notices: list[Notice]) -> list[Notice]:
+    """Quarantined bytes that no ``ledger.repaired`` record names.
+
+    A crash between cutting a torn tail and recording it (or a ledger from before
+    repairs were recorded) leaves the quarantine file as the only trace: say so.
+    """
+    recorded = {
+        Path(str(n.data.get("quarantined_to", ""))).name
+        for n in notices
+        if n.code == "verify.repaired"
+    }
+    folder = journal.directory / QUARANTINE_DIR
+    kept = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [
+        Notice(
+            "verify.unrecorded_quarantine",
+            {"file": f"{QUARANTINE_DIR}/{path.name}", "length": path.stat().st_size},
+        )
+        for path in kept
+        if path.name not in recorded
+    ]

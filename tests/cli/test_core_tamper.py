@@ -41,6 +41,13 @@ def journal(home: Path) -> Path:
     return part
 
 
+def sell_unprinted(capsys: pytest.CaptureFixture, home: Path) -> tuple[Path, bytes]:
+    """Sell one receipt without printing (so it is the last record); the journal and its bytes."""
+    assert run(capsys, home, "sell", "--item", "D001", "--no-print")[0] == 0
+    part = journal(home)
+    return part, part.read_bytes()
+
+
 def records(home: Path) -> list[dict]:
     return [
         json.loads(line)
@@ -52,9 +59,7 @@ def records(home: Path) -> list[dict]:
 def test_flipped_total_in_a_complete_last_line_refuses_to_sell_and_keeps_it(
     capsys, cli_home: Path
 ) -> None:
-    assert run(capsys, cli_home, "sell", "--item", "D001", "--no-print")[0] == 0
-    part = journal(cli_home)
-    data = part.read_bytes()
+    part, data = sell_unprinted(capsys, cli_home)
     assert data.endswith(b"\n") and b'"total":"3.00"' in data.splitlines()[-1]
     at = data.rfind(b'"total":"3.00"') + len(b'"total":"')
     damaged = data[:at] + b"8" + data[at + 1 :]  # one digit flipped; the newline stays
@@ -71,9 +76,7 @@ def test_flipped_total_in_a_complete_last_line_refuses_to_sell_and_keeps_it(
 def test_torn_tail_is_cut_recorded_in_the_ledger_and_reported_by_verify(
     capsys, cli_home: Path
 ) -> None:
-    assert run(capsys, cli_home, "sell", "--item", "D001", "--no-print")[0] == 0
-    part = journal(cli_home)
-    data = part.read_bytes()
+    part, data = sell_unprinted(capsys, cli_home)
     start = data.rstrip(b"\n").rfind(b"\n") + 1
     torn = data[start:-30]  # a power cut in the middle of the last line
     part.write_bytes(data[:start] + torn)
@@ -144,3 +147,13 @@ def test_lowered_receipt_counter_in_the_checkpoint_issues_no_number_twice(
     numbers = [r["data"]["no"] for r in records(cli_home) if r["kind"] == "receipt.issued"]
     assert len(numbers) == len(set(numbers)) == 13
     assert run(capsys, cli_home, "verify")[0] == 0
+
+
+def test_quarantined_bytes_no_repair_record_names_are_reported(capsys, cli_home: Path) -> None:
+    """A crash between the cut and its record leaves only the file: verify says so."""
+    kept = cli_home / "ledger" / "quarantine" / "journal-2026-11.torn-at-9.x.bin"
+    kept.parent.mkdir()
+    kept.write_bytes(b'{"data":')
+    code, _, err = run(capsys, cli_home, "verify")
+    assert code == 0 and f"quarantine/{kept.name} (8 bytes)" in err
+    assert "no repair record names it" in err
