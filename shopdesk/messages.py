@@ -163,6 +163,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "账本 {file} 的结尾已损坏。请运行 shopdesk verify，并从备份恢复。",
         "The end of ledger {file} is damaged. Run shopdesk verify and restore from a backup.",
     ),
+    "ledger.damaged_record": (
+        "账本 {file} 第 {line} 行（序号 {seq}）是一条完整的记录，但内容与其哈希或签名不符：这是损坏或改动，不是断电。为保全证据，不再写入，也不能开收据。请勿修改或删除账本文件；运行 shopdesk verify 查看详情，然后从备份恢复或联系技术支持。",
+        "Ledger {file}, line {line} (sequence {seq}) is a complete record that does not match its hash or signature: this is damage or an edit, not a power cut. To keep the evidence, nothing more is written and no receipt can be issued. Do not edit or delete the ledger files; run shopdesk verify for details, then restore from a backup or call support.",
+    ),
     "ledger.torn_tail": (
         "注意：上次断电时最后一条记录未写完（{length} 字节），已移到 {path}；之前的记录均完好。",
         "Note: the last record was cut off by a power loss ({length} bytes); moved to {path}. All earlier records are intact.",
@@ -199,6 +203,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sequence broken (a record deleted, inserted or moved)",
     ),
     "verify.reason.bad_link": ("与上一条记录的链接断开", "link to the previous record broken"),
+    "verify.reason.non_canonical": (
+        "字节不是签名时的标准格式（例如多了空格）",
+        "the bytes are not the canonical form that was hashed (e.g. an added space)",
+    ),
+    "verify.reason.bad_receipt_number": (
+        "收据号重复或不连续",
+        "receipt number repeated or out of sequence",
+    ),
+    "verify.reason.trailing_junk": (
+        "已结束月份的文件末尾有不完整的数据",
+        "incomplete bytes at the end of a finished month's file",
+    ),
+    "verify.torn_tail": (
+        "注意：{file} 末尾有 {length} 字节不完整的记录（第 {line} 行，断电时未写完或正在写入）。下次开单时会把它移到 quarantine/ 并记入账本。",
+        "Note: {file} ends in {length} bytes of an incomplete record (line {line}: cut off by a power loss, or being written now). The next sale moves them to quarantine/ and records that in the ledger.",
+    ),
+    "verify.unrecorded_quarantine": (
+        "注意：{file}（{length} 字节）是从账本截下的数据，但账本中没有对应的修复记录（可能是截断后立即断电，或是旧版本留下的）。请保留该文件。",
+        "Note: {file} ({length} bytes) holds bytes cut from the ledger, but no repair record names it (a crash right after the cut, or an older version). Keep the file.",
+    ),
+    "verify.repaired": (
+        "账本记录的修复（序号 {seq}，{time}）：从 {partition} 偏移 {offset} 处截去 {length} 字节（SHA-256 {sha256}），原样保存在 {quarantined_to}。",
+        "Repair on record (sequence {seq}, {time}): {length} bytes cut from {partition} at offset {offset} (SHA-256 {sha256}), kept in {quarantined_to}.",
+    ),
     "expected_int": ("应为整数", "must be a whole number"),
     "expected_float": ("应为数字", "must be a number"),
     "expected_str": ("应为带引号的文字", "must be quoted text"),

@@ -277,6 +277,8 @@ def cmd_verify(ctx: Context) -> int:
     from shopdesk.services.integrity import verify_ledger
 
     result = verify_ledger(ctx.home)
+    for notice in result.notices:  # torn tails and recorded repairs: never silent
+        ctx.warn(ctx.say(notice.code, **notice.data))
     if result.ok:
         ctx.out(ctx.say("verify.ok", records=result.records, seq=result.head_seq))
         return 0

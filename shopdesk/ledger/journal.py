@@ -13,27 +13,33 @@ cut off again so the journal never ends in a half record we wrote knowingly.
 
 A power cut can still tear the last line. :meth:`Journal.open` checks it, moves
 the torn bytes to ``quarantine/`` (never silently dropped) and reports it;
-every earlier record is kept and the ledger opens. Only one process may write:
-an exclusive ``flock`` on the ledger folder itself (released by the kernel if
-the process dies, so a crash never leaves a stale lock; deleting a file in the
-folder cannot release it). ``writer.lock`` only names the holder's pid.
+every earlier record is kept and the ledger opens (the ledger then records the
+repair itself, see ``ledger.repaired`` in :mod:`shopdesk.ledger.store`). Only a
+line *without* its final newline is a torn write: a line is written with its
+newline in one ``write``, so a complete line whose content fails its hash, its
+canonical form or (for a writer) its signature is damage, and a writer refuses
+to open rather than cut it off and reissue its number. Only one process may
+write: an exclusive ``flock`` on the ledger folder itself (released by the
+kernel if the process dies, so a crash never leaves a stale lock; deleting a
+file in the folder cannot release it). ``writer.lock`` only names the holder's pid.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import mmap
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
 from shopdesk import clock
 from shopdesk.errors import LedgerError, LedgerLocked
-from shopdesk.ledger.canonical import record_hash
+from shopdesk.ledger.canonical import canonical_json, record_hash
 
 try:  # POSIX; on Windows another lock would be needed (see README "Limits").
     import fcntl
@@ -70,6 +76,8 @@ class TornTail:
     offset: int
     length: int
     quarantined_to: str
+    #: SHA-256 (hex) of the cut bytes, so the ledger's record of the repair names them.
+    sha256: str = ""
 
 
 @dataclass(slots=True)
@@ -87,6 +95,8 @@ class Journal:
     readonly: bool = False
     head: Head = field(default_factory=Head)
     torn: TornTail | None = None
+    #: A writer's check of the last record beyond its hash (its signature): see :meth:`open`.
+    authentic: Callable[[dict], bool] | None = None
     #: False only for bulk generators (bench/generate.py): skips fsync per line.
     sync: bool = True
     _lock_fd: int | None = None
@@ -96,9 +106,20 @@ class Journal:
     # ----- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: Path, *, readonly: bool = False) -> Journal:
-        """Open (and, for a writer, lock and repair the tail of) a journal folder."""
-        journal = cls(directory, readonly)
+    def open(
+        cls,
+        directory: Path,
+        *,
+        readonly: bool = False,
+        authentic: Callable[[dict], bool] | None = None,
+    ) -> Journal:
+        """Open (and, for a writer, lock and repair the tail of) a journal folder.
+
+        ``authentic`` checks the last record before anything is chained onto it
+        (the ledger passes its signature check): a writer that continued a
+        forged or damaged record would sign it into the chain.
+        """
+        journal = cls(directory, readonly, authentic=authentic)
         if not readonly:
             directory.mkdir(parents=True, exist_ok=True)
             journal._lock()
@@ -173,6 +194,8 @@ class Journal:
         Only the newest partition can end in a torn line (older ones were complete
         before the next month's file was created); a bad end anywhere else, or a
         bad line just before a torn one, is damage that ``verify`` must explain.
+        A complete last line (it ends in its newline) that is not a good record
+        is damage too: a writer refuses it, a reader reads on (``verify`` names it).
         """
         path = self.path(month)
         with path.open("rb") as handle:
@@ -185,29 +208,48 @@ class Journal:
                 start = max(0, start - TAIL_PROBE)
                 handle.seek(start)
                 tail = handle.read()
-        cut = (
-            tail.rfind(b"\n", 0, len(tail) - 1) + 1
-            if tail.endswith(b"\n")
-            else tail.rfind(b"\n") + 1
-        )
-        if tail.endswith(b"\n"):
-            record = _parse_record(tail[cut:-1])
+        complete = tail.endswith(b"\n")
+        cut = tail.rfind(b"\n", 0, len(tail) - 1) + 1 if complete else tail.rfind(b"\n") + 1
+        torn_at = start + cut
+        if complete:
+            record = self._good_record(tail[cut:-1])
             if record is not None:
                 return record
-        torn_at = start + cut
+            if not self.readonly:
+                raise self._damaged(month, torn_at, tail[cut:-1])
         if not newest:
             raise LedgerError("ledger.bad_tail", file=partition_name(month))
-        if self.readonly:
-            self.torn = TornTail(partition_name(month), torn_at, size - torn_at, "")
-        else:
-            self._quarantine(month, torn_at, tail[cut:])
+        if not complete:  # a reader reads on past a damaged complete line: not torn
+            if self.readonly:
+                self.torn = TornTail(partition_name(month), torn_at, size - torn_at, "")
+            else:
+                self._quarantine(month, torn_at, tail[cut:])
         if cut == 0:
             return None
         before = tail.rfind(b"\n", 0, cut - 1) + 1
-        record = _parse_record(tail[before : cut - 1])
+        record = self._good_record(tail[before : cut - 1])
         if record is None:
             raise LedgerError("ledger.bad_tail", file=partition_name(month))
         return record
+
+    def _good_record(self, raw: bytes) -> dict | None:
+        record = _parse_record(raw)
+        if record is None or (self.authentic is not None and not self.authentic(record)):
+            return None
+        return record
+
+    def _damaged(self, month: str, offset: int, raw: bytes) -> LedgerError:
+        """The error for a complete last line that is not a good record (issue 11, item 1)."""
+        try:
+            seq = json.loads(raw).get("seq", "?")
+        except (ValueError, RecursionError, AttributeError):
+            seq = "?"
+        return LedgerError(
+            "ledger.damaged_record",
+            file=partition_name(month),
+            line=self.line_number(month, offset),
+            seq=seq,
+        )
 
     def _quarantine(self, month: str, offset: int, data: bytes) -> None:
         """Move a torn last line aside: copy it out durably, then cut it off."""
@@ -220,13 +262,14 @@ class Journal:
             out.flush()
             os.fsync(out.fileno())
         fsync_dir(qdir)
+        digest = hashlib.sha256(data).hexdigest()
         fd = os.open(self.path(month), os.O_WRONLY)
         try:
             os.ftruncate(fd, offset)
             os.fsync(fd)
         finally:
             os.close(fd)
-        self.torn = TornTail(partition_name(month), offset, len(data), str(target))
+        self.torn = TornTail(partition_name(month), offset, len(data), str(target), digest)
 
     # ----- reading -----------------------------------------------------------
 
@@ -273,6 +316,23 @@ class Journal:
                         return
                     yield start, buf[start:stop]
                     pos = stop + 1
+
+    def incomplete_tail(self, month: str) -> tuple[int, int]:
+        """(offset, length) of the bytes after the last newline of ``month``; length 0 if none.
+
+        Reads only the end of the file. ``verify`` reports these bytes: a torn
+        write (in the newest month) or junk (in a finished month).
+        """
+        with self.path(month).open("rb") as handle:
+            size = pos = handle.seek(0, os.SEEK_END)
+            while pos > 0:
+                start = max(0, pos - TAIL_PROBE)
+                handle.seek(start)
+                newline = handle.read(pos - start).rfind(b"\n")
+                if newline >= 0:
+                    return start + newline + 1, size - (start + newline + 1)
+                pos = start
+        return 0, size
 
     def line_number(self, month: str, offset: int) -> int:
         """1-based line number of the line starting at byte ``offset`` (for error messages)."""
@@ -362,13 +422,17 @@ class Journal:
 
 
 def _parse_record(raw: bytes) -> dict | None:
-    """A complete, self-consistent record, or ``None`` for a torn or garbled line."""
+    """A complete, self-consistent record, or ``None`` for a torn or garbled line.
+
+    Self-consistent means the exact canonical bytes that were hashed: readers
+    search the raw bytes, so an equivalent but differently spelt line is damage.
+    """
     try:
         record = json.loads(raw)
     except (ValueError, RecursionError):  # deeply nested JSON raises the latter
         return None
     if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
         return None
-    if record.get("hash") != record_hash(record):
+    if record.get("hash") != record_hash(record) or canonical_json(record) != raw:
         return None
     return record

@@ -10,7 +10,11 @@ at a known (month, byte offset, record hash) — plus the records written after
 it. A checkpoint is written when more than ``CHECKPOINT_EVERY`` records had to
 be replayed, so opening stays fast at any size without every ``sell`` paying for
 a rewrite. It is a cache: checked against the journal before use, rebuilt from
-the journal when missing, stale or broken, and never the source of truth.
+the journal when missing, stale or broken, and never the source of truth. Its
+header (the receipt counters and every other running fact) is signed with the
+ledger's key, so an edited checkpoint (e.g. a lowered ``last_rseq``, which would
+make the next sale reissue a number, issue 11) is discarded and the view
+rebuilt from the journal instead.
 """
 
 from __future__ import annotations
@@ -23,12 +27,12 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shopdesk.errors import ClockError, LedgerError
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import Journal, TornTail
-from shopdesk.ledger.keys import sign
+from shopdesk.ledger.keys import sign, verify_signature
 from shopdesk.ledger.view import ROW_FIELDS, ReceiptView, project
 
 #: How a record's time key starts in canonical JSON (see :meth:`Ledger.records_between`).
@@ -64,6 +68,9 @@ RECORD_KINDS = frozenset(
         "backup.made",
         "profile.changed",
         "clock.corrected",
+        # A torn tail was cut off at open: what, where, its SHA-256 and where the
+        # bytes were kept (the technical-event journal NF525 asks for; issue 11).
+        "ledger.repaired",
     }
 )
 #: The one kind whose time may be earlier than the record before it: a manager's
@@ -80,10 +87,18 @@ def clock_texts(now: datetime, last: datetime) -> dict[str, str]:
 class Ledger:
     """One terminal's ledger folder, open for reading or (one process) writing."""
 
-    def __init__(self, journal: Journal, key: Ed25519PrivateKey | None, terminal: str) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        key: Ed25519PrivateKey | None,
+        terminal: str,
+        public_key: Ed25519PublicKey | None = None,
+    ) -> None:
         self.journal = journal
         self.key = key
         self.terminal = terminal
+        #: Checks the view checkpoint's signature; without it the checkpoint is not used.
+        self.public_key = key.public_key() if key is not None else public_key
         self._view: ReceiptView | None = None
         self._since_checkpoint = 0
         #: The error code ``append`` raises without a key: front ends explain why.
@@ -100,14 +115,19 @@ class Ledger:
         *,
         readonly: bool = False,
         load_view: bool = True,
+        public_key: Ed25519PublicKey | None = None,
     ) -> Ledger:
         """Open the journal (and, for a writer, build the view).
 
         ``load_view=False`` is for a writer that only copies files and appends
         (a backup): the view is then never built, and appends do not fold into it.
+        A writer checks the last record's signature before chaining onto it. A
+        reader uses the view checkpoint only if ``public_key`` can check it.
         """
-        journal = Journal.open(directory, readonly=readonly or key is None)
-        ledger = cls(journal, key, terminal)
+        readonly = readonly or key is None
+        authentic = None if readonly or key is None else _signed_by(key.public_key())
+        journal = Journal.open(directory, readonly=readonly, authentic=authentic)
+        ledger = cls(journal, key, terminal, public_key)
         if journal.readonly:
             return ledger  # the view is built on first use: see :attr:`view`
         if not load_view:
@@ -141,6 +161,31 @@ class Ledger:
     def torn(self) -> TornTail | None:
         """The torn tail quarantined at open, if any: front ends must report it."""
         return self.journal.torn
+
+    def record_repair(self, time: datetime) -> dict | None:
+        """Record in the ledger itself the torn tail cut off at open (``ledger.repaired``).
+
+        The cut bytes stay in ``quarantine/``; the record names them by size and
+        SHA-256, so the journal alone shows that a repair happened and what it
+        removed. Called by the writer right after open; ``None`` if nothing was cut.
+        (A crash between the cut and this record leaves only the quarantine file.)
+        """
+        torn = self.journal.torn
+        if torn is None or not torn.quarantined_to:
+            return None
+        if self.journal.head.time:
+            # a repair is a fact about the files, never refused for a wrong clock:
+            # stamped no earlier than the last record, so the rule of time holds
+            time = max(time, datetime.fromisoformat(self.journal.head.time))
+        kept = Path(torn.quarantined_to)
+        data = {
+            "partition": torn.partition,
+            "offset": torn.offset,
+            "length": torn.length,
+            "sha256": torn.sha256,
+            "quarantined_to": f"{kept.parent.name}/{kept.name}",
+        }
+        return self.append("ledger.repaired", data, time)
 
     @property
     def head_seq(self) -> int:
@@ -188,6 +233,11 @@ class Ledger:
             cp = json.loads(handle.readline())
             if cp["version"] != CHECKPOINT_VERSION or cp["terminal"] != self.terminal:
                 raise ValueError("another version or terminal")
+            signature = cp.pop("sig")
+            if self.public_key is None or not verify_signature(
+                self.public_key, canonical_json(cp), signature
+            ):
+                raise ValueError("not signed by this ledger's key")
             if cp["seq"] != 0:
                 with self.journal.path(cp["month"]).open("rb") as part:
                     size = cp["size"]
@@ -228,7 +278,7 @@ class Ledger:
 
     def write_checkpoint(self) -> None:
         """Save the view as of the journal's head (atomically; skipped when read-only)."""
-        if self.journal.readonly:
+        if self.journal.readonly or self.key is None:
             return
         head = self.journal.head
         state = self.view.dump_state()
@@ -241,6 +291,7 @@ class Ledger:
             "hash": head.hash,
             "extra": state["extra"],
         }
+        header["sig"] = sign(self.key, canonical_json(header))
         path = self.journal.directory / CHECKPOINT_NAME
         tmp = path.with_suffix(".tmp")
         try:
@@ -394,3 +445,17 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _signed_by(public_key: Ed25519PublicKey) -> Callable[[dict], bool]:
+    """A check that a record's signature is the ledger key's (see :meth:`Journal.open`)."""
+
+    def check(record: dict) -> bool:
+        digest, signature = record.get("hash"), record.get("sig")
+        return (
+            isinstance(digest, str)
+            and isinstance(signature, str)
+            and verify_signature(public_key, digest.encode("ascii"), signature)
+        )
+
+    return check

@@ -267,7 +267,7 @@ class ReceiptView:
     def _doc_id(self, number: str) -> int | None:
         """A receipt's doc id; only a receipt older than the checkpoint warms the rows."""
         found = self._by_number.get(number)
-        if found is None and self._cold is not None:
+        if found is None and self._cold is not None and number:  # "": a record of no receipt
             found = self.by_number.get(number)
         return found
 

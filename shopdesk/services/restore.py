@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from shopdesk import clock as clock_seam
 from shopdesk.backup.checking import check_range
 from shopdesk.backup.files import CHUNK, file_size, write_atomic
 from shopdesk.backup.keyfile import decrypt_key
@@ -43,7 +44,7 @@ from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b6
 from shopdesk.ledger.store import Ledger
 from shopdesk.ledger.verify import Problem
 from shopdesk.services.sales import next_series
-from shopdesk.services.shop import Shop, ShopHome, now_in
+from shopdesk.services.shop import Shop, ShopHome
 
 #: Bytes read to find a partition's first record (``ledger.created`` is small).
 MAX_FIRST_LINE = 64 * 1024
@@ -472,7 +473,7 @@ def restore_key(
         ledger = Ledger.open(home.ledger, key, profile.terminal)
         try:
             if ledger.view.series_seq <= int(info.get("head_seq", 0)):
-                when = clock() if clock else now_in(profile)
+                when = clock() if clock else clock_seam.now(profile.tz)
                 series = start_series(
                     ledger, when, str(info.get("backup_made", "")), int(info["head_seq"])
                 )

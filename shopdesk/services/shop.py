@@ -25,6 +25,7 @@ from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.ledger.keys import (
     create_private_key,
     load_private_key,
+    load_public_key,
     public_key_b64,
     public_key_pem,
 )
@@ -144,14 +145,29 @@ class Shop:
         keyless = not readonly and not home.key.exists() and home.restored.exists()
         if not readonly and not keyless:
             key = load_private_key(home.key)
+        public = None
+        if key is None and home.public_key.exists():
+            public = load_public_key(home.public_key.read_bytes())  # checks the view cache
         ledger = Ledger.open(
-            home.ledger, key, profile.terminal, readonly=readonly, load_view=load_view
+            home.ledger,
+            key,
+            profile.terminal,
+            readonly=readonly,
+            load_view=load_view,
+            public_key=public,
         )
         if keyless:
             # Restored without the key (no passphrase): everything can be read and
             # verified, but a sale must say why it cannot be signed.
             ledger.readonly_code = "key.not_restored"
-        return cls(home, profile, catalog, ledger, clock)
+        shop = cls(home, profile, catalog, ledger, clock)
+        if key is not None:
+            try:
+                ledger.record_repair(shop.now())  # a torn tail cut at open goes on record
+            except BaseException:
+                ledger.close()
+                raise
+        return shop
 
     def clock_reading(self) -> datetime:
         """What the clock says (a test's clock, else :func:`shopdesk.clock.now`), unadjusted."""

@@ -105,11 +105,15 @@ def test_the_untouched_batch_verifies(batch) -> None:
 def test_a_changed_file_fails_its_hash(batch, tmp_path: Path, name: str) -> None:
     files = members(batch[0])
     data = bytearray(files[name])
-    if name == fmt.JSONL:  # same records, not byte for byte: every record still verifies
+    if name == fmt.JSONL:  # same records, not byte for byte: only canonical bytes pass
         data = bytearray(files[name].replace(b'"v":1', b'"v": 1', 1))
     else:
         data[-30] ^= 0x01
     files[name] = bytes(data)
+    if name == fmt.JSONL:  # the record check sees it first (issue 11, item 4)
+        error = fails(rezip(batch[0], tmp_path / "t.zip", files), "batch.bad_record")
+        assert (error.data["line"], error.data["reason"]) == (1, "non_canonical")
+        return
     error = fails(rezip(batch[0], tmp_path / "t.zip", files), "batch.file_hash")
     assert error.data["name"] == name
 

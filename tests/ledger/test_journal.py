@@ -15,8 +15,14 @@ from pathlib import Path
 import pytest
 
 from shopdesk.errors import LedgerError, LedgerLocked
+from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import Journal
-from shopdesk.ledger.keys import create_private_key, load_public_key, public_key_pem
+from shopdesk.ledger.keys import (
+    create_private_key,
+    load_private_key,
+    load_public_key,
+    public_key_pem,
+)
 from shopdesk.ledger.store import Ledger
 from shopdesk.ledger.verify import verify_journal
 from tests.conftest import BEIJING, cli_env
@@ -99,7 +105,7 @@ def _three_records(tmp_path: Path) -> tuple[Path, bytes]:
 def test_torn_tail_at_every_offset_is_quarantined_and_ledger_opens(tmp_path: Path) -> None:
     part, data = _three_records(tmp_path)
     last_start = data.rstrip(b"\n").rfind(b"\n") + 1
-    key = create_private_key(tmp_path / "other.pem")
+    key = load_private_key(tmp_path / "k.pem")
     for cut in range(last_start + 1, len(data)):  # every byte inside the last record
         part.write_bytes(data[:cut])
         ledger = Ledger.open(part.parent, key, "T01")
@@ -113,12 +119,38 @@ def test_torn_tail_at_every_offset_is_quarantined_and_ledger_opens(tmp_path: Pat
             q.unlink()
 
 
-def test_garbled_complete_last_line_is_quarantined_too(tmp_path: Path) -> None:
+def test_garbled_complete_last_line_is_damage_not_a_torn_write(tmp_path: Path) -> None:
+    """A line that ends in its newline was written whole: bad content is damage (issue 11)."""
     part, data = _three_records(tmp_path)
-    part.write_bytes(data[:-40] + b"\x00" * 39 + b"\n")  # e.g. zero-filled after a crash
-    ledger = Ledger.open(part.parent, create_private_key(tmp_path / "o.pem"), "T01")
+    damaged = data[:-40] + b"\x00" * 39 + b"\n"
+    part.write_bytes(damaged)
+    with pytest.raises(LedgerError) as err:
+        Ledger.open(part.parent, create_private_key(tmp_path / "o.pem"), "T01")
+    assert err.value.code == "ledger.damaged_record"
+    assert (err.value.data["file"], err.value.data["line"]) == ("journal-2026-11.jsonl", 3)
+    assert part.read_bytes() == damaged and not (part.parent / "quarantine").exists()
+
+
+def test_zero_filled_tail_without_its_newline_is_a_torn_write(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    part.write_bytes(data[:-40] + b"\x00" * 40)  # e.g. zero-filled after a crash
+    ledger = Ledger.open(part.parent, load_private_key(tmp_path / "k.pem"), "T01")
     assert ledger.torn is not None and ledger.head_seq == 2
     ledger.close()
+
+
+def test_rehashed_last_record_with_a_bad_signature_refuses_a_writer(tmp_path: Path) -> None:
+    part, data = _three_records(tmp_path)
+    lines = data.splitlines(keepends=True)
+    record = json.loads(lines[-1])
+    record["data"]["reason"] = "改过"
+    record["hash"] = record_hash(record)
+    lines[-1] = canonical_json(record) + b"\n"
+    part.write_bytes(b"".join(lines))
+    key = load_private_key(tmp_path / "k.pem")
+    with pytest.raises(LedgerError) as err:
+        Ledger.open(part.parent, key, "T01")
+    assert err.value.code == "ledger.damaged_record" and err.value.data["seq"] == 3
 
 
 def test_readonly_open_reports_but_does_not_touch_a_torn_tail(tmp_path: Path) -> None:
@@ -199,7 +231,7 @@ def test_view_opens_from_a_checkpoint_that_is_only_a_cache(tmp_path: Path, monke
     saved = json.loads(checkpoint.read_bytes().splitlines()[0])  # the header line
     assert saved["seq"] == 5 and saved["month"] == "2026-11"
 
-    key = create_private_key(tmp_path / "x.pem")
+    key = load_private_key(tmp_path / "k.pem")  # the same key: a writer checks the last signature
     with Ledger.open(folder, key, "T01") as writer:  # from the checkpoint, then one more
         assert writer.view.get("T01-00000001")["status"] == "void"
         writer.append("receipt.issued", _receipt(5), _t(2, 11))
@@ -234,7 +266,7 @@ def test_checkpoint_rows_stay_cold_for_a_sale_and_warm_on_demand(
     for rseq in range(1, 6):
         ledger.append("receipt.issued", _receipt(rseq), _t(1, 11))
     ledger.close()
-    key = create_private_key(tmp_path / "x.pem")
+    key = load_private_key(tmp_path / "k.pem")  # the same key: a writer checks the last signature
     with Ledger.open(folder, key, "T01") as writer:
         view = writer.view
         assert view._cold is not None and view.last_rseq == 5
@@ -264,7 +296,8 @@ def test_damaged_checkpoint_rows_are_rebuilt_from_the_journal(tmp_path: Path, mo
     checkpoint = folder / store.CHECKPOINT_NAME
     header = checkpoint.read_bytes().splitlines()[0]
     checkpoint.write_bytes(header + b"\n{damaged\n")
-    with Ledger.open(folder, None, "T01", readonly=True) as reader:
+    public = load_public_key((tmp_path / "k.pub").read_bytes())
+    with Ledger.open(folder, None, "T01", readonly=True, public_key=public) as reader:
         assert reader.view._cold is not None
         assert [r["rseq"] for r in reader.view.iter_rows()] == [1, 2, 3, 4]
 
@@ -279,7 +312,7 @@ def test_newest_page_of_a_cold_view_builds_only_its_rows(tmp_path: Path, monkeyp
     for rseq in range(1, 11):
         ledger.append("receipt.issued", _receipt(rseq), _t(1, 11))
     ledger.close()
-    key = create_private_key(tmp_path / "x.pem")
+    key = load_private_key(tmp_path / "k.pem")  # the same key: a writer checks the last signature
     with Ledger.open(folder, key, "T01") as writer:
         for rseq in range(11, 14):  # three rows warm, since the checkpoint
             writer.append("receipt.issued", _receipt(rseq), _t(2, 11))

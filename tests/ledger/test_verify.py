@@ -98,3 +98,42 @@ def test_deeply_nested_garbage_is_named_not_a_crash(home: Path, journal: Path) -
     journal.write_bytes(b"".join(lines))
     problem = verify_ledger(home).problem
     assert problem is not None and (problem.line, problem.reason) == (3, "bad_json")
+
+
+def _append_receipt(home: Path, clock, **changes: object) -> int:
+    """Sign a copy of the newest receipt with ``changes`` to its data (what a bug would write)."""
+    with Shop.open(home, clock=clock) as shop:
+        last = shop.ledger.record_at(shop.ledger.view.by_rseq[-1])
+        assert last is not None
+        record = shop.ledger.append("receipt.issued", {**last["data"], **changes}, clock())
+    return record["seq"]
+
+
+def test_a_signed_duplicate_receipt_number_is_named(home: Path, journal: Path, clock) -> None:
+    seq = _append_receipt(home, clock)  # same number, same rseq, properly signed
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.seq, problem.reason) == (seq, "bad_receipt_number")
+
+
+def test_a_gap_in_receipt_numbers_is_named(home: Path, journal: Path, clock) -> None:
+    seq = _append_receipt(home, clock, rseq=7, no="T01-00000007")  # 6 skipped
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.seq, problem.reason) == (seq, "bad_receipt_number")
+
+
+def test_training_receipts_number_their_own_series(home: Path, journal: Path, clock) -> None:
+    with Shop.open(home, clock=clock) as shop:
+        for training in (True, False, True):
+            draft = SaleDraft(
+                lines=[line_from_catalog(shop.catalog, "D001")], payments=[Payment("cash")]
+            )
+            issue_receipt(shop, draft, training=training)
+    assert verify_ledger(home).ok
+
+
+def test_bytes_that_are_not_the_canonical_form_are_named(home: Path, journal: Path) -> None:
+    lines = _lines(journal)
+    lines[3] = lines[3].replace(b'"kind":', b'"kind": ', 1)  # same JSON, other bytes
+    journal.write_bytes(b"".join(lines))
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.line, problem.reason) == (4, "non_canonical")
