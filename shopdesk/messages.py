@@ -211,6 +211,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收据号重复或不连续",
         "receipt number repeated or out of sequence",
     ),
+    "verify.reason.time_backwards": (
+        "记录时间早于上一条记录，且没有时钟更正记录",
+        "its time is earlier than the record before it, with no clock correction",
+    ),
     "verify.reason.trailing_junk": (
         "已结束月份的文件末尾有不完整的数据",
         "incomplete bytes at the end of a finished month's file",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
 from shopdesk.ledger.keys import verify_signature
+from shopdesk.ledger.store import CLOCK_CORRECTION
 
 REQUIRED = {
     "v": int,
@@ -49,7 +51,7 @@ class Problem:
     line: int
     seq: int | None
     # a code: bad_json, bad_shape, bad_hash, non_canonical, bad_signature, bad_sequence,
-    # bad_link, bad_receipt_number, trailing_junk (see verify.reason.* messages)
+    # bad_link, bad_receipt_number, time_backwards, trailing_junk (see verify.reason.*)
     reason: str
 
 
@@ -141,10 +143,21 @@ class _Tally:
     last_rseq: dict[bool, int] = field(default_factory=lambda: {False: 0, True: 0})
     numbers: set[str] = field(default_factory=set)
     notices: list[Notice] = field(default_factory=list)
+    last_time: datetime | None = None
 
     def check(self, record: dict) -> str | None:
-        """Receipt numbers are unique and gapless per series; repairs are noted."""
+        """Times never go back (but at a clock correction); receipt numbers are
+        unique and gapless per series; repairs are noted."""
         kind, data = record["kind"], record["data"]
+        try:
+            stamp = datetime.fromisoformat(record["time"])
+        except (TypeError, ValueError):
+            return "bad_shape"
+        if stamp.tzinfo is None:
+            return "bad_shape"
+        if self.last_time is not None and stamp < self.last_time and kind != CLOCK_CORRECTION:
+            return "time_backwards"
+        self.last_time = stamp
         if kind == "ledger.repaired":
             self.notices.append(
                 Notice("verify.repaired", {"seq": record["seq"], "time": record["time"]} | data)
