@@ -41,11 +41,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from functools import partial
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from shopdesk import clock
 from shopdesk.errors import PrinterError
 
 DEFAULT_TCP_PORT = 9100
@@ -432,7 +434,7 @@ class PreviewConnection:
     def send(self, data: bytes, *, job: str = "", render: object = None) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stem = job or time.strftime("job-%Y%m%d-%H%M%S")
+            stem = job or f"job-{clock.now(UTC):%Y%m%d-%H%M%SZ}"
             target = self.folder / f"{stem}.bin"
             target.write_bytes(data)
             self.written = [target]
