@@ -110,6 +110,8 @@ class ShopdeskApp(App[int]):
         self.printer_seen: str | None = None
         #: The last receipt whose print failed, for F11 (print again).
         self.failed_print: str | None = None
+        #: The cashier confirmed a date far after the last record (asked once).
+        self.clock_confirmed = False
         #: Serialises ledger appends from the UI thread and worker threads.
         self._ledger_lock = threading.Lock()
         #: Background jobs running (see run_job), and a lock for the count.
@@ -166,6 +168,19 @@ class ShopdeskApp(App[int]):
             self.switch_screen(SaleScreen())
         else:
             self.push_screen(SaleScreen())
+        self.warn_about_clock()
+
+    def warn_about_clock(self) -> None:
+        """Say at once, not at the first payment, that the PC's clock looks wrong."""
+        from shopdesk.services.clock_guard import clock_state
+
+        assert self.shop is not None
+        state = clock_state(self.shop)
+        if state.behind:
+            self.notify(self.say("clock.behind", **state.texts()), severity="error", timeout=30)
+        elif state.far_ahead:
+            text = self.say("clock.far_ahead", days=state.days_ahead, **state.texts())
+            self.notify(text, severity="warning", timeout=30)
 
     def _serialise_ledger_writes(self) -> None:
         """Receipts are printed on a worker thread, which appends the print record;
@@ -304,7 +319,13 @@ class ShopdeskApp(App[int]):
         """Commit the sale in the cart as a signed receipt and start the next one."""
         assert self.shop is not None and self.cart is not None
         draft = self.cart.draft_with_payments(payments)
-        issued = issue_receipt(self.shop, draft, cashier=self.cashier, training=self.training)
+        issued = issue_receipt(
+            self.shop,
+            draft,
+            cashier=self.cashier,
+            training=self.training,
+            clock_confirmed=self.clock_confirmed,
+        )
         self.cart.clear()
         self.last_issued = issued
         for notice in issued.warnings:  # offline limits near, outage started, day closed

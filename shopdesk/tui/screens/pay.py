@@ -151,6 +151,20 @@ class PayScreen(Dialog):
             self.tender.check()
             issued = self.shopdesk.issue(list(self.tender.payments))
         except ShopdeskError as error:
+            if error.code == "clock.far_ahead":
+                self._confirm_date(self.shopdesk.say(error.code, **error.data))
+                return
             self.refresh_tender(self.shopdesk.say(error.code, **error.data))
             return
         self.dismiss(issued)
+
+    def _confirm_date(self, question: str) -> None:
+        """A date far after the last record: issue only once the cashier says it is right."""
+        from shopdesk.tui.screens.prompts import ConfirmScreen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.shopdesk.clock_confirmed = True
+                self.action_confirm()
+
+        self.app.push_screen(ConfirmScreen(question), done)
