@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shopdesk.errors import LedgerTampered
+from shopdesk.errors import LedgerError, LedgerTampered
 from shopdesk.services import export as export_service
 from shopdesk.services.export import export_batch
 from shopdesk.services.shop import Shop
@@ -61,9 +61,11 @@ def test_export_checks_the_signature_of_the_last_record_it_exports(home, clock, 
         return raw.replace(sig.encode(), (("A" if sig[0] != "A" else "B") + sig[1:]).encode())
 
     _rewrite_line(home, last, forge)
-    with Shop.open(home, clock=clock) as shop, pytest.raises(LedgerTampered) as caught:
-        export_batch(shop, tmp_path / "out")
-    assert caught.value.data["reason"] == "verify.reason.bad_signature"
+    # a writer checks the newest record's signature when it opens: export never starts
+    with pytest.raises(LedgerError) as caught:
+        Shop.open(home, clock=clock)
+    assert caught.value.code == "ledger.damaged_record" and caught.value.data["seq"] == last
+    assert not (tmp_path / "out").exists()
 
 
 class _Killed(BaseException):
