@@ -35,6 +35,7 @@ import logging
 import os
 import pickle
 import platform
+import stat
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -58,7 +59,21 @@ def capabilities_cache_dir() -> Path:
         # a read-only home: one fixed folder per user, still never a new one per run
         folder = Path(tempfile.gettempdir()) / f"shopdesk-escpos-{os.getuid()}"
         folder.mkdir(mode=0o700, exist_ok=True)
+        if not _private(folder):
+            # someone else made it first (a pickle loaded from it runs code):
+            # a fresh private folder for this run instead
+            return Path(tempfile.mkdtemp(prefix="shopdesk-escpos-"))
         return folder
+
+
+def _private(folder: Path) -> bool:
+    """A real folder of ours that nobody else can write into."""
+    info = folder.lstat()
+    return (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_uid == os.getuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def ensure_capability_cache(folder: Path) -> None:

@@ -54,3 +54,25 @@ def test_a_damaged_capability_cache_heals_and_the_printer_prints(
     with broken.open("rb") as healed:
         assert "default" in pickle.load(healed)["profiles"]
     assert os.listdir(broken.parent) == [PICKLE_NAME]  # no temp file left behind
+
+
+def test_a_shared_cache_folder_someone_else_can_write_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pickle runs code when loaded: a world-writable fallback folder is not trusted."""
+    import platformdirs
+
+    from shopdesk.printing import escpos_lib
+
+    def read_only_home(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(platformdirs, "user_cache_path", read_only_home)
+    monkeypatch.setattr(escpos_lib.tempfile, "gettempdir", lambda: str(tmp_path))
+    planted = tmp_path / f"shopdesk-escpos-{os.getuid()}"
+    planted.mkdir(mode=0o777)
+    planted.chmod(0o777)
+    chosen = escpos_lib.capabilities_cache_dir()
+    assert chosen != planted and chosen.is_dir()
+    planted.chmod(0o700)
+    assert escpos_lib.capabilities_cache_dir() == planted
