@@ -656,6 +656,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.z": ("Z 报表（日结）", "Z report (day closed)"),
     "report.w.day": ("营业日", "Business day"),
     "report.w.generated": ("生成时间", "Generated"),
+    "report.w.key_fingerprint": ("签名公钥指纹", "Key fingerprint"),
     "report.w.receipts": ("收据张数", "Receipts"),
     "report.w.voids": ("作废张数", "Voids"),
     "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),
