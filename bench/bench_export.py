@@ -170,6 +170,7 @@ def main() -> None:
         base_inner = json.loads(base["stdout"])
         records = base_inner["records"]
 
+        (work / "out-full").mkdir(exist_ok=True)  # export --out refuses a missing folder
         full = measure(
             [
                 sys.executable,

@@ -564,6 +564,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收据已作废，不应开具发票。",
         "the receipt is void and must not be invoiced.",
     ),
+    "reconcile.problem.not_exported": (
+        "这张收据还没有导出，不能登记发票：下一批次的 invoice-import.xlsx 仍会列出它，"
+        "导致重复开票。请先导出批次再登记；若已为它手工开票，请在导入前从该表中删除这一行。",
+        "this receipt is not in an exported batch yet, so its invoice cannot be recorded: "
+        "the next batch's invoice-import.xlsx would still list it and it would be invoiced twice. "
+        "Export first, then record the number; if an invoice was already issued for it by hand, "
+        "delete its row from that sheet before importing.",
+    ),
     "reconcile.problem.already": (
         "已登记为发票 {invoice}，与本行不同。",
         "already recorded with invoice {invoice}, which differs.",
@@ -648,6 +656,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.z": ("Z 报表（日结）", "Z report (day closed)"),
     "report.w.day": ("营业日", "Business day"),
     "report.w.generated": ("生成时间", "Generated"),
+    "report.w.key_fingerprint": ("签名公钥指纹", "Key fingerprint"),
     "report.w.receipts": ("收据张数", "Receipts"),
     "report.w.voids": ("作废张数", "Voids"),
     "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),

@@ -24,6 +24,9 @@ from shopdesk.services.shop import Shop, init_shop
 
 REPO = Path(__file__).resolve().parents[1]
 BEIJING = ZoneInfo("Asia/Shanghai")
+#: The published, test-only signing key of the golden batch (docs/format.md): a
+#: home made with it gives the same signatures and fingerprint on every run.
+PUBLISHED_TEST_KEY = REPO / "tests" / "data" / "golden" / "TEST-ONLY-signing-key.pem"
 
 
 class Clock:

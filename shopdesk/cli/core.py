@@ -85,6 +85,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_verify)
 
     p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
+    p.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="print only the key fingerprint (what verify-batch and the Z report show)",
+    )
     p.set_defaults(run=cmd_pubkey)
 
     p = sub.add_parser("demo", help="set up the demo shop (if needed) and open the app on it")
@@ -305,9 +310,12 @@ def cmd_pubkey(ctx: Context) -> int:
     from shopdesk.services.integrity import public_key_text
 
     text = public_key_text(ctx.home)
+    fingerprint = key_fingerprint(public_key_b64(load_public_key(text)))
+    if ctx.args.fingerprint:  # alone on stdout, to compare with verify-batch's
+        ctx.out(fingerprint)
+        return 0
     ctx.out(text.rstrip())
     # on stderr, so `shopdesk pubkey > terminal.pub.pem` still writes a plain PEM file
-    fingerprint = key_fingerprint(public_key_b64(load_public_key(text)))
     ctx.warn(ctx.say("pubkey.fingerprint", fingerprint=fingerprint))
     return 0
 

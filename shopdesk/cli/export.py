@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,9 +67,13 @@ class _Bar:
 def cmd_export(ctx: Context) -> int:
     from shopdesk.cli.core import open_shop
     from shopdesk.services.export import export_batch
+    from shopdesk.services.export_folder import check_folder, shop_exports
 
     a = ctx.args
-    out = Path(a.out).expanduser() if a.out else ctx.home / "exports"
+    # The app's folder rules (issue 12 item 6): a typo or an unplugged stick is
+    # refused, never created; only the shop's own exports folder is made.
+    out = check_folder(os.path.abspath(Path(a.out).expanduser()), ctx.home) if a.out else None
+    out = out or shop_exports(ctx.home)
     bar = _Bar(ctx.say("export.progress"))
     try:
         with open_shop(ctx) as shop:

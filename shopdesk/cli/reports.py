@@ -52,6 +52,10 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
         f"{shop_name}  {terminal}",
         row(word(ctx, "day"), report.day),
         row(word(ctx, "generated"), report.generated_at.strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    if report.key_fingerprint:
+        lines.append(row(word(ctx, "key_fingerprint"), report.key_fingerprint))
+    lines += [
         "-" * WIDTH,
         row(word(ctx, "receipts"), str(f.receipts)),
         row(word(ctx, "voids"), str(f.voids)),

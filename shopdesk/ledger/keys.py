@@ -19,9 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from shopdesk.errors import LedgerError
 
 
-def create_private_key(path: Path) -> Ed25519PrivateKey:
-    """A new key, stored PEM (PKCS#8) at ``path`` with mode 0600; refuses to overwrite."""
-    key = Ed25519PrivateKey.generate()
+def create_private_key(path: Path, key: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
+    """A new key, stored PEM (PKCS#8) at ``path`` with mode 0600; refuses to overwrite.
+
+    ``key`` stores a given key instead of a new one: only for the published test
+    key that makes the golden batch and app snapshots reproducible (docs/format.md).
+    """
+    key = key or Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

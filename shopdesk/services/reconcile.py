@@ -6,7 +6,9 @@ nothing is recorded and every problem is reported, so a file is never half
 applied by a validation error. Rows whose receipt already carries the *same*
 invoice number are skipped (not an error): that makes running a file again after
 an interrupted run (power cut after some records) finish the job instead of
-refusing it. A receipt reconciled to a *different* number is a conflict.
+refusing it. A receipt reconciled to a *different* number is a conflict. A
+receipt in no exported batch yet is refused: its invoice is to be issued from
+the batch's ``invoice-import.xlsx``, which would still list it.
 """
 
 from __future__ import annotations
@@ -259,6 +261,11 @@ def check_mapping(shop: Shop, rows: list[MappingRow]) -> tuple[list[MappingRow],
                     {"invoice": receipt["invoice"]},
                 )
             )
+        elif not receipt["invoice"] and not receipt["batch"]:
+            # Invoices are issued from a batch's invoice-import.xlsx; one recorded
+            # before its batch is exported would still be in that sheet, and be
+            # issued a second time (issue 12 item 5).
+            problems.append(Problem(row.line, row.number, "reconcile.problem.not_exported"))
         elif not receipt["invoice"]:
             todo.append(row)
     return todo, problems

@@ -24,6 +24,7 @@ from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import DayFigures, next_grand_total, summarize_day
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput, NotFound
+from shopdesk.ledger.keys import key_fingerprint, public_key_b64
 from shopdesk.messages import message
 from shopdesk.services.shop import Shop
 
@@ -46,6 +47,10 @@ class DayReport:
     record: dict | None = None
     #: A reprint of a recorded Z (figures as closed, not recomputed).
     copy: bool = False
+    #: Which key signs this till's records (``key_fingerprint``), so the paper Z
+    #: gives the accountant the fingerprint to compare a batch's with (issue 12
+    #: item 4); "" when the shop has no public key to show.
+    key_fingerprint: str = ""
 
     def to_json(self) -> dict:
         out = {
@@ -143,7 +148,9 @@ def report_x(shop: Shop, day: str | date | None = None) -> DayReport:
         # now, so today's close is already among today's records; an earlier
         # day's close may have been written any time since.
         closed = is_closed(shop, when)
-    return DayReport("x", when.isoformat(), figures, now, closed)
+    return DayReport(
+        "x", when.isoformat(), figures, now, closed, key_fingerprint=_fingerprint(shop)
+    )
 
 
 def grand_total(shop: Shop) -> Decimal:
@@ -171,7 +178,9 @@ def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
         "grand_total": money_str(total),
     }
     record = shop.ledger.append("day.closed", data, now)
-    return DayReport("z", key, figures, now, True, previous, total, record)
+    return DayReport(
+        "z", key, figures, now, True, previous, total, record, key_fingerprint=_fingerprint(shop)
+    )
 
 
 def closed_report(shop: Shop, day: str | date | None = None) -> DayReport:
@@ -197,8 +206,15 @@ def closed_report(shop: Shop, day: str | date | None = None) -> DayReport:
                 grand_total=Decimal(data["grand_total"]),
                 record=record,
                 copy=True,
+                key_fingerprint=_fingerprint(shop),
             )
     raise NotFound("report.not_closed", day=key)
+
+
+def _fingerprint(shop: Shop) -> str:
+    """The fingerprint of the key that signs this ledger ("" if none is at hand)."""
+    public = shop.ledger.public_key
+    return key_fingerprint(public_key_b64(public)) if public is not None else ""
 
 
 def _signed_money(last_close: dict | None) -> Decimal:
@@ -274,7 +290,12 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         "info": [
             [_label("day", language), report.day],
             [_label("generated", language), report.generated_at.strftime("%Y-%m-%d %H:%M:%S")],
-        ],
+        ]
+        + (
+            [[_label("key_fingerprint", language), report.key_fingerprint]]
+            if report.key_fingerprint
+            else []
+        ),
         "sections": sections,
         "training": False,
     }

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from shopdesk import clock
 from shopdesk.config import (
     LANGUAGES,
@@ -244,11 +246,14 @@ def init_shop(
     printer: str = "preview",
     language: str = "zh",
     clock: Callable[[], datetime] | None = None,
+    signing_key: Ed25519PrivateKey | None = None,
 ) -> Shop:
     """Create a shop home: profile, catalog, signing key and a ledger with its first record.
 
     Refuses a folder that already holds a shop, so a second ``init`` can never
-    replace a key that has signed receipts.
+    replace a key that has signed receipts. ``signing_key`` is for tests and the
+    golden batch only (a published key signs nothing a shop may rely on); a
+    shop always gets a new key.
     """
     home = ShopHome(root)
     if home.exists() or home.key.exists() or any(home.ledger.glob("journal-*.jsonl")):
@@ -281,7 +286,7 @@ def init_shop(
     home.profile.write_text(text, encoding="utf-8")
     shutil.copyfile(sample / "catalog.csv", home.catalog)
     profile = load_profile(home.profile)
-    key = create_private_key(home.key)
+    key = create_private_key(home.key, signing_key)
     home.public_key.write_bytes(public_key_pem(key.public_key()))
     ledger = Ledger.open(home.ledger, key, profile.terminal)
     shop = Shop(home, profile, load_catalog(home.catalog), ledger, clock)

@@ -60,6 +60,21 @@ def test_init_sell_show_list_void_verify(tmp_path: Path) -> None:
     assert run_cli("--home", home, "pubkey").stdout.startswith("-----BEGIN PUBLIC KEY-----")
 
 
+def test_pubkey_fingerprint_is_printed_plainly_for_comparing(tmp_path: Path) -> None:
+    """Issue 12 item 4: verify-batch names a fingerprint; ``pubkey`` printed only the PEM."""
+    from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b64
+
+    home = tmp_path / "h"
+    assert run_cli("--home", home, "init", "--demo").returncode == 0
+    pem = (home / "keys" / "terminal.pub.pem").read_text(encoding="ascii")
+    expected = key_fingerprint(public_key_b64(load_public_key(pem)))
+    shown = run_cli("--home", home, "pubkey", "--fingerprint")
+    assert shown.returncode == 0 and shown.stdout == expected + "\n"
+    plain = run_cli("--home", home, "pubkey")
+    assert plain.stdout.strip() == pem.strip()  # still a usable PEM file when redirected
+    assert expected in plain.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [

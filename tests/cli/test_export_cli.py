@@ -66,6 +66,7 @@ def test_sell_export_verify_reconcile_list(home: Path, tmp_path: Path) -> None:
     assert run("void", numbers[2], "--reason", "顾客退货", home=home).returncode == 0
 
     out = tmp_path / "usb"
+    out.mkdir()
     exported = run("export", "--out", str(out), home=home)
     assert exported.returncode == 0, exported.stderr
     zip_path = Path(exported.stdout.strip())
@@ -89,6 +90,7 @@ def test_sell_export_verify_reconcile_list(home: Path, tmp_path: Path) -> None:
     pending = run("list", "--pending", "--json", home=home)
     assert [r["no"] for r in json.loads(pending.stdout)] == [numbers[1]]
 
+    (tmp_path / "copy").mkdir()
     again = run("export", "--out", str(tmp_path / "copy"), "--again", zip_path.stem, home=home)
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "copy" / zip_path.name).read_bytes() == zip_path.read_bytes()
@@ -129,6 +131,26 @@ def test_a_tampered_batch_exits_non_zero_naming_the_problem(home: Path, tmp_path
     )
 
 
+def test_a_mistyped_out_folder_is_refused_and_nothing_is_exported(
+    home: Path, tmp_path: Path
+) -> None:
+    """Issue 12 item 6: ``--out /mistyped/path`` created the folder and marked all exported."""
+    run("sell", "--item", "D001", home=home)
+    missing = tmp_path / "media" / "KINGSTN"
+    result = run("export", "--out", str(missing), home=home)
+    assert result.returncode == 2, result.stderr
+    assert f"There is no folder {missing}" in result.stderr
+    assert not (tmp_path / "media").exists()
+    assert len(json.loads(run("list", "--pending", "--json", home=home).stdout)) == 1
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    assert run("export", "--out", str(not_a_folder), home=home).returncode == 2
+    # the shop's own exports folder is ours to create, as before
+    made = run("export", home=home)
+    assert made.returncode == 0, made.stderr
+    assert Path(made.stdout.strip()).parent == home / "exports"
+
+
 def test_nothing_to_export_is_said_with_exit_4(home: Path, tmp_path: Path) -> None:
     result = run("export", "--out", str(tmp_path), home=home)
     assert result.returncode == 4
@@ -140,13 +162,14 @@ def test_a_full_stick_leaves_no_zip_and_no_record(home: Path, tmp_path: Path) ->
         assert run("sell", "--item", "D001x2", "--item", "F003", home=home).returncode == 0
     journal = sum(p.stat().st_size for p in (home / "ledger").glob("journal-*.jsonl"))
     out = tmp_path / "usb"
+    out.mkdir()
     result = run("export", "--out", str(out), home=home, limit=journal // 2)
     # The file size limit holds for the journal too, and the batch id is reserved in the
     # ledger before the zip is written (issue 11 item 8): that write is what fails first.
     # A stick that fills while the zip is written: tests/export/test_batch_writer.py.
     assert result.returncode == 3, result.stderr
     assert "Could not write the ledger" in result.stderr
-    assert not out.exists() or list(out.iterdir()) == []
+    assert list(out.iterdir()) == []
     kinds = [
         json.loads(line)["kind"]
         for p in (home / "ledger").glob("journal-*.jsonl")
@@ -195,6 +218,7 @@ def test_a_killed_export_never_leaves_a_half_zip_under_the_final_name(tmp_path: 
         timeout=300,
     )
     out = tmp_path / "usb"
+    out.mkdir()
     killed_mid_zip = 0
     for delay in (0.0, 0.05, 0.2):
         before = set(out.iterdir()) if out.is_dir() else set()

@@ -8,13 +8,15 @@ which ``list --pending`` is empty.
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
 from shopdesk.errors import InvalidInput
@@ -56,6 +58,12 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") ->
     return path
 
 
+def export(shop: Shop, tmp_path: Path) -> Path:
+    """Export what is pending: only an exported receipt is invoiced (and reconciled)."""
+    (tmp_path / "out").mkdir(exist_ok=True)
+    return export_batch(shop, tmp_path / "out").path
+
+
 def invoices(shop: Shop) -> dict[str, str]:
     return {r["no"]: r["invoice"] for r in list_receipts(shop) if r["invoice"]}
 
@@ -63,8 +71,7 @@ def invoices(shop: Shop) -> dict[str, str]:
 def test_round_trip_sell_export_verify_reconcile(shop: Shop, tmp_path: Path) -> None:
     buyer = Buyer("北京海淀区好味道餐饮管理有限公司", "91110108MA01C6PX8E")
     numbers = [sell(shop, "D001"), sell(shop, "D002", buyer=buyer), sell(shop, "D003")]
-    batch = export_batch(shop, tmp_path / "out")
-    verify_batch(batch.path)
+    verify_batch(export(shop, tmp_path))
     assert [r["no"] for r in list_receipts(shop, pending=True)] == numbers
 
     gbk = write_csv(
@@ -98,6 +105,7 @@ def test_every_problem_is_reported_and_nothing_is_applied(shop: Shop, tmp_path: 
     void = sell(shop)
     void_receipt(shop, void, reason="收银错误", who="王芳")
     training = sell(shop, training=True)
+    export(shop, tmp_path)
     reconcile(shop, write_csv(tmp_path / "first.csv", [[done, INVOICE.format(9), ""]]))
     before = shop.ledger.head_seq
 
@@ -135,6 +143,7 @@ def test_every_problem_is_reported_and_nothing_is_applied(shop: Shop, tmp_path: 
 
 def test_running_a_file_again_skips_rows_already_recorded(shop: Shop, tmp_path: Path) -> None:
     a, b = sell(shop), sell(shop)
+    export(shop, tmp_path)
     path = write_csv(tmp_path / "m.csv", [[a, INVOICE.format(1), ""], [b, INVOICE.format(2), ""]])
     reconcile(shop, write_csv(tmp_path / "part.csv", [[a, INVOICE.format(1), ""]]))
     result = reconcile(shop, path)  # as after a power cut half way through the first run
@@ -144,6 +153,7 @@ def test_running_a_file_again_skips_rows_already_recorded(shop: Shop, tmp_path: 
 
 def test_an_invoice_number_excel_stored_as_a_number_is_refused(shop: Shop, tmp_path: Path) -> None:
     number = sell(shop)
+    export(shop, tmp_path)
     book = Workbook()
     book.active.append(["收据号", "发票号码"])
     book.active.append([number, 26112000000000000001])  # Excel keeps 15 digits of this
@@ -151,6 +161,30 @@ def test_an_invoice_number_excel_stored_as_a_number_is_refused(shop: Shop, tmp_p
     with pytest.raises(InvalidInput) as rejected:
         reconcile(shop, tmp_path / "m.xlsx")
     assert rejected.value.data["problems"][0].code == "reconcile.problem.invoice_as_number"
+
+
+def test_a_receipt_not_exported_yet_is_refused_so_it_is_never_invoiced_twice(
+    shop: Shop, tmp_path: Path
+) -> None:
+    """Issue 12 item 5: an invoice recorded before export went into the next import sheet."""
+    exported = sell(shop)
+    export(shop, tmp_path)
+    waiting = sell(shop)
+    before = shop.ledger.head_seq
+    path = write_csv(
+        tmp_path / "m.csv", [[exported, INVOICE.format(1), ""], [waiting, INVOICE.format(2), ""]]
+    )
+    with pytest.raises(InvalidInput) as rejected:
+        reconcile(shop, path)
+    problems = [(p.line, p.number, p.code) for p in rejected.value.data["problems"]]
+    assert problems == [(3, waiting, "reconcile.problem.not_exported")]
+    assert shop.ledger.head_seq == before
+
+    second = export(shop, tmp_path)
+    with zipfile.ZipFile(second) as batch:
+        sheet = load_workbook(io.BytesIO(batch.read("invoice-import.xlsx"))).worksheets[0]
+        assert waiting in {c.value for row in sheet.iter_rows() for c in row}
+    assert reconcile(shop, path).applied == 2
 
 
 @pytest.mark.parametrize(
@@ -170,7 +204,6 @@ def test_unusable_files_are_refused(shop: Shop, tmp_path: Path, name, content, c
 
 
 def test_an_xlsx_bomb_is_refused_before_it_is_inflated(shop: Shop, tmp_path: Path) -> None:
-    import zipfile
 
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:

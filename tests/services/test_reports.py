@@ -277,6 +277,23 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
 
 
+def test_the_z_report_shows_the_key_fingerprint_on_paper_and_screen(
+    shop: Shop, clock: Clock
+) -> None:
+    """Issue 12 item 4: the accountant compares a batch's key fingerprint with this paper."""
+    from shopdesk.ledger.keys import key_fingerprint, public_key_b64
+    from shopdesk.printing.layout import block_texts, layout_report
+    from shopdesk.services.reports import closed_report, report_sheet
+
+    fingerprint = key_fingerprint(public_key_b64(shop.ledger.public_key))
+    sell(shop, "D001")
+    for report in (report_x(shop), report_z(shop), closed_report(shop)):
+        sheet = report_sheet(report, "zh")
+        assert ["签名公钥指纹", fingerprint] in sheet["info"]
+        paper = "\n".join(block_texts(layout_report(report_sheet(report, "zh+en"), 32)))
+        assert fingerprint in paper  # one piece on one line: readable, never split
+
+
 def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
     from shopdesk.errors import NotFound
     from shopdesk.services.reports import closed_report
