@@ -67,6 +67,27 @@ CSV_VALID = "有效"
 CSV_VOID = "作废"
 
 
+def code_cell(value: str) -> str:
+    """A code for ``receipts.csv`` that a spreadsheet keeps as text: ``="6901939621257"``.
+
+    Excel and WPS open a CSV by guessing types, so a 19-digit tax code becomes
+    ``1.03031E+18`` (Excel keeps 15 significant digits) and a code with leading
+    zeros loses them. A leading ``'`` is shown as a literal character in a CSV
+    and a leading tab is not honoured everywhere; a formula whose result is a
+    string constant is the form Microsoft documents for this (KB Q66033) and
+    both keep it as text. Quotes inside are doubled, so the cell stays one string
+    literal whatever the code holds; an empty code stays empty.
+    """
+    return '="' + value.replace('"', '""') + '"' if value else ""
+
+
+def code_value(cell: str) -> str:
+    """The code inside a :func:`code_cell` (a cell not in that form is returned as is)."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) >= 3:
+        return cell[2:-1].replace('""', '"')
+    return cell
+
+
 def signing_bytes(manifest: dict) -> bytes:
     """What the manifest signature covers: its canonical JSON without ``signature``."""
     return canonical_json({k: v for k, v in manifest.items() if k != "signature"})

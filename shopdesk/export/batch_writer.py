@@ -123,25 +123,31 @@ def _text(value: str) -> str:
     """Free text (names, buyer, cashier) made inert for Excel with a leading ``'``.
 
     A buyer name typed at the till as ``=HYPERLINK(…)`` must not run in the
-    accountant's spreadsheet. Amounts, numbers and codes are never touched.
+    accountant's spreadsheet. Amounts and numbers are never touched; codes are
+    written as :func:`~shopdesk.export.batch_format.code_cell` string literals.
     """
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
+    """The ``receipts.csv`` rows of one receipt: one per line, as the record has it.
+
+    Free text gets the formula guard (:func:`_text`), codes the text form
+    (``fmt.code_cell``); quantities and amounts stay the record's plain numbers.
+    """
     buyer = data.get("buyer") or {}
     for index, line in enumerate(data["lines"], start=1):
         yield [
-            data["no"],
+            fmt.code_cell(data["no"]),
             str(data["rseq"]),
             time,
             fmt.CSV_VOID if void else fmt.CSV_VALID,
             _text(data.get("cashier", "")),
             _text(buyer.get("name", "")),
-            buyer.get("tax_id", ""),
+            fmt.code_cell(buyer.get("tax_id", "")),
             str(index),
-            _text(line.get("sku", "")),
-            line.get("barcode", ""),
+            fmt.code_cell(line.get("sku", "")),
+            fmt.code_cell(line.get("barcode", "")),
             _text(line["name"]),
             _text(line.get("spec", "")),
             _text(line.get("unit", "")),
@@ -150,7 +156,7 @@ def _csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
             line["discount"],
             line["amount"],
             rate_label(line["rate"]),
-            line["tax_code"],
+            fmt.code_cell(line["tax_code"]),
             line["net"],
             line["tax"],
             data["total"],

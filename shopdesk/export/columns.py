@@ -43,13 +43,14 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("unit", "单位"),
     ("qty", "数量"),
     ("unit_price", "单价"),  # tax included (含税), before the line's discount
-    ("amount", "金额"),  # tax included, after discounts: what the customer paid
+    ("amount", "金额"),  # tax included; 数量 × 单价 on an item, negative on its 折扣行
     ("tax_rate", "税率"),  # 0.13 … as a number formatted 13%; "免税" for exempt
     ("tax", "税额"),
 )
 OPTIONAL_LINE_COLUMNS: tuple[str, ...] = (
+    "line_kind",  # 发票行性质: 0 normal, 1 折扣行 (discount), 2 被折扣行 (the item it discounts)
     "net",  # amount without tax (金额 on a fapiao is usually this one)
-    "discount",  # what was taken off this line, tax included
+    "discount",  # what was taken off this item, tax included (on the item's row)
     "barcode",
     "sku",
 )

@@ -2,9 +2,11 @@
 
 Two sheets (names and headers from the profile, see :mod:`shopdesk.export.columns`):
 one row per valid receipt on the header sheet, keyed by the provisional receipt
-number (发票流水号), and one row per receipt line on the line sheet with the
-same key. Voided and training receipts are never written here: they must not be
-invoiced.
+number (发票流水号), and on the line sheet, with the same key, one row per receipt
+line, followed by a 折扣行 when the line was discounted (:func:`line_cells`).
+Voided and training receipts are never written here: they must not be invoiced.
+The rows are built by :func:`header_cells` and :func:`line_cells` alone, so a
+checker can rebuild them from the records.
 
 How it is built, and why: openpyxl writes the package (workbook, styles,
 content types, relationships), but its write-only row serialisation costs about
@@ -27,12 +29,15 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from shopdesk.config import ExportSettings
-from shopdesk.domain.tax import RATES
+from shopdesk.domain.money import money_str
+from shopdesk.domain.tax import RATES, split_gross
 from shopdesk.export.batch_format import zip_time
 from shopdesk.export.columns import BUYER_PERSONAL
 
@@ -51,6 +56,11 @@ SHEET_TAIL = "</sheetData></worksheet>"
 #: Number formats of the cells we write: money and tax rate (quantities stay General).
 FORMATS = {"money": "0.00", "rate": "0%"}
 EXEMPT_LABEL = "免税"
+#: 发票行性质 as the 金税 invoicing software numbers it: a normal line, a
+#: discount line (折扣行) and the line it discounts (被折扣行).
+LINE_NORMAL, LINE_DISCOUNT, LINE_DISCOUNTED = "0", "1", "2"
+#: One cell: (kind, text) with kind ``str``, ``money``, ``rate`` or ``qty``; empty text, no cell.
+Cell = tuple[str, str]
 
 
 def _column_letters(count: int) -> list[str]:
@@ -81,18 +91,18 @@ class _SheetStream:
         self.row = 0
         self.buffer: list[str] = []
 
-    def append(self, cells: list[tuple[str, str]]) -> None:
-        """``cells``: (kind, text) with kind ``str``, ``money``, ``rate`` or ``qty``."""
+    def append(self, cells: list[Cell]) -> None:
         self.row += 1
         r = self.row
         out = [f'<row r="{r}">']
         for letter, (kind, value) in zip(self.letters, cells, strict=True):
+            if not value:
+                continue  # an empty cell is left out, as Excel writes it
             if kind == "str":
-                if value:
-                    out.append(
-                        f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                        f"{_text(value)}</t></is></c>"
-                    )
+                out.append(
+                    f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(value)}</t></is></c>"
+                )
             else:
                 out.append(f'<c r="{letter}{r}" s="{self.styles[kind]}"><v>{value}</v></c>')
         out.append("</row>")
@@ -110,8 +120,85 @@ class _SheetStream:
         self.handle.close()
 
 
-def _rate_cell(rate: str) -> tuple[str, str]:
+def _rate_cell(rate: str) -> Cell:
     return ("str", EXEMPT_LABEL) if rate == "exempt" else ("rate", str(RATES[rate]))
+
+
+def header_cells(data: dict, time: str) -> dict[str, Cell]:
+    """Every header-sheet field of one receipt; the profile picks and orders the columns."""
+    buyer = data.get("buyer") or {}
+    return {
+        "serial": ("str", data["no"]),
+        "buyer_name": ("str", buyer.get("name") or BUYER_PERSONAL),
+        "buyer_tax_id": ("str", buyer.get("tax_id", "")),
+        "remarks": ("str", f"临时收据 {data['no']} {time[:10]} {time[11:16]}"),
+        "total": ("money", data["total"]),
+        "net": ("money", data["net"]),
+        "tax": ("money", data["tax"]),
+        "buyer_phone": ("str", buyer.get("phone", "")),
+        "buyer_email": ("str", buyer.get("email", "")),
+        "receipt_time": ("str", time),
+        "cashier": ("str", data.get("cashier", "")),
+    }
+
+
+def line_cells(data: dict) -> Iterator[dict[str, Cell]]:
+    """Every line-sheet field of one receipt's rows, in order.
+
+    Tax platforms check 数量 × 单价 = 金额 on every line and take a discount only
+    as a 折扣行: a negative line with the same item name, tax code and rate right
+    after the discounted line (金税 "发票行性质" 2 = 被折扣行, 1 = 折扣行). So a
+    line with a discount (its own, plus its share of a sale discount, as the
+    record already spreads it) becomes two rows: the item at full price, split
+    by the rounding rule of :mod:`shopdesk.domain.tax`, then the discount, whose
+    net and tax are what is left of the record's line figures. The pair adds up
+    to the record's line exactly, so every receipt and rate total still does.
+    """
+    for line in data["lines"]:
+        discount = Decimal(line["discount"])
+        if not discount:
+            yield _line_row(data["no"], line, LINE_NORMAL, line)
+            continue
+        full = split_gross(Decimal(line["amount"]) + discount, line["rate"])
+        item = {
+            "qty": line["qty"],
+            "unit_price": line["unit_price"],
+            "amount": money_str(full.gross),
+            "net": money_str(full.net),
+            "tax": money_str(full.tax),
+            "discount": line["discount"],
+        }
+        off = {
+            "qty": "",
+            "unit_price": "",
+            "amount": money_str(-discount),
+            "net": money_str(Decimal(line["net"]) - full.net),
+            "tax": money_str(Decimal(line["tax"]) - full.tax),
+            "discount": "",
+        }
+        yield _line_row(data["no"], line, LINE_DISCOUNTED, item)
+        yield _line_row(data["no"], line, LINE_DISCOUNT, off)
+
+
+def _line_row(serial: str, line: dict, kind: str, figures: dict) -> dict[str, Cell]:
+    """One line-sheet row: the item's identity from ``line``, its numbers from ``figures``."""
+    return {
+        "serial": ("str", serial),
+        "line_kind": ("str", kind),
+        "item_name": ("str", line["name"]),
+        "tax_code": ("str", line["tax_code"]),
+        "spec": ("str", line.get("spec", "") if kind != LINE_DISCOUNT else ""),
+        "unit": ("str", line.get("unit", "") if kind != LINE_DISCOUNT else ""),
+        "qty": ("qty", figures["qty"]),
+        "unit_price": ("money", figures["unit_price"]),
+        "amount": ("money", figures["amount"]),
+        "tax_rate": _rate_cell(line["rate"]),
+        "tax": ("money", figures["tax"]),
+        "net": ("money", figures["net"]),
+        "discount": ("money", figures["discount"]),
+        "barcode": ("str", line.get("barcode", "")),
+        "sku": ("str", line.get("sku", "")),
+    }
 
 
 class InvoiceSheetWriter:
@@ -132,38 +219,9 @@ class InvoiceSheetWriter:
         self.lines.append([("str", title) for _, title in settings.line_columns])
 
     def add_receipt(self, data: dict, time: str) -> None:
-        buyer = data.get("buyer") or {}
-        header = {
-            "serial": ("str", data["no"]),
-            "buyer_name": ("str", buyer.get("name") or BUYER_PERSONAL),
-            "buyer_tax_id": ("str", buyer.get("tax_id", "")),
-            "remarks": ("str", f"临时收据 {data['no']} {time[:10]} {time[11:16]}"),
-            "total": ("money", data["total"]),
-            "net": ("money", data["net"]),
-            "tax": ("money", data["tax"]),
-            "buyer_phone": ("str", buyer.get("phone", "")),
-            "buyer_email": ("str", buyer.get("email", "")),
-            "receipt_time": ("str", time),
-            "cashier": ("str", data.get("cashier", "")),
-        }
+        header = header_cells(data, time)
         self.headers.append([header[f] for f in self.header_fields])
-        for line in data["lines"]:
-            row = {
-                "serial": ("str", data["no"]),
-                "item_name": ("str", line["name"]),
-                "tax_code": ("str", line["tax_code"]),
-                "spec": ("str", line.get("spec", "")),
-                "unit": ("str", line.get("unit", "")),
-                "qty": ("qty", line["qty"]),
-                "unit_price": ("money", line["unit_price"]),
-                "amount": ("money", line["amount"]),
-                "tax_rate": _rate_cell(line["rate"]),
-                "tax": ("money", line["tax"]),
-                "net": ("money", line["net"]),
-                "discount": ("money", line["discount"]),
-                "barcode": ("str", line.get("barcode", "")),
-                "sku": ("str", line.get("sku", "")),
-            }
+        for row in line_cells(data):
             self.lines.append([row[f] for f in self.line_fields])
 
     def discard(self) -> None:

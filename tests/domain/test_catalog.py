@@ -7,6 +7,7 @@ shopkeeper would be sent to.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -18,12 +19,15 @@ from hypothesis import strategies as st
 
 from shopdesk.domain.catalog import COLUMNS, Catalog, CatalogItem, parse_catalog
 from shopdesk.domain.ean import ean13_check_digit, is_valid_ean13
-from shopdesk.domain.tax import RATES
+from shopdesk.domain.tax import RATES, rate_label
 from shopdesk.errors import ConfigError
 
 SAMPLE = Path(__file__).parents[2] / "sample_data/catalog.csv"
+CATALOG_DOC = Path(__file__).parents[2] / "docs/catalog.md"
+#: How docs/catalog.md says it knows a code: from the table, or not confirmed yet.
+CODE_STATUSES = {"leaf", "leaf, unconfirmed", "branch, unconfirmed"}
 HEADER = ",".join(COLUMNS)
-DRINK_CODE = "1030307000000000000"
+DRINK_CODE = "1030307010000000000"
 GOOD_ROW = f"D001,6901939621257,可口可乐 330ml,Coca-Cola 330ml,罐,330ml,3.00,13,{DRINK_CODE},drinks"
 
 
@@ -71,6 +75,39 @@ def test_sample_tax_codes_and_rates(sample: Catalog) -> None:
         assert len(item.tax_code) == 19 and item.tax_code.isascii() and item.tax_code.isdigit()
         # 1… is goods, 3… is services: a 6 % line must be a service code.
         assert item.tax_code[0] == ("3" if item.tax_rate == "6" else "1"), item
+
+
+def test_sample_plain_milk_is_at_the_low_rate_and_yogurt_at_13(sample: Catalog) -> None:
+    """Pasteurised and UHT milk (巴氏杀菌乳, 灭菌乳) are at 9 %; fermented milk and milk
+    drinks are not (issue 12, item 8; sources in docs/catalog.md)."""
+    dairy = {item.sku: item.tax_rate for item in sample if item.category == "dairy"}
+    assert dairy == {
+        "M001": "9",  # 伊利纯牛奶, UHT
+        "M002": "13",  # 酸牛奶
+        "M003": "9",  # 特仑苏纯牛奶, UHT
+        "M004": "13",  # 希腊风味酸奶
+        "M005": "9",  # 三元鲜牛奶, pasteurised
+        "M006": "13",  # 乳酸菌乳饮品
+        "M007": "9",  # 光明鲜牛奶, pasteurised
+    }
+
+
+def test_every_sample_code_and_rate_is_documented_with_its_source(sample: Catalog) -> None:
+    """docs/catalog.md lists each demo item's code, rate, how sure we are, and why."""
+    rows = {}
+    for line in CATALOG_DOC.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if re.fullmatch(r"[A-Z]\d{3}", cells[0]):
+            rows[cells[0]] = cells
+    assert set(rows) == {item.sku for item in sample}
+    for item in sample:
+        _, name, code, rate, status, source = rows[item.sku]
+        assert (name, code, rate) == (item.name, item.tax_code, rate_label(item.tax_rate))
+        assert status in CODE_STATUSES and source, item.sku
+    # the drinks and snacks are confirmed leaves now, not the 1030307 / 10302 branches
+    for item in sample:
+        if item.category in ("drinks", "snacks") and rows[item.sku][4] == "leaf":
+            assert not item.tax_code.endswith("0" * 11), item.sku  # 9+ significant digits
 
 
 def test_sample_has_a_cooked_item_at_9_and_a_weighed_item(sample: Catalog) -> None:
