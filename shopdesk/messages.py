@@ -144,6 +144,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到店铺资料 {file}。请先运行 shopdesk init。",
         "The shop profile {file} does not exist: run shopdesk init first.",
     ),
+    "profile.lost": (
+        "店铺资料 {file} 不见了，但账本还在。读取账本（verify、list、show）照常；要继续销售，请运行 shopdesk --home {folder} profile rebuild，从账本重建资料（需设置新的店长 PIN）。",
+        "The shop profile {file} is missing but the ledger is there. Reading the ledger (verify, list, show) works; to sell again run shopdesk --home {folder} profile rebuild, which rebuilds it from the ledger (with a new manager PIN).",
+    ),
+    "profile.exists": (
+        "店铺资料 {file} 已存在；重建只用于资料丢失的情况，不会覆盖。",
+        "The shop profile {file} already exists; rebuild only replaces a lost one and never overwrites.",
+    ),
+    "profile.ledger_unverified": (
+        "{folder} 的账本未通过校验，不能据此重建店铺资料。请先运行 shopdesk --home {folder} verify 查明原因。",
+        "The ledger in {folder} does not verify, so the profile is not rebuilt from it. Run shopdesk --home {folder} verify to see why.",
+    ),
+    "profile.base_unreadable": (
+        "无法读取 {file}。请给出备份中的 profile.toml（UTF-8 文本）。",
+        "Cannot read {file}: give the profile.toml from a backup (UTF-8 text).",
+    ),
+    "profile.other_terminal": (
+        "该资料属于终端 {terminal}，而账本属于终端 {ledger}：请使用本终端的备份。",
+        "That profile is for terminal {terminal} but this ledger is terminal {ledger}: use this terminal's backup.",
+    ),
+    "profile.rebuilt": (
+        "已从账本重建 {file}：{shop}（{uscc}），终端 {terminal}，并设置了新的店长 PIN。",
+        "Rebuilt {file} from the ledger: {shop} ({uscc}), terminal {terminal}, with a new manager PIN.",
+    ),
+    "profile.recovered": ("从账本恢复：{fields}", "Recovered from the ledger: {fields}"),
+    "profile.not_recovered": (
+        "账本中没有、已设为默认值，请检查：{fields}",
+        "Not in the ledger, set to defaults — please check: {fields}",
+    ),
+    "profile.read_from_ledger": (
+        "注意：店铺资料 {file} 不见了；本次按账本记录读取。运行 shopdesk --home {folder} profile rebuild 重建。",
+        "Note: the shop profile {file} is missing; read from the ledger's records this time. Run shopdesk --home {folder} profile rebuild to rebuild it.",
+    ),
     "profile.not_utf8": (
         "店铺资料 {file} 不是 UTF-8 编码。",
         "The shop profile {file} is not UTF-8.",

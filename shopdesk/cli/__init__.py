@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.backup",
     "shopdesk.cli.app",
     "shopdesk.cli.catalog",
+    "shopdesk.cli.profile",
 )
 
 
