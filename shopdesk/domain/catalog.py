@@ -305,6 +305,12 @@ def decode_catalog(data: bytes, source: str = "catalog.csv") -> str:
         raise ConfigError("catalog.not_text", file=source) from None
 
 
+def delimiter_of(text: str) -> str:
+    """A tab when the first line has tabs and no comma (Excel's "Unicode text"), else a comma."""
+    first_line = text.split("\n", 1)[0]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
 def parse_catalog(text: str, source: str = "catalog.csv") -> Catalog:
     """Like :func:`parse_catalog_rows`, but the first problem raises its ConfigError.
 
@@ -329,9 +335,7 @@ def parse_catalog_rows(text: str, source: str = "catalog.csv") -> Catalog:
     its column says), and a CSV syntax error stops reading at that row.
     """
     text = text.removeprefix(_BOM)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter_of(text))
     rows = _records(reader, source)
 
     items: list[CatalogItem] = []

@@ -21,6 +21,7 @@ from shopdesk.domain.catalog import (
     REQUIRED,
     Catalog,
     decode_catalog,
+    delimiter_of,
     fold,
     parse_catalog_rows,
 )
@@ -73,12 +74,8 @@ def read_sheet(path: Path) -> list[list[str]]:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
         raise InvalidInput("catalog.unreadable", file=str(path), reason=str(exc)) from None
-    first = text.removeprefix("\ufeff").split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    return [
-        list(row)
-        for row in csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter)
-    ]
+    text = text.removeprefix("\ufeff")
+    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter_of(text))]
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
