@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shopdesk.domain.catalog import Catalog, parse_catalog
+from shopdesk.domain.catalog import Catalog, CatalogProblem, decode_catalog, parse_catalog_rows
 from shopdesk.domain.money import parse_money
 from shopdesk.domain.pin import DEMO_PIN_HASH, is_pin_hash
 from shopdesk.domain.uscc import validate_tax_id
@@ -352,4 +352,15 @@ def load_profile(path: Path) -> Profile:
 
 
 def load_catalog(path: Path) -> Catalog:
-    return parse_catalog(_read_text(path, "catalog"), source=str(path))
+    """The catalog's good rows; its bad rows (or a missing or unreadable file) as problems.
+
+    Never raises for the file's content: a broken catalog must not stop the till
+    from reading its ledger or selling what is sound (issue 15, item 1).
+    """
+    try:
+        text = decode_catalog(path.read_bytes(), str(path))
+    except FileNotFoundError:
+        return Catalog((), [CatalogProblem(ConfigError("catalog.missing", file=str(path)))])
+    except ConfigError as error:
+        return Catalog((), [CatalogProblem(error)])
+    return parse_catalog_rows(text, source=str(path))

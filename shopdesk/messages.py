@@ -92,9 +92,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Non-cash payments exceed the total {total} (paid {paid}); only cash gives change.",
     ),
     "catalog.missing": ("找不到商品目录 {file}。", "The catalog {file} does not exist."),
-    "catalog.not_utf8": (
-        "商品目录 {file} 不是 UTF-8 编码。请用 UTF-8 另存。",
-        "The catalog {file} is not UTF-8: save it as UTF-8.",
+    "catalog.not_text": (
+        "商品目录 {file} 不是文本表格（UTF-8、GBK/GB18030 或 UTF-16 都无法读取）。请在 Excel 中另存为“CSV UTF-8”。",
+        'The catalog {file} is not a text table (neither UTF-8, GBK/GB18030 nor UTF-16): save it from Excel as "CSV UTF-8".',
+    ),
+    "catalog.item_broken": (
+        "商品 {item} 暂不能销售：商品目录 {file} 第 {line} 行有误（{field}：{reason}）。请改正该行后再试；其他商品照常销售。",
+        "Item {item} cannot be sold yet: catalog {file}, line {line} is wrong ({field}: {reason}). Fix that row and try again; other items sell as usual.",
+    ),
+    "catalog.problems": (
+        "注意：商品目录 {file} 有 {count} 处错误，相关商品暂不能销售，其余照常。运行 shopdesk catalog check {file} 查看全部。",
+        "Note: the catalog {file} has {count} problem(s); those items cannot be sold, the rest sell as usual. Run shopdesk catalog check {file} to see them all.",
+    ),
+    "catalog.check_ok": (
+        "{file}：{count} 个商品，没有错误。",
+        "{file}: {count} items, no problems.",
+    ),
+    "catalog.check_bad": (
+        "{file}：{count} 个商品可以销售；{bad} 处错误（改正后相关商品才能销售）：",
+        "{file}: {count} items can be sold; {bad} problem(s) (those items sell once fixed):",
+    ),
+    "catalog.bad_map": (
+        "--map {value} 无效：应写成 表格列名=字段，字段为 {fields} 之一。",
+        "--map {value} is not valid: write SHEET_COLUMN=FIELD, with FIELD one of {fields}.",
+    ),
+    "catalog.import_refused": (
+        "未导入：{file} 有 {bad} 处错误（见上）。请在表格中改正或用 --map 指定列后再试；现有商品目录未改动。",
+        "Not imported: {file} has {bad} problem(s) (above). Fix them in the sheet, or name the columns with --map, and try again; the current catalog is unchanged.",
+    ),
+    "catalog.import_done": (
+        "已导入 {count} 个商品到 {file}。",
+        "Imported {count} items into {file}.",
+    ),
+    "catalog.unreadable": (
+        "无法读取表格 {file}：{reason}。请确认它是 .xlsx 或 .csv 文件。",
+        "Cannot read the spreadsheet {file}: {reason}. Check it is an .xlsx or .csv file.",
     ),
     "catalog.missing_column": (
         "商品目录 {file} 缺少列“{column}”。",
@@ -111,6 +143,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.missing": (
         "找不到店铺资料 {file}。请先运行 shopdesk init。",
         "The shop profile {file} does not exist: run shopdesk init first.",
+    ),
+    "profile.lost": (
+        "店铺资料 {file} 不见了，但账本还在。读取账本（verify、list、show）照常；要继续销售，请运行 shopdesk --home {folder} profile rebuild，从账本重建资料（需设置新的店长 PIN）。",
+        "The shop profile {file} is missing but the ledger is there. Reading the ledger (verify, list, show) works; to sell again run shopdesk --home {folder} profile rebuild, which rebuilds it from the ledger (with a new manager PIN).",
+    ),
+    "profile.exists": (
+        "店铺资料 {file} 已存在；重建只用于资料丢失的情况，不会覆盖。",
+        "The shop profile {file} already exists; rebuild only replaces a lost one and never overwrites.",
+    ),
+    "profile.ledger_unverified": (
+        "{folder} 的账本未通过校验，不能据此重建店铺资料。请先运行 shopdesk --home {folder} verify 查明原因。",
+        "The ledger in {folder} does not verify, so the profile is not rebuilt from it. Run shopdesk --home {folder} verify to see why.",
+    ),
+    "profile.base_unreadable": (
+        "无法读取 {file}。请给出备份中的 profile.toml（UTF-8 文本）。",
+        "Cannot read {file}: give the profile.toml from a backup (UTF-8 text).",
+    ),
+    "profile.other_terminal": (
+        "该资料属于终端 {terminal}，而账本属于终端 {ledger}：请使用本终端的备份。",
+        "That profile is for terminal {terminal} but this ledger is terminal {ledger}: use this terminal's backup.",
+    ),
+    "profile.rebuilt": (
+        "已从账本重建 {file}：{shop}（{uscc}），终端 {terminal}，并设置了新的店长 PIN。",
+        "Rebuilt {file} from the ledger: {shop} ({uscc}), terminal {terminal}, with a new manager PIN.",
+    ),
+    "profile.recovered": ("从账本恢复：{fields}", "Recovered from the ledger: {fields}"),
+    "profile.not_recovered": (
+        "账本中没有、已设为默认值，请检查：{fields}",
+        "Not in the ledger, set to defaults — please check: {fields}",
+    ),
+    "profile.read_from_ledger": (
+        "注意：店铺资料 {file} 不见了；本次按账本记录读取。运行 shopdesk --home {folder} profile rebuild 重建。",
+        "Note: the shop profile {file} is missing; read from the ledger's records this time. Run shopdesk --home {folder} profile rebuild to rebuild it.",
     ),
     "profile.not_utf8": (
         "店铺资料 {file} 不是 UTF-8 编码。",

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "shopdesk.cli.export",
     "shopdesk.cli.backup",
     "shopdesk.cli.app",
+    "shopdesk.cli.catalog",
+    "shopdesk.cli.profile",
 )
 
 

@@ -101,9 +101,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def open_shop(ctx: Context, *, readonly: bool = False, load_view: bool = True) -> Shop:
     """Open the shop and report a torn tail found at open before anything else."""
+    from shopdesk.cli.catalog import warn_catalog_problems
+    from shopdesk.cli.profile import warn_profile_from_ledger
     from shopdesk.services.shop import Shop
 
     shop = Shop.open(ctx.home, readonly=readonly, load_view=load_view)
+    warn_profile_from_ledger(ctx, shop)
+    warn_catalog_problems(ctx, shop.catalog)
     torn = shop.ledger.torn
     if torn is not None and torn.quarantined_to:
         ctx.warn(ctx.say("ledger.torn_tail", length=torn.length, path=torn.quarantined_to))

@@ -1,11 +1,15 @@
 """The shop's product catalog: what can be sold, at what price and VAT rate.
 
-The catalog is a CSV a shopkeeper edits in Excel or WPS, so :func:`parse_catalog`
+The catalog is a CSV a shopkeeper edits in Excel or WPS, so :func:`parse_catalog_rows`
 treats it as untrusted input: every problem becomes a :class:`ConfigError` naming
 the file, the 1-based line and the field, so the person can open the file and fix
 that cell, instead of a traceback or, worse, a silently wrong price on a receipt.
+A bad row is left out and reported, never the whole file: one mistyped price must
+not stop the till from selling everything else (issue 15, item 1).
 
-This module is pure: the caller reads the file and passes its text. Pinyin search
+This module is pure: the caller reads the file and passes its bytes to
+:func:`decode_catalog` (UTF-8 with or without BOM, UTF-16, GB18030/GBK — whatever
+Excel wrote) and the text to :func:`parse_catalog_rows`. Pinyin search
 keys are built lazily on the first :meth:`Catalog.search`, because importing
 pypinyin and romanising every name takes long enough to be felt at start-up, and
 a cashier who only scans barcodes never needs them.
@@ -54,6 +58,7 @@ MAX_CELL_LENGTH = 200
 _DIGITS = re.compile(r"[0-9]+")
 _WORD = re.compile(r"\w+")
 _BOM = "\ufeff"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 #: Builds the error for one bad cell of the row being parsed: (field, value, reason).
 _BadCell = Callable[[str, str, str], ConfigError]
@@ -76,6 +81,19 @@ class CatalogItem:
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogProblem:
+    """A row (or the whole file) left out of the catalog, and why.
+
+    ``sku`` and ``barcode`` are the row's raw cells, kept so that a sale of that
+    very item is refused with this reason rather than "unknown item".
+    """
+
+    error: ConfigError
+    sku: str = ""
+    barcode: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class _SearchKeys:
     """Lower-cased forms of an item a typed query is compared against."""
 
@@ -91,17 +109,26 @@ class _SearchKeys:
 class Catalog:
     """An immutable set of items with the lookups a sales screen needs.
 
-    Build it with :func:`parse_catalog` (which validates); the constructor trusts
-    its items to be unique by SKU (case-insensitively) and by barcode.
+    Build it with :func:`parse_catalog_rows` (which validates); the constructor
+    trusts its items to be unique by SKU (case-insensitively) and by barcode.
+    ``problems`` are the rows that were left out.
     """
 
-    __slots__ = ("_by_barcode", "_by_sku", "_items", "_keys")
+    __slots__ = ("_broken", "_by_barcode", "_by_sku", "_items", "_keys", "problems")
 
-    def __init__(self, items: Iterable[CatalogItem] = ()) -> None:
+    def __init__(
+        self, items: Iterable[CatalogItem] = (), problems: Iterable[CatalogProblem] = ()
+    ) -> None:
         self._items: tuple[CatalogItem, ...] = tuple(items)
         self._by_sku = {item.sku.casefold(): item for item in self._items}
         self._by_barcode = {item.barcode: item for item in self._items if item.barcode}
         self._keys: tuple[_SearchKeys, ...] | None = None
+        self.problems: tuple[CatalogProblem, ...] = tuple(problems)
+        self._broken: dict[str, CatalogProblem] = {}
+        for problem in self.problems:
+            for key in (problem.sku.casefold(), problem.barcode):
+                if key:
+                    self._broken.setdefault(key, problem)
 
     def __iter__(self) -> Iterator[CatalogItem]:
         return iter(self._items)
@@ -141,6 +168,11 @@ class Catalog:
         """
         return self.by_barcode(code_or_sku) or self.by_sku(code_or_sku)
 
+    def broken(self, code_or_sku: str) -> CatalogProblem | None:
+        """Why a code that :meth:`find` does not know was left out, if a bad row had it."""
+        code = code_or_sku.strip()
+        return self._broken.get(code) or self._broken.get(code.casefold())
+
     def search(self, text: str, limit: int = 20) -> list[CatalogItem]:
         """Items matching what a cashier typed, best matches first.
 
@@ -150,7 +182,7 @@ class Catalog:
         quickest way to type a Chinese name. Matches at the start of a key rank
         before matches inside it; ties keep catalog order.
         """
-        query = _fold(text)
+        query = fold(text)
         if not query or limit <= 0:
             return []
         compact = query.replace(" ", "")
@@ -169,7 +201,7 @@ class Catalog:
         return self._keys
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case- and width-insensitive form: ``ＣＯＬＡ`` from a Chinese IME is ``cola``."""
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
@@ -213,9 +245,9 @@ def _pinyin_inside(key: _SearchKeys, compact: str) -> bool:
 
 def _keys_for(item: CatalogItem) -> _SearchKeys:
     initials, full = _pinyin_keys(item.name)
-    name_en = _fold(item.name_en)
+    name_en = fold(item.name_en)
     return _SearchKeys(
-        name=_fold(item.name),
+        name=fold(item.name),
         name_en=name_en,
         words_en=tuple(_WORD.findall(name_en)),
         sku=item.sku.casefold(),
@@ -254,34 +286,108 @@ def _is_han(char: str) -> bool:
 # --- parsing -----------------------------------------------------------------------
 
 
-def parse_catalog(text: str, source: str = "catalog.csv") -> Catalog:
-    """Validate catalog CSV text and build a :class:`Catalog`.
+def decode_catalog(data: bytes, source: str = "catalog.csv") -> str:
+    """The text of a catalog file, in whichever encoding Excel or WPS saved it.
 
-    ``source`` only names the file in errors. A leading UTF-8 BOM is dropped
-    (Excel writes one when saving "CSV UTF-8"). Blank lines are skipped; extra
-    columns are ignored so a shop can keep notes beside the data. The first
-    problem found raises :class:`ConfigError` with ``file`` and ``line``, and for a
-    bad cell ``field``, ``value`` and ``reason``; nothing is half-loaded.
+    A BOM decides (UTF-8 from "CSV UTF-8", UTF-16 from "Unicode text"). Without
+    one, UTF-8 is tried first: GBK text is almost never valid UTF-8, while
+    GB18030 — a superset of GBK, what Chinese Excel writes by default as "CSV" —
+    decodes nearly any byte string, so it comes last.
+    """
+    try:
+        if data.startswith(_UTF16_BOMS):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ConfigError("catalog.not_text", file=source) from None
+
+
+def delimiter_of(text: str) -> str:
+    """A tab when the first line has tabs and no comma (Excel's "Unicode text"), else a comma."""
+    first_line = text.split("\n", 1)[0]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def parse_catalog(text: str, source: str = "catalog.csv") -> Catalog:
+    """Like :func:`parse_catalog_rows`, but the first problem raises its ConfigError.
+
+    For a catalog that must be whole: one being written by an import.
+    """
+    catalog = parse_catalog_rows(text, source)
+    if catalog.problems:
+        raise catalog.problems[0].error
+    return catalog
+
+
+def parse_catalog_rows(text: str, source: str = "catalog.csv") -> Catalog:
+    """Validate catalog text and build a :class:`Catalog` of its good rows.
+
+    ``source`` only names the file in errors. A leading BOM is dropped (Excel
+    writes one when saving "CSV UTF-8"). Cells are split at commas, or at tabs
+    when the header has tabs and no comma (Excel's "Unicode text"). Blank lines
+    are skipped; extra columns are ignored so a shop can keep notes beside the
+    data. Each bad row becomes a :class:`CatalogProblem` whose ConfigError has
+    ``file`` and ``line``, and for a bad cell ``field``, ``value`` and
+    ``reason``. A bad header loads nothing (no cell could be trusted to be what
+    its column says), and a CSV syntax error stops reading at that row.
     """
     text = text.removeprefix(_BOM)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter_of(text))
     rows = _records(reader, source)
 
-    header_line, header = next(rows, (1, []))
-    columns = _header_columns(header, header_line, source)
-
     items: list[CatalogItem] = []
+    problems: list[CatalogProblem] = []
     seen_sku: dict[str, int] = {}
     seen_barcode: dict[str, int] = {}
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        item = _parse_row(cells, columns, len(header), line, source)
-        _check_unique(seen_sku, item.sku.casefold(), item.sku, "sku", line, source)
-        if item.barcode:
-            _check_unique(seen_barcode, item.barcode, item.barcode, "barcode", line, source)
-        items.append(item)
-    return Catalog(items)
+    try:
+        header_line, header = next(rows, (1, []))
+        columns = _header_columns(header, header_line, source)
+        for line, cells in rows:
+            if not any(cell.strip() for cell in cells):
+                continue
+            try:
+                item = _parse_row(cells, columns, len(header), line, source)
+                _check_unique(seen_sku, item.sku.casefold(), item.sku, "sku", line, source)
+                _check_unique(seen_barcode, item.barcode, item.barcode, "barcode", line, source)
+            except ConfigError as error:
+                problems.append(_row_problem(error, cells, columns, seen_sku, seen_barcode))
+                continue
+            seen_sku[item.sku.casefold()] = line
+            if item.barcode:
+                seen_barcode[item.barcode] = line
+            items.append(item)
+    except ConfigError as error:  # the header, or CSV syntax: nothing after it can be read
+        problems.append(CatalogProblem(error))
+    return Catalog(items, problems)
+
+
+def _row_problem(
+    error: ConfigError,
+    cells: list[str],
+    columns: dict[str, int],
+    seen_sku: dict[str, int],
+    seen_barcode: dict[str, int],
+) -> CatalogProblem:
+    """The problem of a bad row, with the SKU and barcode it would have sold under.
+
+    A duplicate's codes are left out: the first row with them sells normally.
+    """
+    if error.code == "catalog.duplicate":
+        return CatalogProblem(error)
+
+    def cell(column: str) -> str:
+        index = columns[column]
+        return cells[index].strip() if index < len(cells) else ""
+
+    sku, barcode = cell("sku"), cell("barcode")
+    return CatalogProblem(
+        error,
+        sku="" if sku.casefold() in seen_sku else sku,
+        barcode="" if barcode in seen_barcode else barcode,
+    )
 
 
 def _records(reader: Iterator[list[str]], source: str) -> Iterator[tuple[int, list[str]]]:
@@ -309,7 +415,7 @@ def _header_columns(header: list[str], line: int, source: str) -> dict[str, int]
     """Where each known column is; a missing one is named, not guessed."""
     positions: dict[str, int] = {}
     for index, raw in enumerate(header):
-        name = _fold(raw)
+        name = fold(raw)
         if name in COLUMNS and name in positions:
             raise ConfigError(
                 "catalog.duplicate",
@@ -329,9 +435,16 @@ def _header_columns(header: list[str], line: int, source: str) -> dict[str, int]
 def _parse_row(
     cells: list[str], columns: dict[str, int], width: int, line: int, source: str
 ) -> CatalogItem:
-    def bad(field: str, value: str, reason: str) -> ConfigError:
+    def bad(field: str, value: str, reason: str, detail: dict | None = None) -> ConfigError:
+        # ``detail`` fills a reason that is itself a message code (money.*, tax.*).
         return ConfigError(
-            "catalog.bad_row", file=source, line=line, field=field, value=value, reason=reason
+            "catalog.bad_row",
+            file=source,
+            line=line,
+            field=field,
+            value=value,
+            reason=reason,
+            detail=detail or {},
         )
 
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
@@ -363,21 +476,23 @@ def _parse_row(
     try:
         price = parse_money(values["price"], field="price")
     except InvalidInput as exc:
-        raise bad("price", values["price"], exc.code) from None
+        raise bad("price", values["price"], exc.code, exc.data) from None
     except ArithmeticError:
         # parse_money lets decimal.InvalidOperation escape for huge exponents
         # (``1e30``); a broken file must still give a ConfigError.
-        raise bad("price", values["price"], "money.not_a_number") from None
+        detail = {"field": "price", "value": values["price"]}
+        raise bad("price", values["price"], "money.not_a_number", detail) from None
     if price == 0:
         raise bad("price", values["price"], "price must be greater than zero")
 
     try:
         tax_rate = parse_rate(values["tax_rate"], field="tax_rate")
     except InvalidInput as exc:
-        raise bad("tax_rate", values["tax_rate"], exc.code) from None
+        raise bad("tax_rate", values["tax_rate"], exc.code, exc.data) from None
     except ArithmeticError:
         # parse_rate compares Decimals, and comparing ``sNaN`` signals.
-        raise bad("tax_rate", values["tax_rate"], "tax.unknown_rate") from None
+        detail = {"field": "tax_rate", "value": values["tax_rate"]}
+        raise bad("tax_rate", values["tax_rate"], "tax.unknown_rate", detail) from None
 
     tax_code = values["tax_code"]
     if len(tax_code) != TAX_CODE_LENGTH or not _DIGITS.fullmatch(tax_code):
@@ -411,8 +526,9 @@ def _check_barcode(barcode: str, bad: _BadCell) -> None:
 def _check_unique(
     seen: dict[str, int], key: str, value: str, field: str, line: int, source: str
 ) -> None:
-    first = seen.setdefault(key, line)
-    if first != line:
+    """A key an earlier good row already has is a duplicate (the caller records keys)."""
+    first = seen.get(key)
+    if key and first is not None:
         raise ConfigError(
             "catalog.duplicate", file=source, line=line, field=field, value=value, first_line=first
         )

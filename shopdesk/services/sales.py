@@ -52,6 +52,9 @@ def line_from_catalog(
     """A draft line for a scanned barcode or typed SKU; unknown codes are an error."""
     item = catalog.find(code.strip())
     if item is None:
+        broken = catalog.broken(code)
+        if broken is not None:  # a bad catalog row: say which, not "unknown"
+            raise InvalidInput("catalog.item_broken", item=code.strip(), **broken.error.data)
         raise InvalidInput("sale.unknown_item", value=code.strip())
     return DraftLine(
         sku=item.sku,

@@ -23,7 +23,7 @@ from shopdesk.config import (
 from shopdesk.domain.catalog import Catalog
 from shopdesk.domain.timeline import next_record_time
 from shopdesk.domain.uscc import validate_tax_id
-from shopdesk.errors import InvalidInput, LedgerError
+from shopdesk.errors import ConfigError, InvalidInput, LedgerError
 from shopdesk.ledger.keys import (
     create_private_key,
     load_private_key,
@@ -107,7 +107,11 @@ class ShopHome:
         return self.root / "logs"
 
     def exists(self) -> bool:
-        return self.profile.exists()
+        """A shop lives here: its profile, or its ledger even when the profile is lost."""
+        return self.profile.exists() or self.has_ledger()
+
+    def has_ledger(self) -> bool:
+        return any(self.ledger.glob("journal-*.jsonl"))
 
 
 class Shop:
@@ -126,6 +130,9 @@ class Shop:
         self.catalog = catalog
         self.ledger = ledger
         self._clock = clock
+        #: True when ``profile.toml`` is lost and the profile was read from the
+        #: ledger's records (read-only opens only; see services.profile_rebuild).
+        self.profile_from_ledger = False
 
     @classmethod
     def open(
@@ -141,7 +148,16 @@ class Shop:
         home = ShopHome(root)
         if not home.exists():
             raise LedgerError("home.missing", folder=str(root))
-        profile = load_profile(home.profile)
+        from_ledger = not home.profile.exists()
+        if from_ledger and not readonly:
+            # Writing needs the printer, PIN and limits no record holds (issue 15, item 2).
+            raise ConfigError("profile.lost", file=str(home.profile), folder=str(root))
+        if from_ledger:
+            from shopdesk.services.profile_rebuild import read_only_profile
+
+            profile = read_only_profile(home)
+        else:
+            profile = load_profile(home.profile)
         catalog = load_catalog(home.catalog)
         key = None
         keyless = not readonly and not home.key.exists() and home.restored.exists()
@@ -163,6 +179,7 @@ class Shop:
             # verified, but a sale must say why it cannot be signed.
             ledger.readonly_code = "key.not_restored"
         shop = cls(home, profile, catalog, ledger, clock)
+        shop.profile_from_ledger = from_ledger
         if key is not None:
             try:
                 ledger.record_repair(shop.now())  # a torn tail cut at open goes on record
@@ -230,7 +247,7 @@ block_when_exceeded = false
 """
 
 
-def _toml_str(value: str) -> str:
+def toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -256,7 +273,9 @@ def init_shop(
     shop always gets a new key.
     """
     home = ShopHome(root)
-    if home.exists() or home.key.exists() or any(home.ledger.glob("journal-*.jsonl")):
+    if home.has_ledger() and not home.profile.exists():
+        raise ConfigError("profile.lost", file=str(home.profile), folder=str(root))
+    if home.exists() or home.key.exists():
         raise InvalidInput("home.exists", folder=str(root))
     sample = bundled("sample_data")
     if demo:
@@ -273,13 +292,13 @@ def init_shop(
 
         printer = check_printer_url(printer)
         text = PROFILE_TEMPLATE.format(
-            name=_toml_str(name.strip()),
-            uscc=_toml_str(validate_tax_id(uscc)),
-            address=_toml_str(address),
-            phone=_toml_str(phone),
-            terminal=_toml_str(terminal),
-            printer=_toml_str(printer),
-            language=_toml_str(language),
+            name=toml_str(name.strip()),
+            uscc=toml_str(validate_tax_id(uscc)),
+            address=toml_str(address),
+            phone=toml_str(phone),
+            terminal=toml_str(terminal),
+            printer=toml_str(printer),
+            language=toml_str(language),
         )
     parse_profile(text, home.profile)  # validate before anything is written
     root.mkdir(parents=True, exist_ok=True)

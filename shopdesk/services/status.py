@@ -33,6 +33,8 @@ class TillStatus:
     limits: str = "ok"
     #: The highest share of an offline limit used, in percent.
     limits_percent: int = 0
+    #: Catalog rows left out as broken: their items cannot be sold until fixed.
+    catalog_problems: int = 0
 
 
 def waiting_for_export(shop: Shop) -> tuple[int, Decimal]:
@@ -91,4 +93,5 @@ def till_status(shop: Shop, training: bool, printer: str | None = None) -> TillS
         printer_state(shop, printer),
         limits,
         percent,
+        len(shop.catalog.problems),
     )

@@ -90,6 +90,12 @@ class StatusBar(Static):
             parts.append("[reverse]" + _("Offline limit reached") + "[/]")
         elif status.limits == "warn":
             parts.append(_("Offline limit {percent}%").format(percent=status.limits_percent))
+        if status.catalog_problems:
+            parts.append(
+                "[reverse]"
+                + _("Catalog: {count} bad row(s)").format(count=status.catalog_problems)
+                + "[/]"
+            )
         parts.append(printer_text(status.printer))
         self.update(" " + " │ ".join(parts))
 
