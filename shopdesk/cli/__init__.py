@@ -95,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         # No command: the till app, the product's main job.
-        from shopdesk.cli.app import cmd_app
+        from shopdesk.cli.common import open_app
 
-        args.run = cmd_app
+        args.run = open_app
     ctx = Context(args)
     try:
         return int(args.run(ctx) or 0)

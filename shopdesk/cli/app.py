@@ -1,7 +1,7 @@
 """``shopdesk app`` (and ``shopdesk`` alone): the Textual app; ``hash-pin`` for profiles.
 
-Textual is imported only inside :func:`cmd_app`, so ``import shopdesk.cli`` and
-every other command stay fast.
+Textual is imported only inside :func:`shopdesk.cli.common.open_app`, so
+``import shopdesk.cli`` and every other command stay fast.
 """
 
 from __future__ import annotations
@@ -10,21 +10,17 @@ import argparse
 import getpass
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.common import open_app
+
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="open the till app (the default with no command)")
-    p.set_defaults(run=cmd_app)
+    p.set_defaults(run=open_app)
     p = sub.add_parser("hash-pin", help="print a [security] manager_pin line for profile.toml")
     p.set_defaults(run=cmd_hash_pin)
-
-
-def cmd_app(ctx: Context) -> int:
-    from shopdesk.tui.app import run_app
-
-    return run_app(ctx.home, language=ctx.args.lang)
 
 
 def cmd_hash_pin(ctx: Context) -> int:
