@@ -40,10 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify-qr", help="check a receipt QR: signature, and the ledger's status")
     p.add_argument("payload", help="the scanned text (bare SDPR*… or the shop's URL)")
+    # Without --pubkey or --batch, the shop in --home (anywhere on the line) is checked.
     key = p.add_mutually_exclusive_group()
-    key.add_argument(
-        "--home", dest="qr_home", help="shop home to check against (default: the global --home)"
-    )
     key.add_argument("--pubkey", help="terminal public key file (PEM or base64), no ledger")
     key.add_argument(
         "--batch", type=Path, help="a batch zip: is this receipt in it, and does it match?"
@@ -159,8 +157,7 @@ def cmd_verify_qr(ctx: Context) -> int:
     if a.pubkey:
         report = check_qr_with_key(a.payload, public_key_from_file(Path(a.pubkey)))
     else:
-        home = Path(a.qr_home).expanduser() if a.qr_home else ctx.home
-        report = check_qr_in_shop(a.payload, home)
+        report = check_qr_in_shop(a.payload, ctx.home)
     check = report.check
     if a.json:
         return _say_json(
