@@ -149,5 +149,6 @@ def _log_unexpected(home: Path) -> str:
             log.write(f"--- {clock_seam.now(UTC).isoformat()} shopdesk {__version__}\n")
             log.write(traceback.format_exc())
         return str(path)
-    except OSError:
+    except OSError:  # no log (e.g. --home names a file): the details go to stderr instead
+        traceback.print_exc()
         return "(stderr)"
