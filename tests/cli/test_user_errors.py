@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -92,3 +93,21 @@ def test_an_unexpected_error_whose_log_cannot_be_written_shows_its_trace(
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: a bug" in err
     assert "logged to (stderr)" in err
+
+
+def test_a_sale_on_a_read_only_home_says_to_make_the_folder_writable(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not only "free disk space": on a read-only stick that advice cannot help."""
+    real_open = os.open
+
+    def read_only(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_APPEND:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    argv = ["--lang", "en", "--home", str(home), "sell", "--item", "D001", "--no-print"]
+    assert main(argv) == 3
+    err = capsys.readouterr().err
+    assert "Read-only file system" in err and "not a read-only stick" in err
