@@ -197,6 +197,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{folder} 中没有店铺。请先运行 shopdesk --home {folder} init。",
         "No shop in {folder}: run shopdesk --home {folder} init first.",
     ),
+    "home.not_a_folder": (
+        "{file} 是一个文件，不是文件夹，不能作为店铺目录 {folder}。请用 --home 指定一个文件夹（新建的或已有店铺的）。",
+        "{file} is a file, not a folder, so {folder} cannot be the shop home. "
+        "Name a folder with --home (a new one, or one that holds a shop).",
+    ),
+    "home.not_writable": (
+        "无法在 {folder} 中写入：{reason}。未建立店铺。请选择可写的文件夹（不是只读 U 盘或受保护的目录），"
+        "或检查磁盘空间后重试。",
+        "Cannot write in {folder}: {reason}. No shop was created. Choose a folder you can write "
+        "to (not a read-only stick or a protected folder), or free disk space, and try again.",
+    ),
+    "pin.not_given": (
+        "没有输入 PIN：hash-pin 在终端里请你输入两次 PIN（也可从输入读取两行）。请在终端窗口中运行它。",
+        "No PIN was given: hash-pin asks for the PIN twice at a terminal (or reads two lines "
+        "from its input). Run it in a terminal window.",
+    ),
     "home.exists": (
         "{folder} 中已有店铺，不会覆盖。",
         "{folder} already holds a shop; it is never overwritten.",
@@ -217,8 +233,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.missing": ("找不到账本 {folder}。", "There is no ledger in {folder}."),
     "ledger.readonly": ("账本以只读方式打开，不能写入。", "The ledger was opened read-only."),
     "ledger.write_failed": (
-        "无法写入账本 {file}：{reason}。收据未开出。请检查磁盘空间后重试。",
-        "Could not write the ledger {file}: {reason}. The receipt was NOT issued. Free disk space and try again.",
+        "无法写入账本 {file}：{reason}。收据未开出。请检查磁盘空间，并确认店铺文件夹可写"
+        "（不是只读 U 盘或受保护的目录）后重试。",
+        "Could not write the ledger {file}: {reason}. The receipt was NOT issued. Free disk "
+        "space and check that the shop folder can be written (not a read-only stick or a "
+        "protected folder), then try again.",
     ),
     "ledger.bad_line": (
         "账本 {file} 第 {line} 行已损坏。请运行 shopdesk verify，并从备份恢复。",

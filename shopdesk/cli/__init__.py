@@ -1,4 +1,6 @@
-"""The scriptable front end: ``shopdesk [--home DIR] COMMAND …``.
+"""The scriptable front end: ``shopdesk [--home DIR] [--lang zh|en] COMMAND …``.
+
+``--home`` and ``--lang`` may also follow the command (see :class:`CommandParser`).
 
 Each command parses its arguments, calls one service, and prints the result or
 the error in the user's language. Errors exit non-zero with the family's code
@@ -14,6 +16,7 @@ import traceback
 from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from shopdesk import __version__
 from shopdesk import clock as clock_seam  # not .clock: shopdesk.cli.clock is a command module
@@ -72,16 +75,38 @@ class Context:
         print(text, file=sys.stderr, flush=True)
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A parser that takes the global options too: ``--home`` and ``--lang`` anywhere.
+
+    Users type ``shopdesk restore FROM --home NEWDIR`` (the README did) as often as
+    ``shopdesk --home NEWDIR restore FROM``, so every parser — the top one, each
+    command's and each sub-command's (``outage status``, ``clock status``) — accepts
+    them (issue 15, item 3). argparse builds the sub-parsers from this same class,
+    so a command module cannot forget them. Below the top, the default is
+    ``SUPPRESS``: a command that was not given the option leaves the value typed
+    before it alone instead of resetting it; given twice, the later one wins.
+    """
+
+    def __init__(self, *args: Any, global_default: object = argparse.SUPPRESS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--home",
+            default=global_default,
+            help="shop home folder (default: $SHOPDESK_HOME or the user data folder)",
+        )
+        self.add_argument(
+            "--lang",
+            choices=("zh", "en"),
+            default=global_default,
+            help="language of messages (default: the profile's)",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="shopdesk",
         description="Provisional receipts while the e-invoice system is down / 发票系统故障期间的临时收据",
-    )
-    parser.add_argument(
-        "--home", help="shop home folder (default: $SHOPDESK_HOME or the user data folder)"
-    )
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), help="language of messages (default: the profile's)"
+        global_default=None,
     )
     parser.add_argument("--version", action="version", version=f"shopdesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -97,9 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         # No command: the till app, the product's main job.
-        from shopdesk.cli.app import cmd_app
+        from shopdesk.cli.common import open_app
 
-        args.run = cmd_app
+        args.run = open_app
     ctx = Context(args)
     try:
         return int(args.run(ctx) or 0)
@@ -126,5 +151,6 @@ def _log_unexpected(home: Path) -> str:
             log.write(f"--- {clock_seam.now(UTC).isoformat()} shopdesk {__version__}\n")
             log.write(traceback.format_exc())
         return str(path)
-    except OSError:
+    except OSError:  # no log (e.g. --home names a file): the details go to stderr instead
+        traceback.print_exc()
         return "(stderr)"

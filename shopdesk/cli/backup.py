@@ -14,13 +14,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from shopdesk.cli.common import open_shop, report_bad_record, say_backup_done, show_backup_warning
 
+if TYPE_CHECKING:
     from shopdesk.cli import Context
-    from shopdesk.errors import Notice
-    from shopdesk.services.backup import BackupResult
-    from shopdesk.services.shop import Shop
 
 PASSPHRASE_ENV = "SHOPDESK_BACKUP_PASSPHRASE"
 
@@ -93,68 +90,12 @@ def read_passphrase(ctx: Context, *, new: bool) -> str | None:
     return first
 
 
-def say_warnings(ctx: Context, warnings: Iterable[Notice]) -> None:
-    for notice in warnings:
-        ctx.warn(ctx.say(notice.code, **notice.data))
-
-
-def show_backup_warning(ctx: Context, shop: Shop) -> None:
-    """The kept failure of the last backup, until a backup succeeds (e.g. after a sale)."""
-    from shopdesk.services.backup import backup_warning
-
-    error = backup_warning(shop.home)
-    if error is not None:
-        ctx.warn(
-            ctx.say("backup.warning", time=error.get("time", "?"), destination=error["destination"])
-            + " "
-            + ctx.say(error["code"], **error.get("data", {}))
-        )
-
-
-def after_sale(ctx: Context, shop: Shop) -> None:
-    """Run a scheduled backup after a committed sale; only ever warns, never fails it."""
-    from shopdesk.services.backup import backup_if_due
-
-    outcome = backup_if_due(shop, "receipt")
-    if outcome.result is not None:
-        say_warnings(ctx, outcome.result.warnings)
-    show_backup_warning(ctx, shop)
-
-
-def after_z_report(ctx: Context, shop: Shop) -> None:
-    """Back the closed day up to the profile's folder; only ever warns."""
-    from shopdesk.services.backup import Z_REPORT, backup_if_due
-
-    outcome = backup_if_due(shop, Z_REPORT)
-    if outcome.result is not None:
-        say_done(ctx, outcome.result)
-    show_backup_warning(ctx, shop)
-
-
-def say_done(ctx: Context, result: BackupResult) -> None:
-    ctx.out(
-        ctx.say(
-            "backup.done",
-            folder=result.folder,
-            generation=result.generation,
-            seq=result.head_seq,
-            rseq=result.last_rseq,
-            verified=result.records_verified,
-            bytes=result.bytes_copied,
-        )
-    )
-    if result.key_included:
-        ctx.out(ctx.say("backup.done_key"))
-    say_warnings(ctx, result.warnings)
-
-
 def cmd_backup(ctx: Context) -> int:
     action = ctx.args.action
     if action == "status":
         return _status(ctx)
     if action == "verify":
         return _verify(ctx)
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.backup import make_backup
 
     with open_shop(ctx, load_view=False) as shop:  # a backup never queries receipts
@@ -162,12 +103,11 @@ def cmd_backup(ctx: Context) -> int:
         if not ctx.args.no_key:
             passphrase = read_passphrase(ctx, new=not shop.home.encrypted_key.exists())
         result = make_backup(shop, ctx.args.to, passphrase=passphrase, full=ctx.args.full)
-    say_done(ctx, result)
+    say_backup_done(ctx, result)
     return 0
 
 
 def _status(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.backup import backup_status
 
     with open_shop(ctx, readonly=True) as shop:
@@ -200,8 +140,6 @@ def _verify(ctx: Context) -> int:
 
     where = ctx.args.to
     if not where:
-        from shopdesk.cli.core import open_shop
-
         with open_shop(ctx, readonly=True) as shop:
             where = shop.profile.backup_dir
             terminal = shop.profile.terminal
@@ -226,8 +164,6 @@ def _verify(ctx: Context) -> int:
             )
         )
         return 0
-    from shopdesk.cli.core import report_bad_record
-
     assert check.problem is not None
     return report_bad_record(ctx, check.problem)
 

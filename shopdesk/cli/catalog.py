@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from shopdesk.domain.catalog import Catalog
 
 #: Problems spelt out in a command's warning; ``catalog check`` lists them all.
-WARN_AT_MOST = 3
 #: Exit code of a check or import that found problems (as for InvalidInput).
 EXIT_PROBLEMS = 2
 
@@ -36,16 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="sheet column for a catalog field, e.g. 售价=price (common names are found alone)",
     )
     i.set_defaults(run=cmd_import)
-
-
-def warn_catalog_problems(ctx: Context, catalog: Catalog) -> None:
-    """Say on stderr that rows were left out, naming the first few (file, line, why)."""
-    if not catalog.problems:
-        return
-    file = catalog.problems[0].error.data.get("file", "")
-    ctx.warn(ctx.say("catalog.problems", file=file, count=len(catalog.problems)))
-    for problem in catalog.problems[:WARN_AT_MOST]:
-        ctx.warn("  " + ctx.say(problem.error.code, **problem.error.data))
 
 
 def _list_problems(ctx: Context, catalog: Catalog) -> None:

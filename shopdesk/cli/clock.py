@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.core import open_shop
+from shopdesk.cli.approval import read_manager_pin
+from shopdesk.cli.common import open_shop
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -44,7 +45,6 @@ def cmd_clock_status(ctx: Context) -> int:
 
 
 def cmd_clock_correct(ctx: Context) -> int:
-    from shopdesk.cli.approval import read_manager_pin
     from shopdesk.services.clock_guard import correct_clock
 
     with open_shop(ctx) as shop:

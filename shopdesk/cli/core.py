@@ -6,12 +6,18 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.common import (
+    after_sale,
+    open_app,
+    open_shop,
+    report_bad_record,
+    report_print,
+    status_words,
+)
 from shopdesk.domain.money import ZERO, format_yuan, parse_money
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
-    from shopdesk.ledger.verify import Problem
-    from shopdesk.services.shop import Shop
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,21 +105,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_demo)
 
 
-def open_shop(ctx: Context, *, readonly: bool = False, load_view: bool = True) -> Shop:
-    """Open the shop and report a torn tail found at open before anything else."""
-    from shopdesk.cli.catalog import warn_catalog_problems
-    from shopdesk.cli.profile import warn_profile_from_ledger
-    from shopdesk.services.shop import Shop
-
-    shop = Shop.open(ctx.home, readonly=readonly, load_view=load_view)
-    warn_profile_from_ledger(ctx, shop)
-    warn_catalog_problems(ctx, shop.catalog)
-    torn = shop.ledger.torn
-    if torn is not None and torn.quarantined_to:
-        ctx.warn(ctx.say("ledger.torn_tail", length=torn.length, path=torn.quarantined_to))
-    return shop
-
-
 def cmd_init(ctx: Context) -> int:
     from shopdesk.services.shop import init_shop
 
@@ -180,12 +171,9 @@ def cmd_sell(ctx: Context) -> int:
         if not a.no_print:
             # Commit first, print second: the receipt is saved whatever the printer
             # does, so a print failure is a warning and the exit code stays 0.
-            from shopdesk.cli.printing import report_print
             from shopdesk.services.printing import print_receipt
 
             report_print(ctx, print_receipt(shop, issued.number, record=issued.record))
-        from shopdesk.cli.backup import after_sale
-
         after_sale(ctx, shop)  # the sale is committed: a backup problem only warns
     return 0
 
@@ -234,30 +222,12 @@ def cmd_show(ctx: Context) -> int:
     if d.get("buyer"):
         ctx.out(("购买方 " if zh else "Buyer ") + f"{d['buyer']['name']} {d['buyer']['tax_id']}")
     s = detail.status
-    ctx.out(("状态 " if zh else "Status ") + ", ".join(_status_words(s, zh)))
+    ctx.out(("状态 " if zh else "Status ") + ", ".join(status_words(s, zh)))
     for event in detail.events:
         ctx.out(
             f"  {event['time']}  {event['kind']}  {json.dumps(event['data'], ensure_ascii=False)}"
         )
     return 0
-
-
-def _status_words(row: dict, zh: bool) -> list[str]:
-    words = [
-        ("已作废" if zh else "void") if row["status"] == "void" else ("有效" if zh else "valid")
-    ]
-    if row["training"]:
-        words.append("培训" if zh else "training")
-    words.append(
-        (f"已打印 {row['printed']} 次" if zh else f"printed {row['printed']}x")
-        if row["printed"]
-        else ("未打印" if zh else "not printed")
-    )
-    if row["batch"]:
-        words.append(("已导出 " if zh else "exported ") + row["batch"])
-    if row["invoice"]:
-        words.append(("发票 " if zh else "invoice ") + row["invoice"])
-    return words
 
 
 def cmd_list(ctx: Context) -> int:
@@ -272,7 +242,7 @@ def cmd_list(ctx: Context) -> int:
     for row in rows:
         ctx.out(
             f"{row['no']}  {row['time'][:19]}  {row['total']:>10}  {row['buyer'] or '-'}  "
-            + ", ".join(_status_words(row, zh))
+            + ", ".join(status_words(row, zh))
         )
     ctx.out(
         ("共 {n} 张，合计 {t}" if zh else "{n} receipts, total {t}").format(
@@ -293,20 +263,6 @@ def cmd_verify(ctx: Context) -> int:
         return 0
     assert result.problem is not None
     return report_bad_record(ctx, result.problem)
-
-
-def report_bad_record(ctx: Context, p: Problem) -> int:
-    """Name the first bad record (file, line, sequence, what is wrong); exit code 3."""
-    ctx.warn(
-        ctx.say(
-            "verify.bad",
-            file=p.file,
-            line=p.line,
-            seq=p.seq if p.seq is not None else "?",
-            reason=ctx.say(f"verify.reason.{p.reason}"),
-        )
-    )
-    return 3
 
 
 def cmd_pubkey(ctx: Context) -> int:
@@ -339,9 +295,7 @@ def cmd_demo(ctx: Context) -> int:
             ctx.adopt_profile_language(shop.profile.language)
         ctx.out(ctx.say("demo.created", folder=ctx.home))
     if not ctx.args.sell:
-        from shopdesk.cli.app import cmd_app
-
-        return cmd_app(ctx)
+        return open_app(ctx)
     from shopdesk.domain.sale import Payment, SaleDraft
     from shopdesk.services.sales import issue_receipt, parse_item_spec
 

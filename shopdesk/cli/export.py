@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.common import open_shop
+
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
@@ -65,7 +67,6 @@ class _Bar:
 
 
 def cmd_export(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.export import export_batch
     from shopdesk.services.export_folder import check_folder, shop_exports
 
@@ -168,7 +169,6 @@ def cmd_verify_batch(ctx: Context) -> int:
 
 
 def cmd_reconcile(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.errors import InvalidInput
     from shopdesk.services.reconcile import reconcile
 
@@ -187,53 +187,3 @@ def cmd_reconcile(ctx: Context) -> int:
             return exc.exit_code
     ctx.out(ctx.say("reconcile.done", applied=result.applied, skipped=result.skipped))
     return 0
-
-
-def verify_qr_in_batch(ctx: Context) -> int:
-    """``verify-qr PAYLOAD --batch FILE.zip``: exit 0 only for a valid, matching receipt."""
-    from shopdesk.services.qr_batch import check_qr_in_batch
-
-    a = ctx.args
-    report = check_qr_in_batch(a.payload, a.batch)
-    check, hit = report.check, report.batch
-    if a.json:
-        ctx.out(
-            json.dumps(
-                {
-                    "valid": check.valid,
-                    "reason": check.reason,
-                    "payload": None if check.payload is None else check.payload.__dict__,
-                    "batch": None if hit is None else hit.batch_id,
-                    "state": None if hit is None else hit.state,
-                    "mismatches": report.mismatches,
-                    "genuine": report.genuine,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return 0 if report.genuine else 1
-    if check.payload is None or hit is None:
-        ctx.out(ctx.say(check.reason, **(check.detail or {})))
-        return 1
-    if not check.valid:
-        ctx.out(ctx.say("qr.invalid"))
-        return 1
-    q = check.payload
-    ctx.out(
-        ctx.say(
-            "qr.valid",
-            number=q.number,
-            time=q.issued_at.isoformat(sep=" "),
-            total="￥" + q.total,
-            tax="￥" + q.tax,
-            terminal=q.terminal,
-            uscc=q.uscc,
-        )
-    )
-    ctx.out(ctx.say("verify_batch.key", fingerprint=hit.key_fingerprint))
-    if report.mismatches:
-        ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
-        return 1
-    ctx.out(ctx.say(f"qr_batch.{hit.state}", number=q.number, batch=hit.batch_id))
-    return 0 if report.genuine else 1

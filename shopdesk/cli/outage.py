@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.core import open_shop
+from shopdesk.cli.common import open_shop
 from shopdesk.domain.money import format_yuan
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Printing commands: reprint, print-queue, printer test/status, verify-qr."""
+"""Printing commands: reprint, print-queue, printer test/status, verify-qr (also --batch)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.common import open_shop, report_print, status_words
+
 if TYPE_CHECKING:
     from shopdesk.cli import Context
-    from shopdesk.services.printing import PrintOutcome
+    from shopdesk.printing.qr import QrCheck, QrPayload
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,10 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify-qr", help="check a receipt QR: signature, and the ledger's status")
     p.add_argument("payload", help="the scanned text (bare SDPR*… or the shop's URL)")
+    # Without --pubkey or --batch, the shop in --home (anywhere on the line) is checked.
     key = p.add_mutually_exclusive_group()
-    key.add_argument(
-        "--home", dest="qr_home", help="shop home to check against (default: the global --home)"
-    )
     key.add_argument("--pubkey", help="terminal public key file (PEM or base64), no ledger")
     key.add_argument(
         "--batch", type=Path, help="a batch zip: is this receipt in it, and does it match?"
@@ -50,26 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_verify_qr)
 
 
-def report_print(ctx: Context, outcome: PrintOutcome) -> None:
-    """One line about a print attempt; failures go to stderr as warnings."""
-    from shopdesk.messages import print_record_lost_text
-
-    if outcome.record_error is not None:
-        ctx.warn(print_record_lost_text(ctx.say, outcome))
-        return
-    if outcome.ok:
-        code = "print.copy_done" if outcome.copy else "print.done"
-        ctx.warn(ctx.say(code, number=outcome.number, copy=outcome.copy))
-        if outcome.files:
-            ctx.warn(ctx.say("print.preview_files", files=", ".join(map(str, outcome.files))))
-        return
-    assert outcome.error is not None
-    reason = ctx.say(outcome.error.code, **outcome.error.data)
-    ctx.warn(ctx.say("print.saved_not_printed", number=outcome.number, reason=reason))
-
-
 def cmd_reprint(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.printing import print_receipt
 
     with open_shop(ctx) as shop:
@@ -79,7 +60,6 @@ def cmd_reprint(ctx: Context) -> int:
 
 
 def cmd_print(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.errors import InvalidInput
     from shopdesk.services.printing import print_receipt
 
@@ -96,7 +76,6 @@ def cmd_print(ctx: Context) -> int:
 
 
 def cmd_print_queue(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.printing import print_queue, retry_print_queue
 
     with open_shop(ctx, readonly=not ctx.args.retry) as shop:
@@ -129,7 +108,6 @@ def cmd_print_queue(ctx: Context) -> int:
 
 
 def cmd_printer_test(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.printing import print_test_page
 
     with open_shop(ctx, readonly=True) as shop:
@@ -153,7 +131,6 @@ def _say_status(ctx: Context, printer: str, status: object) -> int:
 
 
 def cmd_printer_status(ctx: Context) -> int:
-    from shopdesk.cli.core import open_shop
     from shopdesk.services.printing import printer_status
 
     with open_shop(ctx, readonly=True) as shop:
@@ -176,51 +153,24 @@ def cmd_verify_qr(ctx: Context) -> int:
 
     a = ctx.args
     if a.batch:
-        from shopdesk.cli.export import verify_qr_in_batch
-
         return verify_qr_in_batch(ctx)
     if a.pubkey:
         report = check_qr_with_key(a.payload, public_key_from_file(Path(a.pubkey)))
     else:
-        home = Path(a.qr_home).expanduser() if a.qr_home else ctx.home
-        report = check_qr_in_shop(a.payload, home)
+        report = check_qr_in_shop(a.payload, ctx.home)
     check = report.check
     if a.json:
-        ctx.out(
-            json.dumps(
-                {
-                    "valid": check.valid,
-                    "reason": check.reason,
-                    "payload": None if check.payload is None else check.payload.__dict__,
-                    "in_ledger": report.in_ledger,
-                    "status": report.status,
-                    "mismatches": report.mismatches,
-                    "genuine": report.genuine,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        return _say_json(
+            ctx,
+            check,
+            report.genuine,
+            in_ledger=report.in_ledger,
+            status=report.status,
+            mismatches=report.mismatches,
         )
-        return 0 if report.genuine else 1
-    if check.payload is None:
-        ctx.out(ctx.say(check.reason, **(check.detail or {})))
+    q = _say_signature(ctx, check, found=True)
+    if q is None:
         return 1
-    if not check.valid:
-        ctx.out(ctx.say("qr.invalid"))
-        return 1
-    q = check.payload
-    time_text = q.issued_at.isoformat(sep=" ")
-    ctx.out(
-        ctx.say(
-            "qr.valid",
-            number=q.number,
-            time=time_text,
-            total="￥" + q.total,
-            tax="￥" + q.tax,
-            terminal=q.terminal,
-            uscc=q.uscc,
-        )
-    )
     if q.training:
         ctx.out(ctx.say("qr.training", number=q.number))
         return 1
@@ -231,8 +181,6 @@ def cmd_verify_qr(ctx: Context) -> int:
         ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
         return 1
     if report.status is not None:
-        from shopdesk.cli.core import _status_words as status_words
-
         words = ", ".join(status_words(report.status, ctx.lang == "zh"))
         ctx.out(ctx.say("qr.in_ledger", status=words))
     if report.voided:
@@ -240,3 +188,61 @@ def cmd_verify_qr(ctx: Context) -> int:
     elif report.in_ledger is None:
         ctx.out(ctx.say("qr.signature_only"))
     return 0 if report.genuine else 1
+
+
+def verify_qr_in_batch(ctx: Context) -> int:
+    """``verify-qr PAYLOAD --batch FILE.zip``: exit 0 only for a valid, matching receipt."""
+    from shopdesk.services.qr_batch import check_qr_in_batch
+
+    a = ctx.args
+    report = check_qr_in_batch(a.payload, a.batch)
+    check, hit = report.check, report.batch
+    if a.json:
+        return _say_json(
+            ctx,
+            check,
+            report.genuine,
+            batch=None if hit is None else hit.batch_id,
+            state=None if hit is None else hit.state,
+            mismatches=report.mismatches,
+        )
+    q = _say_signature(ctx, check, found=hit is not None)
+    if q is None or hit is None:
+        return 1
+    ctx.out(ctx.say("verify_batch.key", fingerprint=hit.key_fingerprint))
+    if report.mismatches:
+        ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
+        return 1
+    ctx.out(ctx.say(f"qr_batch.{hit.state}", number=q.number, batch=hit.batch_id))
+    return 0 if report.genuine else 1
+
+
+def _say_json(ctx: Context, check: QrCheck, genuine: bool, **found: object) -> int:
+    """``verify-qr --json``: the signature check, what the ledger or batch says, the verdict."""
+    payload = None if check.payload is None else check.payload.__dict__
+    verdict = {"valid": check.valid, "reason": check.reason, "payload": payload}
+    ctx.out(json.dumps({**verdict, **found, "genuine": genuine}, ensure_ascii=False, indent=2))
+    return 0 if genuine else 1
+
+
+def _say_signature(ctx: Context, check: QrCheck, *, found: bool) -> QrPayload | None:
+    """Say whether the QR is readable and signed; its payload if so, else ``None`` (exit 1)."""
+    if check.payload is None or not found:
+        ctx.out(ctx.say(check.reason, **(check.detail or {})))
+        return None
+    if not check.valid:
+        ctx.out(ctx.say("qr.invalid"))
+        return None
+    q = check.payload
+    ctx.out(
+        ctx.say(
+            "qr.valid",
+            number=q.number,
+            time=q.issued_at.isoformat(sep=" "),
+            total="￥" + q.total,
+            tax="￥" + q.tax,
+            terminal=q.terminal,
+            uscc=q.uscc,
+        )
+    )
+    return q

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
-    from shopdesk.services.shop import Shop
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,12 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="an older profile.toml (e.g. from a backup) for what the ledger does not hold",
     )
     r.set_defaults(run=cmd_rebuild)
-
-
-def warn_profile_from_ledger(ctx: Context, shop: Shop) -> None:
-    """Say that the profile is lost and was read from the ledger for this command."""
-    if shop.profile_from_ledger:
-        ctx.warn(ctx.say("profile.read_from_ledger", file=shop.home.profile, folder=ctx.home))
 
 
 def cmd_rebuild(ctx: Context) -> int:

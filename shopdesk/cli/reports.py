@@ -8,7 +8,7 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.core import open_shop
+from shopdesk.cli.common import after_z_report, open_shop
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.tax import rate_label
 
@@ -182,7 +182,5 @@ def cmd_report_z(ctx: Context) -> int:
             report = report_z(shop, ctx.args.date)
         _show(ctx, report, shop)
         if not ctx.args.reprint:
-            from shopdesk.cli.backup import after_z_report
-
             after_z_report(ctx, shop)  # the day is closed: a backup problem only warns
     return 0

@@ -251,6 +251,19 @@ def toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def check_home_folder(root: Path) -> None:
+    """Refuse a home that is a file, or lies below one, before anything is written.
+
+    ``--home notes.txt`` is a typing slip, not a crash: the nearest part of the
+    path that exists must be a folder (issue 15, item 4).
+    """
+    for place in (root, *root.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise InvalidInput("home.not_a_folder", file=str(place), folder=str(root))
+            return
+
+
 def init_shop(
     root: Path,
     *,
@@ -301,13 +314,18 @@ def init_shop(
             language=toml_str(language),
         )
     parse_profile(text, home.profile)  # validate before anything is written
-    root.mkdir(parents=True, exist_ok=True)
-    home.profile.write_text(text, encoding="utf-8")
-    shutil.copyfile(sample / "catalog.csv", home.catalog)
-    profile = load_profile(home.profile)
-    key = create_private_key(home.key, signing_key)
-    home.public_key.write_bytes(public_key_pem(key.public_key()))
-    ledger = Ledger.open(home.ledger, key, profile.terminal)
+    check_home_folder(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        home.profile.write_text(text, encoding="utf-8")
+        shutil.copyfile(sample / "catalog.csv", home.catalog)
+        profile = load_profile(home.profile)
+        key = create_private_key(home.key, signing_key)
+        home.public_key.write_bytes(public_key_pem(key.public_key()))
+        ledger = Ledger.open(home.ledger, key, profile.terminal)
+    except OSError as exc:  # a read-only stick, a protected folder, a full disk
+        reason = exc.strerror or str(exc)
+        raise InvalidInput("home.not_writable", folder=str(root), reason=reason) from exc
     shop = Shop(home, profile, load_catalog(home.catalog), ledger, clock)
     ledger.append(
         "ledger.created",
