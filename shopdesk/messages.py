@@ -233,9 +233,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.missing": ("找不到账本 {folder}。", "There is no ledger in {folder}."),
     "ledger.readonly": ("账本以只读方式打开，不能写入。", "The ledger was opened read-only."),
     "ledger.write_failed": (
-        "无法写入账本 {file}：{reason}。收据未开出。请检查磁盘空间，并确认店铺文件夹可写"
+        "无法写入账本 {file}：{reason}。本次操作没有记入账本（没有开出新收据）。请检查磁盘空间，并确认店铺文件夹可写"
         "（不是只读 U 盘或受保护的目录）后重试。",
-        "Could not write the ledger {file}: {reason}. The receipt was NOT issued. Free disk "
+        "Could not write the ledger {file}: {reason}. Nothing was recorded (no new receipt "
+        "was issued). Free disk "
         "space and check that the shop folder can be written (not a read-only stick or a "
         "protected folder), then try again.",
     ),
