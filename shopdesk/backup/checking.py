@@ -149,10 +149,10 @@ def _check_parallel(
         return None
     records = 0
     combined = Tally.piece()
-    for index, (result, tally) in enumerate(results):
-        if result.problem is not None or not combined.follows(tally):
+    for index, (result, piece) in enumerate(results):
+        if result.problem is not None or not combined.follows(piece):
             return None
-        combined.add(tally)
+        combined.add(piece)
         if index + 1 < len(pieces):
             following = pieces[index + 1]
             if (result.head_seq + 1, result.head_hash) != (following[5], following[6]):

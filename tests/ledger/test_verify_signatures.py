@@ -153,26 +153,33 @@ def test_the_sample_is_random_but_the_rule_is_one(journal: Path) -> None:
 
 
 @pytest.fixture
-def parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Force the forked-worker path of :func:`shopdesk.backup.checking.check_range`."""
+def parallel(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Force the forked-worker path of :func:`shopdesk.backup.checking.check_range`;
+    the list collects its answers (``None``: it fell back to the sequential check)."""
     monkeypatch.setattr(checking, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(checking.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(checking.threading, "active_count", lambda: 1)
-    ran: list[int] = []
+    ran: list[object] = []
+
+    def spy(*args, **kwargs):
+        ran.append(real(*args, **kwargs))
+        return ran[-1]
+
     real = checking._check_parallel
-    monkeypatch.setattr(checking, "_check_parallel", lambda *a, **k: ran.append(1) or real(*a, **k))
+    monkeypatch.setattr(checking, "_check_parallel", spy)
     return ran
 
 
 def test_the_parallel_check_verifies_a_good_ledger(
-    home: Path, journal: Path, parallel: list[int]
+    home: Path, journal: Path, parallel: list[object]
 ) -> None:
     result = verify_ledger(home)
-    assert parallel and result.ok and result.records == len(_lines(journal))
+    assert result.ok and result.records == len(_lines(journal))
+    assert parallel and None not in parallel  # answered by the workers, not the fallback
 
 
 def test_the_parallel_check_names_a_number_repeated_in_another_piece(
-    home: Path, journal: Path, parallel: list[int], clock
+    home: Path, journal: Path, parallel: list[object], clock
 ) -> None:
     with Shop.open(home, clock=clock) as shop:  # what a bug would write: signed, numbered again
         first = shop.ledger.record_at(shop.ledger.view.by_rseq[0])
