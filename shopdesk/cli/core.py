@@ -288,7 +288,8 @@ def cmd_verify(ctx: Context) -> int:
     for notice in result.notices:  # torn tails and recorded repairs: never silent
         ctx.warn(ctx.say(notice.code, **notice.data))
     if result.ok:
-        ctx.out(ctx.say("verify.ok", records=result.records, seq=result.head_seq))
+        code = "verify.ok_all" if ctx.args.all_signatures else "verify.ok"
+        ctx.out(ctx.say(code, records=result.records, seq=result.head_seq))
         return 0
     assert result.problem is not None
     return report_bad_record(ctx, result.problem)
