@@ -272,8 +272,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dates are written YYYY-MM-DD: {value}.",
     ),
     "verify.ok": (
-        "账本完好：{records} 条记录，最后序号 {seq}，签名与链条均正确。",
-        "Ledger intact: {records} records, last sequence {seq}; chain and signatures verify.",
+        "账本完好：{records} 条记录，最后序号 {seq}；每条记录的哈希、链条和收据编号均正确，"
+        "最新记录、作废和带税号收据的签名及随机抽查的签名均正确"
+        "（检查全部签名：verify --all-signatures）。",
+        "Ledger intact: {records} records, last sequence {seq}; every hash, link and receipt "
+        "number checks, and so do the signatures of the newest record, every void, every "
+        "buyer tax id and a random sample (all signatures: verify --all-signatures).",
+    ),
+    "verify.ok_all": (
+        "账本完好：{records} 条记录，最后序号 {seq}；每条记录的哈希、链条、收据编号和签名均正确。",
+        "Ledger intact: {records} records, last sequence {seq}; every hash, link, receipt "
+        "number and signature checks.",
     ),
     "verify.bad": (
         "账本验证失败：{file} 第 {line} 行（序号 {seq}）：{reason}。从这一条起的记录不可信。",

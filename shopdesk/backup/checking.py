@@ -8,11 +8,15 @@ boundaries, each piece is checked in a forked worker starting from the line
 before it, and the pieces must meet exactly (each piece's last record is what
 the next one started from).
 
-Anything unexpected — a problem in any piece, pieces that do not meet, an
-unparsable line at a cut, a process that cannot fork — falls back to the plain
-sequential :func:`~shopdesk.ledger.verify.check_records`, which then names the
-first bad record exactly as it always does. Parallelism only ever speeds up the
-answer "all good".
+``verify`` uses it too, with its signature rule and a
+:class:`~shopdesk.ledger.verify.Tally` of receipt numbers and times: each piece
+keeps its own tally, and the pieces' tallies must follow one another.
+
+Anything unexpected — a problem in any piece, pieces or tallies that do not
+meet, an unparsable line at a cut, a process that cannot fork — falls back to
+the plain sequential :func:`~shopdesk.ledger.verify.check_records`, which then
+names the first bad record exactly as it always does. Parallelism only ever
+speeds up the answer "all good".
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shopdesk.backup.files import iter_lines, line_ending_at, read_chunks
-from shopdesk.ledger.verify import VerifyResult, check_records
+from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, Tally, VerifyResult, check_records
 
 #: Below this many bytes a range is checked in-process (forking costs more).
 PARALLEL_MIN_BYTES = 8 << 20
@@ -45,29 +49,47 @@ def check_range(
     first_line: int,
     expect: tuple[int, str],
     public: Ed25519PublicKey,
-    digest: hashlib._Hash,
-) -> tuple[VerifyResult, hashlib._Hash]:
+    digest: hashlib._Hash | None,
+    *,
+    signatures: SignatureRule = ALL_SIGNATURES,
+    tally: Tally | None = None,
+    parallel: bool = True,
+) -> tuple[VerifyResult, hashlib._Hash | None]:
     """Check the records of ``path[start:end]`` continuing from ``expect`` (seq, prev).
 
-    Returns the result and ``digest`` continued over the range's bytes.
+    Returns the result and ``digest`` continued over the range's bytes (if
+    given). ``signatures`` picks the signatures checked; ``tally``, if given,
+    checks each record in order (and is left as the sequential check leaves it).
     """
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if workers > 1 and end - start >= PARALLEL_MIN_BYTES and threading.active_count() == 1:
-        parallel = _check_parallel(path, start, end, name, first_line, expect, public, workers)
-        if parallel is not None:
-            return parallel, _hash_range(path, start, end, digest)
+    if (
+        parallel
+        and workers > 1
+        and end - start >= PARALLEL_MIN_BYTES
+        and threading.active_count() == 1
+    ):
+        found = _check_parallel(
+            path, start, end, name, first_line, expect, public, workers, signatures, tally
+        )
+        if found is not None:
+            return found, _hash_range(path, start, end, digest)
     result = check_records(
         iter_lines(path, start, end, name, first_line, digest),
         public,
         expect_seq=expect[0],
         expect_prev=expect[1],
+        signatures=signatures,
+        on_record=None if tally is None else tally.check,
     )
     return result, digest
 
 
-def _hash_range(path: Path, start: int, end: int, digest: hashlib._Hash) -> hashlib._Hash:
-    for chunk in read_chunks(path, start, end):
-        digest.update(chunk)
+def _hash_range(
+    path: Path, start: int, end: int, digest: hashlib._Hash | None
+) -> hashlib._Hash | None:
+    if digest is not None:
+        for chunk in read_chunks(path, start, end):
+            digest.update(chunk)
     return digest
 
 
@@ -98,8 +120,11 @@ def _check_parallel(
     expect: tuple[int, str],
     public: Ed25519PublicKey,
     workers: int,
+    signatures: SignatureRule = ALL_SIGNATURES,
+    tally: Tally | None = None,
 ) -> VerifyResult | None:
-    """All pieces verified and meeting exactly → the result; anything else → ``None``."""
+    """All pieces verified and meeting exactly → the result (and ``tally`` carried
+    on over them); anything else → ``None``, ``tally`` untouched."""
     cuts = _cuts(path, start, end, workers * 2)
     pieces = []
     for a, b in itertools.pairwise(cuts):
@@ -118,28 +143,39 @@ def _check_parallel(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(min(workers, len(pieces)), mp_context=context) as pool:
-            results = list(pool.map(_check_piece, [(raw, *p) for p in pieces]))
+            jobs = [(raw, signatures, tally is not None, *p) for p in pieces]
+            results = list(pool.map(_check_piece, jobs))
     except (OSError, RuntimeError, ValueError):
         return None
     records = 0
-    for index, result in enumerate(results):
-        if result.problem is not None:
+    combined = Tally.piece()
+    for index, (result, piece) in enumerate(results):
+        if result.problem is not None or not combined.follows(piece):
             return None
+        combined.add(piece)
         if index + 1 < len(pieces):
             following = pieces[index + 1]
             if (result.head_seq + 1, result.head_hash) != (following[5], following[6]):
                 return None
         records += result.records
-    last = results[-1]
+    if tally is not None:
+        if not tally.follows(combined):
+            return None
+        tally.add(combined)
+    last = results[-1][0]
     return VerifyResult(records, last.head_seq, last.head_hash, None)
 
 
-def _check_piece(job: tuple) -> VerifyResult:
-    raw, path, start, end, name, first_line, seq, prev = job
+def _check_piece(job: tuple) -> tuple[VerifyResult, Tally]:
+    raw, signatures, tallied, path, start, end, name, first_line, seq, prev = job
     public = Ed25519PublicKey.from_public_bytes(raw)
-    return check_records(
+    tally = Tally.piece()
+    result = check_records(
         iter_lines(Path(path), start, end, name, first_line),
         public,
         expect_seq=seq,
         expect_prev=prev,
+        signatures=signatures,
+        on_record=tally.check if tallied else None,
     )
+    return result, tally

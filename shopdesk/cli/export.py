@@ -32,6 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--previous", type=Path, help="the batch before it: checks the chain links")
     p.add_argument("--key", help="the shop's public key (PEM file or base64) to insist on")
     p.add_argument("--json", action="store_true", help="print the verified manifest as JSON")
+    p.add_argument(
+        "--all-signatures",
+        action="store_true",
+        help="check every record's signature (default: the batch rule, as `verify`)",
+    )
     p.set_defaults(run=cmd_verify_batch)
 
     p = sub.add_parser("reconcile", help="record official invoice numbers (CSV or xlsx)")
@@ -120,7 +125,12 @@ def cmd_verify_batch(ctx: Context) -> int:
 
     a = ctx.args
     try:
-        report = verify_batch(a.file, previous=a.previous, public_key=_key_text(a.key))
+        report = verify_batch(
+            a.file,
+            previous=a.previous,
+            public_key=_key_text(a.key),
+            all_signatures=a.all_signatures,
+        )
     except BatchError as exc:
         if exc.code == "batch.bad_record":  # the reason is a verify.reason.* code
             exc.data["reason"] = ctx.say(f"verify.reason.{exc.data['reason']}")

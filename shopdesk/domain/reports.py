@@ -184,8 +184,3 @@ def summarize_day(
         by_method=by_method,
         opening_float=opening_float,
     )
-
-
-def next_grand_total(previous: Decimal, day: DayFigures) -> Decimal:
-    """The perpetual grand total after closing ``day``: never reset, only carried on."""
-    return previous + day.gross

@@ -7,10 +7,13 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
 1. the zip is safe to read (:mod:`shopdesk.export.safe_zip`);
 2. the manifest is JSON of the expected shape, and its Ed25519 signature verifies;
 3. the SHA-256 and size of every file match the manifest;
-4. every record of ``receipts.jsonl``: hash, signature, sequence and link
+4. every record of ``receipts.jsonl``: hash, canonical bytes, sequence and link
    (:func:`shopdesk.ledger.verify.check_records`), starting at the manifest's
    first sequence and linking onto its ``prev_head`` — with ``--previous``, the
-   previous batch is verified too and must end exactly there;
+   previous batch is verified too and must end exactly there; the signed
+   manifest's ``head`` and the chain authenticate every record, so record
+   signatures follow :class:`~shopdesk.ledger.verify.SignatureRule` (the last,
+   every void and buyer tax id, a sample; all with ``all_signatures``);
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
 6. ``receipts.csv`` holds the same receipts and amounts.
@@ -36,7 +39,7 @@ from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
-from shopdesk.ledger.verify import check_records
+from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, check_records
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 INT = "int"
@@ -221,6 +224,7 @@ class _Tally:
     next_rseq: int
     first_seq: int
     signatures: SignatureChecker
+    rule: SignatureRule
     receipts_seen: set[str] = field(default_factory=set)
     voids_seen: list[str] = field(default_factory=list)
     late_voids: list[str] = field(default_factory=list)
@@ -230,7 +234,8 @@ class _Tally:
 
     def add(self, record: dict) -> None:
         seq = record["seq"]
-        self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
+        if self.rule.wants(record):
+            self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
         if record.get("terminal") != self.terminal:
             raise BatchError("batch.wrong_terminal", seq=seq)
         kind, data = record["kind"], record["data"]
@@ -267,9 +272,12 @@ def _record_lines(
         yield fmt.JSONL, number, raw
 
 
-def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
+def _check_records(archive: SafeZip, manifest: dict, all_signatures: bool) -> _Tally:
     m_receipts, journal = manifest["receipts"], manifest["journal"]
-    signatures = SignatureChecker(manifest["public_key"], journal["records"])
+    rule = SignatureRule.batch(journal["records"], journal["last_seq"])
+    signatures = SignatureChecker(
+        manifest["public_key"], journal["records"] if all_signatures else 0
+    )
     tally = _Tally(
         totals=BatchTotals(),
         voided_claimed=frozenset(manifest["voided"]),
@@ -277,6 +285,7 @@ def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
         next_rseq=m_receipts["first_rseq"],
         first_seq=journal["first_seq"],
         signatures=signatures,
+        rule=ALL_SIGNATURES if all_signatures else rule,
     )
     digest = hashlib.sha256()
     size = [0]
@@ -288,7 +297,7 @@ def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
                 key,
                 expect_seq=journal["first_seq"],
                 expect_prev=journal["prev_head"],
-                check_signatures=False,
+                signatures=None,
                 on_record=tally.add,
             )
         except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
@@ -422,17 +431,25 @@ class _IterStream(io.RawIOBase):
 
 
 def verify_batch(
-    path: Path, previous: Path | None = None, public_key: str | None = None
+    path: Path,
+    previous: Path | None = None,
+    public_key: str | None = None,
+    *,
+    all_signatures: bool = False,
 ) -> BatchReport:
     """Verify one batch (and the one before it); ``BatchError`` names the first problem."""
-    before = verify_batch(previous, public_key=public_key) if previous is not None else None
+    before = (
+        verify_batch(previous, public_key=public_key, all_signatures=all_signatures)
+        if previous is not None
+        else None
+    )
     with SafeZip(path) as archive:
         manifest = _read_manifest(archive)
         _check_signature(manifest, public_key)
         if before is not None:
             _check_follows(before.manifest, manifest)
         _hash_member(archive, manifest, fmt.XLSX)
-        tally = _check_records(archive, manifest)
+        tally = _check_records(archive, manifest, all_signatures)
         _compare(manifest, tally)
         _check_csv(archive, manifest, tally)
     return BatchReport(path, manifest, key_fingerprint(manifest["public_key"]), before)

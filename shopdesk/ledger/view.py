@@ -235,6 +235,9 @@ class ReceiptView:
     #: limits cost nothing per sale whatever the ledger's size.
     waiting_count: int = 0
     waiting_fen: int = 0
+    #: Fen of every non-training receipt ever issued, net of voids: the perpetual
+    #: grand total a Z records (issue 11), days never closed included.
+    sales_fen: int = 0
     #: Index into ``by_rseq`` at or before the oldest waiting receipt; only moves
     #: forward (a receipt never waits again once voided or exported).
     waiting_from: int = 0
@@ -296,6 +299,7 @@ class ReceiptView:
             if not p["training"]:
                 self.waiting_count += 1
                 self.waiting_fen += _fen(p["total"])
+                self.sales_fen += _fen(p["total"])
             return
         doc_id = self._doc_id(p.get("no") or "")
         table = self._table  # doc_id is known: its row is warm (tail) or was just read
@@ -308,6 +312,9 @@ class ReceiptView:
         elif kind == "receipt.voided" and doc_id is not None:
             # Where the void sits in the journal decides which batch carries it.
             self._stop_waiting(doc_id)
+            row = table.raw(doc_id)
+            if row is not None and not row["training"] and row["status"] == "issued":
+                self.sales_fen -= _fen(row["total"])
             table.patch(
                 doc_id, {"status": "void", "void_seq": p["seq"], "void_day": p["time"][:10]}
             )
@@ -398,6 +405,12 @@ class ReceiptView:
                 setattr(self, name, set(value) if isinstance(current, set) else value)
         self._cold = columns
         self._cold_count = self.last_rseq
+        if "sales_fen" not in extra:  # a checkpoint from before the running total
+            self.sales_fen = sum(
+                _fen(row["total"])
+                for row in self.iter_rows()
+                if not row["training"] and row["status"] == "issued"
+            )
 
     def _materialize(self) -> None:
         """Build the cold rows (in bulk) in front of those added since the checkpoint."""

@@ -7,11 +7,12 @@ and its first record links to that record's hash. That is why ``since`` cannot
 skip pending receipts: the skipped ones could never be exported afterwards
 without breaking the chain, so it is refused (use ``until`` to split instead).
 
-Before anything is written, the exported range is verified (issue 11, item 9):
-every hash, link and sequence, the signature of its last record (which, through
-the hash chain, authenticates all before it), of every void and every receipt
-with a buyer tax id, and of a random sample (:data:`SIGNATURE_SAMPLE`). A
-range that fails is refused and nothing is written or recorded.
+Before anything is written, the exported range is verified (issue 11, items 9
+and 14) as ``verify`` checks a ledger: every hash, link, canonical byte and
+sequence, and the signatures of :class:`~shopdesk.ledger.verify.SignatureRule`
+(its last record, which through the hash chain authenticates all before it,
+every void, every receipt with a buyer tax id, a random sample). A range that
+fails is refused and nothing is written or recorded.
 
 A batch id is reserved in the ledger before its zip is written: a
 ``batch.started`` record holds the whole plan. The ``batch.exported`` record is
@@ -26,7 +27,6 @@ never names two different sets of records.
 from __future__ import annotations
 
 import json
-import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,16 +38,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
-from shopdesk.ledger.keys import public_key_b64, sign, verify_signature
-from shopdesk.ledger.verify import check_records
+from shopdesk.ledger.keys import public_key_b64, sign
+from shopdesk.ledger.verify import SignatureRule, VerifyResult, check_named, check_records
 from shopdesk.services.shop import Shop
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: Records of an exported range whose signatures are checked at random, besides
-#: the last record, every void and every receipt with a buyer tax id (the batch
-#: rule of issue 11): each hash covers the one before, so the last signature
-#: authenticates the chain; the sample finds a damaged signature field.
-SIGNATURE_SAMPLE = 1000
 #: How a reservation looks in a journal line (canonical JSON escapes quotes in
 #: values, so user text can never contain it).
 STARTED = b'"kind":"batch.started"'
@@ -118,13 +113,12 @@ def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
 def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
     """Raise :class:`LedgerTampered` unless records ``first_seq..last_seq`` verify.
 
-    Hashes, links and sequence always (from the previous batch's head); the
-    signatures the batch rule picks (see :data:`SIGNATURE_SAMPLE`).
+    Hashes, links, canonical bytes and sequence always (from the previous
+    batch's head); the signatures the batch rule picks; a failing range is named
+    as a full check names it (:func:`~shopdesk.ledger.verify.check_named`).
     """
     public = _private_key(shop).public_key()
     count = plan.last_seq - plan.first_seq + 1
-    chance = min(1.0, SIGNATURE_SAMPLE / max(1, count))
-    pick = random.Random()
     where: list = ["?", 0]
 
     def placed(lines: Iterator[tuple[str, int, bytes]]) -> Iterator[tuple[str, int, bytes]]:
@@ -132,27 +126,19 @@ def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
             where[:] = item[:2]
             yield item
 
-    def check_signature(record: dict) -> None:
-        data = record["data"]
-        if (
-            record["seq"] == plan.last_seq
-            or record["kind"] == "receipt.voided"
-            or (data.get("buyer") or {}).get("tax_id")
-            or pick.random() < chance
-        ) and not verify_signature(public, record["hash"].encode("ascii"), record["sig"]):
-            raise _damaged(where[0], where[1], record["seq"], "bad_signature")
+    def run(rule: SignatureRule, first: bool) -> VerifyResult:
+        lines = select_range(
+            _journal_lines(shop, from_month), plan.first_seq, plan.last_seq, raw=lambda t: t[2]
+        )
+        return check_records(
+            placed(lines),
+            public,
+            expect_seq=plan.first_seq,
+            expect_prev=plan.prev_head,
+            signatures=rule,
+        )
 
-    lines = select_range(
-        _journal_lines(shop, from_month), plan.first_seq, plan.last_seq, raw=lambda t: t[2]
-    )
-    result = check_records(
-        placed(lines),
-        public,
-        expect_seq=plan.first_seq,
-        expect_prev=plan.prev_head,
-        check_signatures=False,
-        on_record=check_signature,
-    )
+    result = check_named(run, SignatureRule.batch(records=count, last_seq=plan.last_seq))
     if result.problem is not None:
         p = result.problem
         raise _damaged(p.file, p.line, p.seq if p.seq is not None else "?", p.reason)

@@ -11,11 +11,13 @@ from shopdesk.ledger.verify import VerifyResult, verify_journal
 from shopdesk.services.shop import ShopHome
 
 
-def verify_ledger(root: Path) -> VerifyResult:
+def verify_ledger(root: Path, *, all_signatures: bool = False) -> VerifyResult:
     """Verify every record of a shop's ledger against the shop's public key.
 
-    Read-only and lock-free, so it can run while the till is selling; a line
-    being written at that instant is simply not counted yet.
+    Every hash, link, canonical byte and receipt number; the signatures the batch
+    rule picks, or all of them (see :mod:`shopdesk.ledger.verify`). Read-only
+    and lock-free, so it can run while the till is selling; a line being written
+    at that instant is simply not counted yet.
     """
     home = ShopHome(root)
     if not home.exists():
@@ -26,7 +28,7 @@ def verify_ledger(root: Path) -> VerifyResult:
         raise LedgerError("key.missing", file=str(home.public_key)) from None
     journal = Journal.open(home.ledger, readonly=True)
     try:
-        return verify_journal(journal, public)
+        return verify_journal(journal, public, all_signatures=all_signatures)
     finally:
         journal.close()
 

@@ -7,8 +7,13 @@ are read, see :meth:`shopdesk.ledger.store.Ledger.records_between` — so a repo
 costs the size of one day, not of the ledger.
 
 ``report_z`` closes the day: it appends a ``day.closed`` record with every figure
-and the perpetual grand total (the previous close's grand total + this day's
-gross: derivable from the ledger alone, never reset). A day is closed once; a day
+and the perpetual grand total: the gross of every real receipt in the ledger
+up to that record, net of voids (issue 11) — days never closed included, so
+skipping a Z never drops a day from it. It is derivable from the ledger alone
+and never reset; the view keeps it as a running sum (``sales_fen``), so a Z
+costs nothing more at 100k receipts. The previous close's grand total is
+recorded beside it: the two differ by more than the day's gross exactly when
+days in between were never closed (or were closed late). A day is closed once; a day
 that has not begun cannot be closed. Sales after a close still happen (the shop
 cannot turn a customer away), but the sale output warns, and they are in no Z.
 """
@@ -21,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from shopdesk.domain.money import ZERO, money_str
-from shopdesk.domain.reports import DayFigures, next_grand_total, summarize_day
+from shopdesk.domain.reports import DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput, NotFound
 from shopdesk.ledger.keys import key_fingerprint, public_key_b64
@@ -170,7 +175,7 @@ def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
         raise InvalidInput("report.already_closed", day=key)
     figures = day_figures(shop, when)
     previous = _signed_money(shop.ledger.view.last_close)
-    total = next_grand_total(previous, figures)
+    total = Decimal(shop.ledger.view.sales_fen).scaleb(-2)
     data = {
         "day": key,
         **figures.to_json(),

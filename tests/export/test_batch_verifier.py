@@ -230,3 +230,23 @@ def test_worker_processes_give_the_same_verdicts(batch, tmp_path: Path, monkeypa
     files[fmt.JSONL] = b"\n".join(lines)
     error = fails(rezip(batch[0], tmp_path / "t.zip", resign(files, batch[1])), "batch.bad_record")
     assert (error.data["line"], error.data["reason"]) == (10, "bad_signature")
+
+
+def test_record_signatures_follow_the_batch_rule(batch, tmp_path: Path, monkeypatch) -> None:
+    """Issue 11 item 14: the signed manifest's head and the hash chain authenticate every
+    record; other signatures follow the one rule ``verify`` uses, all with ``all_signatures``."""
+    from shopdesk.ledger import verify
+
+    monkeypatch.setattr(verify, "SIGNATURE_SAMPLE", 0)  # only the always-checked ones
+    files = members(batch[0])
+    lines = files[fmt.JSONL].split(b"\n")
+    at = 2  # a plain receipt: no void, no buyer, not the last
+    record = json.loads(lines[at])
+    assert record["kind"] == "receipt.issued" and record["data"]["buyer"] is None
+    record["sig"] = json.loads(lines[0])["sig"]
+    lines[at] = canonical_json(record)
+    files[fmt.JSONL] = b"\n".join(lines)
+    forged = rezip(batch[0], tmp_path / "t.zip", resign(files, batch[1]))
+    assert verify_batch(forged).batch_id  # documented: a signature field alone is not seen
+    error = fails(forged, "batch.bad_record", all_signatures=True)
+    assert (error.data["line"], error.data["reason"]) == (at + 1, "bad_signature")

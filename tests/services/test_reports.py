@@ -312,3 +312,22 @@ def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
     assert (again.previous_grand_total, again.grand_total) == (Decimal("0.00"), Decimal("12.98"))
     assert again.generated_at == z.generated_at  # the time of the close, not of the reprint
     assert report_x(shop, "2026-11-27").figures.gross == Decimal("15.98")
+
+
+def test_grand_total_counts_days_never_closed(shop: Shop, clock: Clock) -> None:
+    """Issue 11: the perpetual total covers every real receipt, closed day or not."""
+    clock.set(2026, 11, 25, 9, 0)
+    sell(shop, "F002")  # 12.98 on a day never closed
+    sell(shop, "D001", "1", training=True)  # training: never in a total
+    clock.set(2026, 11, 26, 9, 0)
+    sell(shop, "D001", "3")  # 9.00
+    z = report_z(shop)
+    assert (z.previous_grand_total, z.grand_total) == (Decimal("0.00"), Decimal("21.98"))
+    root = shop.home.root
+    shop.close()
+    with Shop.open(root, clock=clock) as again:  # the running total survives the checkpoint
+        clock.set(2026, 11, 27, 9, 0)
+        voided = sell(again, "D001", "2")  # 6.00, voided below: net of voids
+        sell(again, "F002")  # 12.98
+        void_receipt(again, voided.number, reason="test", who="王芳")
+        assert report_z(again).grand_total == Decimal("34.96")
