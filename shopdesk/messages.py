@@ -467,6 +467,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "清单中的合计 {field} 为 {stated}，按记录计算为 {found}。",
         "The manifest total {field} is {stated}; the records add up to {found}.",
     ),
+    "batch.derived_mismatch": (
+        "{file} 与已验证的记录不一致：第 {row} 行 {column} 应为 {expected}，实为 {found}"
+        "（共 {count} 处不同）。请勿导入此文件；请店家重新导出（shopdesk export --again）。\n"
+        "{details}",
+        "{file} does not match the verified records: row {row}, {column} should be {expected} "
+        "but is {found} ({count} differences in all). Do not import this file; ask the shop "
+        "to export it again (shopdesk export --again).\n{details}",
+    ),
     "batch.csv_mismatch": (
         "receipts.csv 与记录不一致（{reason}）。",
         "receipts.csv does not match the records ({reason}).",

@@ -13,7 +13,9 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
    previous batch is verified too and must end exactly there;
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
-6. ``receipts.csv`` holds the same receipts and amounts.
+6. ``receipts.csv`` holds the same receipts and amounts;
+7. ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
+   give, cell by cell (:mod:`shopdesk.export.derived_check`).
 
 Memory stays bounded: members are streamed, records are checked one at a time
 and only counters and the (rare) voided numbers are kept.
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export.derived_check import DerivedFiles
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
@@ -221,6 +224,7 @@ class _Tally:
     next_rseq: int
     first_seq: int
     signatures: SignatureChecker
+    derived: DerivedFiles
     receipts_seen: set[str] = field(default_factory=set)
     voids_seen: list[str] = field(default_factory=list)
     late_voids: list[str] = field(default_factory=list)
@@ -250,6 +254,7 @@ class _Tally:
             self.last_no = no
             self.lines += len(data["lines"])
             self.totals.add_receipt(data, void=no in self.voided_claimed)
+            self.derived.add_receipt(data, record["time"])
         elif kind == "receipt.voided":
             no = data.get("no")
             if not isinstance(no, str) or "-TR-" in no:
@@ -277,6 +282,7 @@ def _check_records(archive: SafeZip, manifest: dict) -> _Tally:
         next_rseq=m_receipts["first_rseq"],
         first_seq=journal["first_seq"],
         signatures=signatures,
+        derived=DerivedFiles(manifest),
     )
     digest = hashlib.sha256()
     size = [0]
@@ -435,6 +441,7 @@ def verify_batch(
         tally = _check_records(archive, manifest)
         _compare(manifest, tally)
         _check_csv(archive, manifest, tally)
+        tally.derived.check(archive)
     return BatchReport(path, manifest, key_fingerprint(manifest["public_key"]), before)
 
 

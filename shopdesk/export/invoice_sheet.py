@@ -69,6 +69,24 @@ def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def row_xml(
+    letters: list[str], r: int, cells: list[tuple[str, str]], styles: dict[str, int]
+) -> str:
+    """Row ``r`` as SpreadsheetML; ``cells`` as (kind, text), see :meth:`_SheetStream.append`."""
+    out = [f'<row r="{r}">']
+    for letter, (kind, value) in zip(letters, cells, strict=True):
+        if kind == "str":
+            if value:
+                out.append(
+                    f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(value)}</t></is></c>"
+                )
+        else:
+            out.append(f'<c r="{letter}{r}" s="{styles[kind]}"><v>{value}</v></c>')
+    out.append("</row>")
+    return "".join(out)
+
+
 class _SheetStream:
     """Rows of one sheet as SpreadsheetML, appended to a temp file."""
 
@@ -84,19 +102,7 @@ class _SheetStream:
     def append(self, cells: list[tuple[str, str]]) -> None:
         """``cells``: (kind, text) with kind ``str``, ``money``, ``rate`` or ``qty``."""
         self.row += 1
-        r = self.row
-        out = [f'<row r="{r}">']
-        for letter, (kind, value) in zip(self.letters, cells, strict=True):
-            if kind == "str":
-                if value:
-                    out.append(
-                        f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                        f"{_text(value)}</t></is></c>"
-                    )
-            else:
-                out.append(f'<c r="{letter}{r}" s="{self.styles[kind]}"><v>{value}</v></c>')
-        out.append("</row>")
-        self.buffer.append("".join(out))
+        self.buffer.append(row_xml(self.letters, self.row, cells, self.styles))
         if len(self.buffer) >= 2000:
             self.flush()
 
@@ -112,6 +118,49 @@ class _SheetStream:
 
 def _rate_cell(rate: str) -> tuple[str, str]:
     return ("str", EXEMPT_LABEL) if rate == "exempt" else ("rate", str(RATES[rate]))
+
+
+def sheet_rows(
+    data: dict, time: str, header_fields: list[str], line_fields: list[str]
+) -> tuple[list[tuple[str, str]], list[list[tuple[str, str]]]]:
+    """One receipt's header-sheet row and line-sheet rows as (kind, text) cells.
+
+    The verifier rebuilds the workbook's cells from the records with it.
+    """
+    buyer = data.get("buyer") or {}
+    header = {
+        "serial": ("str", data["no"]),
+        "buyer_name": ("str", buyer.get("name") or BUYER_PERSONAL),
+        "buyer_tax_id": ("str", buyer.get("tax_id", "")),
+        "remarks": ("str", f"临时收据 {data['no']} {time[:10]} {time[11:16]}"),
+        "total": ("money", data["total"]),
+        "net": ("money", data["net"]),
+        "tax": ("money", data["tax"]),
+        "buyer_phone": ("str", buyer.get("phone", "")),
+        "buyer_email": ("str", buyer.get("email", "")),
+        "receipt_time": ("str", time),
+        "cashier": ("str", data.get("cashier", "")),
+    }
+    rows = []
+    for line in data["lines"]:
+        row = {
+            "serial": ("str", data["no"]),
+            "item_name": ("str", line["name"]),
+            "tax_code": ("str", line["tax_code"]),
+            "spec": ("str", line.get("spec", "")),
+            "unit": ("str", line.get("unit", "")),
+            "qty": ("qty", line["qty"]),
+            "unit_price": ("money", line["unit_price"]),
+            "amount": ("money", line["amount"]),
+            "tax_rate": _rate_cell(line["rate"]),
+            "tax": ("money", line["tax"]),
+            "net": ("money", line["net"]),
+            "discount": ("money", line["discount"]),
+            "barcode": ("str", line.get("barcode", "")),
+            "sku": ("str", line.get("sku", "")),
+        }
+        rows.append([row[f] for f in line_fields])
+    return [header[f] for f in header_fields], rows
 
 
 class InvoiceSheetWriter:
@@ -132,39 +181,10 @@ class InvoiceSheetWriter:
         self.lines.append([("str", title) for _, title in settings.line_columns])
 
     def add_receipt(self, data: dict, time: str) -> None:
-        buyer = data.get("buyer") or {}
-        header = {
-            "serial": ("str", data["no"]),
-            "buyer_name": ("str", buyer.get("name") or BUYER_PERSONAL),
-            "buyer_tax_id": ("str", buyer.get("tax_id", "")),
-            "remarks": ("str", f"临时收据 {data['no']} {time[:10]} {time[11:16]}"),
-            "total": ("money", data["total"]),
-            "net": ("money", data["net"]),
-            "tax": ("money", data["tax"]),
-            "buyer_phone": ("str", buyer.get("phone", "")),
-            "buyer_email": ("str", buyer.get("email", "")),
-            "receipt_time": ("str", time),
-            "cashier": ("str", data.get("cashier", "")),
-        }
-        self.headers.append([header[f] for f in self.header_fields])
-        for line in data["lines"]:
-            row = {
-                "serial": ("str", data["no"]),
-                "item_name": ("str", line["name"]),
-                "tax_code": ("str", line["tax_code"]),
-                "spec": ("str", line.get("spec", "")),
-                "unit": ("str", line.get("unit", "")),
-                "qty": ("qty", line["qty"]),
-                "unit_price": ("money", line["unit_price"]),
-                "amount": ("money", line["amount"]),
-                "tax_rate": _rate_cell(line["rate"]),
-                "tax": ("money", line["tax"]),
-                "net": ("money", line["net"]),
-                "discount": ("money", line["discount"]),
-                "barcode": ("str", line.get("barcode", "")),
-                "sku": ("str", line.get("sku", "")),
-            }
-            self.lines.append([row[f] for f in self.line_fields])
+        header, lines = sheet_rows(data, time, self.header_fields, self.line_fields)
+        self.headers.append(header)
+        for row in lines:
+            self.lines.append(row)
 
     def discard(self) -> None:
         """Close the temp files after a failed export (the caller deletes them)."""
