@@ -14,7 +14,8 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
 6. ``receipts.csv`` holds the same receipts and amounts;
-7. ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
+7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
+   and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
    give, cell by cell (:mod:`shopdesk.export.derived_check`).
 
 Memory stays bounded: members are streamed, records are checked one at a time
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.derived_check import DerivedFiles
@@ -243,6 +245,15 @@ class _Tally:
             reason = receipt_problem(data)
             if reason is not None or not isinstance(no, str):
                 raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
+            wrong = reprice_receipt(data)
+            if wrong:
+                raise BatchError(
+                    "batch.receipt_repriced",
+                    number=no,
+                    field=wrong[0].field,
+                    expected=wrong[0].expected,
+                    found=wrong[0].found,
+                )
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
                 return
