@@ -201,3 +201,38 @@ def test_a_rate_written_as_text_in_the_workbook_is_named(batch, tmp_path: Path) 
     assert (file, row, column) == (f"{fmt.XLSX}:发票明细信息", 2, "I 税率")
     assert (expected, found) == ("0.13 (number)", "0.13 (text)")
     assert error.data["count"] == 1
+
+
+def test_an_untouched_batch_is_proved_by_hashes_alone(batch, monkeypatch) -> None:
+    """The cell-by-cell pass (a second read, slow at 100k) runs only when something differs."""
+    import shopdesk.export.derived_check as derived
+
+    def slow(*args: object) -> list:
+        raise AssertionError("the cell-by-cell pass ran on an untouched batch")
+
+    monkeypatch.setattr(derived, "_csv_differences", slow)
+    monkeypatch.setattr(derived, "_xlsx_cell_differences", slow)
+    verify_batch(batch[0])
+
+
+def test_a_shop_layout_is_rebuilt_from_the_manifest(shop, tmp_path: Path, monkeypatch) -> None:
+    """A profile's own sheet names and columns travel in the signed manifest."""
+    from shopdesk.config import ExportSettings
+
+    layout = ExportSettings(
+        line_sheet="明细",
+        header_columns=(("serial", "流水号"), ("total", "价税合计")),
+        line_columns=(("serial", "流水号"), ("net", "金额"), ("discount", "折扣金额")),
+    )
+    monkeypatch.setattr(shop, "profile", replace(shop.profile, export=layout))
+    line = line_from_catalog(shop.catalog, "D001", Decimal(2))
+    issue_receipt(shop, SaleDraft(lines=[line], payments=[Payment("cash")]))
+    path = export_batch(shop, tmp_path / "out").path
+    verify_batch(path)
+    key = shop.home.key
+    files = members(path)
+    changed = resign(files, key, workbook__line_sheet="发票明细信息")
+    with pytest.raises(BatchError) as caught:
+        verify_batch(rezip(path, tmp_path / "t.zip", changed))
+    assert caught.value.code == "batch.derived_mismatch"
+    assert caught.value.data["column"] == "(sheets)"
