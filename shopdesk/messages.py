@@ -481,11 +481,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "batch.derived_mismatch": (
         "{file} 与已验证的记录不一致：第 {row} 行 {column} 应为 {expected}，实为 {found}"
-        "（共 {count} 处不同）。请勿导入此文件；请店家重新导出（shopdesk export --again）。\n"
+        "（共 {count} 处不同）。请勿导入此文件；请店家重新导出（shopdesk export --again {batch}）。\n"
         "{details}",
         "{file} does not match the verified records: row {row}, {column} should be {expected} "
         "but is {found} ({count} differences in all). Do not import this file; ask the shop "
-        "to export it again (shopdesk export --again).\n{details}",
+        "to export it again (shopdesk export --again {batch}).\n{details}",
     ),
     "batch.csv_mismatch": (
         "receipts.csv 与记录不一致（{reason}）。",

@@ -172,6 +172,7 @@ class DerivedFiles:
             first = differences[0]
             raise BatchError(
                 "batch.derived_mismatch",
+                batch=self.manifest["batch_id"],
                 count=len(differences),
                 file=first.file,
                 row=first.row,
