@@ -305,6 +305,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收据号重复或不连续",
         "receipt number repeated or out of sequence",
     ),
+    "verify.reason.receipt_arithmetic": (
+        "收据金额重新计价不一致（数量 × 单价、折扣、税额拆分、合计或付款）；用 verify-batch 可看到具体字段",
+        "its figures do not re-price (quantity × price, discounts, tax split, totals or payments); "
+        "verify-batch of its batch names the field",
+    ),
     "verify.reason.time_backwards": (
         "记录时间早于上一条记录，且没有时钟更正记录",
         "its time is earlier than the record before it, with no clock correction",
@@ -560,6 +565,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.totals_mismatch": (
         "清单中的合计 {field} 为 {stated}，按记录计算为 {found}。",
         "The manifest total {field} is {stated}; the records add up to {found}.",
+    ),
+    "batch.receipt_repriced": (
+        "收据 {number} 的 {field} 应为 {expected}，记录中却是 {found}：重新计价（数量 × 单价、"
+        "折扣、税额拆分、合计、付款）不一致。这不是本店软件算出的收据，请勿据此开票，并联系店家。",
+        "Receipt {number}: {field} should be {expected} but the record says {found} (re-pricing "
+        "quantity × price, discounts, tax split, totals and payments disagrees). The shop's "
+        "software did not compute this receipt: do not invoice from it; contact the shop.",
+    ),
+    "batch.derived_mismatch": (
+        "{file} 与已验证的记录不一致：第 {row} 行 {column} 应为 {expected}，实为 {found}"
+        "（共 {count} 处不同）。请勿导入此文件；请店家重新导出（shopdesk export --again {batch}）。\n"
+        "{details}",
+        "{file} does not match the verified records: row {row}, {column} should be {expected} "
+        "but is {found} ({count} differences in all). Do not import this file; ask the shop "
+        "to export it again (shopdesk export --again {batch}).\n{details}",
     ),
     "batch.csv_mismatch": (
         "receipts.csv 与记录不一致（{reason}）。",

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shopdesk.config import ExportSettings
+from shopdesk.errors import BatchError
+from shopdesk.export import columns
 from shopdesk.ledger.canonical import canonical_json
 
 FORMAT = "shopdesk.batch"
@@ -114,3 +117,41 @@ def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
         moment.minute,
         moment.second - moment.second % 2,
     )
+
+
+def workbook_layout(manifest: dict) -> ExportSettings:
+    """The workbook's sheet names and columns as the signed manifest states them.
+
+    A batch written before the manifest had ``workbook`` used the default layout.
+    """
+    stated = manifest.get("workbook")
+    if not isinstance(stated, dict):
+        return ExportSettings()
+    try:
+        layout = ExportSettings(
+            header_sheet=str(stated["header_sheet"]),
+            line_sheet=str(stated["line_sheet"]),
+            header_columns=tuple((str(f), str(t)) for f, t in stated["header_columns"]),
+            line_columns=tuple((str(f), str(t)) for f, t in stated["line_columns"]),
+        )
+        header_known = {f for f, _ in columns.HEADER_COLUMNS} | set(columns.OPTIONAL_HEADER_COLUMNS)
+        line_known = {f for f, _ in columns.LINE_COLUMNS} | set(columns.OPTIONAL_LINE_COLUMNS)
+        if {f for f, _ in layout.header_columns} <= header_known and {
+            f for f, _ in layout.line_columns
+        } <= line_known:
+            return layout
+    except (KeyError, TypeError, ValueError):
+        pass
+    raise BatchError(
+        "batch.bad_manifest_field", field="workbook", expected="sheet names and known columns"
+    )
+
+
+def workbook_layout_of(settings: ExportSettings) -> dict:
+    """What the writer states under ``workbook`` in the manifest."""
+    return {
+        "header_sheet": settings.header_sheet,
+        "line_sheet": settings.line_sheet,
+        "header_columns": [list(c) for c in settings.header_columns],
+        "line_columns": [list(c) for c in settings.line_columns],
+    }

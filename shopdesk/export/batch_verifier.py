@@ -16,7 +16,10 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
    every void and buyer tax id, a sample; all with ``all_signatures``);
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
-6. ``receipts.csv`` holds the same receipts and amounts.
+6. ``receipts.csv`` holds the same receipts and amounts;
+7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
+   and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
+   give, cell by cell (:mod:`shopdesk.export.derived_check`).
 
 Memory stays bounded: members are streamed, records are checked one at a time
 and only counters and the (rare) voided numbers are kept.
@@ -33,8 +36,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export.derived_check import DerivedFiles
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
@@ -225,6 +230,7 @@ class _Tally:
     first_seq: int
     signatures: SignatureChecker
     rule: SignatureRule
+    derived: DerivedFiles
     receipts_seen: set[str] = field(default_factory=set)
     voids_seen: list[str] = field(default_factory=list)
     late_voids: list[str] = field(default_factory=list)
@@ -244,6 +250,15 @@ class _Tally:
             reason = receipt_problem(data)
             if reason is not None or not isinstance(no, str):
                 raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
+            wrong = reprice_receipt(data)
+            if wrong:
+                raise BatchError(
+                    "batch.receipt_repriced",
+                    number=no,
+                    field=wrong[0].field,
+                    expected=wrong[0].expected,
+                    found=wrong[0].found,
+                )
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
                 return
@@ -255,6 +270,7 @@ class _Tally:
             self.last_no = no
             self.lines += len(data["lines"])
             self.totals.add_receipt(data, void=no in self.voided_claimed)
+            self.derived.add_receipt(data, record["time"])
         elif kind == "receipt.voided":
             no = data.get("no")
             if not isinstance(no, str) or "-TR-" in no:
@@ -286,6 +302,7 @@ def _check_records(archive: SafeZip, manifest: dict, all_signatures: bool) -> _T
         first_seq=journal["first_seq"],
         signatures=signatures,
         rule=ALL_SIGNATURES if all_signatures else rule,
+        derived=DerivedFiles(manifest),
     )
     digest = hashlib.sha256()
     size = [0]
@@ -452,6 +469,7 @@ def verify_batch(
         tally = _check_records(archive, manifest, all_signatures)
         _compare(manifest, tally)
         _check_csv(archive, manifest, tally)
+        tally.derived.check(archive)
     return BatchReport(path, manifest, key_fingerprint(manifest["public_key"]), before)
 
 

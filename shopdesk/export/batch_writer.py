@@ -129,11 +129,12 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
+def csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
     """The ``receipts.csv`` rows of one receipt: one per line, as the record has it.
 
     Free text gets the formula guard (:func:`_text`), codes the text form
     (``fmt.code_cell``); quantities and amounts stay the record's plain numbers.
+    The verifier rebuilds the file with it.
     """
     buyer = data.get("buyer") or {}
     for index, line in enumerate(data["lines"], start=1):
@@ -431,6 +432,8 @@ class _Scan:
             "totals": self.totals.money(),
             "files": {name: files[name] for name in fmt.HASHED},
             "public_key": plan.public_key,
+            # the verifier rebuilds the workbook with this layout (derived_check)
+            "workbook": fmt.workbook_layout_of(plan.export),
         }
 
 
@@ -495,7 +498,7 @@ def _scan_records(
                 found.first_no = found.first_no or data["no"]
                 found.last_no = data["no"]
                 found.totals.add_receipt(data, void=void)
-                writer.writerows(_csv_rows(data, record["time"], void))
+                writer.writerows(csv_rows(data, record["time"], void))
                 if csv_text.tell() > CSV_BUFFER:
                     csv_file.write(csv_text.getvalue().encode("utf-8"))
                     csv_text.seek(0)

@@ -79,6 +79,25 @@ def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def row_xml(
+    letters: list[str], r: int, cells: list[tuple[str, str]], styles: dict[str, int]
+) -> str:
+    """Row ``r`` as SpreadsheetML; ``cells`` as (kind, text), see :meth:`_SheetStream.append`."""
+    out = [f'<row r="{r}">']
+    for letter, (kind, value) in zip(letters, cells, strict=True):
+        if not value:
+            continue  # an empty cell is left out, as Excel writes it
+        if kind == "str":
+            out.append(
+                f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                f"{_text(value)}</t></is></c>"
+            )
+        else:
+            out.append(f'<c r="{letter}{r}" s="{styles[kind]}"><v>{value}</v></c>')
+    out.append("</row>")
+    return "".join(out)
+
+
 class _SheetStream:
     """Rows of one sheet as SpreadsheetML, appended to a temp file."""
 
@@ -93,20 +112,7 @@ class _SheetStream:
 
     def append(self, cells: list[Cell]) -> None:
         self.row += 1
-        r = self.row
-        out = [f'<row r="{r}">']
-        for letter, (kind, value) in zip(self.letters, cells, strict=True):
-            if not value:
-                continue  # an empty cell is left out, as Excel writes it
-            if kind == "str":
-                out.append(
-                    f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(value)}</t></is></c>"
-                )
-            else:
-                out.append(f'<c r="{letter}{r}" s="{self.styles[kind]}"><v>{value}</v></c>')
-        out.append("</row>")
-        self.buffer.append("".join(out))
+        self.buffer.append(row_xml(self.letters, self.row, cells, self.styles))
         if len(self.buffer) >= 2000:
             self.flush()
 
@@ -201,6 +207,19 @@ def _line_row(serial: str, line: dict, kind: str, figures: dict) -> dict[str, Ce
     }
 
 
+def sheet_rows(
+    data: dict, time: str, header_fields: list[str], line_fields: list[str]
+) -> tuple[list[Cell], list[list[Cell]]]:
+    """One receipt's header-sheet row and line-sheet rows, in the profile's columns.
+
+    The writer and the verifier both build the workbook's cells with it.
+    """
+    header = header_cells(data, time)
+    return [header[f] for f in header_fields], [
+        [row[f] for f in line_fields] for row in line_cells(data)
+    ]
+
+
 class InvoiceSheetWriter:
     """Streams receipts into the two sheets; :meth:`close` builds the workbook."""
 
@@ -219,10 +238,10 @@ class InvoiceSheetWriter:
         self.lines.append([("str", title) for _, title in settings.line_columns])
 
     def add_receipt(self, data: dict, time: str) -> None:
-        header = header_cells(data, time)
-        self.headers.append([header[f] for f in self.header_fields])
-        for row in line_cells(data):
-            self.lines.append([row[f] for f in self.line_fields])
+        header, lines = sheet_rows(data, time, self.header_fields, self.line_fields)
+        self.headers.append(header)
+        for row in lines:
+            self.lines.append(row)
 
     def discard(self) -> None:
         """Close the temp files after a failed export (the caller deletes them)."""

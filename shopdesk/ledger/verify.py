@@ -40,6 +40,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shopdesk.backup.files import line_ending_at
+from shopdesk.domain.repricing import is_mispriced
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
 from shopdesk.ledger.keys import verify_signature
@@ -113,7 +114,7 @@ class Problem:
     line: int
     seq: int | None
     # a code: bad_json, bad_shape, bad_hash, non_canonical, bad_signature, bad_sequence,
-    # bad_link, bad_receipt_number, time_backwards, trailing_junk (see verify.reason.*)
+    # bad_link, bad_receipt_number, receipt_arithmetic, time_backwards, trailing_junk (see verify.reason.*)
     reason: str
 
 
@@ -295,7 +296,7 @@ class Tally:
             self.first_rseq[training] = rseq
         self.last_rseq[training] = rseq
         self.numbers.add(number)
-        return None
+        return "receipt_arithmetic" if is_mispriced(data) else None  # issue 12, item 2
 
     def follows(self, piece: Tally) -> bool:
         """Whether ``piece`` (checked on its own) continues this tally; changes nothing."""
