@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from shopdesk.export.batch_verifier import verify_batch
 from shopdesk.services.export import export_batch
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import Clock
 from tests.export.test_batch_verifier import members, resign, rezip
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,12 +39,7 @@ COL = {name: i for i, name in enumerate(fmt.CSV_COLUMNS)}
 def batch(tmp_path_factory) -> tuple[Path, Path]:
     """(zip, shop key): two-line receipts at two rates, a discount, a company buyer, a void."""
     root = tmp_path_factory.mktemp("shop")
-    moment = [datetime(2026, 11, 20, 9, 0, tzinfo=TZ)]
-
-    def clock() -> datetime:
-        moment[0] += timedelta(seconds=7)
-        return moment[0]
-
+    clock = Clock(datetime(2026, 11, 20, 9, 0, tzinfo=TZ))
     init_shop(root / "home", demo=True, clock=clock).close()
     with Shop.open(root / "home", clock=clock) as shop:
         for i in range(4):
