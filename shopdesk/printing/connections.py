@@ -49,6 +49,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from shopdesk import clock
 from shopdesk.errors import PrinterError
+from shopdesk.platform import O_BINARY, configure_serial, flush_serial_input
 
 DEFAULT_TCP_PORT = 9100
 DEFAULT_BAUDRATE = 9600
@@ -214,12 +215,12 @@ class FdConnection:
             # draining: write it non-blocking, bounded by the timeout
             is_device = path.exists() and not stat.S_ISREG(path.stat().st_mode)
             if is_device:
-                flags = os.O_RDWR if baudrate else os.O_WRONLY
+                flags = (os.O_RDWR if baudrate else os.O_WRONLY) | O_BINARY
                 self.fd = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
             elif baudrate:
                 raise _fail("printer.unreachable", url, reason="not a serial device")
             else:
-                self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | O_BINARY, 0o644)
         except FileNotFoundError:
             raise _fail("printer.unreachable", url, reason="no such device or folder") from None
         except OSError as exc:
@@ -230,19 +231,12 @@ class FdConnection:
             self._set_serial(baudrate)
 
     def _set_serial(self, baudrate: int) -> None:
-        import termios
-        import tty
-
-        speed = getattr(termios, f"B{baudrate}", None)
-        if speed is None:
-            self.close()
-            raise _fail("printer.bad_url", self.url, reason=f"baudrate {baudrate}")
         try:
-            tty.setraw(self.fd)
-            attrs = termios.tcgetattr(self.fd)
-            attrs[4] = attrs[5] = speed
-            termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
-        except termios.error as exc:
+            configure_serial(self.fd, baudrate)
+        except ValueError:
+            self.close()
+            raise _fail("printer.bad_url", self.url, reason=f"baudrate {baudrate}") from None
+        except OSError as exc:
             self.close()
             raise _fail("printer.unreachable", self.url, reason=str(exc)) from None
 
@@ -291,7 +285,7 @@ class FdConnection:
         fields: dict = {}
         for kind in (STATUS_PRINTER, STATUS_PAPER):
             with contextlib.suppress(OSError):
-                termios_flush(self.fd)
+                flush_serial_input(self.fd)
             self._write(DLE_EOT + bytes([kind]))
             ready, _, _ = select.select([self.fd], [], [], min(STATUS_TIMEOUT_S, self.timeout))
             try:
@@ -306,13 +300,6 @@ class FdConnection:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
-
-
-def termios_flush(fd: int) -> None:
-    """Drop unread input (a late answer to an earlier query) before asking again."""
-    import termios
-
-    termios.tcflush(fd, termios.TCIFLUSH)
 
 
 # ----- cups ------------------------------------------------------------------
