@@ -1159,8 +1159,8 @@ MESSAGES.update(
             "No permission to use printer {printer}: add this user to the lp/dialout group, or add a udev rule for the USB printer.",
         ),
         "printer.bad_url": (
-            "店铺资料中的打印机地址 {printer} 无效（{reason}）。可用：usb:VID:PID、serial:/dev/ttyUSB0?baudrate=9600、tcp://IP:9100、file:/dev/usb/lp0、cups:名称、preview。",
-            "The printer address {printer} in the profile is invalid ({reason}). Use usb:VID:PID, serial:/dev/ttyUSB0?baudrate=9600, tcp://HOST:9100, file:/dev/usb/lp0, cups:NAME or preview.",
+            "店铺资料中的打印机地址 {printer} 无效（{reason}）。可用：usb:VID:PID、serial:/dev/ttyUSB0?baudrate=9600（Windows：serial:COM3）、tcp://IP:9100、file:/dev/usb/lp0、cups:名称、spooler:Windows 打印机名称、preview。",
+            "The printer address {printer} in the profile is invalid ({reason}). Use usb:VID:PID, serial:/dev/ttyUSB0?baudrate=9600 (Windows: serial:COM3), tcp://HOST:9100, file:/dev/usb/lp0, cups:NAME, spooler:WINDOWS PRINTER NAME or preview.",
         ),
         "printer.cups_missing": (
             "打印机 {printer} 使用 CUPS，但本机没有 lp 命令：请安装 cups-client，或改用 file: / tcp: 地址。",
@@ -1169,6 +1169,14 @@ MESSAGES.update(
         "printer.usb_needs_pyusb": (
             "打印机 {printer} 使用 USB 直连，需要安装 pyusb（pip install pyusb）；在 Linux 上也可改用 file:/dev/usb/lp0。",
             "Printer {printer} is a direct USB printer and needs pyusb (pip install pyusb); on Linux you can use file:/dev/usb/lp0 instead.",
+        ),
+        "printer.spooler_needs_pywin32": (
+            "打印机 {printer} 通过 Windows 打印队列打印，需要安装 pywin32（pipx inject shopdesk pywin32，见 docs/windows.md）；也可改用 tcp: 或 serial:COM3 地址。",
+            "Printer {printer} prints through the Windows spooler and needs pywin32 (pipx inject shopdesk pywin32, see docs/windows.md); or use a tcp: or serial:COM3 address.",
+        ),
+        "printer.serial_needs_pyserial": (
+            "打印机 {printer} 接在 COM 串口上，需要安装 pyserial（pipx inject shopdesk pyserial，见 docs/windows.md）；也可在 Windows 中添加该打印机后改用 spooler:名称。",
+            "Printer {printer} is on a COM port and needs pyserial (pipx inject shopdesk pyserial, see docs/windows.md); or add it as a Windows printer and use spooler:NAME.",
         ),
         "printer.no_font": (
             '图像打印模式需要中文字体，但没有找到：请安装 fonts-wqy-microhei（或 Noto CJK），或在店铺资料 [printer] 中设置 font = "字体文件路径"。',

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from shopdesk.ledger.journal import fsync_dir
+from shopdesk.platform import O_BINARY, fsync_dir
 
 CHUNK = 1 << 20
 TMP_SUFFIX = ".tmp"
@@ -31,7 +31,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = 
     stick) for files that are only a convenience, like the backup state.
     """
     tmp = path.with_name(path.name + TMP_SUFFIX)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | O_BINARY, mode)
     try:
         view = memoryview(data)
         while view:
@@ -48,7 +48,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = 
 def append_range(source: Path, target: Path, start: int, end: int) -> None:
     """Make ``target`` hold its first ``start`` bytes followed by ``source[start:end]``."""
     created = not target.exists()
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | O_BINARY, 0o644)
     try:
         os.ftruncate(fd, start)
         with source.open("rb") as src:

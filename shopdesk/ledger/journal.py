@@ -19,9 +19,9 @@ line *without* its final newline is a torn write: a line is written with its
 newline in one ``write``, so a complete line whose content fails its hash, its
 canonical form or (for a writer) its signature is damage, and a writer refuses
 to open rather than cut it off and reissue its number. Only one process may
-write: an exclusive ``flock`` on the ledger folder itself (released by the
-kernel if the process dies, so a crash never leaves a stale lock; deleting a
-file in the folder cannot release it). ``writer.lock`` only names the holder's pid.
+write: :func:`shopdesk.platform.lock_folder` (an exclusive ``flock`` on the ledger
+folder itself on POSIX, ``writer.lock`` held open and byte-locked on Windows;
+released by the OS if the process dies, and deleting a file cannot release it).
 """
 
 from __future__ import annotations
@@ -40,14 +40,11 @@ from pathlib import Path
 from shopdesk import clock
 from shopdesk.errors import LedgerError, LedgerLocked
 from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.platform import O_BINARY, FolderLock, FolderLocked, fsync_dir, lock_folder
 
-try:  # POSIX; on Windows another lock would be needed (see README "Limits").
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+__all__ = ["GENESIS_PREV", "Journal", "TornTail", "fsync_dir", "partition_name"]
 
 PARTITION_RE = re.compile(r"^journal-(\d{4}-\d{2})\.jsonl$")
-LOCK_NAME = "writer.lock"
 QUARANTINE_DIR = "quarantine"
 GENESIS_PREV = "0" * 64
 #: Bytes read from the end of a partition to find its last line. Records are
@@ -57,15 +54,6 @@ TAIL_PROBE = 64 * 1024
 
 def partition_name(month: str) -> str:
     return f"journal-{month}.jsonl"
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a created or renamed entry in ``path`` survive a power cut."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +87,7 @@ class Journal:
     authentic: Callable[[dict], bool] | None = None
     #: False only for bulk generators (bench/generate.py): skips fsync per line.
     sync: bool = True
-    _lock_fd: int | None = None
+    _held: FolderLock | None = None
     _fd: int | None = None
     _size: int = 0
 
@@ -133,39 +121,13 @@ class Journal:
         return journal
 
     def _lock(self) -> None:
-        """Take the one-writer lock on the ledger folder itself, then note our pid.
-
-        The ``flock`` is on a descriptor of the folder, not on a file in it: a
-        file can be deleted from under its lock and recreated, and the next
-        process then locks the new file while we still write (issue 11, item 3).
-        The folder cannot vanish while it holds the journal. ``writer.lock``
-        only records who holds the lock, for the "in use" message.
-        """
-        dir_fd = os.open(self.directory, os.O_RDONLY)
-        if fcntl is not None:
-            try:
-                fcntl.flock(dir_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(dir_fd)
-                raise LedgerLocked(
-                    "ledger.locked", folder=str(self.directory), pid=self._holder()
-                ) from None
+        """Take the one-writer lock (see :func:`shopdesk.platform.lock_folder` for why it holds)."""
         try:
-            fd = os.open(self.directory / LOCK_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                os.write(fd, str(os.getpid()).encode("ascii"))
-            finally:
-                os.close(fd)
-        except OSError:
-            pass  # only informational: a full disk must not stop the lock
-        self._lock_fd = dir_fd
-
-    def _holder(self) -> str:
-        """The pid the lock holder wrote, or ``?`` if its note is gone."""
-        try:
-            return (self.directory / LOCK_NAME).read_text("ascii", "replace").strip() or "?"
-        except OSError:
-            return "?"
+            self._held = lock_folder(self.directory)
+        except FolderLocked as held:
+            raise LedgerLocked(
+                "ledger.locked", folder=str(self.directory), pid=held.holder
+            ) from None
 
     def months(self) -> list[str]:
         """Months that have a partition file, oldest first."""
@@ -263,7 +225,7 @@ class Journal:
             os.fsync(out.fileno())
         fsync_dir(qdir)
         digest = hashlib.sha256(data).hexdigest()
-        fd = os.open(self.path(month), os.O_WRONLY)
+        fd = os.open(self.path(month), os.O_WRONLY | O_BINARY)
         try:
             os.ftruncate(fd, offset)
             os.fsync(fd)
@@ -357,7 +319,7 @@ class Journal:
 
     def write(self, line: bytes, month: str) -> None:
         """Append one complete line durably; on failure, leave the journal as it was."""
-        if self.readonly or self._lock_fd is None:
+        if self.readonly or self._held is None:
             raise LedgerError("ledger.readonly", folder=str(self.directory))
         if self._fd is None or month > self.head.month:
             self._open_for_append(max(month, self.head.month or month))
@@ -389,7 +351,7 @@ class Journal:
         path = self.path(month)
         created = not path.exists()
         try:
-            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | O_BINARY, 0o644)
             if created:
                 os.fsync(self._fd)
                 fsync_dir(self.directory)
@@ -416,9 +378,9 @@ class Journal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the folder descriptor releases the flock
-            self._lock_fd = None
+        if self._held is not None:
+            self._held.release()
+            self._held = None
 
 
 def _parse_record(raw: bytes) -> dict | None:

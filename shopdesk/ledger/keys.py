@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shopdesk.errors import LedgerError
+from shopdesk.platform import O_BINARY
 
 
 def create_private_key(path: Path, key: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
@@ -30,7 +31,7 @@ def create_private_key(path: Path, key: Ed25519PrivateKey | None = None) -> Ed25
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, 0o600)
     try:
         os.write(fd, pem)
         os.fsync(fd)

@@ -1,7 +1,8 @@
 """Printers named by URL, each reached with a timeout and honest about failure.
 
-``usb:VID:PID``, ``serial:/dev/ttyUSB0?baudrate=9600``, ``tcp://HOST[:9100]``,
-``file:PATH`` (``/dev/usb/lp0`` or any file), ``cups:NAME`` and ``preview``.
+``usb:VID:PID``, ``serial:/dev/ttyUSB0?baudrate=9600`` (``serial:COM3`` on Windows),
+``tcp://HOST[:9100]``, ``file:PATH`` (``/dev/usb/lp0`` or any file), ``cups:NAME``,
+``spooler:NAME`` (a printer installed in Windows; ``win32raw:NAME`` too) and ``preview``.
 
 Why not python-escpos's own printer classes: they open lazily (an unplugged
 printer is reported at the first ``text()``, halfway through a receipt), its
@@ -33,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import select
 import shutil
 import socket
@@ -49,6 +51,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from shopdesk import clock
 from shopdesk.errors import PrinterError
+from shopdesk.platform import O_BINARY, configure_serial, flush_serial_input
 
 DEFAULT_TCP_PORT = 9100
 DEFAULT_BAUDRATE = 9600
@@ -61,6 +64,8 @@ STATUS_PAPER = 4  # DLE EOT 4: bits 2-3 near end, bits 5-6 paper end
 #: A status byte always has bit 4 set and bits 0 and 7 clear (ESC/POS spec): anything
 #: else is not a status reply.
 STATUS_FIXED_MASK, STATUS_FIXED_BITS = 0x93, 0x12
+#: A Windows serial port name (``serial:COM3``): opened through pyserial, not as a tty.
+COM_PORT = re.compile(r"^COM\d+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -214,12 +219,12 @@ class FdConnection:
             # draining: write it non-blocking, bounded by the timeout
             is_device = path.exists() and not stat.S_ISREG(path.stat().st_mode)
             if is_device:
-                flags = os.O_RDWR if baudrate else os.O_WRONLY
+                flags = (os.O_RDWR if baudrate else os.O_WRONLY) | O_BINARY
                 self.fd = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
             elif baudrate:
                 raise _fail("printer.unreachable", url, reason="not a serial device")
             else:
-                self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | O_BINARY, 0o644)
         except FileNotFoundError:
             raise _fail("printer.unreachable", url, reason="no such device or folder") from None
         except OSError as exc:
@@ -230,19 +235,12 @@ class FdConnection:
             self._set_serial(baudrate)
 
     def _set_serial(self, baudrate: int) -> None:
-        import termios
-        import tty
-
-        speed = getattr(termios, f"B{baudrate}", None)
-        if speed is None:
-            self.close()
-            raise _fail("printer.bad_url", self.url, reason=f"baudrate {baudrate}")
         try:
-            tty.setraw(self.fd)
-            attrs = termios.tcgetattr(self.fd)
-            attrs[4] = attrs[5] = speed
-            termios.tcsetattr(self.fd, termios.TCSANOW, attrs)
-        except termios.error as exc:
+            configure_serial(self.fd, baudrate)
+        except ValueError:
+            self.close()
+            raise _fail("printer.bad_url", self.url, reason=f"baudrate {baudrate}") from None
+        except OSError as exc:
             self.close()
             raise _fail("printer.unreachable", self.url, reason=str(exc)) from None
 
@@ -252,16 +250,8 @@ class FdConnection:
         self._check_serial()
 
     def _check_serial(self) -> None:
-        """On a serial line, refuse to print into a printer that *says* it cannot.
-
-        Many cheap serial printers have no TX wire, so silence is not an error
-        here (unlike tcp); only an answer of paper out / offline stops the job.
-        """
-        if not self.serial:
-            return
-        problem = self.status().problem()
-        if problem:
-            raise _fail(problem, self.url)
+        if self.serial:
+            refuse_if_serial_says_no(self.url, self.status())
 
     def _write(self, data: bytes) -> None:
         deadline = time.monotonic() + self.timeout
@@ -288,31 +278,139 @@ class FdConnection:
         """DLE EOT on a serial line; printer-class devices (usblp) and files cannot answer."""
         if not self.serial:
             return PrinterStatus(readable=False)
-        fields: dict = {}
-        for kind in (STATUS_PRINTER, STATUS_PAPER):
-            with contextlib.suppress(OSError):
-                termios_flush(self.fd)
-            self._write(DLE_EOT + bytes([kind]))
-            ready, _, _ = select.select([self.fd], [], [], min(STATUS_TIMEOUT_S, self.timeout))
-            try:
-                reply = os.read(self.fd, 1) if ready else b""
-                fields.update(parse_status(kind, reply[0]) if reply else {})
-            except (OSError, ValueError):
-                reply = b""
-            if not reply:
-                return PrinterStatus(readable=False, **fields)
-        return PrinterStatus(**fields)
+        return serial_status(self._ask)
+
+    def _ask(self, kind: int) -> bytes:
+        with contextlib.suppress(OSError):
+            flush_serial_input(self.fd)
+        self._write(DLE_EOT + bytes([kind]))
+        ready, _, _ = select.select([self.fd], [], [], min(STATUS_TIMEOUT_S, self.timeout))
+        return os.read(self.fd, 1) if ready else b""
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
 
-def termios_flush(fd: int) -> None:
-    """Drop unread input (a late answer to an earlier query) before asking again."""
-    import termios
+def serial_status(ask: Callable[[int], bytes]) -> PrinterStatus:
+    """DLE EOT 1 and 4 over a serial line; ``ask`` sends one query and returns the reply."""
+    fields: dict = {}
+    for kind in (STATUS_PRINTER, STATUS_PAPER):
+        try:
+            reply = ask(kind)
+            fields.update(parse_status(kind, reply[0]) if reply else {})
+        except (OSError, ValueError):
+            reply = b""
+        if not reply:
+            return PrinterStatus(readable=False, **fields)
+    return PrinterStatus(**fields)
 
-    termios.tcflush(fd, termios.TCIFLUSH)
+
+def refuse_if_serial_says_no(url: str, state: PrinterStatus) -> None:
+    """On a serial line, refuse to print into a printer that *says* it cannot.
+
+    Many cheap serial printers have no TX wire, so silence is not an error
+    here (unlike tcp); only an answer of paper out / offline stops the job.
+    """
+    problem = state.problem()
+    if problem:
+        raise _fail(problem, url)
+
+
+class SerialPortConnection:
+    """A ``COMn`` port through pyserial (optional): Windows has no termios tty to configure.
+
+    Every write is bounded by ``write_timeout`` (pyserial raises
+    ``SerialTimeoutException``), every status read by :data:`STATUS_TIMEOUT_S`.
+    """
+
+    def __init__(self, url: str, port: str, timeout: float, baudrate: int) -> None:
+        self.url = url
+        try:
+            import serial
+        except ImportError:
+            raise _fail("printer.serial_needs_pyserial", url) from None
+        self.errors = serial
+        try:
+            self.port = serial.Serial(
+                port,
+                baudrate,
+                timeout=min(STATUS_TIMEOUT_S, timeout),
+                write_timeout=timeout,
+            )
+        except serial.SerialException as exc:
+            # pyserial says "Access is denied" when another program holds the port
+            raise _fail("printer.unreachable", url, reason=str(exc)[:200]) from None
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.port.write(data)
+            self.port.flush()
+        except self.errors.SerialTimeoutException:
+            raise _fail("printer.timeout", self.url) from None
+        except (self.errors.SerialException, OSError) as exc:
+            raise _fail("printer.dropped", self.url, reason=str(exc)[:200]) from None
+
+    def _ask(self, kind: int) -> bytes:
+        self.port.reset_input_buffer()
+        self._write(DLE_EOT + bytes([kind]))
+        return self.port.read(1)
+
+    def status(self) -> PrinterStatus:
+        return serial_status(self._ask)
+
+    def send(self, data: bytes, *, job: str = "", render: object = None) -> None:
+        refuse_if_serial_says_no(self.url, self.status())
+        self._write(data)
+        refuse_if_serial_says_no(self.url, self.status())
+
+    def close(self) -> None:
+        with contextlib.suppress(self.errors.SerialException, OSError):
+            self.port.close()
+
+
+# ----- Windows spooler ---------------------------------------------------------
+
+
+class SpoolerConnection:
+    """A printer installed in Windows, fed raw ESC/POS through python-escpos ``Win32Raw``.
+
+    ``Win32Raw`` needs pywin32 (``win32print``). Each job is one RAW document,
+    so the driver never re-renders it. The spooler queues the job and returns:
+    it cannot say whether paper came out (``status`` is unreadable), and the
+    job waits in the queue if the printer is off (docs/windows.md).
+    """
+
+    def __init__(self, url: str, name: str, timeout: float) -> None:
+        from escpos.printer import Win32Raw
+
+        self.url, self.name = url, name
+        if not Win32Raw.is_usable():
+            raise _fail("printer.spooler_needs_pywin32", url)
+        self.printer = Win32Raw(name)
+        if name not in self.printer.printers:
+            raise _fail("printer.unreachable", url, reason="no Windows printer of that name")
+
+    def send(self, data: bytes, *, job: str = "", render: object = None) -> None:
+        from escpos.exceptions import DeviceNotFoundError
+        from escpos.printer import win32raw
+
+        # pywin32 raises its own pywintypes.error (not an OSError) from WritePrinter
+        failures = (DeviceNotFoundError, OSError, win32raw.pywintypes.error)
+        try:
+            self.printer.open(job_name=job or "shopdesk")
+            self.printer._raw(data)
+        except failures as exc:
+            raise _fail("printer.unreachable", self.url, reason=str(exc)[:200]) from None
+        finally:
+            with contextlib.suppress(*failures):
+                self.printer.close()
+
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(readable=False)
+
+    def close(self) -> None:
+        pass
 
 
 # ----- cups ------------------------------------------------------------------
@@ -503,7 +601,11 @@ def printer_opener(
             baud = int(options.get("baudrate", [DEFAULT_BAUDRATE])[0])
         except ValueError:
             raise _fail("printer.bad_url", url, reason="baudrate") from None
+        if COM_PORT.match(path):
+            return partial(SerialPortConnection, url, path.upper(), timeout, baud)
         return partial(FdConnection, url, Path(path), timeout, baudrate=baud)
+    if scheme in ("spooler", "win32raw") and rest:
+        return partial(SpoolerConnection, url, rest.removeprefix("//"), timeout)
     if scheme == "cups" and rest:
         return partial(CupsConnection, url, rest, timeout)
     if scheme == "usb":

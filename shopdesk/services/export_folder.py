@@ -11,27 +11,9 @@ import os
 from pathlib import Path
 
 from shopdesk.errors import InvalidInput
+from shopdesk.platform import removable_drives
 
-
-def removable_drives() -> list[Path]:
-    """Drives the system has mounted for the user, e.g. a USB stick.
-
-    Where desktops put them: ``/media/<user>/<label>`` and ``/run/media/<user>/<label>``
-    (Linux), ``/media/<label>`` (usbmount), ``/Volumes/<label>`` (macOS). Only real
-    mount points count, so an empty folder left behind by an unplugged stick does not.
-    """
-    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
-    roots = [Path("/media"), Path("/Volumes")]
-    if user:
-        roots[:0] = [Path("/media") / user, Path("/run/media") / user]
-    found: list[Path] = []
-    for root in roots:
-        try:
-            entries = sorted(root.iterdir())
-        except OSError:
-            continue
-        found.extend(entry for entry in entries if os.path.ismount(entry))
-    return found
+__all__ = ["check_folder", "removable_drives", "shop_exports", "suggested_folder"]
 
 
 def shop_exports(home: Path) -> Path:
@@ -48,7 +30,7 @@ def check_folder(text: str, home: Path) -> Path:
     """The folder typed, if the batch may be written there; else ``InvalidInput``.
 
     The folder must already exist. A USB stick appears as a folder the system
-    made when it was plugged in (``/media/anna/KINGSTON``): creating a missing
+    made when it was plugged in (``/media/anna/KINGSTON``, or ``E:\\`` on Windows): creating a missing
     folder would turn a typo, or a stick that is not plugged in, into a batch
     quietly written to the till's own disk while the stick stays empty. The one
     exception is the shop home's own ``exports`` folder, which is ours to create

@@ -39,10 +39,11 @@ from shopdesk.backup.manifest import (
 )
 from shopdesk.config import load_profile
 from shopdesk.errors import BackupError, InvalidInput, LedgerError, LedgerTampered
-from shopdesk.ledger.journal import GENESIS_PREV, Journal, fsync_dir
+from shopdesk.ledger.journal import GENESIS_PREV, Journal
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, public_key_b64
 from shopdesk.ledger.store import Ledger
 from shopdesk.ledger.verify import Problem
+from shopdesk.platform import O_BINARY, fsync_dir
 from shopdesk.services.sales import next_series
 from shopdesk.services.shop import Shop, ShopHome
 
@@ -269,7 +270,7 @@ def _unlock_key(
 
 def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_BINARY, mode)
     try:
         view = memoryview(data)
         while view:
