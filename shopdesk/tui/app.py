@@ -291,6 +291,29 @@ class ShopdeskApp(App[int]):
     def say(self, code: str, **data: object) -> str:
         return app_message(code, self.lang, **data)
 
+    def _refresh_notifications(self) -> None:
+        """Show the notices in the screen's own :class:`NoticeBar`, not in Textual's toasts.
+
+        Textual calls this whenever a notice comes or goes and when a screen
+        comes back; the toasts it would show cover the change and lose Chinese
+        characters (see NoticeBar). The bar is added to a screen the first time.
+        """
+        from textual.app import ScreenStackError
+        from textual.css.query import NoMatches
+
+        from shopdesk.tui.widgets import NoticeBar
+
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        try:
+            bar = screen.query_children(NoticeBar).first()
+        except NoMatches:
+            bar = NoticeBar()
+            screen.mount(bar)
+        self.call_later(bar.show, list(self._notifications))
+
     def report_error(self, error: BaseException) -> None:
         """Show an error where it happened; log the unexpected ones. Never raises."""
         try:
