@@ -782,7 +782,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.by_rate": ("按税率", "By tax rate"),
     "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
     "report.w.by_method": ("按付款方式", "By payment method"),
-    "report.w.cash": ("现金（收款−找零）", "Cash (tendered − change)"),
+    "report.w.cash": ("现金（收款－找零）", "Cash (tendered - change)"),
     "report.w.wechat": ("微信支付", "WeChat Pay"),
     "report.w.alipay": ("支付宝", "Alipay"),
     "report.w.card": ("银行卡", "Card"),
