@@ -1049,6 +1049,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还没有商品行。请先扫描或输入商品。",
         "There are no lines yet. Scan or type an item first.",
     ),
+    "pay.far_above_total": (
+        "收款 {amount} 元超过应收 {total} 元的 {times} 倍，不像顾客付的钱（是否把条码扫进了金额栏？）。"
+        "请输入顾客实际付的金额。",
+        "A payment of {amount} yuan is over {times} times the total of {total} yuan: not "
+        "money a customer hands over (a barcode scanned into the amount?). Type the amount "
+        "the customer gave.",
+    ),
     "pay.zero_payment": (
         "付款金额必须大于零；已付清则按 F10 开具收据。",
         "A payment must be more than zero; if the sale is paid, press F10 to issue.",
