@@ -356,6 +356,16 @@ class ShopdeskApp(App[int]):
         self.start_print(issued.number, record=issued.record)
         return issued
 
+    def cancel_sale(self) -> None:
+        """F8: drop the sale in progress; nothing is recorded.
+
+        The receipt issued before it is forgotten too: shown again with its
+        change, it looked as if the cancelled sale had gone through.
+        """
+        assert self.cart is not None
+        self.cart.clear()
+        self.last_issued = None
+
     # -- printing: after the commit, off the UI thread ------------------------------
     def start_print(self, number: str, *, record: dict | None = None) -> None:
         """Print a committed receipt in the background; the next sale starts at once.

@@ -397,7 +397,7 @@ class SaleScreen(Screen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.cart.clear()
+                self.shopdesk.cancel_sale()
                 self.refresh_sale()
                 self.query_one("#entry", Input).focus()
 
