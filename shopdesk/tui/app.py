@@ -531,6 +531,28 @@ class ShopdeskApp(App[int]):
         await self.switch_screen(SaleScreen())
         await self.push_screen(SettingsScreen(focus="language"))
 
+    # -- quitting -----------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, but ask first while a sale is in progress (its cart would be lost)."""
+        if self.cart is None or self.cart.is_empty():
+            self.exit()
+            return
+        from shopdesk.tui.screens.prompts import ConfirmScreen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = _("A sale is in progress and nothing of it is recorded. Quit and lose it?")
+        self.push_screen(ConfirmScreen(question), done)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to quit; in a text field it copies): say how, in the cashier's words.
+
+        Textual's own hint is in English and names the key in lowercase.
+        """
+        self.notify(_("To quit shopdesk, press Ctrl+Q."))
+
     # -- command palette -----------------------------------------------------------
     def action_command_palette(self) -> None:
         """Textual's palette, with the search prompt in the cashier's language."""
@@ -549,7 +571,7 @@ class ShopdeskApp(App[int]):
         yield SystemCommand(
             _("Keys"), _("Show every key of this screen"), self.action_show_help_panel
         )
-        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.exit)
+        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.action_quit)
 
 
 def guarded_call(app: ShopdeskApp, fn: Callable[[], object]) -> None:
