@@ -447,9 +447,10 @@ class ShopdeskApp(App[int]):
             return
         self.start_print(number)
 
-    def void(self, number: str, reason: str) -> None:
+    def void(self, number: str, reason: str) -> dict:
+        """Record the void (``void_receipt`` refuses an empty reason …); the void record."""
         assert self.shop is not None
-        void_receipt(self.shop, number, reason=reason, who=self.cashier)
+        return void_receipt(self.shop, number, reason=reason, who=self.cashier)
 
     def check_pin(self, pin: str) -> bool:
         assert self.shop is not None
