@@ -782,7 +782,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.by_rate": ("按税率", "By tax rate"),
     "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
     "report.w.by_method": ("按付款方式", "By payment method"),
-    "report.w.cash": ("现金（收款−找零）", "Cash (tendered − change)"),
+    "report.w.cash": ("现金（收款－找零）", "Cash (tendered - change)"),
     "report.w.wechat": ("微信支付", "WeChat Pay"),
     "report.w.alipay": ("支付宝", "Alipay"),
     "report.w.card": ("银行卡", "Card"),
@@ -1048,6 +1048,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cart.no_line_selected": (
         "还没有商品行。请先扫描或输入商品。",
         "There are no lines yet. Scan or type an item first.",
+    ),
+    "pay.far_above_total": (
+        "收款 {amount} 元超过应收 {total} 元的 {times} 倍，不像顾客付的钱（是否把条码扫进了金额栏？）。"
+        "请输入顾客实际付的金额。",
+        "A payment of {amount} yuan is over {times} times the total of {total} yuan: not "
+        "money a customer hands over (a barcode scanned into the amount?). Type the amount "
+        "the customer gave.",
     ),
     "pay.zero_payment": (
         "付款金额必须大于零；已付清则按 F10 开具收据。",

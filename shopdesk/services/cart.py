@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog, CatalogItem
-from shopdesk.domain.money import ZERO, parse_money
+from shopdesk.domain.money import ZERO, money_str, parse_money
 from shopdesk.domain.sale import (
     Buyer,
     DraftLine,
@@ -27,6 +27,10 @@ from shopdesk.domain.sale import (
 from shopdesk.errors import InvalidInput
 from shopdesk.services.sales import ITEM_SPEC_RE, line_from_catalog
 
+#: A payment this many times the total, and at least IMPLAUSIBLE_FLOOR yuan, is
+#: no customer's money but a scanned code (see Tender.add).
+IMPLAUSIBLE_TIMES = 100
+IMPLAUSIBLE_FLOOR = Decimal("1000")
 #: How many matches the pick list offers for a name search.
 PICK_LIMIT = 20
 
@@ -221,13 +225,25 @@ class Tender:
             return ZERO
 
     def add(self, method: str, amount: str | Decimal | None) -> Payment:
-        """Add a payment; a blank amount means the rest of what is due."""
+        """Add a payment; a blank amount means the rest of what is due.
+
+        A payment of ¥1,000 or more that is over 100 times the total is refused:
+        no customer hands that over, but a barcode scanned into the amount field
+        reads as one (8 digits pass ``parse_money``; issue 14 item 4).
+        """
         if amount is None or (isinstance(amount, str) and not amount.strip()):
             value = self.due
         else:
             value = parse_money(amount, "payment")
         if value <= 0:
             raise InvalidInput("pay.zero_payment")
+        if value >= IMPLAUSIBLE_FLOOR and value > IMPLAUSIBLE_TIMES * self.total:
+            raise InvalidInput(
+                "pay.far_above_total",
+                amount=money_str(value),
+                total=money_str(self.total),
+                times=IMPLAUSIBLE_TIMES,
+            )
         payment = Payment(method, value)
         self.payments.append(payment)
         return payment

@@ -291,6 +291,29 @@ class ShopdeskApp(App[int]):
     def say(self, code: str, **data: object) -> str:
         return app_message(code, self.lang, **data)
 
+    def _refresh_notifications(self) -> None:
+        """Show the notices in the screen's own :class:`NoticeBar`, not in Textual's toasts.
+
+        Textual calls this whenever a notice comes or goes and when a screen
+        comes back; the toasts it would show cover the change and lose Chinese
+        characters (see NoticeBar). The bar is added to a screen the first time.
+        """
+        from textual.app import ScreenStackError
+        from textual.css.query import NoMatches
+
+        from shopdesk.tui.widgets import NoticeBar
+
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        try:
+            bar = screen.query_children(NoticeBar).first()
+        except NoMatches:
+            bar = NoticeBar()
+            screen.mount(bar)
+        self.call_later(bar.show, list(self._notifications))
+
     def report_error(self, error: BaseException) -> None:
         """Show an error where it happened; log the unexpected ones. Never raises."""
         try:
@@ -332,6 +355,16 @@ class ShopdeskApp(App[int]):
             self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
         self.start_print(issued.number, record=issued.record)
         return issued
+
+    def cancel_sale(self) -> None:
+        """F8: drop the sale in progress; nothing is recorded.
+
+        The receipt issued before it is forgotten too: shown again with its
+        change, it looked as if the cancelled sale had gone through.
+        """
+        assert self.cart is not None
+        self.cart.clear()
+        self.last_issued = None
 
     # -- printing: after the commit, off the UI thread ------------------------------
     def start_print(self, number: str, *, record: dict | None = None) -> None:
@@ -414,9 +447,10 @@ class ShopdeskApp(App[int]):
             return
         self.start_print(number)
 
-    def void(self, number: str, reason: str) -> None:
+    def void(self, number: str, reason: str) -> dict:
+        """Record the void (``void_receipt`` refuses an empty reason …); the void record."""
         assert self.shop is not None
-        void_receipt(self.shop, number, reason=reason, who=self.cashier)
+        return void_receipt(self.shop, number, reason=reason, who=self.cashier)
 
     def check_pin(self, pin: str) -> bool:
         assert self.shop is not None
@@ -498,6 +532,28 @@ class ShopdeskApp(App[int]):
         await self.switch_screen(SaleScreen())
         await self.push_screen(SettingsScreen(focus="language"))
 
+    # -- quitting -----------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, but ask first while a sale is in progress (its cart would be lost)."""
+        if self.cart is None or self.cart.is_empty():
+            self.exit()
+            return
+        from shopdesk.tui.screens.prompts import ConfirmScreen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        question = _("A sale is in progress and nothing of it is recorded. Quit and lose it?")
+        self.push_screen(ConfirmScreen(question), done)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to quit; in a text field it copies): say how, in the cashier's words.
+
+        Textual's own hint is in English and names the key in lowercase.
+        """
+        self.notify(_("To quit shopdesk, press Ctrl+Q."))
+
     # -- command palette -----------------------------------------------------------
     def action_command_palette(self) -> None:
         """Textual's palette, with the search prompt in the cashier's language."""
@@ -516,7 +572,7 @@ class ShopdeskApp(App[int]):
         yield SystemCommand(
             _("Keys"), _("Show every key of this screen"), self.action_show_help_panel
         )
-        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.exit)
+        yield SystemCommand(_("Quit"), _("Close shopdesk"), self.action_quit)
 
 
 def guarded_call(app: ShopdeskApp, fn: Callable[[], object]) -> None:

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.containers import Vertical
 from textual.message import Message
+from textual.notifications import Notification
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from shopdesk.services.status import TillStatus
@@ -175,3 +178,37 @@ class KeyBar(Static):
             line.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
             line.append(" " + binding.description, Style(meta=click))
         self.update(line)
+
+
+class NoticeBar(Vertical):
+    """The app's notices, on rows of their own above the key bar, newest first.
+
+    Textual's toasts float at the bottom right, which on the sale screen is over
+    the big change digits, the one figure the cashier needs after a sale. And an
+    overlay is cut wherever a widget underneath starts or ends (the compositor
+    splits every screen line at those edges); a Chinese character straddling
+    such an edge is drawn as two blanks, so notices lost characters (issue 14,
+    items 1 and 2). Here the notices take rows from the layout: nothing lies
+    under them and they lie over nothing.
+    """
+
+    _expiry: Timer | None = None
+
+    def show(self, notifications: list[Notification]) -> None:
+        """Show these notices (the app's current ones) and hide each when it times out."""
+        self.remove_children()
+        self.mount_all(
+            Static(note.message, markup=note.markup, classes=f"notice -{note.severity}")
+            for note in reversed(notifications)
+        )
+        self.display = bool(notifications)
+        if self._expiry is not None:
+            self._expiry.stop()
+            self._expiry = None
+        if notifications:
+            soonest = min(note.time_left for note in notifications)
+            self._expiry = self.set_timer(max(soonest, 0.05), self._expire)
+
+    def _expire(self) -> None:
+        self._expiry = None
+        self.app._refresh_notifications()  # the app's list drops what has timed out

@@ -151,3 +151,15 @@ def test_cart_total_is_always_price_sale_of_its_draft(items, discount_fen):
         cart.set_sale_discount(Decimal(discount_fen) / 100)
     assert cart.total() == price_sale(cart.draft).total
     assert cart.total() >= 0
+
+
+def test_a_payment_over_100_times_the_total_and_1000_yuan_is_refused():
+    """Issue 14 item 4: an 8-digit barcode in the amount field is not cash."""
+    tender = Tender(Decimal("9.99"))
+    with pytest.raises(InvalidInput) as info:
+        tender.add("cash", "1000")
+    assert info.value.code == "pay.far_above_total"
+    assert info.value.data == {"amount": "1000.00", "total": "9.99", "times": 100}
+    assert tender.payments == []
+    tender.add("cash", "999.99")  # under ¥1,000: a big note for a small sale is real money
+    assert Tender(Decimal("10.00")).add("cash", "1000").amount == Decimal("1000")  # 100×, not over

@@ -331,3 +331,23 @@ def test_grand_total_counts_days_never_closed(shop: Shop, clock: Clock) -> None:
         sell(again, "F002")  # 12.98
         void_receipt(again, voided.number, reason="test", who="王芳")
         assert report_z(again).grand_total == Decimal("34.96")
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "zh+en"])
+def test_report_words_print_as_written_without_the_printer_filter(
+    shop: Shop, language: str
+) -> None:
+    """Issue 14 item 3: "现金（收款？找零）" — U+2212 has no GBK code, the filter made it ？."""
+    from shopdesk.messages import MESSAGES
+    from shopdesk.printing.cells import sanitize
+    from shopdesk.printing.layout import LABELS, block_texts, layout_report
+    from shopdesk.services.reports import report_sheet
+
+    ours = [
+        text for code, texts in MESSAGES.items() if code.startswith("report.w.") for text in texts
+    ]
+    ours += [text for texts in LABELS.values() for text in texts]
+    assert [text for text in ours if sanitize(text) != text] == []
+    sell(shop, "D001", pay=[Payment("cash", Decimal("10"))])
+    paper = block_texts(layout_report(report_sheet(report_x(shop), language), 32))
+    assert not [line for line in paper if "？" in line]

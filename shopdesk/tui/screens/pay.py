@@ -111,6 +111,7 @@ class PayScreen(Dialog):
             self.tender.add(method, text or None)
         except ShopdeskError as error:
             self.refresh_tender(self.shopdesk.say(error.code, **error.data))
+            field.select_all()  # what is typed next (the right amount) replaces it
             return False
         field.value = ""
         return True

@@ -32,10 +32,12 @@ class Dialog(ModalScreen):
 
 
 class PromptScreen(Dialog):
-    """Ask for one value; ``check`` turns the text into the result or raises.
+    """Ask for one value; ``check`` turns the text into the result, or applies it, or raises.
 
-    The dialog stays open on a bad value and says why under the field, so the
-    cashier fixes it in place.
+    The dialog stays open on a bad value, marks the field and says why under it,
+    so the cashier fixes it in place. Whatever can refuse the value (a discount
+    above the total, an empty void reason) belongs in ``check``: a refusal after
+    the dialog closed lost what was typed and, behind a PIN, the PIN too.
     """
 
     def __init__(
@@ -58,6 +60,8 @@ class PromptScreen(Dialog):
         try:
             result = self.check(event.value)
         except ShopdeskError as error:
+            event.input.add_class("-invalid")
+            event.input.select_all()  # kept, and the corrected value simply replaces it
             self.query_one("#prompt-error", Static).update(
                 self.app.say(error.code, **error.data)  # type: ignore[attr-defined]
             )

@@ -34,19 +34,20 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
     """PIN, then the reason, then the void record; ``after()`` refreshes the caller."""
 
     def ask_reason() -> None:
-        def done(reason: object) -> None:
-            if reason is None:
-                return
-            try:
-                app.void(number, str(reason))
-            except Exception as error:
-                app.report_error(error)
+        def done(record: object) -> None:
+            if record is None:  # Esc: nothing voided
                 return
             app.notify(app.say("void.done", number=number))
             after()  # type: ignore[operator]
 
+        # The void is the prompt's check: a refused reason is marked in the dialog,
+        # which stays open with what was typed (and the PIN still good).
         app.push_screen(
-            PromptScreen(_("Void receipt {number}").format(number=number), void_label(app, number)),
+            PromptScreen(
+                _("Void receipt {number}").format(number=number),
+                void_label(app, number),
+                check=lambda reason: app.void(number, reason),
+            ),
             done,
         )
 

@@ -284,19 +284,14 @@ class SaleScreen(Screen):
 
         index = self.selected_line()
         line = self.cart.lines[index]
-
-        def done(value: object) -> None:
-            if value is not None:
-                self._edit(lambda: self.cart.set_quantity(index, value), index)  # type: ignore[arg-type]
-
         self.app.push_screen(
             PromptScreen(
                 _("Quantity"),
                 line.name,
                 qty_text(line.qty),
-                lambda text: parse_quantity(text, _("quantity")),
+                lambda text: self.cart.set_quantity(index, parse_quantity(text, _("quantity"))),
             ),
-            done,
+            lambda _done: self.refresh_sale(cursor=index),
         )
 
     @guarded
@@ -314,18 +309,14 @@ class SaleScreen(Screen):
         line = self.cart.lines[index]
 
         def ask() -> None:
-            def done(value: object) -> None:
-                if value is not None:
-                    self._edit(lambda: self.cart.override_price(index, value), index)  # type: ignore[arg-type]
-
             self.app.push_screen(
                 PromptScreen(
                     _("Unit price"),
                     line.name,
                     money_str(line.unit_price),
-                    lambda text: parse_money(text, _("price")),
+                    lambda text: self.cart.override_price(index, parse_money(text, _("price"))),
                 ),
-                done,
+                lambda _done: self.refresh_sale(cursor=index),
             )
 
         self.shopdesk.with_pin(ask)
@@ -340,28 +331,17 @@ class SaleScreen(Screen):
             raise InvalidInput("sale.empty")
 
         def ask() -> None:
-            def done(value: object) -> None:
-                if value is not None:
-                    self._edit(lambda: self.cart.set_sale_discount(value), None)  # type: ignore[arg-type]
-
             self.app.push_screen(
                 PromptScreen(
                     _("Sale discount"),
                     _("Amount off the whole sale (yuan):"),
                     money_str(self.cart.sale_discount),
-                    lambda text: parse_money(text, _("discount")),
+                    lambda text: self.cart.set_sale_discount(parse_money(text, _("discount"))),
                 ),
-                done,
+                lambda _done: self.refresh_sale(),
             )
 
         self.shopdesk.with_pin(ask)
-
-    def _edit(self, change: object, cursor: int | None) -> None:
-        try:
-            change()  # type: ignore[operator]
-        except Exception as error:
-            self.shopdesk.report_error(error)
-        self.refresh_sale(cursor=cursor)
 
     @guarded
     def action_buyer(self) -> None:
@@ -397,7 +377,7 @@ class SaleScreen(Screen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.cart.clear()
+                self.shopdesk.cancel_sale()
                 self.refresh_sale()
                 self.query_one("#entry", Input).focus()
 
