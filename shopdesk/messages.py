@@ -1089,6 +1089,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "电脑时钟显示 {now}，早于账本最后一条记录的时间 {last}。收据时间不能倒退，未开出收据。请把电脑的日期和时间改正后再试；如果是之前的记录用了走快的时钟，请店长记录时钟更正：shopdesk clock correct。",
         "The PC clock says {now}, earlier than the ledger's last record ({last}). A receipt's time may never go backwards; nothing was issued. Set the computer's date and time right and try again; if the earlier records were stamped by a clock that ran ahead, a manager can record a clock correction: shopdesk clock correct.",
     ),
+    "clock.behind_at_start": (
+        "电脑时钟显示 {now}，早于账本最后一条记录的时间 {last}：现在不能开出收据（收据时间不能倒退）。请先把电脑的日期和时间改正；如果是之前的记录用了走快的时钟，请店长记录时钟更正：shopdesk clock correct。",
+        "The PC clock says {now}, earlier than the ledger's last record ({last}): no receipt can be issued now (a receipt's time may never go backwards). Set the computer's date and time right first; if the earlier records were stamped by a clock that ran ahead, a manager can record a clock correction: shopdesk clock correct.",
+    ),
     "clock.far_ahead": (
         "电脑时钟显示 {now}，比账本最后一条记录（{last}）晚 {days} 天。如果今天的日期确实正确，请确认后继续开票（命令行：加 --clock-ok）；否则请先改正电脑的日期和时间。",
         "The PC clock says {now}, {days} days after the ledger's last record ({last}). If today's date is right, confirm and sell (CLI: add --clock-ok); otherwise set the computer's date and time first.",

@@ -177,7 +177,8 @@ class ShopdeskApp(App[int]):
         assert self.shop is not None
         state = clock_state(self.shop)
         if state.behind:
-            self.notify(self.say("clock.behind", **state.texts()), severity="error", timeout=30)
+            text = self.say("clock.behind_at_start", **state.texts())
+            self.notify(text, severity="error", timeout=30)
         elif state.far_ahead:
             text = self.say("clock.far_ahead", days=state.days_ahead, **state.texts())
             self.notify(text, severity="warning", timeout=30)

@@ -37,7 +37,7 @@ async def test_a_clock_behind_the_ledger_is_said_at_start_and_issues_nothing(mak
     async with restarted.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         said = [str(n.message) for n in restarted._notifications]
-        assert any("早于账本最后一条记录" in text for text in said)
+        assert any("早于账本最后一条记录" in text and "现在不能开出收据" in text for text in said)
 
 
 async def test_a_date_far_ahead_is_confirmed_once_then_sells(make_app):
