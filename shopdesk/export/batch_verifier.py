@@ -19,7 +19,9 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
 6. ``receipts.csv`` holds the same receipts and amounts;
 7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
    and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
-   give, cell by cell (:mod:`shopdesk.export.derived_check`).
+   give, cell by cell (:mod:`shopdesk.export.derived_check`) — both in a worker
+   process on the second core for a large batch (:mod:`shopdesk.export.receipt_pass`),
+   a problem still named in journal order.
 
 Memory stays bounded: members are streamed, records are checked one at a time
 and only counters and the (rare) voided numbers are kept.
