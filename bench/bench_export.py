@@ -279,8 +279,8 @@ def main() -> None:
             "",
             "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
             "single process among the command and its descendants. verify-batch checks",
-            "Ed25519 signatures in worker processes (one per CPU, at most 4); each is a",
-            "separate process smaller than the main one, so the figure is the main process.",
+            "Ed25519 signatures in worker processes (one per CPU, at most 4) and re-prices",
+            "and rebuilds the derived files in one more; the figure is the largest of them.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""

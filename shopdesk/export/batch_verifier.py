@@ -19,7 +19,9 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
 6. ``receipts.csv`` holds the same receipts and amounts;
 7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
    and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
-   give, cell by cell (:mod:`shopdesk.export.derived_check`).
+   give, cell by cell (:mod:`shopdesk.export.derived_check`) — both in a worker
+   process on the second core for a large batch (:mod:`shopdesk.export.receipt_pass`),
+   a problem still named in journal order.
 
 Memory stays bounded: members are streamed, records are checked one at a time
 and only counters and the (rare) voided numbers are kept.
@@ -36,15 +38,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
-from shopdesk.export.derived_check import DerivedFiles
+from shopdesk.export.receipt_pass import AFTER_ALL, ReceiptPass
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
-from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, check_records
+from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, VerifyResult, check_records
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 INT = "int"
@@ -230,16 +231,18 @@ class _Tally:
     first_seq: int
     signatures: SignatureChecker
     rule: SignatureRule
-    derived: DerivedFiles
     receipts_seen: set[str] = field(default_factory=set)
     voids_seen: list[str] = field(default_factory=list)
     late_voids: list[str] = field(default_factory=list)
     first_no: str | None = None
     last_no: str | None = None
     lines: int = 0
+    #: The line of the record being checked (a problem found now is on it).
+    line: int = 0
 
     def add(self, record: dict) -> None:
         seq = record["seq"]
+        self.line = seq - self.first_seq + 1
         if self.rule.wants(record):
             self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
         if record.get("terminal") != self.terminal:
@@ -250,15 +253,7 @@ class _Tally:
             reason = receipt_problem(data)
             if reason is not None or not isinstance(no, str):
                 raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
-            wrong = reprice_receipt(data)
-            if wrong:
-                raise BatchError(
-                    "batch.receipt_repriced",
-                    number=no,
-                    field=wrong[0].field,
-                    expected=wrong[0].expected,
-                    found=wrong[0].found,
-                )
+            # re-pricing and the derived files: :mod:`shopdesk.export.receipt_pass`
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
                 return
@@ -270,7 +265,6 @@ class _Tally:
             self.last_no = no
             self.lines += len(data["lines"])
             self.totals.add_receipt(data, void=no in self.voided_claimed)
-            self.derived.add_receipt(data, record["time"])
         elif kind == "receipt.voided":
             no = data.get("no")
             if not isinstance(no, str) or "-TR-" in no:
@@ -288,24 +282,60 @@ def _record_lines(
         yield fmt.JSONL, number, raw
 
 
-def _check_records(archive: SafeZip, manifest: dict, all_signatures: bool) -> _Tally:
+def _check_records(
+    archive: SafeZip, manifest: dict, all_signatures: bool, receipts: ReceiptPass
+) -> _Tally:
+    """Walk the chain; the first problem in journal order, this walk's or ``receipts``'."""
+    journal = manifest["journal"]
+    tally = _new_tally(manifest, all_signatures)
+    digest = hashlib.sha256()
+    size = [0]
+    try:
+        result = _walk_records(archive, manifest, tally, digest, size)
+    except BatchError as exc:
+        line = exc.data.get("line")
+        raise receipts.first(exc, line if isinstance(line, int) else tally.line) from None
+    try:
+        # the last line may lack its newline: the byte count then differs, and the hash says so
+        counted = size[0] - _missing_newline(archive, size[0])
+        _check_file(archive, manifest, fmt.JSONL, digest, counted)
+        if result.records != journal["records"] or result.head_seq != journal["last_seq"]:
+            raise BatchError(
+                "batch.record_count", found=result.records, expected=journal["records"]
+            )
+        if journal["last_seq"] - journal["first_seq"] + 1 != journal["records"]:
+            raise BatchError(
+                "batch.record_count", found=result.records, expected=journal["records"]
+            )
+        if result.head_hash != journal["head"]:
+            raise BatchError("batch.head_mismatch")
+    except BatchError as exc:
+        raise receipts.first(exc, AFTER_ALL) from None
+    return tally
+
+
+def _new_tally(manifest: dict, all_signatures: bool) -> _Tally:
     m_receipts, journal = manifest["receipts"], manifest["journal"]
     rule = SignatureRule.batch(journal["records"], journal["last_seq"])
-    signatures = SignatureChecker(
-        manifest["public_key"], journal["records"] if all_signatures else 0
-    )
-    tally = _Tally(
+    return _Tally(
         totals=BatchTotals(),
         voided_claimed=frozenset(manifest["voided"]),
         terminal=manifest["terminal"],
         next_rseq=m_receipts["first_rseq"],
         first_seq=journal["first_seq"],
-        signatures=signatures,
+        signatures=SignatureChecker(
+            manifest["public_key"], journal["records"] if all_signatures else 0
+        ),
         rule=ALL_SIGNATURES if all_signatures else rule,
-        derived=DerivedFiles(manifest),
     )
-    digest = hashlib.sha256()
-    size = [0]
+
+
+def _walk_records(
+    archive: SafeZip, manifest: dict, tally: _Tally, digest: hashlib._Hash, size: list[int]
+) -> VerifyResult:
+    """Every record through ``check_records`` and ``tally``; raises at the first bad one."""
+    journal = manifest["journal"]
+    signatures = tally.signatures
     key = load_public_key(manifest["public_key"])
     try:
         try:
@@ -342,15 +372,7 @@ def _check_records(archive: SafeZip, manifest: dict, all_signatures: bool) -> _T
             seq=p.seq if p.seq is not None else "?",
             reason=p.reason,
         )
-    # the last line may lack its newline: the byte count then differs, and the hash says so
-    _check_file(archive, manifest, fmt.JSONL, digest, size[0] - _missing_newline(archive, size[0]))
-    if result.records != journal["records"] or result.head_seq != journal["last_seq"]:
-        raise BatchError("batch.record_count", found=result.records, expected=journal["records"])
-    if journal["last_seq"] - journal["first_seq"] + 1 != journal["records"]:
-        raise BatchError("batch.record_count", found=result.records, expected=journal["records"])
-    if result.head_hash != journal["head"]:
-        raise BatchError("batch.head_mismatch")
-    return tally
+    return result
 
 
 def _missing_newline(archive: SafeZip, counted: int) -> int:
@@ -466,10 +488,16 @@ def verify_batch(
         if before is not None:
             _check_follows(before.manifest, manifest)
         _hash_member(archive, manifest, fmt.XLSX)
-        tally = _check_records(archive, manifest, all_signatures)
-        _compare(manifest, tally)
-        _check_csv(archive, manifest, tally)
-        tally.derived.check(archive)
+        # before the signature pool starts its threads: the worker may be forked
+        receipts = ReceiptPass(path, manifest)
+        try:
+            tally = _check_records(archive, manifest, all_signatures, receipts)
+            receipts.raise_repriced()
+            _compare(manifest, tally)
+            _check_csv(archive, manifest, tally)
+            receipts.raise_derived()
+        finally:
+            receipts.close()
     return BatchReport(path, manifest, key_fingerprint(manifest["public_key"]), before)
 
 

@@ -1,0 +1,200 @@
+"""verify-batch's per-receipt work on the second core: re-pricing and the derived files.
+
+The main process of verify-batch checks every record's hash, canonical bytes,
+sequence, link and the signatures of the batch rule. Re-pricing every receipt
+(:mod:`shopdesk.domain.repricing`) and rebuilding ``receipts.csv`` and
+``invoice-import.xlsx`` (:mod:`shopdesk.export.derived_check`) cost about as
+much again (issue 12, speed) and need none of that state, only the records. So
+for a large batch a worker process reads the same ``receipts.jsonl`` member
+from the zip and does them while the main process walks the chain.
+
+Nothing is weakened: the worker hashes what it read, and that must be the
+member's SHA-256 in the signed manifest, which the main process checks against
+its own read, so both saw the same bytes. The main process decides: a problem
+either of them finds is reported in journal order (the earlier line wins; on
+the same line the main process's, which checks a record before re-pricing it,
+as the one-process check did). If the worker cannot start or dies, the same
+function runs in the main process.
+
+Small batches (below :data:`PARALLEL_FROM` records) run it in-process: a process
+costs more to start than it saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from shopdesk.domain.repricing import reprice_receipt
+from shopdesk.errors import BatchError
+from shopdesk.export import batch_format as fmt
+from shopdesk.export.derived_check import DerivedFiles
+from shopdesk.export.safe_zip import SafeZip
+
+#: Records from which the worker process pays off (it costs ~0.1 s to fork).
+PARALLEL_FROM = 20_000
+KIND = b'"kind":"'
+ISSUED = b"receipt.issued"
+#: A problem after every record (the manifest's counts, head, a file's hash).
+AFTER_ALL = float("inf")
+
+
+@dataclass(frozen=True)
+class ReceiptVerdict:
+    """What the per-receipt pass found; codes and data of :class:`BatchError`."""
+
+    #: (line, code, data) of the first receipt that does not re-price (or cannot be read)
+    repriced: tuple[int, str, dict] | None
+    #: (code, data) of what the jsonl's hash or the derived files' rebuild says
+    derived: tuple[str, dict] | None
+    #: The process that did the work (the worker's, or the main one's when it ran here).
+    pid: int = field(default_factory=os.getpid)
+
+
+def _kind(raw: bytes) -> bytes:
+    """A canonical record's ``kind``, read from the end of the line (see ``batch_writer._field``).
+
+    A line that is not canonical may be misread; the main process rejects it at
+    that line, which then wins over anything the worker says about it or later.
+    """
+    at = raw.rfind(KIND)
+    if at < 0:
+        return b""
+    at += len(KIND)
+    end = raw.find(b'"', at)
+    return raw[at:end] if end >= 0 else b""
+
+
+def check_receipts(path: Path, manifest: dict) -> ReceiptVerdict:
+    """Re-price every receipt of the batch at ``path`` and rebuild its derived files."""
+    derived = DerivedFiles(manifest)
+    digest = hashlib.sha256()
+    with SafeZip(path) as archive:
+        try:
+            repriced = _reprice_all(archive, digest, derived)
+        except BatchError as exc:  # an unreadable member: the main process names it too
+            return ReceiptVerdict(None, (exc.code, exc.data))
+        if repriced is not None:
+            return ReceiptVerdict(repriced, None)
+        if digest.hexdigest() != manifest["files"][fmt.JSONL]["sha256"]:
+            return ReceiptVerdict(None, ("batch.file_hash", {"name": fmt.JSONL}))
+        try:
+            derived.check(archive)
+        except BatchError as exc:
+            return ReceiptVerdict(None, (exc.code, exc.data))
+    return ReceiptVerdict(None, None)
+
+
+def _reprice_all(
+    archive: SafeZip, digest: hashlib._Hash, derived: DerivedFiles
+) -> tuple[int, str, dict] | None:
+    """Re-price each receipt and feed the valid ones to ``derived``; the first problem."""
+    for number, raw in archive.lines(fmt.JSONL, digest):
+        if _kind(raw) != ISSUED:
+            continue
+        try:
+            record = json.loads(raw)
+            data = record["data"]
+            wrong = reprice_receipt(data)
+            if not wrong and data.get("training") is not True:
+                derived.add_receipt(data, record["time"])
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return number, "batch.bad_record", {"line": "?", "seq": "?", "reason": "bad_shape"}
+        if wrong:
+            found = {
+                "number": data.get("no"),
+                "field": wrong[0].field,
+                "expected": wrong[0].expected,
+                "found": wrong[0].found,
+            }
+            return number, "batch.receipt_repriced", found
+    return None
+
+
+def _work(path: Path, manifest: dict, conn: Connection) -> None:
+    """The worker process: send the verdict, or ``None`` if it failed (redone in-process)."""
+    try:
+        conn.send(check_receipts(path, manifest))
+    except BaseException:  # the main process redoes it, and so sees the error
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+class ReceiptPass:
+    """The per-receipt pass of one batch, started in a worker when the batch is large."""
+
+    def __init__(self, path: Path, manifest: dict) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.verdict: ReceiptVerdict | None = None
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+        if manifest["journal"]["records"] >= PARALLEL_FROM:
+            self._start()
+
+    def _start(self) -> None:
+        # fork: no imports to redo; only from a single thread (a fork copies no
+        # other thread, so a lock one of them held would stay locked in the child)
+        methods = multiprocessing.get_all_start_methods()
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
+        receive, send = multiprocessing.get_context(method).Pipe(duplex=False)
+        try:
+            self.process = multiprocessing.get_context(method).Process(
+                target=_work, args=(self.path, self.manifest, send), daemon=True
+            )
+            self.process.start()
+        except OSError:
+            self.process = None
+            receive.close()
+        else:
+            self.conn = receive
+        finally:
+            send.close()
+
+    def result(self) -> ReceiptVerdict:
+        """The verdict: from the worker if it ran and answered, else computed here."""
+        if self.verdict is None:
+            answer = None
+            if self.conn is not None:
+                try:
+                    answer = self.conn.recv()
+                except (EOFError, OSError):
+                    answer = None
+                self.close()
+            self.verdict = answer or check_receipts(self.path, self.manifest)
+        return self.verdict
+
+    def first(self, error: BatchError, line: float) -> BatchError:
+        """``error`` (found by the main process at ``line``), or an earlier re-pricing one."""
+        found = self.result().repriced
+        if found is not None and found[0] < line:
+            return BatchError(found[1], **found[2])
+        return error
+
+    def raise_repriced(self) -> None:
+        found = self.result().repriced
+        if found is not None:
+            raise BatchError(found[1], **found[2])
+
+    def raise_derived(self) -> None:
+        found = self.result().derived
+        if found is not None:
+            raise BatchError(found[0], **found[1])
+
+    def close(self) -> None:
+        """Stop the worker if it still runs (the main process failed first)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.process = None

@@ -1,0 +1,90 @@
+"""verify-batch re-prices and rebuilds the derived files on the second core (issue 12, speed).
+
+The per-receipt work (re-pricing, rebuilding ``receipts.csv`` and the workbook)
+runs in a worker process reading the same jsonl member, while the main process
+checks hashes, links and signatures. The verdicts must be exactly those of the
+one-process check: the same errors, naming the same receipt, line and cell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import shopdesk.export.receipt_pass as receipt_pass
+from shopdesk.errors import BatchError
+from shopdesk.export import batch_format as fmt
+from shopdesk.export.batch_verifier import verify_batch
+from shopdesk.ledger.canonical import canonical_json, record_hash
+from tests.export.test_batch_repricing import export_with
+from tests.export.test_batch_verifier import members, resign, rezip
+from tests.export.test_derived_check import batch, csv_table, with_csv  # noqa: F401
+
+
+@pytest.fixture
+def in_worker(monkeypatch) -> list[int]:
+    """Take the worker path even for a tiny batch; collects the pid each verdict came from."""
+    monkeypatch.setattr(receipt_pass, "PARALLEL_FROM", 1)
+    pids: list[int] = []
+    result = receipt_pass.ReceiptPass.result
+
+    def noted(self: receipt_pass.ReceiptPass) -> receipt_pass.ReceiptVerdict:
+        verdict = result(self)
+        pids.append(verdict.pid)
+        return verdict
+
+    monkeypatch.setattr(receipt_pass.ReceiptPass, "result", noted)
+    return pids
+
+
+def test_receipts_are_rebuilt_in_another_process(batch, in_worker: list[int]) -> None:  # noqa: F811
+    verify_batch(batch[0])
+    assert in_worker and all(pid != os.getpid() for pid in in_worker)
+
+
+def test_a_changed_csv_cell_is_named_from_the_worker(batch, tmp_path, in_worker) -> None:  # noqa: F811
+    files = members(batch[0])
+    rows = csv_table(files)
+    at = fmt.CSV_COLUMNS.index("数量")
+    rows[2][at] = "3"
+    signed = rezip(batch[0], tmp_path / "t.zip", resign(with_csv(files, rows), batch[1]))
+    with pytest.raises(BatchError) as caught:
+        verify_batch(signed)
+    assert caught.value.code == "batch.derived_mismatch"
+    d = caught.value.data
+    assert (d["file"], d["row"], d["column"], d["found"]) == (fmt.CSV, 3, "数量", "3")
+
+
+def test_a_repriced_receipt_is_named_from_the_worker(shop, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(receipt_pass, "PARALLEL_FROM", 1)
+
+    def plus_one_fen(data: dict) -> dict:
+        data["lines"][0]["unit_price"] = "%.2f" % (float(data["lines"][0]["unit_price"]) + 0.01)
+        return data
+
+    path = export_with(shop, tmp_path, monkeypatch, plus_one_fen)
+    with pytest.raises(BatchError) as caught:
+        verify_batch(path)
+    assert caught.value.code == "batch.receipt_repriced"
+    assert caught.value.data["number"] == "T01-00000002"
+
+
+def test_an_earlier_bad_record_wins_over_a_later_repriced_one(batch, tmp_path, in_worker) -> None:  # noqa: F811
+    """The first problem in journal order is named, whichever process found it."""
+    files = members(batch[0])
+    lines = files[fmt.JSONL].split(b"\n")
+    first = json.loads(lines[0])
+    first["data"]["cashier"] = "李强"  # not rehashed: bad_hash on line 1 (main process)
+    lines[0] = canonical_json(first)
+    at = next(i for i in range(1, len(lines)) if json.loads(lines[i])["kind"] == "receipt.issued")
+    later = json.loads(lines[at])
+    later["data"]["lines"][0]["unit_price"] = "0.01"  # mispriced (worker process)
+    later["hash"] = record_hash(later)
+    lines[at] = canonical_json(later)
+    files[fmt.JSONL] = b"\n".join(lines)
+    with pytest.raises(BatchError) as caught:
+        verify_batch(rezip(batch[0], tmp_path / "t.zip", resign(files, batch[1])))
+    assert caught.value.code == "batch.bad_record"
+    assert (caught.value.data["line"], caught.value.data["reason"]) == (1, "bad_hash")
