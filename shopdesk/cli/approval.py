@@ -30,7 +30,7 @@ def read_manager_pin(ctx: Context) -> str:
             lines = Path(named).read_text(encoding="utf-8").splitlines()
             pin = lines[0] if lines else ""
         elif sys.stdin is not None and sys.stdin.isatty():
-            pin = getpass.getpass(ctx.say("clock.pin_prompt"))
+            pin = ask_pin(ctx.say("clock.pin_prompt"))
         else:
             pin = sys.stdin.readline() if sys.stdin is not None else ""
     except (OSError, EOFError, UnicodeDecodeError):
@@ -39,3 +39,20 @@ def read_manager_pin(ctx: Context) -> str:
     if not pin:
         raise InvalidInput("clock.pin_missing")
     return pin
+
+
+def ask_pin(prompt: str) -> str:
+    """One PIN without echo; no terminal and nothing to read is a user error, not a crash.
+
+    Without a terminal ``getpass`` reads a line of stdin: at its end that is
+    ``EOFError``, and with stdin closed (``sys.stdin`` is ``None``) an
+    ``AttributeError`` from inside ``getpass`` (issue 15, item 4).
+    """
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise InvalidInput("pin.not_given") from None
+    except AttributeError:
+        if sys.stdin is not None:
+            raise
+        raise InvalidInput("pin.not_given") from None

@@ -34,11 +34,9 @@ def cmd_clock_status(ctx: Context) -> int:
         state = clock_state(shop)
     texts = state.texts()
     ctx.out(ctx.say("clock.status", now=texts["now"], last=texts["last"] or "-"))
-    if state.behind:
-        ctx.warn(ctx.say("clock.behind", **texts))
-        return 9
-    if state.far_ahead:
-        ctx.warn(ctx.say("clock.far_ahead", days=state.days_ahead, **texts))
+    notice = state.warning()
+    if notice is not None:
+        ctx.warn(ctx.say(notice.code, **notice.data))
         return 9
     ctx.out(ctx.say("clock.ok"))
     return 0

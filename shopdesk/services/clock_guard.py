@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shopdesk.domain.pin import verify_pin
-from shopdesk.domain.timeline import is_behind, is_far_ahead
-from shopdesk.errors import ClockError, InvalidInput
+from shopdesk.domain.timeline import is_behind, is_far_ahead, next_record_time
+from shopdesk.errors import ClockError, InvalidInput, Notice
 from shopdesk.ledger.store import CLOCK_CORRECTION, clock_texts
 from shopdesk.services.shop import Shop
 
@@ -41,24 +41,39 @@ class ClockState:
             return {"now": self.reading.strftime("%Y-%m-%d %H:%M:%S"), "last": ""}
         return clock_texts(self.reading, self.last)
 
+    def warning(self) -> Notice | None:
+        """What to tell the person at the till before any sale, if the clock looks wrong.
+
+        The app says it at start and ``clock status`` prints it: one decision for
+        both front ends (a sale itself is refused by :func:`check_before_sale`).
+        """
+        if self.behind:
+            return Notice("clock.behind_at_start", self.texts())
+        if self.far_ahead:
+            return Notice("clock.far_ahead", {"days": self.days_ahead, **self.texts()})
+        return None
+
 
 def clock_state(shop: Shop) -> ClockState:
     return ClockState(shop.clock_reading(), shop.last_record_time())
 
 
-def check_before_sale(shop: Shop, *, ahead_confirmed: bool = False) -> None:
-    """Refuse a sale on a clock behind the ledger; ask once about a clock far ahead.
+def check_before_sale(shop: Shop, *, ahead_confirmed: bool = False) -> datetime:
+    """The time the sale's records get, after refusing a clock behind the ledger
+    and asking once about a clock far ahead.
 
     Raises :class:`ClockError` ``clock.behind`` (nothing can be sold until the
     clock is set right, or a manager records a correction) or ``clock.far_ahead``
     (sell again with the date confirmed). Runs before anything is written, so a
-    refused sale takes no receipt number.
+    refused sale takes no receipt number. One reading of the clock serves both
+    the check and the stamp (see :func:`shopdesk.domain.timeline.next_record_time`).
     """
     state = clock_state(shop)
     if state.behind:
         raise ClockError("clock.behind", **state.texts())
     if state.far_ahead and not ahead_confirmed:
         raise ClockError("clock.far_ahead", days=state.days_ahead, **state.texts())
+    return next_record_time(state.reading, state.last)
 
 
 def correct_clock(shop: Shop, *, note: str, pin: str, who: str) -> dict:

@@ -112,14 +112,13 @@ def issue_receipt(
     refused and one far ahead must be confirmed (``clock_confirmed``) first: see
     :func:`shopdesk.services.clock_guard.check_before_sale`.
     """
-    check_before_sale(shop, ahead_confirmed=clock_confirmed)
+    now = check_before_sale(shop, ahead_confirmed=clock_confirmed)
     training = shop.profile.training if training is None else training
     cashier = cashier or shop.profile.cashiers[0]
     if cashier not in shop.profile.cashiers:
         raise InvalidInput("sale.unknown_cashier", value=cashier)
     priced = price_sale(draft)
     settlement = settle(priced.total, draft.payments)
-    now = shop.now()
     warnings: list[Notice] = []
     if not training:
         limits = limits_for(shop, now, extra=priced.total)

@@ -176,12 +176,10 @@ class ShopdeskApp(App[int]):
 
         assert self.shop is not None
         state = clock_state(self.shop)
-        if state.behind:
-            text = self.say("clock.behind_at_start", **state.texts())
-            self.notify(text, severity="error", timeout=30)
-        elif state.far_ahead:
-            text = self.say("clock.far_ahead", days=state.days_ahead, **state.texts())
-            self.notify(text, severity="warning", timeout=30)
+        notice = state.warning()
+        if notice is not None:
+            severity = "error" if state.behind else "warning"
+            self.notify(self.say(notice.code, **notice.data), severity=severity, timeout=30)
 
     def _serialise_ledger_writes(self) -> None:
         """Receipts are printed on a worker thread, which appends the print record;
