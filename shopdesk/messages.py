@@ -1076,6 +1076,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "两次输入的 PIN 不一致，未作更改。",
         "The two PINs differ; nothing was changed.",
     ),
+    "approval.wrong_pin": (
+        "店长 PIN 不正确，操作未执行。请重新输入店长 PIN。",
+        "The manager PIN is wrong; nothing was done. Enter the manager PIN again.",
+    ),
     "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
     "pin.wrong": (
         "当前店长 PIN 不正确，未作更改。",
