@@ -24,10 +24,37 @@ from shopdesk.errors import ConfigError
 
 SAMPLE = Path(__file__).parents[2] / "sample_data/catalog.csv"
 CATALOG_DOC = Path(__file__).parents[2] / "docs/demo-catalog.md"
-#: How docs/demo-catalog.md says it knows a code: from the table, or not confirmed yet.
-CODE_STATUSES = {"leaf", "leaf, unconfirmed", "branch, unconfirmed"}
+#: How docs/demo-catalog.md says it knows a code: from the table, from invoices, or not yet.
+CODE_STATUSES = {"leaf", "leaf, in use", "leaf, unconfirmed", "branch, unconfirmed"}
+#: Codes with codes below them, which the invoicing platform refuses (docs/demo-catalog.md).
+KNOWN_BRANCHES = {
+    "1000000000000000000",  # 货物
+    "1010000000000000000",  # 农、林、牧、渔业类产品
+    "1010100000000000000",  # 农业产品
+    "1030200000000000000",  # 食品及加工盐
+    "1060105000000000000",  # 纸制品
+}
 HEADER = ",".join(COLUMNS)
 DRINK_CODE = "1030307010000000000"
+#: Demo lines moved from a branch to a leaf in issue 12, item 8 (docs/demo-catalog.md).
+LEAVES_FOUND = {
+    "F001": "1010115010500000000",  # 香蕉
+    "F002": "1010115010100000000",  # 苹果
+    "F003": "1010303020100000000",  # 鸡蛋
+    "F004": "1010112080000000000",  # 瓜类蔬菜 (cucumber)
+    "F005": "1010112090000000000",  # 番茄等茄果类蔬菜
+    "M001": "1030204010000000000",  # plain milk, short name 乳制品
+    "M003": "1030204010000000000",
+    "M005": "1030204010000000000",
+    "M007": "1030204010000000000",
+    "G001": "1060105040000000000",  # tissues (卷纸, 抽纸)
+    "G002": "1060105040000000000",
+    "G003": "1070222010000000000",  # 香皂
+    "G004": "1070224010000000000",  # 牙膏
+    "I001": "1030203030000000000",  # 方便食品, in use for instant rice noodles
+    "I002": "1030203030000000000",
+    "I003": "1030203030000000000",
+}
 GOOD_ROW = f"D001,6901939621257,可口可乐 330ml,Coca-Cola 330ml,罐,330ml,3.00,13,{DRINK_CODE},drinks"
 
 
@@ -108,6 +135,28 @@ def test_every_sample_code_and_rate_is_documented_with_its_source(sample: Catalo
     for item in sample:
         if item.category in ("drinks", "snacks") and rows[item.sku][4] == "leaf":
             assert not item.tax_code.endswith("0" * 11), item.sku  # 9+ significant digits
+
+
+def test_sample_lines_moved_off_branch_codes_carry_their_leaves(sample: Catalog) -> None:
+    """The branch codes these lines carried (1010100…, 1010000…, 1030200…, 1060105…,
+    1000000…) are refused by the invoicing platform; each now has the leaf its source
+    names (issue 12, item 8; sources in docs/demo-catalog.md)."""
+    codes = {item.sku: item.tax_code for item in sample}
+    assert {sku: codes[sku] for sku in LEAVES_FOUND} == LEAVES_FOUND
+    assert not set(LEAVES_FOUND.values()) & KNOWN_BRANCHES
+
+
+def test_only_lines_documented_as_branches_carry_a_branch_code(sample: Catalog) -> None:
+    """A top-level code (one digit, then zeros) or a known branch is never passed off as
+    a leaf: the docs must say the line is still on a branch."""
+    status = {}
+    for line in CATALOG_DOC.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if re.fullmatch(r"[A-Z]\d{3}", cells[0]):
+            status[cells[0]] = cells[4]
+    for item in sample:
+        if item.tax_code in KNOWN_BRANCHES or re.fullmatch(r"\d0{18}", item.tax_code):
+            assert status[item.sku] == "branch, unconfirmed", item.sku
 
 
 def test_sample_has_a_cooked_item_at_9_and_a_weighed_item(sample: Catalog) -> None:
