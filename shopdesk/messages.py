@@ -829,6 +829,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),
     "report.w.sales": ("销售额", "Sales"),
     "report.w.voided": ("作废金额", "Voided"),
+    "report.w.refunds": ("退货笔数", "Returns"),
+    "report.w.refunded": ("退款金额", "Refunded"),
     "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
     "report.w.net": ("不含税金额", "Net"),
     "report.w.tax": ("税额", "Tax"),

@@ -30,6 +30,8 @@ def test_return_issues_a_refund_and_show_lists_it(home: Path, pin_file: Path) ->
     refund = run_cli("--home", home, "show", "T01-RF-00000001")
     assert refund.returncode == 0, refund.stderr
     assert "退货" in refund.stdout and "T01-00000001" in refund.stdout
+    report = run_cli("--home", home, "report", "x")
+    assert "Returns" in report.stdout and "-￥3.00" in report.stdout
 
 
 def test_over_return_and_wrong_pin_exit_2_and_write_nothing(home: Path, pin_file: Path) -> None:
