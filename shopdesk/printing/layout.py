@@ -266,11 +266,7 @@ def layout_receipt(
         s.wrapped(text)
     s.rule("=")
 
-    s.pair(w("number"), d["no"])
-    s.pair(w("time"), _display_time(record["time"]))
-    s.pair(w("terminal"), record.get("terminal", ""))
-    s.pair(w("cashier"), d.get("cashier", ""))
-    s.rule()
+    _record_head(s, w, record)
 
     for line in d["lines"]:
         spec = line.get("spec") or ""
@@ -320,6 +316,17 @@ def layout_receipt(
     return s.blocks
 
 
+def _record_head(s: Sheet, w: Words, record: dict, original: str = "") -> None:
+    """Number (and a refund's original), time, terminal and cashier, then a rule."""
+    s.pair(w("number"), record["data"]["no"])
+    if original:
+        s.pair(w("original"), original)
+    s.pair(w("time"), _display_time(record["time"]))
+    s.pair(w("terminal"), record.get("terminal", ""))
+    s.pair(w("cashier"), record["data"].get("cashier", ""))
+    s.rule()
+
+
 def layout_refund(record: dict, shop: ShopHeader, cells: int) -> list[Block]:
     """A refund receipt (``refund.issued``): marked 退货 at both ends, every amount negative.
 
@@ -334,12 +341,7 @@ def layout_refund(record: dict, shop: ShopHeader, cells: int) -> list[Block]:
     s.centered(shop.name, BOLD)
     s.centered(f"{w('uscc')} {shop.uscc}")
     s.rule("=")
-    s.pair(w("number"), d["no"])
-    s.pair(w("original"), d["original"])
-    s.pair(w("time"), _display_time(record["time"]))
-    s.pair(w("terminal"), record.get("terminal", ""))
-    s.pair(w("cashier"), d.get("cashier", ""))
-    s.rule()
+    _record_head(s, w, record, original=d["original"])
     for line in d["lines"]:
         s.pair(f"{line['line']}. {line['name']}", rate_label(line["rate"]))
         s.pair(f"  -{line['qty']} × {_money(line['unit_price'])}", "-" + _money(line["amount"]))
