@@ -267,6 +267,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收据 {number} 已开具正式发票 {invoice}，不能作废；请在发票平台红冲。",
         "Receipt {number} already has official invoice {invoice}; it cannot be voided here: issue a red-letter invoice instead.",
     ),
+    "void.has_returns": (
+        "收据 {number} 已有退货 {refunds}，不能再作废；请对剩余商品办理退货。",
+        "Receipt {number} already has returns ({refunds}); it cannot be voided: return the remaining lines instead.",
+    ),
+    "return.nothing": (
+        "退货至少要选一行商品和数量。",
+        "A return needs at least one line and quantity: pick what comes back.",
+    ),
+    "return.unknown_line": (
+        "原收据没有第 {line} 行（共 {lines} 行）；请按 show 显示的行号选择。",
+        "The receipt has no line {line} (it has {lines}); use the line numbers `show` prints.",
+    ),
+    "return.line_twice": (
+        "第 {line} 行选了两次；每行只写一次，数量合在一起。",
+        "Line {line} is named twice: name each line once with the whole quantity.",
+    ),
+    "return.too_much": (
+        "第 {line} 行（{name}）最多还能退 {left}，不能退 {qty}。",
+        "Line {line} ({name}): at most {left} can still come back, not {qty}.",
+    ),
+    "return.pay_back_too_much": (
+        "退款方式 {method} 最多可退 {room}（原收据按此方式收款减去已退），不能退 {amount}；请换成原收款方式。",
+        "At most {room} can be paid back by {method} (what the receipt took by it, less earlier refunds), not {amount}: pay back the way the customer paid.",
+    ),
+    "return.pay_back_mismatch": (
+        "退款合计 {paid} 与应退金额 {total} 不符；请调整各退款方式的金额。",
+        "The refund payments add up to {paid} but {total} is due back: adjust the amounts.",
+    ),
+    "return.voided": (
+        "收据 {number} 已作废，不能退货。",
+        "Receipt {number} is void: there is nothing to return.",
+    ),
+    "return.training": (
+        "收据 {number} 是培训收据，不能退货。",
+        "Receipt {number} is a training receipt: it cannot be returned.",
+    ),
+    "return.reason_missing": ("退货需要填写原因。", "A return needs a reason."),
+    "return.reason_too_long": (
+        "退货原因最多 {limit} 个字。",
+        "The return reason is limited to {limit} characters.",
+    ),
+    "return.bad_line_spec": (
+        "退货行写法应为 行号 或 行号x数量（如 2x1）：{value}。",
+        "Write a returned line as LINE or LINExQTY (e.g. 2x1): {value}.",
+    ),
+    "return.done": (
+        "退货单 {number}（原收据 {original}）已开具，退款 {total}：{payments}。",
+        "Refund {number} (for receipt {original}) issued: {total} paid back by {payments}.",
+    ),
     "list.bad_date": (
         "日期格式应为 YYYY-MM-DD：{value}。",
         "Dates are written YYYY-MM-DD: {value}.",
@@ -304,6 +353,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.reason.bad_receipt_number": (
         "收据号重复或不连续",
         "receipt number repeated or out of sequence",
+    ),
+    "verify.reason.refund_arithmetic": (
+        "退货单金额与其原收据行的数量、金额不一致，或退款合计不符",
+        "a refund's figures do not follow from the sold lines it names, or its payments do not add up",
     ),
     "verify.reason.receipt_arithmetic": (
         "收据金额重新计价不一致（数量 × 单价、折扣、税额拆分、合计或付款）；用 verify-batch 可看到具体字段",
@@ -776,6 +829,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.training": ("培训收据（不计入）", "Training receipts (excluded)"),
     "report.w.sales": ("销售额", "Sales"),
     "report.w.voided": ("作废金额", "Voided"),
+    "report.w.refunds": ("退货笔数", "Returns"),
+    "report.w.refunded": ("退款金额", "Refunded"),
     "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
     "report.w.net": ("不含税金额", "Net"),
     "report.w.tax": ("税额", "Tax"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import (
@@ -73,6 +74,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--by", default="", help="who approved the void (default: first cashier)")
     p.set_defaults(run=cmd_void)
+
+    p = sub.add_parser(
+        "return", help="give back lines of a receipt: a refund receipt (退货), manager's PIN"
+    )
+    p.add_argument("number", metavar="RECEIPT_NO")
+    p.add_argument(
+        "--line",
+        action="append",
+        required=True,
+        metavar="N[xQTY]",
+        help="line number as `show` prints it (1-based); without xQTY all that is left",
+    )
+    p.add_argument(
+        "--pay-back",
+        action="append",
+        default=[],
+        metavar="METHOD[:AMOUNT]",
+        help="how the money goes back (default: the way the customer paid)",
+    )
+    p.add_argument("--reason", required=True)
+    p.add_argument("--cashier")
+    p.add_argument("--no-print", action="store_true", help="save the refund without printing it")
+    p.set_defaults(run=cmd_return)
 
     p = sub.add_parser("show", help="show one receipt, its status and later records")
     p.add_argument("number")
@@ -200,11 +224,71 @@ def cmd_void(ctx: Context) -> int:
     return 0
 
 
+def cmd_return(ctx: Context) -> int:
+    from shopdesk.cli.approval import read_manager_pin
+    from shopdesk.domain.sale import parse_payment
+    from shopdesk.services.approval import approve
+    from shopdesk.services.returns import parse_line_spec, return_items
+
+    lines = [parse_line_spec(spec) for spec in ctx.args.line]
+    pay = [parse_payment(text) for text in ctx.args.pay_back]
+    with open_shop(ctx) as shop:
+        approval = approve(shop, "return", read_manager_pin(ctx))
+        refund = return_items(
+            shop,
+            ctx.args.number,
+            lines,
+            reason=ctx.args.reason,
+            approval=approval,
+            pay=pay,
+            cashier=ctx.args.cashier,
+        )
+        d = refund.record["data"]
+        payments = ", ".join(f"{p['method']} {p['amount']}" for p in d["payments"])
+        ctx.out(
+            ctx.say(
+                "return.done",
+                number=refund.number,
+                original=d["original"],
+                total=d["total"],
+                payments=payments,
+            )
+        )
+        if not ctx.args.no_print:
+            from shopdesk.services.printing import print_refund
+
+            report_print(ctx, print_refund(shop, refund.record))
+    return 0
+
+
+def _show_refund(ctx: Context, record: dict) -> int:
+    d = record["data"]
+    zh = ctx.lang == "zh"
+    ctx.out(f"{d['no']}  退货  {record['time']}  {d['cashier']}")
+    ctx.out(("原收据 " if zh else "Original receipt ") + d["original"])
+    for line in d["lines"]:
+        ctx.out(f"  {line['line']}. {line['name']}  -{line['qty']}  -{line['amount']}")
+    payments = ", ".join(f"{p['method']} -{p['amount']}" for p in d["payments"])
+    ctx.out(("退款 " if zh else "Refund ") + f"-{d['total']}  ({payments})")
+    ctx.out(("原因 " if zh else "Reason ") + d["reason"] + f"  ({d['approved_by']})")
+    return 0
+
+
 def cmd_show(ctx: Context) -> int:
+    from shopdesk.errors import NotFound
+    from shopdesk.services.returns import get_refund
     from shopdesk.services.sales import get_receipt
 
     with open_shop(ctx, readonly=True) as shop:
-        detail = get_receipt(shop, ctx.args.number)
+        try:
+            detail = get_receipt(shop, ctx.args.number)
+        except NotFound:
+            refund = get_refund(shop, ctx.args.number)
+            if ctx.args.json:
+                ctx.out(json.dumps({"refund": refund}, ensure_ascii=False, indent=2))
+                return 0
+            return _show_refund(ctx, refund)
+        returned = shop.ledger.view.returns.get(detail.record["data"]["no"])
     if ctx.args.json:
         ctx.out(
             json.dumps(
@@ -217,9 +301,9 @@ def cmd_show(ctx: Context) -> int:
     d = detail.record["data"]
     zh = ctx.lang == "zh"
     ctx.out(f"{d['no']}  {detail.record['time']}  {d['cashier']}")
-    for line in d["lines"]:
+    for index, line in enumerate(d["lines"], start=1):
         ctx.out(
-            f"  {line['name']}  {line['qty']} x {line['unit_price']} = {line['amount']}  ({line['rate']}%)"
+            f"  {index}. {line['name']}  {line['qty']} x {line['unit_price']} = {line['amount']}  ({line['rate']}%)"
         )
     ctx.out(
         ("合计 " if zh else "Total ")
@@ -231,6 +315,10 @@ def cmd_show(ctx: Context) -> int:
         ctx.out(("购买方 " if zh else "Buyer ") + f"{d['buyer']['name']} {d['buyer']['tax_id']}")
     s = detail.status
     ctx.out(("状态 " if zh else "Status ") + ", ".join(status_words(s, zh)))
+    if returned:
+        amount = format(Decimal(returned["fen"]) / 100, ".2f")
+        refunds = ", ".join(returned["refunds"])
+        ctx.out(f"已退货 {amount}（{refunds}）" if zh else f"returned {amount} ({refunds})")
     for event in detail.events:
         ctx.out(
             f"  {event['time']}  {event['kind']}  {json.dumps(event['data'], ensure_ascii=False)}"

@@ -67,6 +67,13 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
         row(
             word(ctx, "voided"), "-" + format_yuan(f.voided) if f.voided else format_yuan(f.voided)
         ),
+    ]
+    if f.refunds:
+        lines.append(row(word(ctx, "refunds"), str(f.refunds)))
+        lines.append(row(word(ctx, "refunded"), _yuan(-f.refunded)))
+        for method, amount in f.refunded_by_method.items():
+            lines.append(row("  " + word(ctx, method), _yuan(-amount)))
+    lines += [
         row(word(ctx, "gross"), _yuan(f.gross)),
         row(word(ctx, "net"), _yuan(f.net)),
         row(word(ctx, "tax"), _yuan(f.tax)),

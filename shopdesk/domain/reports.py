@@ -8,7 +8,9 @@ Pure arithmetic over receipt bodies as the ledger stores them (see
   issued: a closed day never changes afterwards (as fiscal registers do: NF525
   and RKSV book a cancellation on the day it happens), so a void of yesterday's
   receipt shows in today's report;
-- training receipts are practice: they are counted apart and never enter a total.
+- training receipts are practice: they are counted apart and never enter a total;
+- every refund (a return, ``refund.issued``) issued that day subtracts what it
+  paid back, per rate and per method, on the day of the return like a void.
 
 Per payment method, cash counts what stayed in the drawer: tendered − change
 (change is only ever given in cash, see :func:`shopdesk.domain.sale.settle`), so
@@ -70,6 +72,9 @@ class DayFigures:
     by_rate: dict[str, RateFigures] = field(default_factory=dict)
     by_method: dict[str, Decimal] = field(default_factory=dict)
     opening_float: Decimal = Decimal("0.00")
+    refunds: int = 0  # refund receipts (returns) issued that day
+    refunded: Decimal = Decimal("0.00")  # what they paid back
+    refunded_by_method: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def cash_in(self) -> Decimal:
@@ -97,10 +102,21 @@ class DayFigures:
             },
             by_method={m: Decimal(a) for m, a in data.get("by_method", {}).items()},
             opening_float=Decimal(data.get("opening_float", "0.00")),
+            refunds=int(data.get("refunds", 0)),
+            refunded=Decimal(data.get("refunded", "0.00")),
+            refunded_by_method={
+                m: Decimal(a) for m, a in data.get("refunded_by_method", {}).items()
+            },
         )
 
     def to_json(self) -> dict:
-        return {
+        """The figures as JSON; the refund fields only on a day that had returns."""
+        refunds = {
+            "refunds": self.refunds,
+            "refunded": money_str(self.refunded),
+            "refunded_by_method": {m: money_str(a) for m, a in self.refunded_by_method.items()},
+        }
+        return (refunds if self.refunds else {}) | {
             "receipts": self.receipts,
             "voids": self.voids,
             "training_excluded": self.training,
@@ -143,11 +159,30 @@ class _Tally:
         return total
 
 
+def _in_method_order(fen: dict[str, int]) -> dict[str, Decimal]:
+    return {
+        m: from_fen(fen[m])
+        for m in (*PAYMENT_METHODS, *sorted(set(fen) - set(PAYMENT_METHODS)))
+        if m in fen
+    }
+
+
 def summarize_day(
-    issued: Iterable[dict], voided: Iterable[dict], *, opening_float: Decimal = Decimal("0.00")
+    issued: Iterable[dict],
+    voided: Iterable[dict],
+    *,
+    opening_float: Decimal = Decimal("0.00"),
+    refunds: Iterable[dict] = (),
 ) -> DayFigures:
-    """Figures of a day from the bodies of its issued receipts and of the receipts voided in it."""
+    """Figures of a day from the bodies of its issued receipts, of the receipts voided
+    in it and of the refunds issued in it."""
     tally = _Tally()
+    back = _Tally()  # the refunds alone, for their own lines
+    refund_count = 0
+    for body in refunds:
+        refund_count += 1
+        back.add(body, +1)
+        tally.add(body, -1)
     receipts = training = voids = 0
     sales = voided_fen = 0
     for body in issued:
@@ -166,11 +201,7 @@ def summarize_day(
         for rate in (*RATE_ORDER, *sorted(set(tally.rates) - set(RATE_ORDER)))
         if rate in tally.rates
     }
-    by_method = {
-        m: from_fen(tally.methods[m])
-        for m in (*PAYMENT_METHODS, *sorted(set(tally.methods) - set(PAYMENT_METHODS)))
-        if m in tally.methods
-    }
+    by_method = _in_method_order(tally.methods)
     return DayFigures(
         receipts=receipts,
         voids=voids,
@@ -183,4 +214,7 @@ def summarize_day(
         by_rate=by_rate,
         by_method=by_method,
         opening_float=opening_float,
+        refunds=refund_count,
+        refunded=from_fen(back.gross),
+        refunded_by_method=_in_method_order(back.methods),
     )

@@ -59,6 +59,8 @@ RECORD_KINDS = frozenset(
         "receipt.issued",
         "receipt.printed",
         "receipt.voided",
+        # A return: a refund receipt of its own series (T01-RF-…) naming the original.
+        "refund.issued",
         "outage.started",
         "outage.ended",
         "day.closed",

@@ -40,6 +40,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shopdesk.backup.files import line_ending_at
+from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import is_mispriced
 from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
@@ -62,6 +63,9 @@ REQUIRED = {
 #: Ed25519 verification costs ~110 µs here: 1,000 add ~0.1 s to any check, while
 #: every signature of 100k receipts (~200k records) costs ~22 s of CPU.
 SIGNATURE_SAMPLE = 1000
+#: The refund record kind and the key of its number series in :class:`Tally`.
+REFUND = "refund.issued"
+REFUNDS = "refund"
 #: The top-level keys of the records shopdesk writes: with exactly these (and a
 #: scalar ``terminal``), ``data`` sorts first and every member after it is a
 #: scalar once the shape check has passed, which the fast body cut relies on.
@@ -93,7 +97,7 @@ class SignatureRule:
     def wants(self, record: dict) -> bool:
         if self.everything or record["seq"] == self.last_seq:
             return True
-        if record["kind"] == "receipt.voided":
+        if record["kind"] in ("receipt.voided", REFUND):
             return True
         buyer = record["data"].get("buyer")
         if isinstance(buyer, dict) and buyer.get("tax_id"):
@@ -114,7 +118,7 @@ class Problem:
     line: int
     seq: int | None
     # a code: bad_json, bad_shape, bad_hash, non_canonical, bad_signature, bad_sequence,
-    # bad_link, bad_receipt_number, receipt_arithmetic, time_backwards, trailing_junk (see verify.reason.*)
+    # bad_link, bad_receipt_number, receipt_arithmetic, refund_arithmetic, time_backwards, trailing_junk (see verify.reason.*)
     reason: str
 
 
@@ -250,8 +254,13 @@ class Tally:
 
     #: The last receipt sequence of each series (real ``False``, training ``True``);
     #: ``None``: not known (a piece).
-    last_rseq: dict[bool, int | None] = field(default_factory=lambda: {False: 0, True: 0})
-    first_rseq: dict[bool, int | None] = field(default_factory=lambda: {False: None, True: None})
+    #: ``REFUNDS`` keys the refund series (``T01-RF-…``).
+    last_rseq: dict[bool | str, int | None] = field(
+        default_factory=lambda: {False: 0, True: 0, REFUNDS: 0}
+    )
+    first_rseq: dict[bool | str, int | None] = field(
+        default_factory=lambda: {False: None, True: None, REFUNDS: None}
+    )
     numbers: set[str] = field(default_factory=set)
     notices: list[Notice] = field(default_factory=list)
     last_time: datetime | None = None
@@ -260,7 +269,7 @@ class Tally:
 
     @classmethod
     def piece(cls) -> Tally:
-        return cls(last_rseq={False: None, True: None})
+        return cls(last_rseq={False: None, True: None, REFUNDS: None})
 
     def check(self, record: dict) -> str | None:
         """Times never go back (but at a clock correction); receipt numbers are
@@ -280,11 +289,11 @@ class Tally:
             self.notices.append(
                 Notice("verify.repaired", {"seq": record["seq"], "time": record["time"]} | data)
             )
-        if kind != "receipt.issued":
+        if kind not in ("receipt.issued", REFUND):
             return None
-        training = data.get("training") is True
+        series: bool | str = REFUNDS if kind == REFUND else data.get("training") is True
         rseq, number = data.get("rseq"), data.get("no")
-        last = self.last_rseq[training]
+        last = self.last_rseq[series]
         if (
             type(rseq) is not int
             or not isinstance(number, str)
@@ -292,10 +301,12 @@ class Tally:
             or number in self.numbers
         ):
             return "bad_receipt_number"
-        if self.first_rseq[training] is None:
-            self.first_rseq[training] = rseq
-        self.last_rseq[training] = rseq
+        if self.first_rseq[series] is None:
+            self.first_rseq[series] = rseq
+        self.last_rseq[series] = rseq
         self.numbers.add(number)
+        if kind == REFUND:
+            return "refund_arithmetic" if refund_problem(data) else None
         return "receipt_arithmetic" if is_mispriced(data) else None  # issue 12, item 2
 
     def follows(self, piece: Tally) -> bool:
@@ -304,7 +315,7 @@ class Tally:
             stamp, kind = piece.first
             if stamp < self.last_time and kind != CLOCK_CORRECTION:
                 return False
-        for series in (False, True):
+        for series in (False, True, REFUNDS):
             first, last = piece.first_rseq[series], self.last_rseq[series]
             if first is not None and last is not None and first != last + 1:
                 return False
@@ -312,7 +323,7 @@ class Tally:
 
     def add(self, piece: Tally) -> None:
         """Take ``piece`` in after it; call only when :meth:`follows` said so."""
-        for series in (False, True):
+        for series in (False, True, REFUNDS):
             if piece.first_rseq[series] is not None:
                 if self.first_rseq[series] is None:
                     self.first_rseq[series] = piece.first_rseq[series]

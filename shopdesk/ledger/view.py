@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from tinydb import TinyDB
@@ -37,6 +38,12 @@ def _fen(amount: str) -> int:
     whole, _, cents = amount.partition(".")
     sign = -1 if whole.startswith("-") else 1
     return sign * (abs(int(whole)) * 100 + int((cents + "00")[:2]))
+
+
+def _qty_sum(a: str, b: str) -> str:
+    """Two quantity strings added, in the shortest plain form (``"1.5"``, ``"2"``)."""
+    total = Decimal(a) + Decimal(b)
+    return format(total.normalize(), "f")
 
 
 #: What the view keeps of each receipt, in this order in checkpoints.
@@ -170,6 +177,15 @@ def project(record: dict) -> dict:
             buyer=buyer.get("name", ""),
             tax_id=buyer.get("tax_id", ""),
         )
+    elif kind == "refund.issued":
+        out.update(
+            no=data["no"],
+            rseq=data["rseq"],
+            original=data["original"],
+            total=data["total"],
+            lines=[[line["line"], line["qty"]] for line in data["lines"]],
+            payments=[[p["method"], p["amount"]] for p in data["payments"]],
+        )
     elif kind in ("receipt.printed", "receipt.voided", "invoice.reconciled"):
         out["no"] = data.get("no")
         if kind == "receipt.printed":
@@ -241,6 +257,14 @@ class ReceiptView:
     #: Index into ``by_rseq`` at or before the oldest waiting receipt; only moves
     #: forward (a receipt never waits again once voided or exported).
     waiting_from: int = 0
+    #: Refund receipts (``refund.issued``, their own series ``T01-RF-…``): the last
+    #: number, each refund by number (``seq``, ``time``, ``original``, ``total``,
+    #: ``payments``), and per original receipt what came back (``refunds``,
+    #: ``lines``: line number → quantity, ``fen``, ``by_method`` in fen). Returns are
+    #: rare, so these stay small whatever the number of receipts.
+    last_refund_rseq: int = 0
+    refunds: dict[str, dict] = field(default_factory=dict)
+    returns: dict[str, dict] = field(default_factory=dict)
     #: Projection of the newest ``backup.made`` record (``dest``, ``through`` seq).
     last_backup: dict | None = None
     #: The oldest waiting receipt's row when the checkpoint was written, so a sale
@@ -301,6 +325,9 @@ class ReceiptView:
                 self.waiting_fen += _fen(p["total"])
                 self.sales_fen += _fen(p["total"])
             return
+        if kind == "refund.issued":
+            self._add_refund(p)
+            return
         doc_id = self._doc_id(p.get("no") or "")
         table = self._table  # doc_id is known: its row is warm (tail) or was just read
         if kind == "receipt.printed" and doc_id is not None:
@@ -338,6 +365,22 @@ class ReceiptView:
             self.last_backup = p
         elif kind == "ledger.restored":
             self.series, self.series_seq = p["series"], p["seq"]
+
+    def _add_refund(self, p: dict) -> None:
+        """A refund: its own number, what it gave back of its original, the grand total net of it."""
+        self.last_refund_rseq = p["rseq"]
+        self.refunds[p["no"]] = {k: p[k] for k in ("seq", "time", "original", "total", "payments")}
+        back = self.returns.setdefault(
+            p["original"], {"refunds": [], "lines": {}, "fen": 0, "by_method": {}}
+        )
+        back["refunds"].append(p["no"])
+        for line, qty in p["lines"]:
+            before = back["lines"].get(str(line), "0")
+            back["lines"][str(line)] = _qty_sum(before, qty)
+        for method, amount in p["payments"]:
+            back["by_method"][method] = back["by_method"].get(method, 0) + _fen(amount)
+        back["fen"] += _fen(p["total"])
+        self.sales_fen -= _fen(p["total"])
 
     def _stop_waiting(self, doc_id: int) -> None:
         """Take a receipt out of the waiting figures if it is in them (call before patching)."""

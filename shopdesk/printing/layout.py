@@ -86,6 +86,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "copy": ("重印 第{n}联", "COPY {n}"),
     "void": ("作废", "VOID"),
     "void_reason": ("作废原因", "Reason"),
+    "refund": ("退货 退款单", "RETURN - REFUND"),
+    "original": ("原收据", "Original"),
+    "refund_total": ("退款合计", "REFUND TOTAL"),
+    "reason": ("原因", "Reason"),
+    "approved_by": ("批准", "Approved by"),
     "training": ("培训 不是有效收据", "TRAINING - NOT A RECEIPT"),
     "cash": ("现金", "Cash"),
     "wechat": ("微信", "WeChat"),
@@ -261,11 +266,7 @@ def layout_receipt(
         s.wrapped(text)
     s.rule("=")
 
-    s.pair(w("number"), d["no"])
-    s.pair(w("time"), _display_time(record["time"]))
-    s.pair(w("terminal"), record.get("terminal", ""))
-    s.pair(w("cashier"), d.get("cashier", ""))
-    s.rule()
+    _record_head(s, w, record)
 
     for line in d["lines"]:
         spec = line.get("spec") or ""
@@ -315,8 +316,52 @@ def layout_receipt(
     return s.blocks
 
 
-def _rate_table(s: Sheet, w: Words, by_rate: dict) -> None:
-    """Net and tax per VAT rate, as three right-aligned columns."""
+def _record_head(s: Sheet, w: Words, record: dict, original: str = "") -> None:
+    """Number (and a refund's original), time, terminal and cashier, then a rule."""
+    s.pair(w("number"), record["data"]["no"])
+    if original:
+        s.pair(w("original"), original)
+    s.pair(w("time"), _display_time(record["time"]))
+    s.pair(w("terminal"), record.get("terminal", ""))
+    s.pair(w("cashier"), record["data"].get("cashier", ""))
+    s.rule()
+
+
+def layout_refund(record: dict, shop: ShopHeader, cells: int) -> list[Block]:
+    """A refund receipt (``refund.issued``): marked 退货 at both ends, every amount negative.
+
+    No QR: the receipt QR (docs/qr.md) says "a sale that stands" and
+    ``verify-qr`` checks that; a refund is checked by its number in the
+    ledger (``shopdesk show``) and in the batch the accountant gets.
+    """
+    d = record["data"]
+    w = Words(shop.language)
+    s = Sheet(cells)
+    s.banner(w.each("refund"))
+    s.centered(shop.name, BOLD)
+    s.centered(f"{w('uscc')} {shop.uscc}")
+    s.rule("=")
+    _record_head(s, w, record, original=d["original"])
+    for line in d["lines"]:
+        s.pair(f"{line['line']}. {line['name']}", rate_label(line["rate"]))
+        s.pair(f"  -{line['qty']} × {_money(line['unit_price'])}", "-" + _money(line["amount"]))
+    s.rule()
+    _rate_table(s, w, d["by_rate"], sign="-")
+    s.rule()
+    s.pair(w("refund_total"), "-" + _money(d["total"]), BOLD)
+    s.wrapped(f"{w('capitals')} 负{amount_in_capitals(Decimal(d['total']))}")
+    for payment in d["payments"]:
+        method = payment["method"]
+        s.pair(w(method) if method in LABELS else method, "-" + _money(payment["amount"]))
+    s.rule()
+    s.wrapped(f"{w('reason')}: {d['reason']}")
+    s.pair(w("approved_by"), d.get("approved_by", ""))
+    s.banner(w.each("refund"))
+    return s.blocks
+
+
+def _rate_table(s: Sheet, w: Words, by_rate: dict, sign: str = "") -> None:
+    """Net and tax per VAT rate, as three right-aligned columns (``sign``: ``-`` on a refund)."""
     rates = [r for r in RATE_ORDER if r in by_rate] + sorted(set(by_rate) - set(RATE_ORDER))
     if not rates:
         return
@@ -326,7 +371,8 @@ def _rate_table(s: Sheet, w: Words, by_rate: dict) -> None:
     s.columns((w("rate"), w("net"), w("tax")), widths)
     for rate in rates:
         figures = by_rate[rate]
-        s.columns((rate_label(rate), _money(figures["net"]), _money(figures["tax"])), widths)
+        net, tax = sign + _money(figures["net"]), sign + _money(figures["tax"])
+        s.columns((rate_label(rate), net, tax), widths)
 
 
 # ----- reports ---------------------------------------------------------------

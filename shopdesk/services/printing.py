@@ -26,6 +26,7 @@ from shopdesk.printing.layout import (
     ShopHeader,
     cells_for,
     layout_receipt,
+    layout_refund,
     layout_report,
 )
 from shopdesk.printing.qr import make_qr_payload, wrap_in_template
@@ -206,6 +207,14 @@ def print_receipt(
     except Exception as exc:  # a bug must not turn a saved sale into a crash
         log.exception("printing %s failed", number)
         error = PrinterError("printer.internal", printer=url, error=f"{type(exc).__name__}: {exc}")
+    return _record_print(shop, number, copy_no, error, files)
+
+
+def _record_print(
+    shop: Shop, number: str, copy_no: int, error: ShopdeskError | None, files: tuple[Path, ...]
+) -> PrintOutcome:
+    """Append the ``receipt.printed`` record of an attempt and say how it went."""
+    url = shop.profile.printer.url
     record_error: LedgerError | None = None
     try:
         shop.ledger.append(
@@ -222,6 +231,28 @@ def print_receipt(
     except LedgerError as exc:  # the receipt is issued; only the note that it printed is lost
         record_error = exc
     return PrintOutcome(number, error is None, copy_no, url, error, files, record_error)
+
+
+def print_refund(shop: Shop, record: dict) -> PrintOutcome:
+    """Print a refund receipt (退货) and record the attempt as ``receipt.printed``.
+
+    Like a sale, the refund is already in the ledger: a printer failure comes
+    back in the outcome. The drawer opens when cash goes back.
+    """
+    number = record["data"]["no"]
+    error: ShopdeskError | None = None
+    files: tuple[Path, ...] = ()
+    try:
+        blocks = layout_refund(
+            record, ShopHeader.from_profile(shop.profile), cells_for(shop.profile.printer.dots)
+        )
+        kick = shop.profile.printer.cash_drawer and any(
+            p["method"] == "cash" for p in record["data"]["payments"]
+        )
+        files = send_blocks(shop, blocks, job=number, kick_drawer=kick)
+    except (PrinterError, ConfigError) as exc:
+        error = exc
+    return _record_print(shop, number, 0, error, files)
 
 
 def print_queue(shop: Shop) -> list[dict]:

@@ -102,7 +102,8 @@ def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
     bodies: dict[str, dict] = {}
     voided_numbers: list[str] = []
     closed = False
-    kinds = ("receipt.issued", "receipt.voided", "day.closed")
+    refunds: list[dict] = []
+    kinds = ("receipt.issued", "receipt.voided", "refund.issued", "day.closed")
     for record in shop.ledger.records_between(start, end, kinds):
         kind = record["kind"]
         if kind == "receipt.issued":
@@ -110,11 +111,16 @@ def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
             bodies[record["data"]["no"]] = record["data"]
         elif kind == "receipt.voided":
             voided_numbers.append(record["data"]["no"])
+        elif kind == "refund.issued":
+            refunds.append(record["data"])
         elif kind == "day.closed" and record["data"].get("day") == day.isoformat():
             closed = True
     voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
     figures = summarize_day(
-        issued, [b for b in voided if b is not None], opening_float=shop.profile.opening_float
+        issued,
+        [b for b in voided if b is not None],
+        opening_float=shop.profile.opening_float,
+        refunds=refunds,
     )
     return figures, closed
 
@@ -250,6 +256,15 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         [_label("voids", language), f.voids],
         [_label("sales", language), money_str(f.sales)],
         [_label("voided", language), money_str(-f.voided)],
+        *(
+            [
+                [_label("refunds", language), f.refunds],
+                [_label("refunded", language), money_str(-f.refunded)],
+            ]
+            + [[f"  {_label(m, language)}", money_str(-a)] for m, a in f.refunded_by_method.items()]
+            if f.refunds
+            else []
+        ),
         [_label("gross", language), money_str(f.gross)],
         [_label("net", language), money_str(f.net)],
         [_label("tax", language), money_str(f.tax)],

@@ -184,7 +184,7 @@ def get_receipt(shop: Shop, number: str) -> ReceiptDetail:
     for rec in shop.ledger.records([m for m in months if m >= start]):
         if rec["seq"] == seq:
             record = rec
-        elif record is not None and rec["data"].get("no") == number:
+        elif record is not None and number in (rec["data"].get("no"), rec["data"].get("original")):
             events.append(rec)
     if record is None:  # pragma: no cover - the view and journal disagree
         raise NotFound("receipt.not_found", number=number)
@@ -206,6 +206,11 @@ def void_receipt(shop: Shop, number: str, *, reason: str, who: str) -> dict:
         raise InvalidInput("void.already_void", number=number)
     if row["invoice"]:
         raise InvalidInput("void.already_invoiced", number=number, invoice=row["invoice"])
+    returned = shop.ledger.view.returns.get(number)
+    if returned:  # a void would pay back again what the refunds already did
+        raise InvalidInput(
+            "void.has_returns", number=number, refunds=", ".join(returned["refunds"])
+        )
     return shop.ledger.append(
         "receipt.voided", {"no": number, "reason": reason, "by": who}, shop.now()
     )

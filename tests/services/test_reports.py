@@ -351,3 +351,28 @@ def test_report_words_print_as_written_without_the_printer_filter(
     sell(shop, "D001", pay=[Payment("cash", Decimal("10"))])
     paper = block_texts(layout_report(report_sheet(report_x(shop), language), 32))
     assert not [line for line in paper if "？" in line]
+
+
+def test_refunds_count_on_their_day_by_method_and_leave_the_drawer(
+    shop: Shop, clock: Clock
+) -> None:
+    from shopdesk.services.approval import approve
+    from shopdesk.services.returns import return_items
+
+    old = sell(shop, "D001", "2")  # 6.00 cash on the 27th
+    report_z(shop)
+    clock.set(2026, 11, 28, 10, 0)
+    today = sell(shop, "D003", pay=[Payment("card")])  # 3.50 card
+    approval = approve(shop, "return", "1234")
+    return_items(shop, old.number, [(1, Decimal(1))], reason="坏", approval=approval)
+    return_items(shop, today.number, [(1, None)], reason="坏", approval=approval)
+    f = report_x(shop).figures
+    assert (f.receipts, f.refunds) == (1, 2)
+    assert (f.sales, f.refunded, f.gross) == (Decimal("3.50"), Decimal("6.50"), Decimal("-3.00"))
+    assert f.refunded_by_method == {"cash": Decimal("3.00"), "card": Decimal("3.50")}
+    assert f.by_method == {"cash": Decimal("-3.00"), "card": Decimal("0.00")}
+    assert f.cash_expected == Decimal("197.00")
+    z = report_z(shop)
+    assert z.record is not None and z.record["data"]["refunded"] == "6.50"
+    assert z.record["data"]["grand_total"] == "3.00"  # 6.00 + 3.50 − 6.50: net of returns
+    assert report_x(shop, "2026-11-27").figures.gross == Decimal("6.00")

@@ -1,0 +1,44 @@
+"""``shopdesk return``: a refund receipt from the command line, PIN never an argument."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def pin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "pin"
+    path.write_text("1234\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(path))
+    return path
+
+
+def test_return_issues_a_refund_and_show_lists_it(home: Path, pin_file: Path) -> None:
+    sold = run_cli("--home", home, "sell", "--item", "D001x2", "--item", "D002", "--no-print")
+    assert sold.returncode == 0, sold.stderr
+    done = run_cli(
+        "--home", home, "return", "T01-00000001", "--line", "1x1", "--reason", "坏了", "--no-print"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "T01-RF-00000001" in done.stdout and "3.00" in done.stdout
+    shown = run_cli("--home", home, "show", "T01-00000001")
+    assert "T01-RF-00000001" in shown.stdout and "returned 3.00" in shown.stdout
+    refund = run_cli("--home", home, "show", "T01-RF-00000001")
+    assert refund.returncode == 0, refund.stderr
+    assert "退货" in refund.stdout and "T01-00000001" in refund.stdout
+    report = run_cli("--home", home, "report", "x")
+    assert "Returns" in report.stdout and "-￥3.00" in report.stdout
+
+
+def test_over_return_and_wrong_pin_exit_2_and_write_nothing(home: Path, pin_file: Path) -> None:
+    assert run_cli("--home", home, "sell", "--item", "D001", "--no-print").returncode == 0
+    too_much = run_cli("--home", home, "return", "T01-00000001", "--line", "1x2", "--reason", "x")
+    assert too_much.returncode == 2 and "at most 1" in too_much.stderr
+    pin_file.write_text("9999\n", encoding="utf-8")
+    wrong = run_cli("--home", home, "return", "T01-00000001", "--line", "1", "--reason", "x")
+    assert wrong.returncode == 2
+    assert "T01-RF" not in run_cli("--home", home, "show", "T01-00000001").stdout
