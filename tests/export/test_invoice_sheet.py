@@ -56,7 +56,7 @@ def money(value: object) -> Decimal:
 def test_a_discounted_line_is_the_item_at_full_price_then_a_discount_line(
     shop: Shop, tmp_path: Path
 ) -> None:
-    receipt = sell(shop, ("I004", "1", "0.20"))  # 火腿肠 2.50, 0.20 off: paid 2.30
+    receipt = sell(shop, ("I004", "1", "0.20"))  # instant noodles 2.50 at 13 %, 0.20 off: paid 2.30
     line = receipt["lines"][0]
     assert (line["unit_price"], line["amount"], line["tax"]) == ("2.50", "2.30", "0.26")
 

@@ -60,7 +60,7 @@ def test_x_report_counts_the_day_only(shop: Shop, clock: Clock) -> None:
     clock.set(2026, 11, 27, 0, 0)
     sell(shop, "D001", "2", [Payment("cash", Decimal("10"))])  # 6.00, change 4.00
     clock.set(2026, 11, 27, 12, 0)
-    sell(shop, "C005", pay=[Payment("wechat")])  # 5.00 at 9 %
+    sell(shop, "M001", pay=[Payment("wechat")])  # 3.50 at 9 % (UHT milk)
     sell(shop, "F003", training=True)  # training: never in figures
     clock.set(2026, 11, 27, 23, 59, 59)
     sell(shop, "V001", pay=[Payment("alipay")])  # 1.00 at 6 %
@@ -70,15 +70,15 @@ def test_x_report_counts_the_day_only(shop: Shop, clock: Clock) -> None:
     f = report.figures
     assert (report.kind, report.day, report.closed) == ("x", "2026-11-27", False)
     assert (f.receipts, f.voids, f.training) == (3, 0, 1)
-    assert f.gross == Decimal("12.00")
+    assert f.gross == Decimal("10.50")
     assert {r: v.gross for r, v in f.by_rate.items()} == {
         "13": Decimal("6.00"),
-        "9": Decimal("5.00"),
+        "9": Decimal("3.50"),
         "6": Decimal("1.00"),
     }
     assert f.by_method == {
         "cash": Decimal("6.00"),
-        "wechat": Decimal("5.00"),
+        "wechat": Decimal("3.50"),
         "alipay": Decimal("1.00"),
     }
     assert f.opening_float == Decimal("200.00")  # the demo profile's [drawer]
@@ -258,7 +258,7 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     from shopdesk.services.reports import report_sheet
 
     sell(shop, "D001", "2", [Payment("cash", Decimal("10"))])
-    sell(shop, "C005", pay=[Payment("wechat")])
+    sell(shop, "M001", pay=[Payment("wechat")])  # 3.50 at 9 %
     sell(shop, "F002", training=True)
     old = sell(shop, "V001")
     void_receipt(shop, old.number, reason="x", who="王芳")
@@ -270,9 +270,9 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     assert by_label["收据张数 / Receipts"] == 3
     assert by_label["培训收据（不计入） / Training receipts (excluded)"] == 1
     assert by_label["作废金额 / Voided"] == "-1.00"
-    assert by_label["合计（含税） / Total (tax incl.)"] == "11.00"
-    assert by_label["13%"] == "6.00" and by_label["9%"] == "5.00"
-    assert by_label["累计总额（永不清零） / Grand total (never reset)"] == "11.00"
+    assert by_label["合计（含税） / Total (tax incl.)"] == "9.50"
+    assert by_label["13%"] == "6.00" and by_label["9%"] == "3.50"
+    assert by_label["累计总额（永不清零） / Grand total (never reset)"] == "9.50"
     # every amount is a two-decimal string, every count an int: what the layout expects
     assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
 
