@@ -472,8 +472,8 @@ def shift_rows(report: DayReport, label: Callable[[str], str]) -> list[list[str]
         since = span["since"][:19].replace("T", " ")
         rows.append([label("since"), since or label("first_shift")])
     rows += [
-        [label("seq_range"), f"{span['first_seq']}–{span['last_seq']}"],
-        [label("rseq_range"), f"{span['first_rseq']}–{span['last_rseq']}"],
+        [label("seq_range"), f"{span['first_seq']}-{span['last_seq']}"],
+        [label("rseq_range"), f"{span['first_rseq']}-{span['last_rseq']}"],
         [label("days"), " ".join(span["days"]) or label("none")],
     ]
     by = (report.record or {}).get("data", {}).get("approved_by")
