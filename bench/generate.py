@@ -5,7 +5,8 @@ same ``issue_receipt`` service a sale uses (priced, settled, signed, chained),
 spread over business days (08:00–22:00 Beijing time) at ``--per-day`` receipts a
 day ending today (today's end no later than now, by :mod:`shopdesk.clock`, so
 ``SHOPDESK_CLOCK`` moves the whole ledger and the next sale is never "behind"); each is followed by a print record, ~1 % are voided, ~3 % have
-a company buyer. ``--no-fsync`` skips the per-line fsync (bulk generation only:
+a company buyer; with ``close_days`` a Z closes each day but the last (the open
+shift). ``--no-fsync`` skips the per-line fsync (bulk generation only:
 a power cut during generation may tear the tail, which the next open repairs).
 
     python bench/generate.py --home /tmp/shop100k --receipts 100000
@@ -24,7 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shopdesk import clock as clock_seam
+from shopdesk.domain.pin import DEMO_PIN
+from shopdesk.domain.reports import CashCount
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
+from shopdesk.services.approval import approve
+from shopdesk.services.reports import report_z
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
 
@@ -35,7 +40,9 @@ BUYERS = [
 ]
 
 
-def generate(home: Path, receipts: int, per_day: int, seed: int, fsync: bool) -> float:
+def generate(
+    home: Path, receipts: int, per_day: int, seed: int, fsync: bool, close_days: bool = False
+) -> float:
     rng = random.Random(seed)
     days = max(1, -(-receipts // per_day))
     from zoneinfo import ZoneInfo
@@ -87,6 +94,10 @@ def generate(home: Path, receipts: int, per_day: int, seed: int, fsync: bool) ->
                 if rng.random() < 0.01:
                     void_receipt(shop, issued.number, reason="顾客退货", who="王芳")
                 made += 1
+            if close_days and day < days - 1:  # a Z each evening; the last day stays open
+                clock_now[0] = end + timedelta(minutes=1)
+                approval = approve(shop, "close_day", DEMO_PIN)
+                report_z(shop, approval, CashCount(Decimal("0")))
             if made % 10000 < per_day:
                 print(f"{made} receipts", file=sys.stderr)
     finally:

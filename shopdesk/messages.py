@@ -363,6 +363,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "its figures do not re-price (quantity × price, discounts, tax split, totals or payments); "
         "verify-batch of its batch names the field",
     ),
+    "verify.reason.shift_range": (
+        "Z 报表记录的范围与账本不符：班次应从上一张 Z 之后开始、到这张 Z 之前结束，收据张数应等于其中的收据",
+        "a Z report's range does not match the ledger: a shift starts right after the previous Z, "
+        "ends right before this one, and its receipt count is the receipts in between",
+    ),
     "verify.reason.time_backwards": (
         "记录时间早于上一条记录，且没有时钟更正记录",
         "its time is earlier than the record before it, with no clock correction",
@@ -796,31 +801,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不能开具收据：开具后未导出金额将达 {value} 元，达到离线累计限额 {limit} 元（不超限还可开 {remaining} 元），店铺设置为超限停止开票。请先导出批次（shopdesk export）。",
         "Sale refused: with this sale {value} yuan would wait for export, reaching the {limit} yuan offline limit (room left: {remaining} yuan), and the profile blocks past it. Export a batch first (shopdesk export).",
     ),
-    "sale.day_closed": (
-        "注意：{day} 已日结（Z 报表），这张收据不会计入任何日结报表。",
-        "Note: {day} is already closed (Z report); this receipt will be in no Z report.",
-    ),
     # --- X / Z reports (issue 4) ---
     "report.bad_date": (
         "日期格式应为 YYYY-MM-DD：{value}。",
         "Dates are written YYYY-MM-DD: {value}.",
     ),
-    "report.future_day": (
-        "不能日结尚未开始的日期 {day}（今天是 {today}）。",
-        "{day} has not begun yet (today is {today}); it cannot be closed.",
+    "report.empty_shift": (
+        "本班次（自上次 Z 报表 {since} 起）还没有任何收据或作废，无需日结。有销售后再做 Z 报表。",
+        "Nothing to close: this shift (since the last Z at {since}) has no receipt and no void yet. Run the Z after the next sale.",
     ),
-    "report.already_closed": (
-        "{day} 已经日结过，不能重复日结。可用 shopdesk report x --date {day} 查看。",
-        "{day} is already closed; a day is closed only once. See it with shopdesk report x --date {day}.",
+    "report.no_close": (
+        "还没有做过 Z 报表，没有可重印的。日结请运行 shopdesk report z --counted 金额。",
+        "No Z report has been made yet, so there is none to reprint. Close the shift with shopdesk report z --counted AMOUNT.",
+    ),
+    "report.bad_count": (
+        "点钞项目 {item} 无效：请写成 面额x张数，例如 100x3；面额可为 {values} 元。",
+        "Cannot read the count item {item}: write VALUExPIECES, e.g. 100x3; values are {values} yuan.",
+    ),
+    "report.z_date": (
+        "Z 报表结算的是当前班次（上次 Z 之后的所有记录），不能指定日期。按日期查看请用 shopdesk report x --date；重印请加 --reprint。",
+        "A Z closes the open shift (everything since the last Z), not a date. See a date with shopdesk report x --date; reprint with --reprint.",
+    ),
+    "report.count_needed": (
+        "日结前请清点钱箱：用 --counted 金额（如 --counted 1234.50）或 --count 面额x张数（如 --count 100x3 50x1）。",
+        "Count the drawer before the close: give --counted AMOUNT (e.g. --counted 1234.50) or --count VALUExPIECES (e.g. --count 100x3 50x1).",
     ),
     "report.print_unavailable": (
         "此版本尚不支持打印报表（打印模块未安装）；报表已显示在屏幕上。",
         "Printing reports is not available in this build (no printing module); the report is shown on screen.",
     ),
     # --- report labels (terminal table and printed sheet) ---
-    "report.w.x": ("X 报表（当日累计，未日结）", "X report (running totals, day not closed)"),
+    "report.w.x": ("X 报表（本班次累计，未日结）", "X report (running totals, shift open)"),
+    "report.w.x_day": ("X 报表（按日期查看）", "X report (one calendar date)"),
     "report.w.x_closed": ("X 报表（该日已日结）", "X report (this day is closed)"),
-    "report.w.z": ("Z 报表（日结）", "Z report (day closed)"),
+    "report.w.z": ("Z 报表（班次日结）", "Z report (shift closed)"),
+    "report.w.since": ("本班次开始于（上次 Z 后）", "Shift opened after the Z of"),
+    "report.w.first_shift": ("第一个班次", "first shift"),
+    "report.w.seq_range": ("账本记录序号", "Ledger records"),
+    "report.w.rseq_range": ("收据序号", "Receipt numbers"),
+    "report.w.days": ("涉及日期", "Calendar dates"),
+    "report.w.counted": ("清点现金", "Cash counted"),
+    "report.w.over_short": ("长款(+)/短款(-)", "Over (+) / short (-)"),
+    "report.w.approved_by": ("批准人", "Approved by"),
     "report.w.day": ("营业日", "Business day"),
     "report.w.generated": ("生成时间", "Generated"),
     "report.w.key_fingerprint": ("签名公钥指纹", "Key fingerprint"),
@@ -849,8 +871,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.none": ("（无）", "(none)"),
     "report.w.z_copy": ("Z 报表（重印）", "Z report (reprint)"),
     "report.not_closed": (
-        "{day} 尚未日结，没有可重印的 Z 报表。日结请运行 shopdesk report z --date {day}。",
-        "{day} is not closed, so there is no Z report to reprint. Close it with shopdesk report z --date {day}.",
+        "{day} 没有做过 Z 报表，没有可重印的。不带 --date 可重印最近一次 Z 报表。",
+        "No Z report was made on {day}, so there is none to reprint. Without --date the newest Z is reprinted.",
     ),
     "report.printed": (
         "报表已送往打印机（{printer}）。",

@@ -1,4 +1,4 @@
-"""``shopdesk report x|z [--date] [--json] [--print]``: the day's figures, and closing it."""
+"""``shopdesk report x|z``: the open shift's figures (or a calendar date's), and closing the shift."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.approval import read_manager_pin
 from shopdesk.cli.common import after_z_report, open_shop
-from shopdesk.domain.money import format_yuan
+from shopdesk.domain.money import format_yuan, parse_money
+from shopdesk.domain.reports import CashCount, parse_count
 from shopdesk.domain.tax import rate_label
+from shopdesk.errors import InvalidInput
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -44,7 +47,7 @@ def columns(values: list[str], widths: list[int]) -> str:
 def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str) -> list[str]:
     """The report as lines of text for the terminal, in the context's language."""
     f = report.figures
-    from shopdesk.services.reports import title_key
+    from shopdesk.services.reports import shift_rows, signed_money, title_key
 
     title = title_key(report)
     lines = [
@@ -55,6 +58,7 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
     ]
     if report.key_fingerprint:
         lines.append(row(word(ctx, "key_fingerprint"), report.key_fingerprint))
+    lines += [row(label, value) for label, value in shift_rows(report, lambda k: word(ctx, k))]
     lines += [
         "-" * WIDTH,
         row(word(ctx, "receipts"), str(f.receipts)),
@@ -108,6 +112,12 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
         row(word(ctx, "cash"), _yuan(f.cash_in)),
         row(word(ctx, "cash_expected"), _yuan(f.cash_expected)),
     ]
+    if report.counted is not None and report.over_short is not None:
+        lines += [row(f"  {value} x", str(n)) for value, n in (report.count or {}).items()]
+        lines += [
+            row(word(ctx, "counted"), _yuan(report.counted)),
+            row(word(ctx, "over_short"), signed_money(report.over_short)),
+        ]
     if report.grand_total is not None and report.previous_grand_total is not None:
         lines += [
             "-" * WIDTH,
@@ -123,21 +133,35 @@ def _yuan(value: Decimal) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="X (running) and Z (closing) reports of a business day")
+    p = sub.add_parser("report", help="X (running) and Z (closing) reports of a shift")
     rsub = p.add_subparsers(dest="report_command", metavar="x|z", required=True)
     for name, run, helptext in (
-        ("x", cmd_report_x, "running totals of the day; writes nothing"),
-        ("z", cmd_report_z, "close the day: figures + grand total, written to the ledger"),
+        ("x", cmd_report_x, "running totals of the open shift (or of --date); writes nothing"),
+        (
+            "z",
+            cmd_report_z,
+            "close the shift: count the drawer, manager PIN, written to the ledger",
+        ),
     ):
         s = rsub.add_parser(name, help=helptext)
-        s.add_argument("--date", help="business day YYYY-MM-DD (default: today, shop time)")
         s.add_argument("--json", action="store_true", help="print the figures as JSON")
         s.add_argument("--print", action="store_true", help="also print it on the receipt printer")
-        if name == "z":
+        if name == "x":
+            s.add_argument("--date", help="a calendar date YYYY-MM-DD instead of the open shift")
+        else:
             s.add_argument(
                 "--reprint",
                 action="store_true",
-                help="show (and with --print, print) a closed day's Z again, as recorded",
+                help="show (and with --print, print) the newest Z again, as recorded",
+            )
+            s.add_argument("--date", help="with --reprint: the newest Z closed on YYYY-MM-DD")
+            counted = s.add_mutually_exclusive_group()
+            counted.add_argument("--counted", help="the cash counted in the drawer, e.g. 1234.50")
+            counted.add_argument(
+                "--count",
+                nargs="+",
+                metavar="VALUExPIECES",
+                help="the drawer by denomination, e.g. 100x3 50x1 0.5x4",
             )
         s.set_defaults(run=run)
 
@@ -180,14 +204,28 @@ def cmd_report_x(ctx: Context) -> int:
 
 
 def cmd_report_z(ctx: Context) -> int:
+    from shopdesk.services.approval import approve
     from shopdesk.services.reports import closed_report, report_z
 
-    with open_shop(ctx, readonly=ctx.args.reprint) as shop:
-        if ctx.args.reprint:
-            report = closed_report(shop, ctx.args.date)
-        else:
-            report = report_z(shop, ctx.args.date)
+    if ctx.args.reprint:
+        with open_shop(ctx, readonly=True) as shop:
+            _show(ctx, closed_report(shop, ctx.args.date), shop)
+        return 0
+    if ctx.args.date:
+        raise InvalidInput("report.z_date")
+    count = _count(ctx)  # before the PIN: a mistyped count costs no PIN
+    with open_shop(ctx) as shop:
+        approval = approve(shop, "close_day", read_manager_pin(ctx))
+        report = report_z(shop, approval, count)
         _show(ctx, report, shop)
-        if not ctx.args.reprint:
-            after_z_report(ctx, shop)  # the day is closed: a backup problem only warns
+        after_z_report(ctx, shop)  # the shift is closed: a backup problem only warns
     return 0
+
+
+def _count(ctx: Context) -> CashCount:
+    """The drawer as counted, from ``--counted`` or ``--count``; one of them is required."""
+    if ctx.args.count:
+        return parse_count(ctx.args.count)
+    if ctx.args.counted is None:
+        raise InvalidInput("report.count_needed")
+    return CashCount(parse_money(ctx.args.counted, "counted"))

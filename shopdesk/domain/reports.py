@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from shopdesk.domain.money import from_fen, money_str, to_fen
+from shopdesk.domain.money import from_fen, money_str, parse_money, to_fen
 from shopdesk.domain.sale import PAYMENT_METHODS
 from shopdesk.domain.tax import RATE_ORDER
+from shopdesk.errors import InvalidInput
 
 
 def _fen(amount: str) -> int:
@@ -218,3 +219,73 @@ def summarize_day(
         refunded=from_fen(back.gross),
         refunded_by_method=_in_method_order(back.methods),
     )
+
+
+#: Notes and coins a closer counts, in yuan (issue 13, item 6): 100 to 1 yuan
+#: notes, 5 and 1 jiao. A 1 yuan coin and note count alike.
+DENOMINATIONS = tuple(Decimal(d) for d in ("100", "50", "20", "10", "5", "1", "0.5", "0.1"))
+
+
+@dataclass(frozen=True, slots=True)
+class CashCount:
+    """What the closer counted in the drawer: pieces per denomination, or only a total.
+
+    ``pieces`` is empty when a total was given; then ``total`` is that total.
+    """
+
+    total: Decimal
+    pieces: dict[Decimal, int] = field(default_factory=dict)
+
+    @classmethod
+    def by_pieces(cls, pieces: dict[Decimal, int]) -> CashCount:
+        """A count by denomination; its total is the sum of pieces × value."""
+        total = sum((value * n for value, n in pieces.items()), Decimal("0"))
+        return cls(from_fen(to_fen(total)), dict(pieces))
+
+    def over_short(self, expected: Decimal) -> Decimal:
+        """Counted − expected: positive is over (more cash than sold), negative short."""
+        return self.total - expected
+
+    def to_json(self, expected: Decimal) -> dict:
+        """The count as a ``day.closed`` record holds it (see docs/format.md)."""
+        out = {
+            "counted": money_str(self.total),
+            "over_short": money_str(self.over_short(expected)),
+        }
+        if self.pieces:
+            out["count"] = {format(v.normalize(), "f"): n for v, n in self.pieces.items() if n}
+        return out
+
+
+def parse_count(items: Iterable[str]) -> CashCount:
+    """A count typed as ``VALUExPIECES`` items (``100x3 50x1 0.5x4``); the same value twice adds.
+
+    An unknown denomination or a piece count that is not a whole number is an
+    ``InvalidInput`` naming the item: a miscount is worse than asking again.
+    """
+    pieces: dict[Decimal, int] = {}
+    for item in items:
+        value, sep, n = item.strip().lower().replace("×", "x").partition("x")
+        try:
+            key = DENOMINATIONS[DENOMINATIONS.index(Decimal(value))] if sep else None
+            count = int(n)
+        except (ArithmeticError, ValueError):  # not a number, or no such note or coin
+            key, count = None, -1
+        if key is None or count < 0:
+            raise InvalidInput("report.bad_count", item=item, values=DENOMINATION_TEXT)
+        pieces[key] = pieces.get(key, 0) + count
+    return CashCount.by_pieces(pieces)
+
+
+#: The denominations as a person reads them, for messages and the count dialog.
+DENOMINATION_TEXT = " ".join(format(d.normalize(), "f") for d in DENOMINATIONS)
+
+
+def count_from_text(text: str) -> CashCount:
+    """What a closer typed in one field: a total (``1234.50``) or pieces (``100x3 50x1``)."""
+    items = text.replace(",", " ").split()
+    if any("x" in item.lower() or "×" in item for item in items):
+        return parse_count(items)
+    if len(items) != 1:
+        raise InvalidInput("report.bad_count", item=text.strip(), values=DENOMINATION_TEXT)
+    return CashCount(parse_money(items[0], "counted"))

@@ -33,6 +33,7 @@ import mmap
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -248,8 +249,13 @@ class Journal:
                     return  # a torn tail seen by a read-only opener: not a record yet
                 yield number, line[:-1]
 
-    def grep(self, month: str, needle: bytes | re.Pattern[bytes]) -> Iterator[tuple[int, bytes]]:
+    def grep(
+        self, month: str, needle: bytes | re.Pattern[bytes], start: int = 0
+    ) -> Iterator[tuple[int, bytes]]:
         """(byte offset, line) of each complete line of ``month`` matching ``needle``.
+
+        ``start`` (a line boundary) skips the lines before it: the records after
+        a known one (the last Z) without searching the month's earlier lines.
 
         ``needle`` is bytes to find or a compiled bytes pattern. Searches the
         memory-mapped partition in C instead of iterating lines in Python:
@@ -257,27 +263,42 @@ class Journal:
         milliseconds, not hundreds. A line without its newline (a torn tail a
         reader sees) is not a record yet and is skipped.
         """
-        path = self.path(month)
-        with path.open("rb") as handle:
+        with self._mapped(month) as buf:
+            pos = start
+            while buf is not None:
+                if isinstance(needle, bytes):
+                    at = buf.find(needle, pos)
+                else:
+                    match = needle.search(buf, pos)
+                    at = -1 if match is None else match.start()
+                if at < 0:
+                    return
+                start = buf.rfind(b"\n", 0, at) + 1
+                stop = buf.find(b"\n", at)
+                if stop < 0:
+                    return
+                yield start, buf[start:stop]
+                pos = stop + 1
+
+    def grep_last(self, month: str, needle: bytes) -> Iterator[tuple[int, bytes]]:
+        """Like :meth:`grep` for bytes, newest line first: the last Z of a month in one search."""
+        with self._mapped(month) as buf:
+            end = 0 if buf is None else buf.rfind(b"\n") + 1  # after it: no record yet
+            while buf is not None and (at := buf.rfind(needle, 0, end)) >= 0:
+                start = buf.rfind(b"\n", 0, at) + 1
+                yield start, buf[start : buf.find(b"\n", at)]
+                end = start
+
+    @contextmanager
+    def _mapped(self, month: str) -> Iterator[mmap.mmap | None]:
+        """The partition memory-mapped for reading; ``None`` when it is empty (mmap refuses 0)."""
+        with self.path(month).open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size == 0:
+                yield None
                 return
             with mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ) as buf:
-                pos = 0
-                while True:
-                    if isinstance(needle, bytes):
-                        at = buf.find(needle, pos)
-                    else:
-                        match = needle.search(buf, pos)
-                        at = -1 if match is None else match.start()
-                    if at < 0:
-                        return
-                    start = buf.rfind(b"\n", 0, at) + 1
-                    stop = buf.find(b"\n", at)
-                    if stop < 0:
-                        return
-                    yield start, buf[start:stop]
-                    pos = stop + 1
+                yield buf
 
     def incomplete_tail(self, month: str) -> tuple[int, int]:
         """(offset, length) of the bytes after the last newline of ``month``; length 0 if none.

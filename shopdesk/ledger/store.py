@@ -384,12 +384,8 @@ class Ledger:
         lo = first.strftime("%Y-%m")
         for month in [m for m in self.journal.months() if m >= lo]:
             for offset, raw in self.journal.grep(month, pattern):
-                if wanted:
-                    # the record's own kind is the line's last "kind" key: only
-                    # ``data`` sorts before it, the keys after it hold no objects
-                    k = raw.rfind(KIND_KEY) + len(KIND_KEY)
-                    if k >= len(KIND_KEY) and raw[k : raw.find(b'"', k)] not in wanted:
-                        continue  # another kind: not parsed (a line without one is, and fails)
+                if wanted and not _may_be(raw, wanted):
+                    continue
                 # the record's own time is the line's LAST "time" key (only "v" sorts
                 # after it); the pattern may have matched a nested one in ``data``
                 at = raw.rfind(TIME_KEY) + len(TIME_KEY)
@@ -402,6 +398,48 @@ class Ledger:
                         yield json.loads(raw)
                     except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                         raise self._bad_line(month, offset) from None
+
+    def last_of_kind(self, kind: str) -> tuple[str, int, dict] | None:
+        """(month, byte offset, record) of the newest record of ``kind``, or ``None``.
+
+        Searches the partitions newest first, each from its end, and stops at the
+        first hit: the last Z of a 100k-receipt ledger without building the view.
+        Partitions follow the journal's order (a record never goes into an older
+        partition than the one before it), so the newest hit is the last record.
+        """
+        needle = KIND_KEY + kind.encode("ascii") + b'"'
+        for month in reversed(self.journal.months()):
+            for offset, raw in self.journal.grep_last(month, needle):
+                if _may_be(raw, {kind.encode("ascii")}):
+                    try:
+                        return month, offset, json.loads(raw)
+                    except (ValueError, RecursionError):
+                        raise self._bad_line(month, offset) from None
+        return None
+
+    def records_after(
+        self, where: tuple[str, int] | None, kinds: tuple[str, ...]
+    ) -> Iterator[dict]:
+        """Records of ``kinds`` after the line at ``where`` (month, offset), in journal order.
+
+        ``None`` means from the first record. Only the partitions from ``where``'s
+        on are searched, from that line on, and only lines of those kinds parsed:
+        a shift costs its own records, not the ledger's.
+        """
+        wanted = {k.encode("ascii") for k in kinds}
+        pattern = re.compile(
+            re.escape(KIND_KEY) + b"(?:" + b"|".join(re.escape(k) for k in wanted) + b')"'
+        )
+        month, offset = where or ("", -1)
+        for m in [m for m in self.journal.months() if m >= month]:
+            start = offset + 1 if m == month else 0  # inside the line at ``offset``: skips it
+            for at, raw in self.journal.grep(m, pattern, start):
+                if (at <= offset and m == month) or not _may_be(raw, wanted):
+                    continue
+                try:
+                    yield json.loads(raw)
+                except (ValueError, RecursionError):
+                    raise self._bad_line(m, at) from None
 
     def find_records(self, needle: bytes, months: list[str] | None = None) -> Iterator[dict]:
         """Records whose line contains ``needle`` (e.g. ``b'"kind":"day.closed"'``), in order.
@@ -447,6 +485,17 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _may_be(raw: bytes, wanted: set[bytes]) -> bool:
+    """Whether a journal line's own kind is one of ``wanted``, without parsing it.
+
+    The record's own kind is the line's last ``"kind"`` key: only ``data`` sorts
+    before it and the keys after it hold no objects. A line without one may be
+    anything: it is parsed (and then fails as a bad line).
+    """
+    k = raw.rfind(KIND_KEY) + len(KIND_KEY)
+    return k < len(KIND_KEY) or raw[k : raw.find(b'"', k)] in wanted
 
 
 def _signed_by(public_key: Ed25519PublicKey) -> Callable[[dict], bool]:

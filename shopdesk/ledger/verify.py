@@ -243,6 +243,10 @@ def _cut_member(raw: bytes, start: bytes) -> bytes:
     return raw[:at] + raw[end if end >= 0 else len(raw) - 1 :]
 
 
+#: A Z's last real receipt number that a piece of the journal cannot know.
+UNKNOWN = -1
+
+
 @dataclass
 class Tally:
     """What a whole journal must add up to beyond each record: numbering, time, repairs.
@@ -266,10 +270,62 @@ class Tally:
     last_time: datetime | None = None
     #: The first record's time and kind (a clock correction may go back).
     first: tuple[datetime, str] | None = None
+    #: The newest Z (``day.closed``): its seq and the last real receipt number it
+    #: covers (``UNKNOWN`` for a Z from before shifts seen by a piece); ``None``:
+    #: no Z seen yet by a piece.
+    close_seq: int | None = 0
+    close_rseq: int | None = 0
+    #: A piece's Z claims about what came before the piece, as (``close_seq`` |
+    #: ``close_rseq`` | ``rseq``, value): :meth:`follows` checks them.
+    claims: list[tuple[str, int]] = field(default_factory=list)
 
     @classmethod
     def piece(cls) -> Tally:
-        return cls(last_rseq={False: None, True: None, REFUNDS: None})
+        return cls(
+            last_rseq={False: None, True: None, REFUNDS: None}, close_seq=None, close_rseq=None
+        )
+
+    def _state(self, what: str) -> int | None:
+        return self.last_rseq[False] if what == "rseq" else getattr(self, what)
+
+    def _agrees(self, what: str, value: int) -> bool:
+        mine = self._state(what)
+        return mine is None or mine == value or (what == "close_rseq" and mine == UNKNOWN)
+
+    def _close(self, record: dict) -> str | None:
+        """A Z covers exactly the records after the previous Z (issue 13, item 1).
+
+        Its range starts right after the previous Z, ends right before itself,
+        and its real receipts are the numbers after the previous Z's last: so the
+        Zs' receipt counts add up to every real receipt, each in one Z.
+        """
+        data, seq = record["data"], record["seq"]
+        if "first_seq" not in data:  # a Z from before shifts: nothing to check
+            known = self.last_rseq[False]
+            self.close_seq, self.close_rseq = seq, UNKNOWN if known is None else known
+            return None
+        try:
+            first, last = int(data["first_seq"]), int(data["last_seq"])
+            first_r, last_r, count = (
+                int(data["first_rseq"]),
+                int(data["last_rseq"]),
+                int(data["receipts"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return "shift_range"
+        if last != seq - 1 or count != last_r - first_r + 1:
+            return "shift_range"
+        for what, value in (
+            ("close_seq", first - 1),
+            ("close_rseq", first_r - 1),
+            ("rseq", last_r),
+        ):
+            if not self._agrees(what, value):
+                return "shift_range"
+            if self._state(what) is None:
+                self.claims.append((what, value))
+        self.close_seq, self.close_rseq = seq, last_r
+        return None
 
     def check(self, record: dict) -> str | None:
         """Times never go back (but at a clock correction); receipt numbers are
@@ -289,6 +345,8 @@ class Tally:
             self.notices.append(
                 Notice("verify.repaired", {"seq": record["seq"], "time": record["time"]} | data)
             )
+        if kind == "day.closed":
+            return self._close(record)
         if kind not in ("receipt.issued", REFUND):
             return None
         series: bool | str = REFUNDS if kind == REFUND else data.get("training") is True
@@ -319,10 +377,15 @@ class Tally:
             first, last = piece.first_rseq[series], self.last_rseq[series]
             if first is not None and last is not None and first != last + 1:
                 return False
+        if not all(self._agrees(what, value) for what, value in piece.claims):
+            return False
         return self.numbers.isdisjoint(piece.numbers)
 
     def add(self, piece: Tally) -> None:
         """Take ``piece`` in after it; call only when :meth:`follows` said so."""
+        self.claims += [(w, v) for w, v in piece.claims if self._state(w) is None]
+        if piece.close_seq is not None:
+            self.close_seq, self.close_rseq = piece.close_seq, piece.close_rseq
         for series in (False, True, REFUNDS):
             if piece.first_rseq[series] is not None:
                 if self.first_rseq[series] is None:

@@ -1,36 +1,45 @@
-"""X and Z reports: the figures of a business day, read from that day's records.
+"""X and Z reports: the figures of a shift, read from the ledger in its order.
 
-A business day is a calendar date in the shop's timezone (profile
-``shop.timezone``), midnight to midnight. Its figures are computed from the
-journal records stamped that day — only the month partitions that can hold them
-are read, see :meth:`shopdesk.ledger.store.Ledger.records_between` — so a report
-costs the size of one day, not of the ledger.
+A **shift** is every record after the previous Z (``day.closed``), in journal
+order, whatever their dates: the X shows the shift still open, the Z closes it
+and the next record opens the next. So every receipt is counted in exactly one Z
+(a sale after a close simply belongs to the next shift), and several Zs on one
+calendar date are two shifts. Each Z records the range it covers (``first_seq``
+to ``last_seq``, the real receipt numbers up to ``last_rseq``, the calendar
+dates touched), which ``verify`` checks adds up (issue 13, item 1). The shift is
+found without the view or the whole ledger: the last Z is the newest
+``day.closed`` line (searched from the end of the newest partition back), and
+only the lines after it are read.
 
-``report_z`` closes the day: it appends a ``day.closed`` record with every figure
-and the perpetual grand total: the gross of every real receipt in the ledger
-up to that record, net of voids (issue 11) — days never closed included, so
-skipping a Z never drops a day from it. It is derivable from the ledger alone
-and never reset; the view keeps it as a running sum (``sales_fen``), so a Z
-costs nothing more at 100k receipts. The previous close's grand total is
-recorded beside it: the two differ by more than the day's gross exactly when
-days in between were never closed (or were closed late). A day is closed once; a day
-that has not begun cannot be closed. Sales after a close still happen (the shop
-cannot turn a customer away), but the sale output warns, and they are in no Z.
+A read-only view by **calendar date** remains (``report x --date``): the records
+stamped that day in the shop's timezone (profile ``shop.timezone``), from the
+month partitions that can hold them, see
+:meth:`shopdesk.ledger.store.Ledger.records_between`.
+
+The Z also records the perpetual grand total: the gross of every real receipt
+in the ledger up to that record, net of voids (issue 11). It is derivable from
+the ledger alone and never reset; the view keeps it as a running sum
+(``sales_fen``), so a Z costs nothing more at 100k receipts. The previous
+close's grand total is recorded beside it. A Z needs a manager's approval
+(``close_day``) and the drawer counted (item 6): counted, expected and over/short
+go into the record and onto the paper.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from shopdesk.domain.money import ZERO, money_str
-from shopdesk.domain.reports import DayFigures, summarize_day
+from shopdesk.domain.reports import CashCount, DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput, NotFound
 from shopdesk.ledger.keys import key_fingerprint, public_key_b64
 from shopdesk.messages import message
+from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop
 
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,6 +65,13 @@ class DayReport:
     #: gives the accountant the fingerprint to compare a batch's with (issue 12
     #: item 4); "" when the shop has no public key to show.
     key_fingerprint: str = ""
+    #: A shift's report: the range it covers (``first_seq``, ``last_seq``,
+    #: ``last_rseq``, ``days``, ``since``); ``None`` for a calendar date's view.
+    shift: dict | None = None
+    #: Z only: the drawer as counted at the close, and counted − expected.
+    counted: Decimal | None = None
+    over_short: Decimal | None = None
+    count: dict[str, int] | None = None
 
     def to_json(self) -> dict:
         out = {
@@ -69,6 +85,13 @@ class DayReport:
         if self.grand_total is not None and self.previous_grand_total is not None:
             out["previous_grand_total"] = money_str(self.previous_grand_total)
             out["grand_total"] = money_str(self.grand_total)
+        if self.shift is not None:
+            out["shift"] = self.shift
+        if self.counted is not None and self.over_short is not None:
+            out["counted"] = money_str(self.counted)
+            out["over_short"] = money_str(self.over_short)
+            if self.count:
+                out["count"] = self.count
         if self.record is not None:
             out["seq"] = self.record["seq"]
         return out
@@ -149,9 +172,74 @@ def is_closed(shop: Shop, day: date) -> bool:
     )
 
 
+#: The kinds a shift's figures are made of.
+SHIFT_KINDS = ("receipt.issued", "receipt.voided", "refund.issued")
+
+
+@dataclass(frozen=True)
+class _Shift:
+    """The open shift as read from the ledger: its figures and the range it covers."""
+
+    figures: DayFigures
+    last_close: dict | None
+    range: dict
+
+
+def _read_shift(shop: Shop) -> _Shift:
+    """Everything after the newest ``day.closed``, in journal order (see the module doc)."""
+    found = shop.ledger.last_of_kind("day.closed")
+    where = None if found is None else found[:2]
+    last_close = None if found is None else found[2]
+    issued: list[dict] = []
+    bodies: dict[str, dict] = {}
+    voided_numbers: list[str] = []
+    refunds: list[dict] = []
+    days: set[str] = set()
+    for record in shop.ledger.records_after(where, SHIFT_KINDS):
+        days.add(record["time"][:10])  # the record's own date (its own UTC offset)
+        if record["kind"] == "receipt.issued":
+            issued.append(record["data"])
+            bodies[record["data"]["no"]] = record["data"]
+        elif record["kind"] == "refund.issued":
+            refunds.append(record["data"])
+        else:
+            voided_numbers.append(record["data"]["no"])
+    voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
+    figures = summarize_day(
+        issued,
+        [b for b in voided if b is not None],
+        opening_float=shop.profile.opening_float,
+        refunds=refunds,
+    )
+    real = [b["rseq"] for b in issued if not b.get("training")]
+    before = 0 if last_close is None else _close_rseq(shop, last_close, real)
+    span = {
+        "first_seq": 1 if last_close is None else last_close["seq"] + 1,
+        "last_seq": shop.ledger.head_seq,
+        "first_rseq": before + 1,
+        "last_rseq": real[-1] if real else before,
+        "days": sorted(days),
+        "since": "" if last_close is None else last_close["time"],
+    }
+    return _Shift(figures, last_close, span)
+
+
+def _close_rseq(shop: Shop, close: dict, real: list[int]) -> int:
+    """The last real receipt number a Z covers.
+
+    A Z from before shifts did not record it: then it is the number before the
+    shift's first receipt, or (a shift without one) the newest number so far.
+    """
+    if "last_rseq" in close["data"]:
+        return int(close["data"]["last_rseq"])
+    return real[0] - 1 if real else shop.ledger.view.last_rseq
+
+
 def report_x(shop: Shop, day: str | date | None = None) -> DayReport:
-    """Running totals of a business day (today by default); writes nothing."""
+    """Running totals of the open shift, or of a calendar date with ``day``; writes nothing."""
     now = shop.now()
+    if day is None:
+        return _shift_report(shop, _read_shift(shop), now)
     when = business_day(shop, day)
     figures, closed = _read_day(shop, when)
     if not closed and when < now.astimezone(shop.profile.tz).date():
@@ -169,57 +257,110 @@ def grand_total(shop: Shop) -> Decimal:
     return _signed_money(shop.ledger.view.last_close)
 
 
-def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
-    """Close a business day: append ``day.closed`` with its figures and the grand total."""
-    now = shop.now()
-    when = business_day(shop, day)
-    key = when.isoformat()
-    today = now.astimezone(shop.profile.tz).date()
-    if when > today:
-        raise InvalidInput("report.future_day", day=key, today=today.isoformat())
-    if key in shop.ledger.view.closed_days:
-        raise InvalidInput("report.already_closed", day=key)
-    figures = day_figures(shop, when)
-    previous = _signed_money(shop.ledger.view.last_close)
-    total = Decimal(shop.ledger.view.sales_fen).scaleb(-2)
-    data = {
-        "day": key,
-        **figures.to_json(),
-        "previous_grand_total": money_str(previous),
-        "grand_total": money_str(total),
-    }
-    record = shop.ledger.append("day.closed", data, now)
+def _closable_shift(shop: Shop) -> _Shift:
+    """The open shift, or ``report.empty_shift`` when it has no receipt and no void."""
+    shift = _read_shift(shop)
+    figures = shift.figures
+    if not (figures.receipts or figures.voids or figures.training):
+        since = shift.range["since"]
+        raise InvalidInput("report.empty_shift", since=since[:19].replace("T", " ") or "-")
+    return shift
+
+
+def shift_to_close(shop: Shop) -> DayReport:
+    """The X of the shift a Z would close, refused as :func:`report_z` refuses it.
+
+    A front end asks this before the PIN and the count: nobody counts a drawer
+    for a Z that will be refused.
+    """
+    return _shift_report(shop, _closable_shift(shop), shop.now())
+
+
+def _shift_report(shop: Shop, shift: _Shift, now: datetime) -> DayReport:
+    """The X of an open shift, dated by the calendar date of ``now``."""
+    today = now.astimezone(shop.profile.tz).date().isoformat()
     return DayReport(
-        "z", key, figures, now, True, previous, total, record, key_fingerprint=_fingerprint(shop)
+        "x", today, shift.figures, now, False, key_fingerprint=_fingerprint(shop), shift=shift.range
     )
 
 
-def closed_report(shop: Shop, day: str | date | None = None) -> DayReport:
-    """The Z of a closed day exactly as its ``day.closed`` record holds it, for a reprint.
+def report_z(shop: Shop, approval: Approval, count: CashCount) -> DayReport:
+    """Close the open shift: append ``day.closed`` with its range, figures, count and grand total.
 
-    Never recomputed: a reprint must show what was closed, even if a receipt was
-    sold on that day after the close.
+    ``approval`` is a manager's yes to ``close_day`` (see
+    :func:`shopdesk.services.approval.approve`); ``count`` is the drawer as the
+    closer counted it. A shift with nothing in it is refused: a Z of nothing
+    would only make the next real one harder to find.
     """
-    when = business_day(shop, day)
-    key = when.isoformat()
-    since = (when - timedelta(days=2)).strftime("%Y-%m")
+    if approval.action != "close_day":
+        raise ValueError(f"a Z needs a close_day approval, not {approval.action!r}")
+    now = shop.now()
+    shift = _closable_shift(shop)
+    figures = shift.figures
+    key = now.astimezone(shop.profile.tz).date().isoformat()
+    previous = _signed_money(shop.ledger.view.last_close)
+    total = Decimal(shop.ledger.view.sales_fen).scaleb(-2)
+    span = {**shift.range, "last_seq": shop.ledger.head_seq}
+    data = {
+        "day": key,
+        **{k: v for k, v in span.items() if k != "since"},
+        **figures.to_json(),
+        **count.to_json(figures.cash_expected),
+        "previous_grand_total": money_str(previous),
+        "grand_total": money_str(total),
+        "approved_by": approval.by,
+    }
+    record = shop.ledger.append("day.closed", data, now)
+    return _from_record(shop, record, copy=False)
+
+
+def closed_report(shop: Shop, day: str | date | None = None) -> DayReport:
+    """A Z exactly as its ``day.closed`` record holds it, for a reprint: the newest,
+    or the newest closed on calendar date ``day``.
+
+    Never recomputed: a reprint must show what was closed.
+    """
+    if day is None:
+        found = shop.ledger.last_of_kind("day.closed")
+        if found is None:
+            raise NotFound("report.no_close")
+        return _from_record(shop, found[2], copy=True)
+    key = business_day(shop, day).isoformat()
+    since = (business_day(shop, day) - timedelta(days=2)).strftime("%Y-%m")
     months = [m for m in shop.ledger.journal.months() if m >= since]
-    for record in shop.ledger.find_records(b'"kind":"day.closed"', months):
-        data = record["data"]
-        if record["kind"] == "day.closed" and data.get("day") == key:
-            return DayReport(
-                kind="z",
-                day=key,
-                figures=DayFigures.from_json(data),
-                generated_at=datetime.fromisoformat(record["time"]),
-                closed=True,
-                previous_grand_total=Decimal(data["previous_grand_total"]),
-                grand_total=Decimal(data["grand_total"]),
-                record=record,
-                copy=True,
-                key_fingerprint=_fingerprint(shop),
-            )
-    raise NotFound("report.not_closed", day=key)
+    closes = [
+        record
+        for record in shop.ledger.find_records(b'"kind":"day.closed"', months)
+        if record["kind"] == "day.closed" and record["data"].get("day") == key
+    ]
+    if not closes:
+        raise NotFound("report.not_closed", day=key)
+    return _from_record(shop, closes[-1], copy=True)
+
+
+def _from_record(shop: Shop, record: dict, *, copy: bool) -> DayReport:
+    """The Z a ``day.closed`` record holds (a Z from before shifts has no range or count)."""
+    data = record["data"]
+    span = None
+    if "first_seq" in data:
+        span = {k: data[k] for k in ("first_seq", "last_seq", "first_rseq", "last_rseq", "days")}
+    counted = data.get("counted")
+    return DayReport(
+        kind="z",
+        day=data["day"],
+        figures=DayFigures.from_json(data),
+        generated_at=datetime.fromisoformat(record["time"]),
+        closed=True,
+        previous_grand_total=Decimal(data["previous_grand_total"]),
+        grand_total=Decimal(data["grand_total"]),
+        record=record,
+        copy=copy,
+        key_fingerprint=_fingerprint(shop),
+        shift=span,
+        counted=None if counted is None else Decimal(counted),
+        over_short=None if counted is None else Decimal(data["over_short"]),
+        count=data.get("count"),
+    )
 
 
 def _fingerprint(shop: Shop) -> str:
@@ -286,6 +427,12 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         [_label("cash", language), money_str(f.cash_in)],
         [_label("cash_expected", language), money_str(f.cash_expected)],
     ]
+    if report.counted is not None and report.over_short is not None:
+        drawer += [[f"  {value} x", n] for value, n in (report.count or {}).items()]
+        drawer += [
+            [_label("counted", language), money_str(report.counted)],
+            [_label("over_short", language), signed_money(report.over_short)],
+        ]
     sections = [
         {"title": "", "rows": summary},
         {"title": _label("by_rate", language), "rows": rates or [[_label("none", language)]]},
@@ -311,6 +458,7 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
             [_label("day", language), report.day],
             [_label("generated", language), report.generated_at.strftime("%Y-%m-%d %H:%M:%S")],
         ]
+        + shift_rows(report, lambda key: _label(key, language))
         + (
             [[_label("key_fingerprint", language), report.key_fingerprint]]
             if report.key_fingerprint
@@ -322,7 +470,37 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
 
 
 def title_key(report: DayReport) -> str:
-    """Which title a report carries: ``x``, ``x_closed``, ``z`` or ``z_copy`` (``report.w.*``)."""
+    """Which title a report carries (``report.w.*``): ``x`` (the open shift), ``x_day``
+    or ``x_closed`` (a calendar date), ``z`` or ``z_copy``."""
     if report.kind == "z":
         return "z_copy" if report.copy else "z"
-    return "x_closed" if report.closed else "x"
+    if report.shift is not None:
+        return "x"
+    return "x_closed" if report.closed else "x_day"
+
+
+def shift_rows(report: DayReport, label: Callable[[str], str]) -> list[list[str]]:
+    """Label/value rows saying which records a shift's report covers (none for a date's).
+
+    The range is what lets anyone check that every receipt is in exactly one Z:
+    the next Z starts at the record after this one's last.
+    """
+    span = report.shift
+    if span is None:
+        return []
+    rows = []
+    if "since" in span:
+        since = span["since"][:19].replace("T", " ")
+        rows.append([label("since"), since or label("first_shift")])
+    rows += [
+        [label("seq_range"), f"{span['first_seq']}-{span['last_seq']}"],
+        [label("rseq_range"), f"{span['first_rseq']}-{span['last_rseq']}"],
+        [label("days"), " ".join(span["days"]) or label("none")],
+    ]
+    by = (report.record or {}).get("data", {}).get("approved_by")
+    return rows + ([[label("approved_by"), by]] if by else [])
+
+
+def signed_money(value: Decimal) -> str:
+    """An over/short amount with its sign always shown (``+1.50``, ``-3.00``, ``0.00``)."""
+    return ("+" if value > 0 else "") + money_str(value)

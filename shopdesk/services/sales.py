@@ -88,7 +88,7 @@ class IssuedReceipt:
     record: dict
     priced: PricedSale
     change: Decimal
-    #: Codes + data (offline limits at 80 %/100 %, day already closed…) for the
+    #: Codes + data (offline limits at 80 %/100 %…) for the
     #: front end to translate through :mod:`shopdesk.messages`.
     warnings: tuple[Notice, ...] = field(default_factory=tuple)
 
@@ -130,9 +130,6 @@ def issue_receipt(
                 f"limits.blocked_{first.name}", **first.to_json(), remaining=money_str(room)
             )
         warnings.extend(limits.notices())
-    day = now.astimezone(shop.profile.tz).date().isoformat()
-    if day in shop.ledger.view.closed_days:
-        warnings.append(Notice("sale.day_closed", {"day": day}))
     view = shop.ledger.view
     rseq = (view.last_training_rseq if training else view.last_rseq) + 1
     number = receipt_number(shop.profile.terminal, rseq, training, view.series)

@@ -27,6 +27,7 @@ from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
 from shopdesk.messages import system_language
+from shopdesk.services.approval import Approval
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
@@ -464,6 +465,16 @@ class ShopdeskApp(App[int]):
                 guarded_call(self, then)
 
         self.push_screen(PinScreen(), done)
+
+    def with_approval(self, action: str, then: Callable[[Approval], object]) -> None:
+        """Ask for a manager's approval of ``action``, then run ``then(approval)`` (nothing on Esc)."""
+        from shopdesk.tui.screens.prompts import PinScreen
+
+        def done(approval: Approval | None) -> None:
+            if approval is not None:
+                guarded_call(self, lambda: then(approval))
+
+        self.push_screen(PinScreen(action), done)
 
     def till_status(self) -> TillStatus:
         assert self.shop is not None

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -316,12 +315,12 @@ def test_z_report_backs_the_day_up_or_warns(
 ) -> None:
     set_backup(home, f'folder = "{tmp_path / "unplugged"}"\n')
     sell_many(home, 2)
-    closed = run_cli("--home", home, "report", "z")
-    assert closed.returncode == 0, closed.stderr  # the day is closed whatever the stick does
+    closed = run_cli("--home", home, "report", "z", "--counted", "0", input="1234\n")
+    assert closed.returncode == 0, closed.stderr  # the shift is closed whatever the stick does
     assert "Backup not done" in closed.stderr and "does not exist" in closed.stderr
     set_backup(home, f'folder = "{stick}"\n')
-    yesterday = (clock.now - timedelta(days=1)).date().isoformat()
-    backed = run_cli("--home", home, "report", "z", "--date", yesterday)
+    sell_many(home, 1)
+    backed = run_cli("--home", home, "report", "z", "--counted", "0", input="1234\n")
     assert backed.returncode == 0, backed.stderr
     assert "Backup done" in backed.stdout and "Backup not done" not in backed.stderr
     check = verify_backup(stick)  # a first backup is fine after a Z report

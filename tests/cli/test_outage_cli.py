@@ -88,7 +88,16 @@ def test_blocked_sale_exits_7_and_issues_nothing(capsys, home: Path) -> None:
     assert [r["no"] for r in json.loads(out)] == ["T01-00000001"]
 
 
-def test_report_x_and_z_tables_and_json(capsys, home: Path) -> None:
+@pytest.fixture
+def pin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo manager PIN where ``read_manager_pin`` looks for a script's PIN."""
+    path = tmp_path / "pin"
+    path.write_text("1234\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(path))
+    return path
+
+
+def test_report_x_and_z_tables_and_json(capsys, home: Path, pin_file: Path) -> None:
     run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
     run(capsys, home, "sell", "--item", "C005", "--pay", "wechat")
     run(capsys, home, "sell", "--item", "F002", "--training")
@@ -100,20 +109,38 @@ def test_report_x_and_z_tables_and_json(capsys, home: Path) -> None:
     x = json.loads(out)
     assert x["gross"] == "11.00" and x["by_method"] == {"cash": "6.00", "wechat": "5.00"}
     assert x["training_excluded"] == 1 and x["closed"] is False
-    code, out, _ = run(capsys, home, "report", "z")
-    assert code == 0 and "Grand total (never reset)" in out and "￥11.00" in out
+    assert x["shift"]["first_rseq"] == 1 and x["shift"]["last_rseq"] == 2
     code, _, err = run(capsys, home, "report", "z")
-    assert code == 2 and "already closed" in err
+    assert code == 2 and "Count the drawer" in err
+    code, out, _ = run(capsys, home, "report", "z", "--count", "100x2", "1x4", "0.5x2")
+    assert code == 0 and "Grand total (never reset)" in out and "￥11.00" in out
+    assert "Cash counted" in out and "￥205.00" in out and "-1.00" in out
+    code, _, err = run(capsys, home, "report", "z", "--counted", "200")
+    assert code == 2 and "Nothing to close" in err
     code, out, _ = run(capsys, home, "report", "x", "--json")
-    assert json.loads(out)["closed"] is True
+    assert json.loads(out)["receipts"] == 0  # the next shift is open and empty
     code, out, _ = run(capsys, home, "report", "z", "--reprint", lang="zh")
     assert code == 0 and "Z 报表（重印）" in out and "累计总额（永不清零）" in out
+    assert "长款(+)/短款(-)" in out
     code, _, err = run(capsys, home, "report", "z", "--reprint", "--date", "2020-01-01")
-    assert code == 4 and "2020-01-01 is not closed" in err
-    code, _, err = run(capsys, home, "report", "z", "--date", "2999-01-01")
-    assert code == 2 and "has not begun" in err
+    assert code == 4 and "No Z report was made on 2020-01-01" in err
+    code, _, err = run(capsys, home, "report", "z", "--counted", "1", "--date", "2026-11-28")
+    assert code == 2 and "not a date" in err
+    code, _, err = run(capsys, home, "report", "z", "--count", "3x100")
+    assert code == 2 and "3x100" in err
     code, _, err = run(capsys, home, "report", "x", "--date", "tomorrow")
     assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_report_z_asks_for_the_manager_pin(capsys, home: Path, tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    run(capsys, home, "sell", "--item", "D001")
+    wrong = run_cli("--home", home, "report", "z", "--counted", "203", input="9999\n")
+    assert wrong.returncode == 2 and "PIN" in wrong.stderr
+    right = run_cli("--home", home, "report", "z", "--counted", "203", input="1234\n")
+    assert right.returncode == 0, right.stderr
+    assert "+0.00" not in right.stdout and "0.00" in right.stdout
 
 
 def test_report_print_says_so_when_printing_is_missing(capsys, home: Path, monkeypatch) -> None:
@@ -124,19 +151,20 @@ def test_report_print_says_so_when_printing_is_missing(capsys, home: Path, monke
 
 
 def test_report_print_sends_the_sheet_to_the_printing_service(
-    capsys, home: Path, monkeypatch
+    capsys, home: Path, monkeypatch, pin_file: Path
 ) -> None:
     sent: list[dict] = []
     fake = types.ModuleType("shopdesk.services.printing")
     fake.print_report = lambda shop, sheet: sent.append(sheet)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "shopdesk.services.printing", fake)
     run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
-    code, _, err = run(capsys, home, "report", "z", "--print")
+    code, _, err = run(capsys, home, "report", "z", "--print", "--counted", "210")
     assert code == 0 and "sent to the printer (preview)" in err
     [sheet] = sent
-    assert sheet["title"] == "Z 报表（日结）"  # the demo profile prints receipts in zh
+    assert sheet["title"] == "Z 报表（班次日结）"  # the demo profile prints receipts in zh
     rows = {row[0]: row[1] for section in sheet["sections"] for row in section["rows"]}
     assert rows["累计总额（永不清零）"] == "6.00" and rows["钱箱应有现金"] == "206.00"
+    assert rows["清点现金"] == "210.00" and rows["长款(+)/短款(-)"] == "+4.00"
 
 
 def test_report_x_runs_as_a_process(home: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,23 @@ def test_amount_strings_read_as_exact_fen(value: Decimal) -> None:
 
     assert _fen(money_str(value)) == to_fen(value)
     assert _fen(str(value)) == to_fen(value)  # any other spelling goes through Decimal
+
+
+def test_a_drawer_count_by_denomination_or_total() -> None:
+    from shopdesk.domain.reports import CashCount, count_from_text, parse_count
+    from shopdesk.errors import InvalidInput
+
+    count = parse_count(["100x3", "50x1", "0.5x4", "0.1x3", "100x1"])
+    assert count.total == Decimal("452.30")
+    assert count.to_json(Decimal("450.00")) == {
+        "counted": "452.30",
+        "over_short": "2.30",
+        "count": {"100": 4, "50": 1, "0.5": 4, "0.1": 3},
+    }
+    assert count_from_text("1234.5") == CashCount(Decimal("1234.50"))
+    assert count_from_text("100x2, 1x5").total == Decimal("205.00")
+    assert CashCount(Decimal("10")).over_short(Decimal("12.50")) == Decimal("-2.50")
+    for bad in (["3x100"], ["2x"], ["100"], ["100x-1"], ["sNaNx1"]):
+        with pytest.raises(InvalidInput) as exc:
+            parse_count(bad)
+        assert exc.value.code == "report.bad_count"

@@ -137,3 +137,83 @@ def test_bytes_that_are_not_the_canonical_form_are_named(home: Path, journal: Pa
     journal.write_bytes(b"".join(lines))
     problem = verify_ledger(home).problem
     assert problem is not None and (problem.line, problem.reason) == (4, "non_canonical")
+
+
+def _shifts(home: Path, clock) -> list[dict]:
+    """Two Zs on one date around the fixture's five receipts, and one more sale after."""
+    from decimal import Decimal
+
+    from shopdesk.domain.reports import CashCount
+    from shopdesk.services.approval import approve
+    from shopdesk.services.reports import report_z
+
+    with Shop.open(home, clock=clock) as shop:
+        approval = approve(shop, "close_day", "1234")
+        report_z(shop, approval, CashCount(Decimal("0")))
+        for code in ("D001", "D002"):
+            draft = SaleDraft(
+                lines=[line_from_catalog(shop.catalog, code)], payments=[Payment("cash")]
+            )
+            issue_receipt(shop, draft)
+        report_z(shop, approval, CashCount(Decimal("0")))
+        draft = SaleDraft(
+            lines=[line_from_catalog(shop.catalog, "D003")], payments=[Payment("cash")]
+        )
+        issue_receipt(shop, draft)
+        return list(shop.ledger.records())
+
+
+def test_z_ranges_that_cover_every_receipt_once_verify(home: Path, journal: Path, clock) -> None:
+    records = _shifts(home, clock)
+    closes = [r["data"] for r in records if r["kind"] == "day.closed"]
+    ranges = [(c["first_rseq"], c["last_rseq"], c["receipts"]) for c in closes]
+    assert ranges == [(1, 5, 5), (6, 7, 2)]
+    assert verify_ledger(home).ok
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"receipts": 3},
+        {"first_seq": 2},
+        {"last_rseq": 8, "receipts": 3},
+        {"first_rseq": 5, "receipts": 3},
+    ],
+)
+def test_a_signed_z_with_a_wrong_range_is_named(
+    home: Path, journal: Path, clock, change: dict
+) -> None:
+    records = _shifts(home, clock)
+    last_close = [r for r in records if r["kind"] == "day.closed"][-1]
+    with Shop.open(home, clock=clock) as shop:
+        forged = {**last_close["data"], "first_seq": last_close["seq"] + 1}
+        forged.update(last_seq=shop.ledger.head_seq, first_rseq=8, last_rseq=8, receipts=1)
+        forged.update(change)
+        seq = shop.ledger.append("day.closed", forged, clock())["seq"]
+    problem = verify_ledger(home).problem
+    assert problem is not None and (problem.seq, problem.reason) == (seq, "shift_range")
+
+
+def test_z_checks_hold_across_pieces_checked_apart(home: Path, journal: Path, clock) -> None:
+    """The parallel check splits a month into pieces: each Z's claims about what came
+    before its piece are checked when the pieces are joined, wherever the cut falls."""
+    from shopdesk.ledger.verify import Tally
+
+    records = _shifts(home, clock)
+    for cut in range(1, len(records)):
+        for wrong in (False, True):
+            recs = [dict(r) for r in records]
+            if wrong:  # the second Z claims one receipt fewer before it
+                z = [r for r in recs if r["kind"] == "day.closed"][-1]
+                z["data"] = {**z["data"], "first_rseq": 7, "receipts": 1}
+            whole, head, tail = Tally(), Tally.piece(), Tally.piece()
+            whole_ok = all(whole.check(r) is None for r in recs)
+            pieces_ok = all(head.check(r) is None for r in recs[:cut]) and all(
+                tail.check(r) is None for r in recs[cut:]
+            )
+            joined = Tally()
+            joined_ok = pieces_ok and joined.follows(head)
+            if joined_ok:
+                joined.add(head)
+                joined_ok = joined.follows(tail)
+            assert whole_ok is not wrong and joined_ok is whole_ok, (cut, wrong)

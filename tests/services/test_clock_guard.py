@@ -11,8 +11,10 @@ import pytest
 
 from shopdesk.cli import main
 from shopdesk.domain.pin import DEMO_PIN
+from shopdesk.domain.reports import CashCount
 from shopdesk.domain.sale import SaleDraft
 from shopdesk.errors import ClockError, InvalidInput
+from shopdesk.services.approval import approve
 from shopdesk.services.clock_guard import clock_state, correct_clock
 from shopdesk.services.integrity import verify_ledger
 from shopdesk.services.reports import report_x, report_z
@@ -149,8 +151,9 @@ def test_a_year_ahead_then_corrected_counts_today_in_every_report(
     assert x.figures.receipts == 3
     assert x.figures.gross == sum(Decimal(row["total"]) for row in listed)
     with Shop.open(home) as shop:
-        z = report_z(shop, day)
-    assert z.figures.receipts == 3
+        z = report_z(shop, approve(shop, "close_day", DEMO_PIN), CashCount(Decimal("203")))
+    assert z.figures.receipts == 4  # the shift: the sale a year ahead and today's three
+    assert z.shift["days"] == ["2026-11-28", "2027-11-28"]
     code, _, err = cli(capsys, home, "verify")
     assert code == 0, err
 

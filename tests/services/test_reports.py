@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from shopdesk.domain.reports import CashCount
 from shopdesk.domain.sale import Payment, SaleDraft
 from shopdesk.errors import InvalidInput, LedgerError
-from shopdesk.services.reports import grand_total, report_x, report_z
+from shopdesk.services.approval import approve
+from shopdesk.services.reports import grand_total, report_x
+from shopdesk.services.reports import report_z as close_shift
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
 
@@ -43,6 +46,11 @@ def shop(tmp_path: Path, clock: Clock) -> Iterator[Shop]:
     clock.now = today
     yield s
     s.close()
+
+
+def report_z(shop: Shop, counted: str = "0") -> object:
+    """A Z as a manager makes it: approved with the demo PIN, the drawer counted."""
+    return close_shift(shop, approve(shop, "close_day", "1234"), CashCount(Decimal(counted)))
 
 
 def sell(shop: Shop, code: str, qty: str = "1", pay: list[Payment] | None = None, **kw):
@@ -118,9 +126,9 @@ def test_voids_subtract_on_the_day_they_happen(shop: Shop, clock: Clock) -> None
     assert report_x(shop, "2026-11-27").figures.gross == Decimal("12.98")
 
 
-def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) -> None:
+def test_z_closes_the_shift_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) -> None:
     sell(shop, "D001", "2")
-    report = report_z(shop)
+    report = report_z(shop, "205.50")
     assert report.kind == "z" and report.closed
     record = report.record
     assert record is not None and record["kind"] == "day.closed"
@@ -130,20 +138,73 @@ def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) 
     assert data["previous_grand_total"] == "0.00"
     assert data["by_rate"] == {"13": {"gross": "6.00", "net": "5.31", "tax": "0.69"}}
     assert data["cash_expected"] == "206.00"
+    assert (data["counted"], data["over_short"]) == ("205.50", "-0.50")
+    assert data["approved_by"] == "manager"
+    # the range it covers: every record from the first, receipt 1 only
+    assert (data["first_seq"], data["last_seq"]) == (1, record["seq"] - 1)
+    assert (data["first_rseq"], data["last_rseq"]) == (1, 1)
+    assert data["days"] == ["2026-11-27"]
+
+
+def test_a_z_needs_a_close_day_approval(shop: Shop) -> None:
+    sell(shop, "D001")
+    with pytest.raises(InvalidInput) as exc:
+        approve(shop, "close_day", "0000")
+    assert exc.value.code == "approval.wrong_pin"
+    with pytest.raises(ValueError):
+        close_shift(shop, approve(shop, "void", "1234"), CashCount(Decimal("0")))
+
+
+def test_a_sale_after_the_z_opens_the_next_shift(shop: Shop, clock: Clock) -> None:
+    """Issue 13 item 1: the X said 16 receipts after a Z of 15; the 16th was in no Z."""
+    for _ in range(15):
+        sell(shop, "D001")
+    assert report_z(shop).figures.receipts == 15
+    after = sell(shop, "D002")  # same calendar date, after the close
+    assert after.warnings == ()  # no "in no Z report" warning: it opens the next shift
+    x = report_x(shop)
+    assert (x.figures.receipts, x.closed, x.shift["first_rseq"]) == (1, False, 16)
+    second = report_z(shop)  # a second Z on the same date: the second shift
+    assert second.figures.receipts == 1
+    assert second.record["data"]["day"] == "2026-11-27"
+    assert report_x(shop).figures.receipts == 0
+
+
+def test_a_z_with_nothing_in_it_is_refused(shop: Shop) -> None:
     with pytest.raises(InvalidInput) as exc:
         report_z(shop)
-    assert exc.value.code == "report.already_closed"
-    assert report_x(shop).closed
-    # a sale after the close still goes through, with a warning
-    issued = sell(shop, "D002")
-    assert "sale.day_closed" in [n.code for n in issued.warnings]
-
-
-def test_a_future_day_cannot_be_closed(shop: Shop) -> None:
+    assert exc.value.code == "report.empty_shift"
+    sell(shop, "D001")
+    report_z(shop)
     with pytest.raises(InvalidInput) as exc:
-        report_z(shop, "2026-11-28")
-    assert exc.value.code == "report.future_day"
-    assert [r["kind"] for r in shop.ledger.records()] == ["ledger.created"]
+        report_z(shop)
+    assert exc.value.code == "report.empty_shift"
+    assert [r["kind"] for r in shop.ledger.records()].count("day.closed") == 1
+
+
+def test_every_receipt_is_in_exactly_one_z(shop: Shop, clock: Clock) -> None:
+    """Z counts add up to every real receipt; the ranges follow one another."""
+    import random
+
+    rng = random.Random(13)
+    numbers = []
+    for step in range(60):
+        clock.now += timedelta(minutes=rng.choice([0, 10, 90]))
+        numbers.append(sell(shop, "D001", training=rng.random() < 0.1).number)
+        if rng.random() < 0.1:
+            void_receipt(shop, rng.choice(numbers), reason="x", who="王芳")
+        if step % 7 == 6:
+            report_z(shop)
+    closes = [r for r in shop.ledger.records() if r["kind"] == "day.closed"]
+    assert len(closes) == 8
+    real = shop.ledger.view.last_rseq
+    open_shift = report_x(shop).figures.receipts
+    assert sum(c["data"]["receipts"] for c in closes) + open_shift == real
+    previous = 0
+    for c in closes:
+        assert c["data"]["first_seq"] == previous + 1 and c["data"]["last_seq"] == c["seq"] - 1
+        previous = c["seq"]
+    assert len({c["data"]["day"] for c in closes}) < len(closes)  # two shifts on one date
 
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "27.11.2026", "yesterday", "2026-02-30"])
@@ -153,11 +214,10 @@ def test_bad_dates_are_refused(shop: Shop, bad: str) -> None:
     assert exc.value.code == "report.bad_date"
 
 
-def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock) -> None:
+def test_grand_total_carries_across_shifts_and_reopening(shop: Shop, clock: Clock) -> None:
     sell(shop, "F002")  # 12.98
     assert report_z(shop).grand_total == Decimal("12.98")
-    # the 28th is skipped (no close); the 29th closes first, the 28th later
-    clock.set(2026, 11, 29, 9, 0)
+    clock.set(2026, 11, 29, 9, 0)  # the 28th: no sale, no close
     sell(shop, "D001", "3")  # 9.00
     z = report_z(shop)
     assert (z.previous_grand_total, z.grand_total) == (Decimal("12.98"), Decimal("21.98"))
@@ -165,14 +225,10 @@ def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock)
     shop.close()
     with Shop.open(root, clock=clock) as again:
         assert grand_total(again) == Decimal("21.98")
-        assert not report_x(again, "2026-11-28").closed
-        late = report_z(again, date(2026, 11, 28))  # an empty day closed late
-        assert report_x(again, "2026-11-28").closed  # its close is stamped the 29th
-        assert late.figures.receipts == 0
-        assert late.grand_total == Decimal("21.98")
+        sell(again, "D002")  # 2.00
+        assert report_z(again).grand_total == Decimal("23.98")
         closes = [r["data"] for r in again.ledger.records() if r["kind"] == "day.closed"]
-        assert [c["grand_total"] for c in closes] == ["12.98", "21.98", "21.98"]
-        # derivable: each close = previous close + its day's gross
+        # derivable: each close = previous close + its shift's gross
         running = Decimal(0)
         for c in closes:
             assert Decimal(c["previous_grand_total"]) == running
@@ -249,9 +305,14 @@ def test_a_damaged_line_of_the_day_is_named(shop: Shop, clock: Clock) -> None:
     with part.open("ab") as out:
         out.write(b'{"data":oops,"time":"2026-11-27T10:00:00.000000+08:00","v":1}\n')
     with pytest.raises(LedgerError) as exc:
-        report_x(shop)
+        report_x(shop, "2026-11-27")
     assert exc.value.code == "ledger.bad_line"
     assert exc.value.data["line"] == 3  # outage.started, receipt, the bad one (created: October)
+    with part.open("ab") as out:  # the shift reads lines by kind: one of its kinds, damaged
+        out.write(b'{"data":oops,"kind":"receipt.issued","v":1}\n')
+    with pytest.raises(LedgerError) as exc:
+        report_x(shop)
+    assert exc.value.data["line"] == 4
 
 
 def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> None:
@@ -263,7 +324,7 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     old = sell(shop, "V001")
     void_receipt(shop, old.number, reason="x", who="王芳")
     sheet = report_sheet(report_z(shop), "zh+en")
-    assert sheet["title"] == "Z 报表（日结） / Z report (day closed)"
+    assert sheet["title"] == "Z 报表（班次日结） / Z report (shift closed)"
     assert sheet["info"][0] == ["营业日 / Business day", "2026-11-27"]
     rows = [row for section in sheet["sections"] for row in section["rows"]]
     by_label = {row[0]: row[1] for row in rows if len(row) == 2}
@@ -300,12 +361,16 @@ def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
 
     with pytest.raises(NotFound) as exc:
         closed_report(shop)
-    assert exc.value.code == "report.not_closed"
+    assert exc.value.code == "report.no_close"
     sell(shop, "F002", pay=[Payment("card")])
     z = report_z(shop)
     clock.set(2026, 11, 27, 20, 0)
-    sell(shop, "D001")  # after the close: in no Z, and not in the reprint
+    sell(shop, "D001")  # after the close: the next shift, not in the reprint
     clock.set(2026, 11, 29, 9, 0)
+    assert closed_report(shop).figures == z.figures  # the newest Z
+    with pytest.raises(NotFound) as exc:
+        closed_report(shop, "2026-11-28")
+    assert exc.value.code == "report.not_closed"
     again = closed_report(shop, "2026-11-27")
     assert again.copy and again.kind == "z"
     assert again.figures == z.figures

@@ -490,9 +490,42 @@ async def test_outage_start_x_report_and_end(make_app):
         assert app.shop.ledger.view.open_outage is None
         await pilot.press("f6", *"1234", "enter")
         await pilot.pause()
+        await pilot.press(*"100x2 1x5", "enter")  # the drawer counted: 205.00
+        await pilot.pause()
+        assert "-1.00" in app.screen.question  # shown before confirming
         await pilot.press("enter")  # confirm the Z
         await pilot.pause()
-        assert app.shop.ledger.view.closed_days
+        [close] = [r for r in app.shop.ledger.records() if r["kind"] == "day.closed"]
+        assert (close["data"]["counted"], close["data"]["over_short"]) == ("205.00", "-1.00")
+        report = text_of(app.screen.query_one("#report-text", Static))
+        assert "￥205.00" in report and "-￥1.00" in report
+
+
+async def test_z_count_dialog_keeps_a_bad_count_and_refuses_an_empty_shift(make_app):
+    from shopdesk.tui.screens.outage import OutageScreen
+    from shopdesk.tui.screens.prompts import PinScreen, PromptScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("f6")  # nothing sold yet: refused before any PIN
+        await pilot.pause()
+        assert isinstance(app.screen, OutageScreen)
+        await pilot.press("escape")
+        await scan(pilot, "D001")
+        await pilot.press("f10", "f10", "f12")
+        await pilot.pause()
+        await pilot.press("f6", *"0000", "enter")  # a wrong PIN: asked again
+        await pilot.pause()
+        assert isinstance(app.screen, PinScreen)
+        await pilot.press(*"1234", "enter", *"3x100", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # kept, with the reason under it
+        assert "3x100" in text_of(app.screen.query_one("#prompt-error", Static))
+        await pilot.press("escape")  # no count, no Z
+        await pilot.pause()
+        assert not [r for r in app.shop.ledger.records() if r["kind"] == "day.closed"]
 
 
 async def test_voiding_an_exported_receipt_warns_first(make_app, home, tmp_path):

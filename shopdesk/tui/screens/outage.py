@@ -3,8 +3,9 @@ and exporting the waiting receipts as a batch (F7, :mod:`.export`).
 
 Every figure comes from :mod:`shopdesk.services.outage` and
 :mod:`shopdesk.services.reports`; the report text is the printer's own layout
-(``layout_report``), so the screen shows what the paper would. Closing the day
-(Z) cannot be undone: it asks for the manager's PIN and a confirmation.
+(``layout_report``), so the screen shows what the paper would. Closing the shift
+(Z) cannot be undone: it asks for the manager's PIN, the drawer's count, and a
+confirmation that shows the over/short.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar, elapsed_text
 
 if TYPE_CHECKING:
+    from shopdesk.domain.reports import CashCount
+    from shopdesk.services.approval import Approval
     from shopdesk.services.reports import DayReport
     from shopdesk.tui.app import ShopdeskApp
 
@@ -35,7 +38,7 @@ class OutageScreen(Screen):
         Binding("f3", "end", N_("End outage")),
         Binding("f4", "report_x", N_("X report")),
         Binding("f5", "print_report", N_("Print")),
-        Binding("f6", "report_z", N_("Z (close day)")),
+        Binding("f6", "report_z", N_("Z (close shift)")),
         Binding("f7", "export", N_("Export")),
         # Esc is the same on every screen; the key bar has no room left for it at 80 columns.
         Binding("escape", "back", N_("Back"), show=False),
@@ -153,25 +156,53 @@ class OutageScreen(Screen):
 
     @guarded
     def action_report_z(self) -> None:
-        from shopdesk.services.reports import report_z
+        """Close the shift: manager approval, the drawer counted, the difference shown, confirm."""
+        from shopdesk.domain.reports import DENOMINATION_TEXT, count_from_text
+        from shopdesk.services.reports import report_z, shift_to_close, signed_money
 
-        def close() -> None:
-            def done(yes: bool | None) -> None:
-                if not yes:
+        shop = self.shopdesk.shop
+        assert shop is not None
+        shift_to_close(shop)  # an empty shift is refused before the PIN and the count
+
+        def approved(approval: Approval) -> None:
+            def counted(count: CashCount | None) -> None:
+                if count is None:
                     return
-                try:
-                    report = report_z(self.shopdesk.shop)  # type: ignore[arg-type]
-                except Exception as error:
-                    self.shopdesk.report_error(error)
-                    return
-                self.show_report(report)
-                self.refresh_state()
+                expected = shift_to_close(shop).figures.cash_expected
+
+                def done(yes: bool | None) -> None:
+                    if not yes:
+                        return
+                    try:
+                        report = report_z(shop, approval, count)
+                    except Exception as error:
+                        self.shopdesk.report_error(error)
+                        return
+                    self.show_report(report)
+                    self.refresh_state()
+
+                question = _(
+                    "Counted {counted}, expected {expected}: over/short {diff}. "
+                    "Close the shift (Z report)? This cannot be undone."
+                ).format(
+                    counted=money(count.total),
+                    expected=money(expected),
+                    diff=signed_money(count.over_short(expected)),
+                )
+                self.app.push_screen(ConfirmScreen(question), done)
 
             self.app.push_screen(
-                ConfirmScreen(_("Close today (Z report)? This cannot be undone.")), done
+                PromptScreen(
+                    _("Count the drawer"),
+                    _(
+                        "Cash in the drawer: a total (1234.50) or pieces (100x3 50x1), values {values}"
+                    ).format(values=DENOMINATION_TEXT),
+                    check=count_from_text,
+                ),
+                counted,
             )
 
-        self.shopdesk.with_pin(close)
+        self.shopdesk.with_approval("close_day", approved)
 
     @guarded
     def action_print_report(self) -> None:
@@ -201,10 +232,14 @@ class OutageScreen(Screen):
                 self.action_start,
             ),
             SystemCommand(_("End outage"), _("Record that it is back (F3)"), self.action_end),
-            SystemCommand(_("X report"), _("Today's running totals (F4)"), self.action_report_x),
+            SystemCommand(
+                _("X report"), _("The open shift's running totals (F4)"), self.action_report_x
+            ),
             SystemCommand(_("Print"), _("Print the report shown (F5)"), self.action_print_report),
             SystemCommand(
-                _("Z (close day)"), _("Close the day, manager PIN (F6)"), self.action_report_z
+                _("Z (close shift)"),
+                _("Close the shift: manager PIN, count the drawer (F6)"),
+                self.action_report_z,
             ),
             SystemCommand(
                 _("Export batch"),

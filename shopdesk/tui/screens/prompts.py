@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from shopdesk.errors import ShopdeskError
+from shopdesk.errors import InvalidInput, ShopdeskError
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 
@@ -70,7 +70,16 @@ class PromptScreen(Dialog):
 
 
 class PinScreen(Dialog):
-    """The manager's PIN; ``True`` when right. A wrong PIN says so and clears."""
+    """The manager's PIN; ``True`` when right. A wrong PIN says so and clears.
+
+    With an ``action`` the PIN goes through the one approval seam
+    (:func:`shopdesk.services.approval.approve`) and the result is the
+    :class:`~shopdesk.services.approval.Approval` a service records.
+    """
+
+    def __init__(self, action: str | None = None) -> None:
+        super().__init__()
+        self.action = action
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -83,7 +92,15 @@ class PinScreen(Dialog):
     @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.app.check_pin(event.value):  # type: ignore[attr-defined]
+        if self.action is not None:
+            from shopdesk.services.approval import approve
+
+            try:
+                self.dismiss(approve(self.app.shop, self.action, event.value))  # type: ignore[attr-defined]
+                return
+            except InvalidInput:
+                pass
+        elif self.app.check_pin(event.value):  # type: ignore[attr-defined]
             self.dismiss(True)
             return
         event.input.value = ""
