@@ -62,6 +62,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数量无效：{value}。数量须大于 0，最多三位小数。",
         "Bad quantity {value}: it must be above 0 with at most three decimals.",
     ),
+    "sale.whole_quantity": (
+        "「{item}」按{unit}卖，数量须为整数（输入了 {value}）。只有称重商品（kg、千克、斤、克）可带小数：请输入整数数量。",
+        "{item} is sold by the {unit}: the quantity must be a whole number, not {value}. "
+        "Only items sold by weight (kg, 千克, 斤, g) take decimals: type a whole quantity.",
+    ),
     "sale.quantity_too_large": ("数量过大：{value}。", "Quantity {value} is too large."),
     "sale.bad_line_discount": (
         "第 {line} 行折扣 {value} 无效：不能为负，也不能超过该行金额。",

@@ -22,6 +22,9 @@ PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "other")
 MAX_QUANTITY = Decimal("9999")
 #: Quantities by weight (kg) are read to the gram; counted goods are whole numbers.
 QUANTITY_PLACES = Decimal("0.001")
+#: Catalog units sold by weight: only these lines may have a fractional quantity
+#: (lower-cased; a shop's 罐, 瓶, 袋 … are counted). Issue 13 item 8.
+WEIGHED_UNITS = frozenset({"kg", "千克", "公斤", "斤", "两", "g", "克"})
 
 
 def parse_quantity(text: str | Decimal | int, field: str = "quantity") -> Decimal:
@@ -37,6 +40,25 @@ def parse_quantity(text: str | Decimal | int, field: str = "quantity") -> Decima
     if value != value.quantize(QUANTITY_PLACES):
         raise InvalidInput("sale.bad_quantity", field=field, value=str(text))
     return value.normalize() if value == value.to_integral() else value
+
+
+def is_weighed(unit: str) -> bool:
+    """True for a unit sold by weight (``kg``, ``斤`` …), where 0.512 is a real quantity."""
+    return unit.strip().lower() in WEIGHED_UNITS
+
+
+def check_quantity_for_unit(qty: Decimal, unit: str, item: str) -> Decimal:
+    """``qty`` unchanged, unless it has a fraction and ``unit`` is not a weight.
+
+    Half a can of cola is a typing slip (``D001x1.5`` for ``D001x15``) that would
+    still price; refusing it at entry is the till's only chance to catch it. Only
+    applied where a line is entered: stored receipts are re-priced as they are.
+    """
+    if qty != qty.to_integral_value() and not is_weighed(unit):
+        raise InvalidInput(
+            "sale.whole_quantity", item=item, unit=unit or "—", value=format(qty, "f")
+        )
+    return qty
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from shopdesk.domain.sale import (
     Payment,
     PricedSale,
     SaleDraft,
+    check_quantity_for_unit,
     parse_quantity,
     price_sale,
     settle,
@@ -126,7 +127,8 @@ class Cart:
 
     def set_quantity(self, index: int, qty: str | Decimal) -> None:
         line = self._line(index)
-        self.draft.lines[index] = replace(line, qty=parse_quantity(qty, "quantity"))
+        value = check_quantity_for_unit(parse_quantity(qty, "quantity"), line.unit, line.name)
+        self.draft.lines[index] = replace(line, qty=value)
         self._check_still_prices(index, line)
 
     def remove(self, index: int) -> DraftLine:

@@ -13,6 +13,7 @@ from shopdesk.domain.sale import (
     DraftLine,
     PricedSale,
     SaleDraft,
+    check_quantity_for_unit,
     parse_quantity,
     price_sale,
     receipt_body,
@@ -64,7 +65,7 @@ def line_from_catalog(
         unit=item.unit,
         tax_rate=item.tax_rate,
         tax_code=item.tax_code,
-        qty=qty,
+        qty=check_quantity_for_unit(qty, item.unit, item.name),
         unit_price=item.price if price is None else price,
         price_override=price is not None and price != item.price,
     )

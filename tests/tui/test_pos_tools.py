@@ -1,0 +1,38 @@
+"""The everyday POS tools in the app (issue 13 item 8), driven with Pilot."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import Input, Static
+
+from shopdesk.tui.screens.prompts import PromptScreen
+from shopdesk.tui.screens.sale import SaleScreen
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def scan(pilot, code: str) -> None:
+    await pilot.press(*code, "enter")
+    await pilot.pause()
+
+
+async def test_quantity_dialog_refuses_a_fraction_of_a_can_and_takes_one_of_bananas(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "D001")
+        await pilot.press("f2")
+        await pilot.pause()
+        app.screen.query_one("#prompt-value", Input).value = ""
+        await pilot.press(*"1.5", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        assert "whole number" in text_of(app.screen.query_one("#prompt-error", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.cart.lines[0].qty == 1
+        await scan(pilot, "F001x0.75")
+        assert isinstance(app.screen, SaleScreen)
+        assert app.cart.lines[1].qty == Decimal("0.75")
