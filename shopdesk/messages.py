@@ -72,6 +72,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "第 {line} 行折扣 {value} 无效：不能为负，也不能超过该行金额。",
         "Line {line}: discount {value} is negative or larger than the line.",
     ),
+    "sale.bad_percent": (
+        "折扣百分比 {value} 无效：须大于 0%、不超过 100%，最多两位小数（如 10% 即九折）。",
+        "Bad discount percent {value}: it must be above 0% and at most 100%, "
+        "with at most two decimals (e.g. 10%).",
+    ),
+    "sale.discount_twice": (
+        "整单只能有一个百分比折扣，且不能再加其他整单折扣（{value}）：请只给一个整单折扣。",
+        "The sale takes one percent discount and no other sale discount besides it "
+        "({value}): give a single sale discount.",
+    ),
     "sale.bad_sale_discount": (
         "整单折扣 {value} 无效：不能为负，也不能超过合计。",
         "Sale discount {value} is negative or larger than the total.",

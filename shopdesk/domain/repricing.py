@@ -28,7 +28,9 @@ from shopdesk.domain.sale import (
     DraftLine,
     Payment,
     SaleDraft,
+    parse_discount,
     parse_quantity,
+    percent_fen,
     price_sale,
     settle,
 )
@@ -127,6 +129,13 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
                 for name in ("amount", "net", "tax")
                 if line[name] != getattr(priced, name)
             ]
+        if "percent_off" in line:
+            out += _check_percent(
+                f"lines[{index}].percent_off",
+                line["percent_off"],
+                priced.gross_fen,
+                line["discount"],
+            )
         amount, lnet, ltax = priced.fen
         subtotal += priced.gross_fen
         total += amount
@@ -164,6 +173,10 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
                     out.append(
                         Mismatch(f"by_rate.{rate}.{name}", _yuan(value), str(have.get(name)))
                     )
+    if "percent_off" in data:
+        stated_sale = _stated_fen(data["percent_off"]["amount"])
+        base = total + (stated_sale or 0)  # the sum after line discounts
+        out += _check_percent("percent_off", data["percent_off"], base, data["discount"])
     paid = tuple((p["method"], p["amount"]) for p in data["payments"])
     change = _change(_yuan(total), paid)
     if change.startswith(("payment.", "sale.", "money.")):
@@ -171,6 +184,28 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
     elif data["change"] != change:
         out.append(Mismatch("change", change, str(data["change"])))
     return out
+
+
+def _check_percent(where: str, stated: dict, base_fen: int, discount: str) -> list[Mismatch]:
+    """A recorded ``percent_off`` against its base: amount = pct % of base, half-up.
+
+    ``base_fen`` is a line's quantity × price, or the sale's sum after line
+    discounts; the amount can also never exceed the discount stated beside it
+    (a line's holds its share of a sale discount too, so only ``≤`` is known).
+    """
+    amount = _stated_fen(stated["amount"])
+    try:
+        _, pct = parse_discount(f"{stated['pct']}%")
+    except InvalidInput as exc:
+        return [Mismatch(f"{where}.pct", REFUSED, exc.code)]
+    assert pct is not None
+    want = percent_fen(base_fen, pct)
+    if amount != want:
+        return [Mismatch(f"{where}.amount", _yuan(want), str(stated["amount"]))]
+    limit = _stated_fen(discount)
+    if limit is not None and amount > limit:
+        return [Mismatch(f"{where}.amount", f"≤ {_yuan(limit)}", str(stated["amount"]))]
+    return []
 
 
 @lru_cache(maxsize=1 << 14)

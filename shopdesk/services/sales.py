@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog
@@ -14,6 +14,7 @@ from shopdesk.domain.sale import (
     PricedSale,
     SaleDraft,
     check_quantity_for_unit,
+    parse_discount,
     parse_quantity,
     price_sale,
     receipt_body,
@@ -79,6 +80,37 @@ def parse_item_spec(catalog: Catalog, spec: str) -> DraftLine:
     qty = parse_quantity(match.group("qty"), "quantity") if match.group("qty") else Decimal(1)
     price = parse_money(match.group("price"), "price") if match.group("price") else None
     return line_from_catalog(catalog, match.group("code"), qty, price)
+
+
+def apply_discounts(
+    lines: list[DraftLine], specs: list[str]
+) -> tuple[list[DraftLine], Decimal, Decimal | None]:
+    """``--discount`` arguments on a sale: the lines, the sale amount and the sale percent.
+
+    ``AMOUNT`` or ``PCT%`` is off the whole sale, ``LINE:AMOUNT`` / ``LINE:PCT%``
+    off one line (1-based; a later one for the same line replaces it). Sale
+    amounts add up; a sale percent cannot be combined with another sale discount
+    (which would apply first is a question the cashier should not have to ask).
+    """
+    lines = list(lines)
+    sale_amount, sale_pct, sale_count = ZERO, None, 0
+    for text in specs:
+        index, sep, value = text.rpartition(":")
+        amount, pct = parse_discount(value)
+        if sep:
+            if not index.strip().isdigit() or not 1 <= int(index) <= len(lines):
+                raise InvalidInput("sale.bad_item_spec", value=text)
+            i = int(index) - 1
+            lines[i] = replace(lines[i], discount=amount or ZERO, discount_pct=pct)
+            continue
+        sale_count += 1
+        if pct is not None:
+            sale_pct = pct
+        else:
+            sale_amount += amount or ZERO
+        if sale_pct is not None and sale_count > 1:
+            raise InvalidInput("sale.discount_twice", value=text)
+    return lines, sale_amount, sale_pct
 
 
 @dataclass(frozen=True)

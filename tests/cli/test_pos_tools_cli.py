@@ -19,3 +19,21 @@ def test_sell_refuses_half_a_can_of_cola_in_both_languages(tmp_path: Path) -> No
     sold = run_cli("--home", home, "sell", "--item", "F001x0.512", "--json", "--no-print")
     assert sold.returncode == 0, sold.stderr
     assert json.loads(sold.stdout)["data"]["lines"][0]["qty"] == "0.512"
+
+
+def test_sell_with_line_and_sale_percent_discounts(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    sold = run_cli(
+        "--home", home, "sell", "--item", "D001x3", "--item", "D002",
+        "--discount", "1:10%", "--discount", "5%", "--json", "--no-print",
+    )  # fmt: skip
+    assert sold.returncode == 0, sold.stderr
+    data = json.loads(sold.stdout)["data"]
+    # 9.00 − 0.90 = 8.10, + 2.00 = 10.10; 5 % = 0.505 → 0.51; total 9.59
+    assert data["lines"][0]["percent_off"] == {"pct": "10", "amount": "0.90"}
+    assert data["percent_off"] == {"pct": "5", "amount": "0.51"}
+    assert data["total"] == "9.59"
+    assert run_cli("--home", home, "verify").returncode == 0
+    bad = run_cli("--home", home, "sell", "--item", "D001", "--discount", "150%", lang="zh")
+    assert bad.returncode == 2 and "折扣百分比 150% 无效" in bad.stderr

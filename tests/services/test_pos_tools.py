@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 
 from shopdesk.config import load_catalog
+from shopdesk.domain.sale import SaleDraft
 from shopdesk.errors import InvalidInput
 from shopdesk.services.cart import Cart
-from shopdesk.services.sales import parse_item_spec
+from shopdesk.services.integrity import verify_ledger
+from shopdesk.services.sales import apply_discounts, issue_receipt, parse_item_spec
 from shopdesk.services.shop import bundled
 
 CATALOG = load_catalog(bundled("sample_data") / "catalog.csv")
@@ -44,3 +46,52 @@ def test_the_cart_refuses_a_decimal_quantity_for_a_counted_item_and_keeps_the_li
     cart.enter("F002")
     cart.set_quantity(1, "1.25")
     assert cart.lines[1].qty == Decimal("1.25")
+
+
+# -- percentage discounts -------------------------------------------------------------
+def test_the_cart_keeps_a_sale_percent_as_a_percent_while_lines_change():
+    cart = Cart(CATALOG)
+    cart.enter("D001x3")  # 9.00
+    cart.set_sale_discount("10%")
+    assert cart.priced().discount == Decimal("0.90") and cart.sale_discount_text == "10%"
+    cart.enter("D002")  # 11.00 → 1.10 off
+    assert cart.total() == Decimal("9.90")
+    draft = cart.draft_with_payments([])
+    assert draft.sale_discount_pct == Decimal("10")
+    cart.set_sale_discount("1.00")
+    assert cart.total() == Decimal("10.00") and cart.sale_discount_text == "1.00"
+
+
+def test_a_bad_percent_leaves_the_discount_as_it_was():
+    cart = Cart(CATALOG)
+    cart.enter("D001")
+    cart.set_sale_discount("10%")
+    with pytest.raises(InvalidInput) as info:
+        cart.set_sale_discount("120%")
+    assert info.value.code == "sale.bad_percent" and cart.sale_discount_text == "10%"
+
+
+def test_discount_specs_give_line_and_sale_percents():
+    lines = [parse_item_spec(CATALOG, "D001x3"), parse_item_spec(CATALOG, "D002")]
+    lines, amount, pct = apply_discounts(lines, ["1:10%", "5%"])
+    assert lines[0].discount_pct == Decimal("10") and lines[1].discount_pct is None
+    assert (amount, pct) == (Decimal("0.00"), Decimal("5"))
+    with pytest.raises(InvalidInput) as info:
+        apply_discounts(lines, ["5%", "0.50"])
+    assert info.value.code == "sale.discount_twice"
+
+
+def test_a_percent_sale_is_issued_signed_and_verifies_and_a_forged_percent_does_not(
+    shop, home, clock
+):
+    lines, amount, _ = apply_discounts([parse_item_spec(shop.catalog, "D001x3")], ["1:15%"])
+    issued = issue_receipt(shop, SaleDraft(lines=lines, sale_discount=amount))
+    line = issued.record["data"]["lines"][0]
+    assert line["percent_off"] == {"pct": "15", "amount": "1.35"}
+    assert issued.record["data"]["total"] == "7.65"
+    assert verify_ledger(home).problem is None
+    forged = {**issued.record["data"], "no": "T01-00000002", "rseq": 2}
+    forged["lines"] = [{**line, "percent_off": {"pct": "10", "amount": "1.35"}}]
+    record = shop.ledger.append("receipt.issued", forged, clock())
+    problem = verify_ledger(home).problem
+    assert (problem.seq, problem.reason) == (record["seq"], "receipt_arithmetic")

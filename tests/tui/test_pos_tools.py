@@ -36,3 +36,22 @@ async def test_quantity_dialog_refuses_a_fraction_of_a_can_and_takes_one_of_bana
         await scan(pilot, "F001x0.75")
         assert isinstance(app.screen, SaleScreen)
         assert app.cart.lines[1].qty == Decimal("0.75")
+
+
+async def test_f5_takes_a_percent_with_the_pin_and_the_receipt_records_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "D001x3")  # 9.00
+        await pilot.press("f5", *"1234", "enter")
+        await pilot.pause()
+        app.screen.query_one("#prompt-value", Input).value = ""
+        await pilot.press(*"10%", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert app.cart.total() == Decimal("8.10")
+        assert "10% -" in text_of(app.screen.query_one("#rates", Static))
+        await pilot.press("f10", "f10")
+        await pilot.pause()
+        data = app.last_issued.record["data"]
+        assert data["percent_off"] == {"pct": "10", "amount": "0.90"}
+        assert data["total"] == "8.10"

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from shopdesk.domain.catalog import CatalogItem
 from shopdesk.domain.money import money_str, parse_money
-from shopdesk.domain.sale import parse_quantity
+from shopdesk.domain.sale import parse_quantity, percent_label
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
@@ -172,7 +172,14 @@ class SaleScreen(Screen):
                 )
                 for rate, figures in priced.by_rate.items()
             ]
-            if priced.discount:
+            if priced.sale_discount_pct is not None:
+                rate_parts.append(
+                    _("Discount {percent} -{amount}").format(
+                        percent=percent_label(priced.sale_discount_pct, self.shopdesk.lang),
+                        amount=money(priced.discount),
+                    )
+                )
+            elif priced.discount:
                 rate_parts.append(_("Discount -{amount}").format(amount=money(priced.discount)))
             rates.update(Text("\n".join(rate_parts[:3]) + (" …" if len(rate_parts) > 3 else "")))
             label.update(_("Total") + "\n" + currency_symbol())
@@ -334,9 +341,9 @@ class SaleScreen(Screen):
             self.app.push_screen(
                 PromptScreen(
                     _("Sale discount"),
-                    _("Amount off the whole sale (yuan):"),
-                    money_str(self.cart.sale_discount),
-                    lambda text: self.cart.set_sale_discount(parse_money(text, _("discount"))),
+                    _("Amount off the whole sale (yuan), or a percent such as 10%:"),
+                    self.cart.sale_discount_text,
+                    self.cart.set_sale_discount,
                 ),
                 lambda _done: self.refresh_sale(),
             )
