@@ -82,6 +82,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The sale takes one percent discount and no other sale discount besides it "
         "({value}): give a single sale discount.",
     ),
+    "park.empty": (
+        "没有可挂起的销售：请先添加商品。",
+        "There is no sale to park: add items first.",
+    ),
+    "park.full": (
+        "已有 {limit} 笔挂单，不能再挂：请先取回（F1）并结账或取消一笔。",
+        "{limit} sales are parked already: resume one (F1) and finish or cancel it first.",
+    ),
+    "park.not_found": (
+        "没有编号为 {number} 的挂单（可能已被取回）。请从挂单列表中选择。",
+        "There is no parked sale {number} (it may have been resumed): pick one from the list.",
+    ),
+    "park.cart_not_empty": (
+        "当前有未完成的销售：请先结账、取消或挂起它，再取回挂单。",
+        "A sale is in progress: pay, cancel or park it before resuming a parked one.",
+    ),
+    "park.repriced": (
+        "取回的挂单已按当前价格重新计价：{items}。",
+        "The resumed sale was re-priced at today's catalog prices: {items}.",
+    ),
+    "park.dropped": (
+        "以下商品已不在商品目录中，已从取回的挂单中去掉：{items}。",
+        "These items are no longer in the catalog and were left out of the resumed sale: {items}.",
+    ),
+    "park.discount_removed": (
+        "原来的折扣金额已超过重新计价后的金额，已去掉：如需折扣请重新输入（F5）。",
+        "The discount no longer fitted the re-priced sale and was removed: enter it again (F5) if needed.",
+    ),
     "sale.bad_sale_discount": (
         "整单折扣 {value} 无效：不能为负，也不能超过合计。",
         "Sale discount {value} is negative or larger than the total.",

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from shopdesk.config import load_catalog
+from shopdesk.domain.catalog import Catalog
 from shopdesk.domain.sale import SaleDraft
 from shopdesk.errors import InvalidInput
 from shopdesk.services.cart import Cart
 from shopdesk.services.integrity import verify_ledger
+from shopdesk.services.parked import (
+    MAX_PARKED,
+    PARKED_FILE,
+    list_parked,
+    park_sale,
+    resume_sale,
+)
 from shopdesk.services.sales import apply_discounts, issue_receipt, parse_item_spec
 from shopdesk.services.shop import bundled
 
@@ -95,3 +104,65 @@ def test_a_percent_sale_is_issued_signed_and_verifies_and_a_forged_percent_does_
     record = shop.ledger.append("receipt.issued", forged, clock())
     problem = verify_ledger(home).problem
     assert (problem.seq, problem.reason) == (record["seq"], "receipt_arithmetic")
+
+
+# -- park and resume --------------------------------------------------------------------
+def test_a_parked_sale_survives_a_restart_and_resumes_as_it_was(shop, home):
+    cart = Cart(shop.catalog)
+    cart.enter("D001x3")
+    cart.enter("F001x0.512")
+    cart.set_sale_discount("10%")
+    cart.set_buyer("北京某某科技有限公司", "91110000600037341L")
+    parked = park_sale(shop, cart)
+    assert cart.is_empty() and parked.lines == 2 and parked.total == Decimal("11.78")
+    assert shop.ledger.view.last_rseq == 0  # a parked sale is not a sale
+    assert (home / PARKED_FILE).is_file()
+    (listed,) = list_parked(shop)
+    assert listed.number == 1 and listed.total == Decimal("11.78")
+    other = Cart(shop.catalog)
+    resumed = resume_sale(shop, other, 1)
+    assert resumed.repriced == () and resumed.dropped == ()
+    assert [(line.sku, line.qty) for line in other.lines] == [
+        ("D001", Decimal(3)),
+        ("F001", Decimal("0.512")),
+    ]
+    assert other.sale_discount_text == "10%" and other.buyer.tax_id == "91110000600037341L"
+    assert list_parked(shop) == []
+
+
+def test_parking_needs_a_sale_and_stops_at_the_limit(shop):
+    cart = Cart(shop.catalog)
+    with pytest.raises(InvalidInput) as info:
+        park_sale(shop, cart)
+    assert info.value.code == "park.empty"
+    for _ in range(MAX_PARKED):
+        cart.enter("D002")
+        park_sale(shop, cart)
+    cart.enter("D001")
+    with pytest.raises(InvalidInput) as info:
+        park_sale(shop, cart)
+    assert info.value.code == "park.full" and info.value.data["limit"] == MAX_PARKED
+    assert not cart.is_empty()  # refused: the sale stays on the screen
+    assert [p.number for p in list_parked(shop)] == list(range(1, MAX_PARKED + 1))
+
+
+def test_resume_takes_todays_catalog_price_and_says_so(shop, monkeypatch):
+    cart = Cart(shop.catalog)
+    cart.enter("D001x2")
+    cart.enter("D002")
+    park_sale(shop, cart)
+    cheaper = {
+        item.sku: item if item.sku != "D001" else replace(item, price=Decimal("2.50"))
+        for item in shop.catalog
+    }
+    new_catalog = Catalog([cheaper[sku] for sku in cheaper if sku != "D002"])
+    fresh = Cart(new_catalog)
+    resumed = resume_sale(shop, fresh, 1)
+    assert len(resumed.repriced) == 1 and resumed.repriced[0].startswith("可口可乐")
+    assert resumed.dropped and resumed.dropped[0].startswith("农夫山泉")
+    assert fresh.total() == Decimal("5.00")
+
+
+def test_a_damaged_parked_file_means_none_parked(shop, home):
+    (home / PARKED_FILE).write_text("{not json", encoding="utf-8")
+    assert list_parked(shop) == []

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input, Static
 
+from shopdesk.tui.screens.parked import ParkedScreen
 from shopdesk.tui.screens.prompts import PromptScreen
 from shopdesk.tui.screens.sale import SaleScreen
 
@@ -55,3 +56,31 @@ async def test_f5_takes_a_percent_with_the_pin_and_the_receipt_records_it(make_a
         data = app.last_issued.record["data"]
         assert data["percent_off"] == {"pct": "10", "amount": "0.90"}
         assert data["total"] == "8.10"
+
+
+async def test_f1_parks_a_sale_serves_the_next_and_resumes_it_after_a_restart(make_app, home):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "D001x2")
+        await pilot.press("f1")  # park
+        await pilot.pause()
+        assert app.cart.is_empty() and app.shop.ledger.view.last_rseq == 0
+        await scan(pilot, "D002")  # the next customer pays at once
+        await pilot.press("f10", "f10")
+        await pilot.pause()
+        assert app.last_issued.record["data"]["lines"][0]["sku"] == "D002"
+    app = make_app()  # the till restarts: the parked sale is still there
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")  # empty sale: the list of parked sales
+        await pilot.pause()
+        assert isinstance(app.screen, ParkedScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+        assert [(line.sku, line.qty) for line in app.cart.lines] == [("D001", Decimal(2))]
+        await pilot.press("f1", "f1")  # park it again, then open the list again
+        await pilot.pause()
+        assert isinstance(app.screen, ParkedScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.cart.is_empty()
