@@ -110,6 +110,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "原来的折扣金额已超过重新计价后的金额，已去掉：如需折扣请重新输入（F5）。",
         "The discount no longer fitted the re-priced sale and was removed: enter it again (F5) if needed.",
     ),
+    "sale.bad_round_off": (
+        "抹零方式 {value} 无效：只能抹到角（jiao）或抹到元（yuan）。",
+        "Unknown round-off {value}: use jiao (drop the fen) or yuan (drop jiao and fen).",
+    ),
+    "sale.rounding_too_large": (
+        "抹零 {rounding} 超过本店上限 {limit}（profile.toml [sale] max_rounding）：请抹到角，或由店长给折扣（需店长密码）。",
+        "Rounding off {rounding} is above the shop's limit of {limit} (profile.toml [sale] "
+        "max_rounding): round to the jiao instead, or give a discount with the manager PIN.",
+    ),
     "sale.bad_sale_discount": (
         "整单折扣 {value} 无效：不能为负，也不能超过合计。",
         "Sale discount {value} is negative or larger than the total.",
@@ -822,6 +831,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
     "report.w.net": ("不含税金额", "Net"),
     "report.w.tax": ("税额", "Tax"),
+    "report.w.rounding": ("抹零", "Rounded off"),
     "report.w.by_rate": ("按税率", "By tax rate"),
     "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
     "report.w.by_method": ("按付款方式", "By payment method"),

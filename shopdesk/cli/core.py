@@ -44,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="AMOUNT|PCT%|LINE:AMOUNT|LINE:PCT%",
         help="sale discount (5.00 or 10%%), or LINE:… for one line (1-based)",
     )
+    p.add_argument(
+        "--round-off",
+        choices=("jiao", "yuan"),
+        default="",
+        help="抹零: round the amount due down to the jiao or the yuan "
+        "(within the profile's [sale] max_rounding)",
+    )
     p.add_argument("--buyer-name")
     p.add_argument("--buyer-tax-id")
     p.add_argument("--buyer-phone", default="")
@@ -156,6 +163,7 @@ def cmd_sell(ctx: Context) -> int:
             lines=lines,
             sale_discount=sale_discount,
             sale_discount_pct=sale_pct,
+            round_off=a.round_off,
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )

@@ -70,6 +70,8 @@ class DayFigures:
     by_rate: dict[str, RateFigures] = field(default_factory=dict)
     by_method: dict[str, Decimal] = field(default_factory=dict)
     opening_float: Decimal = Decimal("0.00")
+    #: 抹零 given that day (rounded-off small change, voids taken back out).
+    rounding: Decimal = Decimal("0.00")
 
     @property
     def cash_in(self) -> Decimal:
@@ -97,10 +99,12 @@ class DayFigures:
             },
             by_method={m: Decimal(a) for m, a in data.get("by_method", {}).items()},
             opening_float=Decimal(data.get("opening_float", "0.00")),
+            rounding=Decimal(data.get("rounding", "0.00")),
         )
 
     def to_json(self) -> dict:
-        return {
+        """The record form; ``rounding`` only on a day that had some (older records lack it)."""
+        out = {
             "receipts": self.receipts,
             "voids": self.voids,
             "training_excluded": self.training,
@@ -115,6 +119,9 @@ class DayFigures:
             "cash_in": money_str(self.cash_in),
             "cash_expected": money_str(self.cash_expected),
         }
+        if self.rounding:
+            out["rounding"] = money_str(self.rounding)
+        return out
 
 
 class _Tally:
@@ -124,10 +131,12 @@ class _Tally:
         self.rates: dict[str, list[int]] = {}
         self.methods: dict[str, int] = {}
         self.gross = 0
+        self.rounding = 0
 
     def add(self, body: dict, sign: int) -> int:
         total = _fen(body["total"])
         self.gross += sign * total
+        self.rounding += sign * _fen(body.get("rounding", "0.00"))
         for rate, figures in body["by_rate"].items():
             acc = self.rates.setdefault(rate, [0, 0, 0])
             acc[0] += sign * _fen(figures["gross"])
@@ -183,4 +192,5 @@ def summarize_day(
         by_rate=by_rate,
         by_method=by_method,
         opening_float=opening_float,
+        rounding=from_fen(tally.rounding),
     )

@@ -68,6 +68,9 @@ def check_quantity_for_unit(qty: Decimal, unit: str, item: str) -> Decimal:
     return qty
 
 
+#: 抹零: the amount due rounded *down* to a whole jiao or yuan; the step in fen.
+ROUND_OFF_STEPS = {"jiao": 10, "yuan": 100}
+
 #: A percentage discount is read to two decimals (12.5 %, 8.75折).
 PERCENT_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -169,6 +172,8 @@ class SaleDraft:
     payments: list[Payment] = field(default_factory=list)
     #: A percentage off the whole sale; when set it decides ``sale_discount``.
     sale_discount_pct: Decimal | None = None
+    #: 抹零: ``""`` (none), ``"jiao"`` or ``"yuan"``: the total is rounded down to it.
+    round_off: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +208,8 @@ class PricedSale:
     sale_discount: Decimal = ZERO
     #: The percent behind ``sale_discount``, when the cashier gave one.
     sale_discount_pct: Decimal | None = None
+    #: 抹零: small change taken off the total (spread over the lines like a discount).
+    rounding: Decimal = ZERO
 
 
 def _allocate(total_fen: int, weights: list[int]) -> list[int]:
@@ -220,6 +227,15 @@ def _allocate(total_fen: int, weights: list[int]) -> list[int]:
     for i in remainders[: total_fen - sum(shares)]:
         shares[i] += 1
     return shares
+
+
+def _rounding_fen(total_fen: int, round_off: str) -> int:
+    """What 抹零 takes off ``total_fen``: down to the whole jiao or yuan, never up."""
+    if not round_off:
+        return 0
+    if round_off not in ROUND_OFF_STEPS:
+        raise InvalidInput("sale.bad_round_off", value=round_off)
+    return total_fen % ROUND_OFF_STEPS[round_off]
 
 
 def price_sale(draft: SaleDraft) -> PricedSale:
@@ -244,7 +260,10 @@ def price_sale(draft: SaleDraft) -> PricedSale:
         sale_discount = percent_fen(sum(after_line_discount), draft.sale_discount_pct)
     if sale_discount < 0 or sale_discount > sum(after_line_discount):
         raise InvalidInput("sale.bad_sale_discount", value=money_str(draft.sale_discount))
-    shares = _allocate(sale_discount, after_line_discount)
+    rounding = _rounding_fen(sum(after_line_discount) - sale_discount, draft.round_off)
+    # 抹零 is spread with the sale discount: every line keeps amount = net + tax and
+    # the invoice shows it as part of each line's 折扣行 (docs/format.md).
+    shares = _allocate(sale_discount + rounding, after_line_discount)
 
     priced: list[PricedLine] = []
     sums: dict[str, list[Decimal]] = {}
@@ -279,6 +298,7 @@ def price_sale(draft: SaleDraft) -> PricedSale:
         tax=sum((p.tax for p in priced), ZERO),
         sale_discount=from_fen(sale_discount),
         sale_discount_pct=draft.sale_discount_pct,
+        rounding=from_fen(rounding),
     )
 
 
@@ -391,6 +411,8 @@ def receipt_body(
     }
     if priced.sale_discount_pct is not None:
         body["percent_off"] = _percent_off(priced.sale_discount_pct, priced.sale_discount)
+    if priced.rounding:
+        body["rounding"] = money_str(priced.rounding)
     return body
 
 

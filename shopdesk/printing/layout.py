@@ -76,6 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cashier": ("收银员", "Cashier"),
     "discount": ("折扣", "Discount"),
     "sale_discount": ("整单折扣", "Sale discount"),
+    "rounding": ("抹零", "Rounded off"),
     "percent_off": ("{zhe}", "{pct}%"),
     "rate": ("税率", "Rate"),
     "net": ("不含税", "Net"),
@@ -294,6 +295,8 @@ def layout_receipt(
     if "percent_off" in d:  # a percent off the whole sale (already in the lines' discounts)
         label = f"{w('sale_discount')}{_percent(w, d['percent_off'])}"
         s.pair(label, "-" + _money(d["percent_off"]["amount"]))
+    if "rounding" in d:  # 抹零, also already spread over the lines' discounts
+        s.pair(w("rounding"), "-" + _money(d["rounding"]))
 
     _rate_table(s, w, d.get("by_rate", {}))
     s.rule()

@@ -185,6 +185,16 @@ class Cart:
         pct = self.draft.sale_discount_pct
         return money_str(self.draft.sale_discount) if pct is None else f"{percent_str(pct)}%"
 
+    def set_round_off(self, mode: str) -> None:
+        """抹零 to ``"jiao"`` or ``"yuan"``, or ``""`` for none; the limit is checked on issue."""
+        before = self.draft.round_off
+        self.draft.round_off = mode
+        try:
+            price_sale(self.draft)
+        except InvalidInput:
+            self.draft.round_off = before
+            raise
+
     def set_buyer(self, name: str, tax_id: str, phone: str = "", email: str = "") -> None:
         """A company buyer (validated), or none when both name and tax id are blank."""
         from shopdesk.services.sales import make_buyer
@@ -210,6 +220,7 @@ class Cart:
             buyer=self.draft.buyer,
             payments=list(payments),
             sale_discount_pct=self.draft.sale_discount_pct,
+            round_off=self.draft.round_off,
         )
 
     def clear(self) -> None:

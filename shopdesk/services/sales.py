@@ -151,6 +151,7 @@ def issue_receipt(
     if cashier not in shop.profile.cashiers:
         raise InvalidInput("sale.unknown_cashier", value=cashier)
     priced = price_sale(draft)
+    check_rounding(shop, priced)
     settlement = settle(priced.total, draft.payments)
     warnings: list[Notice] = []
     if not training:
@@ -183,6 +184,20 @@ def issue_receipt(
         warnings.append(Notice("outage.auto_started", {"time": now.strftime("%Y-%m-%d %H:%M")}))
     record = shop.ledger.append("receipt.issued", body, now)
     return IssuedReceipt(number, record, priced, settlement.change, tuple(warnings))
+
+
+def check_rounding(shop: Shop, priced: PricedSale) -> None:
+    """抹零 within the profile's ``[sale] max_rounding`` (0.00 turns it off).
+
+    Rounding off is a concession the cashier makes without a PIN, so the shop
+    caps it; anything larger is a discount (F5 / ``--discount``) and goes
+    through the manager's approval like one.
+    """
+    limit = shop.profile.max_rounding
+    if priced.rounding > limit:
+        raise InvalidInput(
+            "sale.rounding_too_large", rounding=money_str(priced.rounding), limit=money_str(limit)
+        )
 
 
 def make_buyer(

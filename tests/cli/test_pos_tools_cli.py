@@ -37,3 +37,20 @@ def test_sell_with_line_and_sale_percent_discounts(tmp_path: Path) -> None:
     assert run_cli("--home", home, "verify").returncode == 0
     bad = run_cli("--home", home, "sell", "--item", "D001", "--discount", "150%", lang="zh")
     assert bad.returncode == 2 and "折扣百分比 150% 无效" in bad.stderr
+
+
+def test_sell_round_off_to_the_yuan_shows_in_the_receipt_and_the_x_report(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    run_cli("--home", home, "init", "--demo")
+    sold = run_cli(
+        "--home", home, "sell", "--item", "D003", "--item", "S003",
+        "--round-off", "yuan", "--json", "--no-print",
+    )  # fmt: skip
+    assert sold.returncode == 0, sold.stderr
+    data = json.loads(sold.stdout)["data"]
+    assert (data["rounding"], data["total"]) == ("0.40", "11.00")
+    assert run_cli("--home", home, "verify").returncode == 0
+    report = run_cli("--home", home, "report", "x", lang="zh")
+    assert report.returncode == 0, report.stderr
+    rows = [line.split() for line in report.stdout.splitlines()]
+    assert ["抹零", "-￥0.40"] in rows

@@ -18,3 +18,10 @@ def test_line_and_sale_percents_print_as_zhe_and_percent():
     en = [t.strip() for t in block_texts(layout_receipt(rec, replace(SHOP, language="en"), 32))]
     assert any(t.startswith("Discount 10%") for t in en)
     assert any(t.startswith("Sale discount 5%") for t in en)
+
+
+def test_rounding_prints_as_a_line_of_its_own():
+    rec = record([line("洗衣液 2kg", "1", "40.30")])
+    rec["data"]["rounding"] = "0.30"  # as a rounded-off receipt stores it
+    zh = [t.strip() for t in block_texts(layout_receipt(rec, SHOP, 32))]
+    assert any(t.startswith("抹零") and t.endswith("-￥0.30") for t in zh)

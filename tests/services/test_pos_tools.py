@@ -166,3 +166,45 @@ def test_resume_takes_todays_catalog_price_and_says_so(shop, monkeypatch):
 def test_a_damaged_parked_file_means_none_parked(shop, home):
     (home / PARKED_FILE).write_text("{not json", encoding="utf-8")
     assert list_parked(shop) == []
+
+
+# -- 抹零 (rounding off small change) ------------------------------------------------------
+def test_rounding_off_is_issued_within_the_profile_limit_and_refused_above_it(shop):
+    lines = [parse_item_spec(shop.catalog, "D003"), parse_item_spec(shop.catalog, "S003")]
+    # 3.50 + 7.90 = 11.40 → 11.00 (0.40 within the default 0.99)
+    issued = issue_receipt(shop, SaleDraft(lines=list(lines), round_off="yuan"))
+    assert issued.record["data"]["rounding"] == "0.40"
+    assert issued.record["data"]["total"] == "11.00"
+    shop.profile = replace(shop.profile, max_rounding=Decimal("0.20"))
+    with pytest.raises(InvalidInput) as info:
+        issue_receipt(shop, SaleDraft(lines=list(lines), round_off="yuan"))
+    assert info.value.code == "sale.rounding_too_large"
+    assert info.value.data == {"rounding": "0.40", "limit": "0.20"}
+    assert shop.ledger.view.last_rseq == 1  # refused: nothing written
+
+
+def test_the_x_report_counts_the_rounding(shop):
+    from shopdesk.services.reports import report_sheet, report_x
+
+    lines = [parse_item_spec(shop.catalog, "D003"), parse_item_spec(shop.catalog, "S003")]
+    issue_receipt(shop, SaleDraft(lines=lines, round_off="yuan"))
+    report = report_x(shop)
+    assert report.figures.rounding == Decimal("0.40")
+    rows = [row for section in report_sheet(report, "en")["sections"] for row in section["rows"]]
+    assert ["Rounded off", "-0.40"] in rows
+
+
+def test_rounding_reaches_the_invoice_sheet_as_discount_lines_that_add_up(shop):
+    from shopdesk.export.invoice_sheet import line_cells
+
+    lines = [parse_item_spec(shop.catalog, "D003x3"), parse_item_spec(shop.catalog, "S003")]
+    data = issue_receipt(shop, SaleDraft(lines=lines, round_off="yuan")).record["data"]
+    assert data["rounding"] == "0.40" and data["total"] == "18.00"  # 10.50 + 7.90 = 18.40
+    rows = list(line_cells(data))
+    assert [row["line_kind"][1] for row in rows] == ["2", "1", "2", "1"]  # 被折扣行, 折扣行
+    for row in rows:
+        if row["qty"][1]:  # an item row: 数量 × 单价 = 金额
+            assert Decimal(row["qty"][1]) * Decimal(row["unit_price"][1]) == Decimal(
+                row["amount"][1]
+            )
+    assert sum(Decimal(row["amount"][1]) for row in rows) == Decimal("18.00")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual.widgets import Input, Static
+from textual.widgets import Digits, Input, Static
 
 from shopdesk.tui.screens.parked import ParkedScreen
+from shopdesk.tui.screens.pay import PayScreen
 from shopdesk.tui.screens.prompts import PromptScreen
 from shopdesk.tui.screens.sale import SaleScreen
 
@@ -84,3 +85,22 @@ async def test_f1_parks_a_sale_serves_the_next_and_resumes_it_after_a_restart(ma
         await pilot.press("escape")
         await pilot.pause()
         assert app.cart.is_empty()
+
+
+async def test_f7_in_the_pay_screen_rounds_off_to_the_jiao_then_the_yuan(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "D003")  # 3.50
+        await scan(pilot, "S003")  # 7.90 → 11.40
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, PayScreen)
+        await pilot.press("f7")  # to the jiao: nothing to take off 11.40
+        await pilot.press("f7")  # to the yuan: 11.00
+        await pilot.pause()
+        assert app.screen.query_one("#pay-total", Digits).value == "11.00"
+        assert "Rounded off -" in text_of(app.screen.query_one("#pay-lines", Static))
+        await pilot.press("f10")
+        await pilot.pause()
+        data = app.last_issued.record["data"]
+        assert (data["rounding"], data["total"], data["change"]) == ("0.40", "11.00", "0.00")
