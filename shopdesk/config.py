@@ -90,6 +90,8 @@ class Profile:
     manager_pin_hash: str = DEMO_PIN_HASH
     #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
     opening_float: Decimal = Decimal("0.00")
+    #: 抹零: the most small change a cashier may round off a sale (0.00 = off).
+    max_rounding: Decimal = Decimal("0.99")
     #: Automatic backup after this many receipts since the last one (0 = off).
     backup_every_receipts: int = 0
     #: Automatic backup at the first sale this many minutes after the last one (0 = off).
@@ -293,6 +295,13 @@ def parse_profile(text: str, path: Path) -> Profile:
             str,
             Decimal("0.00"),
             lambda v: parse_money(v, "opening_float"),
+        ),
+        max_rounding=r.get(
+            "sale",
+            "max_rounding",
+            str,
+            Decimal("0.99"),
+            lambda v: parse_money(v, "max_rounding"),
         ),
         backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
         backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),

@@ -62,10 +62,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数量无效：{value}。数量须大于 0，最多三位小数。",
         "Bad quantity {value}: it must be above 0 with at most three decimals.",
     ),
+    "sale.whole_quantity": (
+        "「{item}」按{unit}卖，数量须为整数（输入了 {value}）。只有称重商品（kg、千克、斤、克）可带小数：请输入整数数量。",
+        "{item} is sold by the {unit}: the quantity must be a whole number, not {value}. "
+        "Only items sold by weight (kg, 千克, 斤, g) take decimals: type a whole quantity.",
+    ),
     "sale.quantity_too_large": ("数量过大：{value}。", "Quantity {value} is too large."),
     "sale.bad_line_discount": (
         "第 {line} 行折扣 {value} 无效：不能为负，也不能超过该行金额。",
         "Line {line}: discount {value} is negative or larger than the line.",
+    ),
+    "sale.bad_percent": (
+        "折扣百分比 {value} 无效：须大于 0%、不超过 100%，最多两位小数（如 10% 即九折）。",
+        "Bad discount percent {value}: it must be above 0% and at most 100%, "
+        "with at most two decimals (e.g. 10%).",
+    ),
+    "sale.discount_twice": (
+        "整单只能有一个百分比折扣，且不能再加其他整单折扣（{value}）：请只给一个整单折扣。",
+        "The sale takes one percent discount and no other sale discount besides it "
+        "({value}): give a single sale discount.",
+    ),
+    "park.empty": (
+        "没有可挂起的销售：请先添加商品。",
+        "There is no sale to park: add items first.",
+    ),
+    "park.full": (
+        "已有 {limit} 笔挂单，不能再挂：请先取回（F1）并结账或取消一笔。",
+        "{limit} sales are parked already: resume one (F1) and finish or cancel it first.",
+    ),
+    "park.not_found": (
+        "没有编号为 {number} 的挂单（可能已被取回）。请从挂单列表中选择。",
+        "There is no parked sale {number} (it may have been resumed): pick one from the list.",
+    ),
+    "park.cart_not_empty": (
+        "当前有未完成的销售：请先结账、取消或挂起它，再取回挂单。",
+        "A sale is in progress: pay, cancel or park it before resuming a parked one.",
+    ),
+    "park.repriced": (
+        "取回的挂单已按当前价格重新计价：{items}。",
+        "The resumed sale was re-priced at today's catalog prices: {items}.",
+    ),
+    "park.dropped": (
+        "以下商品已不在商品目录中，已从取回的挂单中去掉：{items}。",
+        "These items are no longer in the catalog and were left out of the resumed sale: {items}.",
+    ),
+    "park.discount_removed": (
+        "原来的折扣金额已超过重新计价后的金额，已去掉：如需折扣请重新输入（F5）。",
+        "The discount no longer fitted the re-priced sale and was removed: enter it again (F5) if needed.",
+    ),
+    "sale.bad_round_off": (
+        "抹零方式 {value} 无效：只能抹到角（jiao）或抹到元（yuan）。",
+        "Unknown round-off {value}: use jiao (drop the fen) or yuan (drop jiao and fen).",
+    ),
+    "sale.rounding_too_large": (
+        "抹零 {rounding} 超过本店上限 {limit}（profile.toml [sale] max_rounding）：请抹到角，或由店长给折扣（需店长密码）。",
+        "Rounding off {rounding} is above the shop's limit of {limit} (profile.toml [sale] "
+        "max_rounding): round to the jiao instead, or give a discount with the manager PIN.",
     ),
     "sale.bad_sale_discount": (
         "整单折扣 {value} 无效：不能为负，也不能超过合计。",
@@ -856,6 +908,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
     "report.w.net": ("不含税金额", "Net"),
     "report.w.tax": ("税额", "Tax"),
+    "report.w.rounding": ("抹零", "Rounded off"),
     "report.w.by_rate": ("按税率", "By tax rate"),
     "report.w.rate_head": ("税率|含税|不含税|税额", "Rate|Gross|Net|Tax"),
     "report.w.by_method": ("按付款方式", "By payment method"),

@@ -15,7 +15,7 @@ from shopdesk.cli.common import (
     report_print,
     status_words,
 )
-from shopdesk.domain.money import ZERO, format_yuan, parse_money
+from shopdesk.domain.money import format_yuan, parse_money
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -42,8 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--discount",
         action="append",
         default=[],
-        metavar="AMOUNT|LINE:AMOUNT",
-        help="sale discount, or LINE:AMOUNT for one line (1-based)",
+        metavar="AMOUNT|PCT%|LINE:AMOUNT|LINE:PCT%",
+        help="sale discount (5.00 or 10%%), or LINE:… for one line (1-based)",
+    )
+    p.add_argument(
+        "--round-off",
+        choices=("jiao", "yuan"),
+        default="",
+        help="抹零: round the amount due down to the jiao or the yuan "
+        "(within the profile's [sale] max_rounding)",
     )
     p.add_argument("--buyer-name")
     p.add_argument("--buyer-tax-id")
@@ -165,27 +172,22 @@ def cmd_init(ctx: Context) -> int:
 
 def cmd_sell(ctx: Context) -> int:
     from shopdesk.domain.sale import SaleDraft, parse_payment
-    from shopdesk.errors import InvalidInput
-    from shopdesk.services.sales import issue_receipt, make_buyer, parse_item_spec
+    from shopdesk.services.sales import (
+        apply_discounts,
+        issue_receipt,
+        make_buyer,
+        parse_item_spec,
+    )
 
     a = ctx.args
     with open_shop(ctx) as shop:
         lines = [parse_item_spec(shop.catalog, spec) for spec in a.item]
-        sale_discount = ZERO
-        for text in a.discount:
-            index, sep, amount = text.rpartition(":")
-            if sep:
-                if not index.isdigit() or not 1 <= int(index) <= len(lines):
-                    raise InvalidInput("sale.bad_item_spec", value=text)
-                i = int(index) - 1
-                from dataclasses import replace
-
-                lines[i] = replace(lines[i], discount=parse_money(amount, "discount"))
-            else:
-                sale_discount += parse_money(amount, "discount")
+        lines, sale_discount, sale_pct = apply_discounts(lines, a.discount)
         draft = SaleDraft(
             lines=lines,
             sale_discount=sale_discount,
+            sale_discount_pct=sale_pct,
+            round_off=a.round_off,
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )

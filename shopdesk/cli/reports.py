@@ -81,6 +81,10 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
         row(word(ctx, "gross"), _yuan(f.gross)),
         row(word(ctx, "net"), _yuan(f.net)),
         row(word(ctx, "tax"), _yuan(f.tax)),
+    ]
+    if f.rounding:  # 抹零, already inside the gross
+        lines.append(row(word(ctx, "rounding"), "-" + _yuan(f.rounding)))
+    lines += [
         "-" * WIDTH,
         word(ctx, "by_rate"),
     ]

@@ -76,6 +76,8 @@ class DayFigures:
     refunds: int = 0  # refund receipts (returns) issued that day
     refunded: Decimal = Decimal("0.00")  # what they paid back
     refunded_by_method: dict[str, Decimal] = field(default_factory=dict)
+    #: 抹零 given that day (rounded-off small change, voids taken back out).
+    rounding: Decimal = Decimal("0.00")
 
     @property
     def cash_in(self) -> Decimal:
@@ -108,16 +110,18 @@ class DayFigures:
             refunded_by_method={
                 m: Decimal(a) for m, a in data.get("refunded_by_method", {}).items()
             },
+            rounding=Decimal(data.get("rounding", "0.00")),
         )
 
     def to_json(self) -> dict:
-        """The figures as JSON; the refund fields only on a day that had returns."""
+        """The record form; the refund fields only on a day that had returns, ``rounding``
+        only on a day that had some (older records lack both)."""
         refunds = {
             "refunds": self.refunds,
             "refunded": money_str(self.refunded),
             "refunded_by_method": {m: money_str(a) for m, a in self.refunded_by_method.items()},
         }
-        return (refunds if self.refunds else {}) | {
+        out = (refunds if self.refunds else {}) | {
             "receipts": self.receipts,
             "voids": self.voids,
             "training_excluded": self.training,
@@ -132,6 +136,9 @@ class DayFigures:
             "cash_in": money_str(self.cash_in),
             "cash_expected": money_str(self.cash_expected),
         }
+        if self.rounding:
+            out["rounding"] = money_str(self.rounding)
+        return out
 
 
 class _Tally:
@@ -141,10 +148,12 @@ class _Tally:
         self.rates: dict[str, list[int]] = {}
         self.methods: dict[str, int] = {}
         self.gross = 0
+        self.rounding = 0
 
     def add(self, body: dict, sign: int) -> int:
         total = _fen(body["total"])
         self.gross += sign * total
+        self.rounding += sign * _fen(body.get("rounding", "0.00"))
         for rate, figures in body["by_rate"].items():
             acc = self.rates.setdefault(rate, [0, 0, 0])
             acc[0] += sign * _fen(figures["gross"])
@@ -218,6 +227,7 @@ def summarize_day(
         refunds=refund_count,
         refunded=from_fen(back.gross),
         refunded_by_method=_in_method_order(back.methods),
+        rounding=from_fen(tally.rounding),
     )
 
 

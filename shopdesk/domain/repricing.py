@@ -28,7 +28,9 @@ from shopdesk.domain.sale import (
     DraftLine,
     Payment,
     SaleDraft,
+    parse_discount,
     parse_quantity,
+    percent_fen,
     price_sale,
     settle,
 )
@@ -127,6 +129,13 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
                 for name in ("amount", "net", "tax")
                 if line[name] != getattr(priced, name)
             ]
+        if "percent_off" in line:
+            out += _check_percent(
+                f"lines[{index}].percent_off",
+                line["percent_off"],
+                priced.gross_fen,
+                line["discount"],
+            )
         amount, lnet, ltax = priced.fen
         subtotal += priced.gross_fen
         total += amount
@@ -164,6 +173,13 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
                     out.append(
                         Mismatch(f"by_rate.{rate}.{name}", _yuan(value), str(have.get(name)))
                     )
+    if "percent_off" in data:
+        stated_sale = _stated_fen(data["percent_off"]["amount"]) or 0
+        rounded = _stated_fen(data.get("rounding", "0.00")) or 0
+        base = total + stated_sale + rounded  # the sum after line discounts
+        out += _check_percent("percent_off", data["percent_off"], base, data["discount"])
+    if "rounding" in data:
+        out += _check_rounding(data["rounding"], total, _stated_fen(data["discount"]))
     paid = tuple((p["method"], p["amount"]) for p in data["payments"])
     change = _change(_yuan(total), paid)
     if change.startswith(("payment.", "sale.", "money.")):
@@ -171,6 +187,43 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
     elif data["change"] != change:
         out.append(Mismatch("change", change, str(data["change"])))
     return out
+
+
+def _check_percent(where: str, stated: dict, base_fen: int, discount: str) -> list[Mismatch]:
+    """A recorded ``percent_off`` against its base: amount = pct % of base, half-up.
+
+    ``base_fen`` is a line's quantity × price, or the sale's sum after line
+    discounts; the amount can also never exceed the discount stated beside it
+    (a line's holds its share of a sale discount too, so only ``≤`` is known).
+    """
+    amount = _stated_fen(stated["amount"])
+    try:
+        _, pct = parse_discount(f"{stated['pct']}%")
+    except InvalidInput as exc:
+        return [Mismatch(f"{where}.pct", REFUSED, exc.code)]
+    assert pct is not None
+    want = percent_fen(base_fen, pct)
+    if amount != want:
+        return [Mismatch(f"{where}.amount", _yuan(want), str(stated["amount"]))]
+    limit = _stated_fen(discount)
+    if limit is not None and amount > limit:
+        return [Mismatch(f"{where}.amount", f"≤ {_yuan(limit)}", str(stated["amount"]))]
+    return []
+
+
+def _check_rounding(stated: object, total_fen: int, discount_fen: int | None) -> list[Mismatch]:
+    """抹零 only takes small change: below one jiao (total a whole jiao) or one yuan (a whole yuan).
+
+    The record does not say which the cashier chose, so the larger step the
+    total allows is the limit; the rounding is also part of ``discount``.
+    """
+    rounding = _stated_fen(stated)
+    step = 100 if total_fen % 100 == 0 else 10 if total_fen % 10 == 0 else 0
+    if rounding is None or not 0 < rounding < step:
+        return [Mismatch("rounding", f"< {_yuan(step)}" if step else REFUSED, str(stated))]
+    if discount_fen is not None and rounding > discount_fen:
+        return [Mismatch("rounding", f"≤ {_yuan(discount_fen)}", str(stated))]
+    return []
 
 
 @lru_cache(maxsize=1 << 14)

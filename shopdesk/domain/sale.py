@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from shopdesk.domain.money import ZERO, from_fen, money_str, parse_money, round_fen, to_fen
+from shopdesk.domain.money import (
+    ZERO,
+    from_fen,
+    money_str,
+    parse_money,
+    round_fen,
+    to_fen,
+)
 from shopdesk.domain.tax import RATE_ORDER, split_gross
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput
@@ -22,6 +29,9 @@ PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "other")
 MAX_QUANTITY = Decimal("9999")
 #: Quantities by weight (kg) are read to the gram; counted goods are whole numbers.
 QUANTITY_PLACES = Decimal("0.001")
+#: Catalog units sold by weight: only these lines may have a fractional quantity
+#: (lower-cased; a shop's 罐, 瓶, 袋 … are counted). Issue 13 item 8.
+WEIGHED_UNITS = frozenset({"kg", "千克", "公斤", "斤", "两", "g", "克"})
 
 
 def parse_quantity(text: str | Decimal | int, field: str = "quantity") -> Decimal:
@@ -37,6 +47,71 @@ def parse_quantity(text: str | Decimal | int, field: str = "quantity") -> Decima
     if value != value.quantize(QUANTITY_PLACES):
         raise InvalidInput("sale.bad_quantity", field=field, value=str(text))
     return value.normalize() if value == value.to_integral() else value
+
+
+def is_weighed(unit: str) -> bool:
+    """True for a unit sold by weight (``kg``, ``斤`` …), where 0.512 is a real quantity."""
+    return unit.strip().lower() in WEIGHED_UNITS
+
+
+def check_quantity_for_unit(qty: Decimal, unit: str, item: str) -> Decimal:
+    """``qty`` unchanged, unless it has a fraction and ``unit`` is not a weight.
+
+    Half a can of cola is a typing slip (``D001x1.5`` for ``D001x15``) that would
+    still price; refusing it at entry is the till's only chance to catch it. Only
+    applied where a line is entered: stored receipts are re-priced as they are.
+    """
+    if qty != qty.to_integral_value() and not is_weighed(unit):
+        raise InvalidInput(
+            "sale.whole_quantity", item=item, unit=unit or "—", value=format(qty, "f")
+        )
+    return qty
+
+
+#: 抹零: the amount due rounded *down* to a whole jiao or yuan; the step in fen.
+ROUND_OFF_STEPS = {"jiao": 10, "yuan": 100}
+
+#: A percentage discount is read to two decimals (12.5 %, 8.75折).
+PERCENT_PLACES = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def parse_discount(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """``(amount, None)`` for ``0.30``, ``(None, percent)`` for ``10%``.
+
+    A percent is above 0 and at most 100 with at most two decimals; anything
+    else is refused rather than rounded, like a money amount.
+    """
+    raw = text.strip()
+    if not raw.endswith(("%", "％")):
+        return parse_money(raw, "discount"), None
+    try:
+        pct = Decimal(raw[:-1].strip())
+    except InvalidOperation:
+        raise InvalidInput("sale.bad_percent", value=text) from None
+    if not pct.is_finite() or not 0 < pct <= HUNDRED or pct != pct.quantize(PERCENT_PLACES):
+        raise InvalidInput("sale.bad_percent", value=text)
+    return None, pct
+
+
+def percent_fen(base_fen: int, pct: Decimal) -> int:
+    """``pct`` % of ``base_fen``, half-up to the fen (四舍五入), as the receipt records it."""
+    return to_fen(from_fen(base_fen) * pct / HUNDRED)
+
+
+def percent_str(pct: Decimal) -> str:
+    """``10`` for 10 %, ``12.5`` for 12.5 %: the text a receipt stores."""
+    return format(pct.normalize(), "f")
+
+
+def zhe_label(pct: Decimal) -> str:
+    """How a Chinese shop says a percent off: 10 % is ``9折``, 15 % is ``8.5折``."""
+    return f"{percent_str((HUNDRED - pct) / 10)}折"
+
+
+def percent_label(pct: Decimal, language: str) -> str:
+    """``9折`` for a Chinese reader, ``10%`` for an English one."""
+    return zhe_label(pct) if language == "zh" else f"{percent_str(pct)}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +131,8 @@ class DraftLine:
     discount: Decimal = ZERO
     #: True when the unit price is not the catalog's (needs a manager's PIN in the app).
     price_override: bool = False
+    #: A percentage off this line (``10`` = 10 %); when set it decides ``discount``.
+    discount_pct: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +170,10 @@ class SaleDraft:
     sale_discount: Decimal = ZERO
     buyer: Buyer | None = None
     payments: list[Payment] = field(default_factory=list)
+    #: A percentage off the whole sale; when set it decides ``sale_discount``.
+    sale_discount_pct: Decimal | None = None
+    #: 抹零: ``""`` (none), ``"jiao"`` or ``"yuan"``: the total is rounded down to it.
+    round_off: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +184,8 @@ class PricedLine:
     amount: Decimal  # what the customer pays for this line, tax included
     net: Decimal
     tax: Decimal
+    #: The line's own discount, without its share of the sale discount.
+    own_discount: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +204,12 @@ class PricedSale:
     total: Decimal
     net: Decimal
     tax: Decimal
+    #: The sale discount before it was spread (from an amount or a percent).
+    sale_discount: Decimal = ZERO
+    #: The percent behind ``sale_discount``, when the cashier gave one.
+    sale_discount_pct: Decimal | None = None
+    #: 抹零: small change taken off the total (spread over the lines like a discount).
+    rounding: Decimal = ZERO
 
 
 def _allocate(total_fen: int, weights: list[int]) -> list[int]:
@@ -140,6 +229,15 @@ def _allocate(total_fen: int, weights: list[int]) -> list[int]:
     return shares
 
 
+def _rounding_fen(total_fen: int, round_off: str) -> int:
+    """What 抹零 takes off ``total_fen``: down to the whole jiao or yuan, never up."""
+    if not round_off:
+        return 0
+    if round_off not in ROUND_OFF_STEPS:
+        raise InvalidInput("sale.bad_round_off", value=round_off)
+    return total_fen % ROUND_OFF_STEPS[round_off]
+
+
 def price_sale(draft: SaleDraft) -> PricedSale:
     """Price every line, spread the sale discount, and split VAT per line."""
     if not draft.lines:
@@ -148,15 +246,24 @@ def price_sale(draft: SaleDraft) -> PricedSale:
     after_line_discount: list[int] = []
     for index, line in enumerate(draft.lines, start=1):
         gross = to_fen(round_fen(line.qty * line.unit_price))
-        discount = to_fen(line.discount)
+        if line.discount_pct is None:
+            discount = to_fen(line.discount)
+        else:
+            discount = percent_fen(gross, line.discount_pct)
         if discount < 0 or discount > gross:
             raise InvalidInput("sale.bad_line_discount", line=index, value=money_str(line.discount))
         before.append(gross)
         after_line_discount.append(gross - discount)
-    sale_discount = to_fen(draft.sale_discount)
+    if draft.sale_discount_pct is None:
+        sale_discount = to_fen(draft.sale_discount)
+    else:
+        sale_discount = percent_fen(sum(after_line_discount), draft.sale_discount_pct)
     if sale_discount < 0 or sale_discount > sum(after_line_discount):
         raise InvalidInput("sale.bad_sale_discount", value=money_str(draft.sale_discount))
-    shares = _allocate(sale_discount, after_line_discount)
+    rounding = _rounding_fen(sum(after_line_discount) - sale_discount, draft.round_off)
+    # 抹零 is spread with the sale discount: every line keeps amount = net + tax and
+    # the invoice shows it as part of each line's 折扣行 (docs/format.md).
+    shares = _allocate(sale_discount + rounding, after_line_discount)
 
     priced: list[PricedLine] = []
     sums: dict[str, list[Decimal]] = {}
@@ -172,6 +279,7 @@ def price_sale(draft: SaleDraft) -> PricedSale:
                 split.gross,
                 split.net,
                 split.tax,
+                from_fen(gross - base),
             )
         )
         acc = sums.setdefault(line.tax_rate, [ZERO, ZERO, ZERO])
@@ -188,6 +296,9 @@ def price_sale(draft: SaleDraft) -> PricedSale:
         total=total,
         net=sum((p.net for p in priced), ZERO),
         tax=sum((p.tax for p in priced), ZERO),
+        sale_discount=from_fen(sale_discount),
+        sale_discount_pct=draft.sale_discount_pct,
+        rounding=from_fen(rounding),
     )
 
 
@@ -234,6 +345,33 @@ def _qty_str(qty: Decimal) -> str:
     return format(qty.normalize(), "f")
 
 
+def _percent_off(pct: Decimal, amount: Decimal) -> dict:
+    return {"pct": percent_str(pct), "amount": money_str(amount)}
+
+
+def _line_body(p: PricedLine) -> dict:
+    """One stored line; ``percent_off`` only when the cashier gave a percent (old receipts unchanged)."""
+    body = {
+        "sku": p.line.sku,
+        "barcode": p.line.barcode,
+        "name": p.line.name,
+        "spec": p.line.spec,
+        "unit": p.line.unit,
+        "qty": _qty_str(p.line.qty),
+        "unit_price": money_str(p.line.unit_price),
+        "price_override": p.line.price_override,
+        "discount": money_str(p.discount),
+        "amount": money_str(p.amount),
+        "rate": p.line.tax_rate,
+        "tax_code": p.line.tax_code,
+        "net": money_str(p.net),
+        "tax": money_str(p.tax),
+    }
+    if p.line.discount_pct is not None:
+        body["percent_off"] = _percent_off(p.line.discount_pct, p.own_discount)
+    return body
+
+
 def receipt_body(
     priced: PricedSale,
     settlement: Settlement,
@@ -245,30 +383,12 @@ def receipt_body(
     training: bool,
 ) -> dict:
     """The receipt as the ledger stores and signs it: strings for every amount."""
-    return {
+    body = {
         "no": number,
         "rseq": receipt_seq,
         "training": training,
         "cashier": cashier,
-        "lines": [
-            {
-                "sku": p.line.sku,
-                "barcode": p.line.barcode,
-                "name": p.line.name,
-                "spec": p.line.spec,
-                "unit": p.line.unit,
-                "qty": _qty_str(p.line.qty),
-                "unit_price": money_str(p.line.unit_price),
-                "price_override": p.line.price_override,
-                "discount": money_str(p.discount),
-                "amount": money_str(p.amount),
-                "rate": p.line.tax_rate,
-                "tax_code": p.line.tax_code,
-                "net": money_str(p.net),
-                "tax": money_str(p.tax),
-            }
-            for p in priced.lines
-        ],
+        "lines": [_line_body(p) for p in priced.lines],
         "subtotal": money_str(priced.subtotal),
         "discount": money_str(priced.discount),
         "total": money_str(priced.total),
@@ -289,6 +409,11 @@ def receipt_body(
             "email": buyer.email,
         },
     }
+    if priced.sale_discount_pct is not None:
+        body["percent_off"] = _percent_off(priced.sale_discount_pct, priced.sale_discount)
+    if priced.rounding:
+        body["rounding"] = money_str(priced.rounding)
+    return body
 
 
 def parse_payment(text: str) -> Payment:

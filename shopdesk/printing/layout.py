@@ -17,6 +17,7 @@ from typing import Any
 
 from shopdesk.domain.capitals import amount_in_capitals
 from shopdesk.domain.money import format_yuan
+from shopdesk.domain.sale import zhe_label
 from shopdesk.domain.tax import RATE_ORDER, rate_label
 from shopdesk.printing.cells import (
     center,
@@ -74,6 +75,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "terminal": ("终端", "Terminal"),
     "cashier": ("收银员", "Cashier"),
     "discount": ("折扣", "Discount"),
+    "sale_discount": ("整单折扣", "Sale discount"),
+    "rounding": ("抹零", "Rounded off"),
+    "percent_off": ("{zhe}", "{pct}%"),
     "rate": ("税率", "Rate"),
     "net": ("不含税", "Net"),
     "tax": ("税额", "Tax"),
@@ -98,6 +102,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "card": ("银行卡", "Card"),
     "other": ("其他", "Other"),
 }
+
+
+def _percent(w: Words, percent_off: dict | None) -> str:
+    """`` 9折`` / `` 10%`` after a discount label, or nothing for an amount discount."""
+    if not percent_off:
+        return ""
+    pct = Decimal(percent_off["pct"])
+    return " " + w("percent_off", zhe=zhe_label(pct), pct=percent_off["pct"])
 
 
 class Words:
@@ -278,8 +290,14 @@ def layout_receipt(
         s.pair(detail, _money(gross))
         # a line's discount includes its share of any sale discount (see domain.sale)
         if Decimal(line.get("discount", "0")) > 0:
-            s.pair(f"  {w('discount')}", "-" + _money(line["discount"]))
+            label = f"  {w('discount')}{_percent(w, line.get('percent_off'))}"
+            s.pair(label, "-" + _money(line["discount"]))
     s.rule()
+    if "percent_off" in d:  # a percent off the whole sale (already in the lines' discounts)
+        label = f"{w('sale_discount')}{_percent(w, d['percent_off'])}"
+        s.pair(label, "-" + _money(d["percent_off"]["amount"]))
+    if "rounding" in d:  # 抹零, also already spread over the lines' discounts
+        s.pair(w("rounding"), "-" + _money(d["rounding"]))
 
     _rate_table(s, w, d.get("by_rate", {}))
     s.rule()

@@ -20,7 +20,10 @@ from shopdesk.domain.sale import (
     Payment,
     PricedSale,
     SaleDraft,
+    check_quantity_for_unit,
+    parse_discount,
     parse_quantity,
+    percent_str,
     price_sale,
     settle,
 )
@@ -111,7 +114,12 @@ class Cart:
         till does; a line with an overridden price stays separate.
         """
         for index, line in enumerate(self.draft.lines):
-            if line.sku == item.sku and not line.price_override and not line.discount:
+            if (
+                line.sku == item.sku
+                and not line.price_override
+                and not line.discount
+                and line.discount_pct is None
+            ):
                 self.set_quantity(index, line.qty + qty)
                 return index
         line = line_from_catalog(self.catalog, item.sku, qty)
@@ -126,14 +134,15 @@ class Cart:
 
     def set_quantity(self, index: int, qty: str | Decimal) -> None:
         line = self._line(index)
-        self.draft.lines[index] = replace(line, qty=parse_quantity(qty, "quantity"))
+        value = check_quantity_for_unit(parse_quantity(qty, "quantity"), line.unit, line.name)
+        self.draft.lines[index] = replace(line, qty=value)
         self._check_still_prices(index, line)
 
     def remove(self, index: int) -> DraftLine:
         line = self._line(index)
         del self.draft.lines[index]
         if not self.draft.lines:
-            self.draft.sale_discount = ZERO
+            self.draft.sale_discount, self.draft.sale_discount_pct = ZERO, None
         elif self.draft.sale_discount:
             try:
                 price_sale(self.draft)
@@ -154,16 +163,36 @@ class Cart:
         )
         self._check_still_prices(index, line)
 
-    def set_sale_discount(self, amount: str | Decimal) -> None:
-        """A discount on the whole sale; the caller has checked the manager's PIN."""
-        value = parse_money(amount, "discount")
-        before = self.draft.sale_discount
-        self.draft.sale_discount = value
+    def set_sale_discount(self, text: str | Decimal) -> None:
+        """A discount on the whole sale, ``5.00`` or ``10%``; the caller has checked the PIN.
+
+        A percent stays a percent while lines change (it is priced again each
+        time, half-up to the fen); an amount stays an amount.
+        """
+        amount, pct = parse_discount(str(text))
+        before = (self.draft.sale_discount, self.draft.sale_discount_pct)
+        self.draft.sale_discount, self.draft.sale_discount_pct = amount or ZERO, pct
         try:
             if self.draft.lines:
                 price_sale(self.draft)
         except InvalidInput:
-            self.draft.sale_discount = before
+            self.draft.sale_discount, self.draft.sale_discount_pct = before
+            raise
+
+    @property
+    def sale_discount_text(self) -> str:
+        """The sale discount as the cashier typed it (``10%`` or ``5.00``), for the dialog."""
+        pct = self.draft.sale_discount_pct
+        return money_str(self.draft.sale_discount) if pct is None else f"{percent_str(pct)}%"
+
+    def set_round_off(self, mode: str) -> None:
+        """抹零 to ``"jiao"`` or ``"yuan"``, or ``""`` for none; the limit is checked on issue."""
+        before = self.draft.round_off
+        self.draft.round_off = mode
+        try:
+            price_sale(self.draft)
+        except InvalidInput:
+            self.draft.round_off = before
             raise
 
     def set_buyer(self, name: str, tax_id: str, phone: str = "", email: str = "") -> None:
@@ -190,6 +219,8 @@ class Cart:
             sale_discount=self.draft.sale_discount,
             buyer=self.draft.buyer,
             payments=list(payments),
+            sale_discount_pct=self.draft.sale_discount_pct,
+            round_off=self.draft.round_off,
         )
 
     def clear(self) -> None:

@@ -410,6 +410,8 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         [_label("net", language), money_str(f.net)],
         [_label("tax", language), money_str(f.tax)],
     ]
+    if f.rounding:  # 抹零: already inside the gross, shown so the shop sees what it gave
+        summary.append([_label("rounding", language), money_str(-f.rounding)])
     if f.training:
         summary.insert(2, [_label("training", language), f.training])
     rates = [

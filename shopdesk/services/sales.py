@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog
@@ -13,6 +13,8 @@ from shopdesk.domain.sale import (
     DraftLine,
     PricedSale,
     SaleDraft,
+    check_quantity_for_unit,
+    parse_discount,
     parse_quantity,
     price_sale,
     receipt_body,
@@ -64,7 +66,7 @@ def line_from_catalog(
         unit=item.unit,
         tax_rate=item.tax_rate,
         tax_code=item.tax_code,
-        qty=qty,
+        qty=check_quantity_for_unit(qty, item.unit, item.name),
         unit_price=item.price if price is None else price,
         price_override=price is not None and price != item.price,
     )
@@ -78,6 +80,37 @@ def parse_item_spec(catalog: Catalog, spec: str) -> DraftLine:
     qty = parse_quantity(match.group("qty"), "quantity") if match.group("qty") else Decimal(1)
     price = parse_money(match.group("price"), "price") if match.group("price") else None
     return line_from_catalog(catalog, match.group("code"), qty, price)
+
+
+def apply_discounts(
+    lines: list[DraftLine], specs: list[str]
+) -> tuple[list[DraftLine], Decimal, Decimal | None]:
+    """``--discount`` arguments on a sale: the lines, the sale amount and the sale percent.
+
+    ``AMOUNT`` or ``PCT%`` is off the whole sale, ``LINE:AMOUNT`` / ``LINE:PCT%``
+    off one line (1-based; a later one for the same line replaces it). Sale
+    amounts add up; a sale percent cannot be combined with another sale discount
+    (which would apply first is a question the cashier should not have to ask).
+    """
+    lines = list(lines)
+    sale_amount, sale_pct, sale_count = ZERO, None, 0
+    for text in specs:
+        index, sep, value = text.rpartition(":")
+        amount, pct = parse_discount(value)
+        if sep:
+            if not index.strip().isdigit() or not 1 <= int(index) <= len(lines):
+                raise InvalidInput("sale.bad_item_spec", value=text)
+            i = int(index) - 1
+            lines[i] = replace(lines[i], discount=amount or ZERO, discount_pct=pct)
+            continue
+        sale_count += 1
+        if pct is not None:
+            sale_pct = pct
+        else:
+            sale_amount += amount or ZERO
+        if sale_pct is not None and sale_count > 1:
+            raise InvalidInput("sale.discount_twice", value=text)
+    return lines, sale_amount, sale_pct
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,7 @@ def issue_receipt(
     if cashier not in shop.profile.cashiers:
         raise InvalidInput("sale.unknown_cashier", value=cashier)
     priced = price_sale(draft)
+    check_rounding(shop, priced)
     settlement = settle(priced.total, draft.payments)
     warnings: list[Notice] = []
     if not training:
@@ -147,6 +181,20 @@ def issue_receipt(
         warnings.append(Notice("outage.auto_started", {"time": now.strftime("%Y-%m-%d %H:%M")}))
     record = shop.ledger.append("receipt.issued", body, now)
     return IssuedReceipt(number, record, priced, settlement.change, tuple(warnings))
+
+
+def check_rounding(shop: Shop, priced: PricedSale) -> None:
+    """抹零 within the profile's ``[sale] max_rounding`` (0.00 turns it off).
+
+    Rounding off is a concession the cashier makes without a PIN, so the shop
+    caps it; anything larger is a discount (F5 / ``--discount``) and goes
+    through the manager's approval like one.
+    """
+    limit = shop.profile.max_rounding
+    if priced.rounding > limit:
+        raise InvalidInput(
+            "sale.rounding_too_large", rounding=money_str(priced.rounding), limit=money_str(limit)
+        )
 
 
 def make_buyer(

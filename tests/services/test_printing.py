@@ -38,7 +38,7 @@ def public_key(shop):
 
 @needs_cjk_font
 def test_preview_printer_writes_bin_and_png_and_records_the_print(shop):
-    number = sell(shop, "D001x2", "F003x0.512")
+    number = sell(shop, "D001x2", "F001x0.512")
     outcome = print_receipt(shop, number)
     assert outcome.ok and outcome.copy == 0 and outcome.error is None
     bin_file, png_file = outcome.files

@@ -43,6 +43,7 @@ class PayScreen(Dialog):
         Binding("f4", "method('alipay')", N_("Alipay")),
         Binding("f5", "method('card')", N_("Card")),
         Binding("f6", "method('other')", N_("Other")),
+        Binding("f7", "round_off", N_("Round off"), show=False),
         Binding("f8", "undo", N_("Undo payment")),
         Binding("f10", "confirm", N_("Issue")),
         Binding("escape", "cancel", N_("Back")),
@@ -76,7 +77,12 @@ class PayScreen(Dialog):
         self.query_one("#pay-amount", Input).focus()
 
     def refresh_tender(self, error: str = "") -> None:
-        lines = [
+        cart = self.shopdesk.cart
+        priced = cart.priced() if cart is not None else None
+        lines = []
+        if priced is not None and priced.rounding:
+            lines.append(_("Rounded off -{amount} (F7)").format(amount=money(priced.rounding)))
+        lines += [
             f"{method_label(p.method)}  {money(p.amount or Decimal(0))}"
             for p in self.tender.payments
         ]
@@ -125,6 +131,21 @@ class PayScreen(Dialog):
             return
         self.refresh_tender()
         self.query_one("#pay-amount", Input).focus()
+
+    @guarded
+    def action_round_off(self) -> None:
+        """F7 抹零: round the amount due down to the jiao, then the yuan, then not at all.
+
+        The cart re-prices (the rounding is spread over the lines like a discount);
+        the shop's ``[sale] max_rounding`` is checked when the receipt is issued.
+        """
+        cart = self.shopdesk.cart
+        assert cart is not None
+        modes = ("", "jiao", "yuan")
+        cart.set_round_off(modes[(modes.index(cart.draft.round_off) + 1) % len(modes)])
+        self.tender.total = cart.total()
+        self.query_one("#pay-total", Digits).update(money_str(self.tender.total))
+        self.refresh_tender()
 
     @guarded
     def action_undo(self) -> None:

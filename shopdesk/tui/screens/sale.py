@@ -1,9 +1,9 @@
 """The sale screen (home): one entry field, the lines, the totals, the last receipt.
 
 Keys (also in the footer and the command palette): Enter adds what was typed,
-or opens payment when the field is empty; F2 quantity, F3 remove line, F4 price
-(PIN), F5 sale discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9
-settings, F10 pay. ↑/↓ move the line cursor while typing stays in the field.
+or opens payment when the field is empty; F1 park / resume (挂单, palette only:
+the key bar is full), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
+discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9 settings, F10 pay. ↑/↓ move the line cursor while typing stays in the field.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from shopdesk.domain.catalog import CatalogItem
 from shopdesk.domain.money import money_str, parse_money
-from shopdesk.domain.sale import parse_quantity
+from shopdesk.domain.sale import parse_quantity, percent_label
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
@@ -48,6 +48,7 @@ class SaleScreen(Screen):
     """Build a sale from scans and searches; pay; see the receipt just issued."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "park", N_("Park"), show=False),
         Binding("f2", "quantity", N_("Qty")),
         Binding("f3", "remove_line", N_("Del")),
         Binding("f4", "override_price", N_("Price")),
@@ -172,7 +173,14 @@ class SaleScreen(Screen):
                 )
                 for rate, figures in priced.by_rate.items()
             ]
-            if priced.discount:
+            if priced.sale_discount_pct is not None:
+                rate_parts.append(
+                    _("Discount {percent} -{amount}").format(
+                        percent=percent_label(priced.sale_discount_pct, self.shopdesk.lang),
+                        amount=money(priced.discount),
+                    )
+                )
+            elif priced.discount:
                 rate_parts.append(_("Discount -{amount}").format(amount=money(priced.discount)))
             rates.update(Text("\n".join(rate_parts[:3]) + (" …" if len(rate_parts) > 3 else "")))
             label.update(_("Total") + "\n" + currency_symbol())
@@ -334,14 +342,56 @@ class SaleScreen(Screen):
             self.app.push_screen(
                 PromptScreen(
                     _("Sale discount"),
-                    _("Amount off the whole sale (yuan):"),
-                    money_str(self.cart.sale_discount),
-                    lambda text: self.cart.set_sale_discount(parse_money(text, _("discount"))),
+                    _("Amount off the whole sale (yuan), or a percent such as 10%:"),
+                    self.cart.sale_discount_text,
+                    self.cart.set_sale_discount,
                 ),
                 lambda _done: self.refresh_sale(),
             )
 
         self.shopdesk.with_pin(ask)
+
+    @guarded
+    def action_park(self) -> None:
+        """F1: park the sale in progress (挂单), or with none, pick a parked one to resume."""
+        from shopdesk.services.parked import list_parked, park_sale
+
+        shop = self.shopdesk.shop
+        assert shop is not None
+        if not self.cart.is_empty():
+            parked = park_sale(shop, self.cart)
+            self.shopdesk.last_issued = None  # its change is not this sale's
+            self.notify(
+                _("Sale parked as no. {number}: F1 resumes it.").format(number=parked.number)
+            )
+            self.refresh_sale()
+            return
+        waiting = list_parked(shop)
+        if not waiting:
+            self.notify(_("No parked sales."))
+            return
+        from shopdesk.tui.screens.parked import ParkedScreen
+
+        self.app.push_screen(ParkedScreen(waiting), self._resume)
+
+    @guarded
+    def _resume(self, number: int | None) -> None:
+        from shopdesk.services.parked import resume_sale
+
+        if number is None:
+            return
+        assert self.shopdesk.shop is not None
+        resumed = resume_sale(self.shopdesk.shop, self.cart, number)
+        self.shopdesk.last_issued = None
+        for code, items in (("park.repriced", resumed.repriced), ("park.dropped", resumed.dropped)):
+            if items:
+                self.notify(
+                    self.shopdesk.say(code, items="; ".join(items)), severity="warning", timeout=10
+                )
+        if resumed.discount_removed:
+            self.notify(self.shopdesk.say("park.discount_removed"), severity="warning", timeout=10)
+        self.refresh_sale()
+        self.query_one("#entry", Input).focus()
 
     @guarded
     def action_buyer(self) -> None:
@@ -415,6 +465,11 @@ class SaleScreen(Screen):
             ),
             SystemCommand(
                 _("Discount"), _("Discount the whole sale, manager PIN (F5)"), self.action_discount
+            ),
+            SystemCommand(
+                _("Park / resume"),
+                _("Park the sale in progress, or resume a parked one (F1)"),
+                self.action_park,
             ),
             SystemCommand(
                 _("Buyer"), _("Company buyer for the official invoice (F6)"), self.action_buyer
