@@ -607,6 +607,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "收据编号不连续：在 {number} 处应为序号 {expected}。",
         "Receipt numbers have a gap: at {number}, sequence {expected} was expected.",
     ),
+    "batch.refund_arithmetic": (
+        "退货单 {number} 的金额与其各行不一致（{reason}）：此批次不可信，请勿据此开具红字发票，请向店铺索取重新导出的批次。",
+        "Refund {number}: its figures do not follow from its lines ({reason}). Do not issue "
+        "red-letter invoices from this batch; ask the shop to export it again.",
+    ),
+    "batch.refund_gap": (
+        "退货单编号不连续：在 {number} 处应为序号 {expected}。此批次不完整，请向店铺索取重新导出的批次。",
+        "Refund numbers have a gap: at {number}, sequence {expected} was expected. The batch "
+        "is incomplete; ask the shop to export it again.",
+    ),
     "batch.count_mismatch": (
         "清单中的 {field} 为 {stated}，记录中实际为 {found}。",
         "The manifest says {field} = {stated}; the records give {found}.",

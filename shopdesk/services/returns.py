@@ -59,6 +59,8 @@ class ReturnState:
     #: Money paid back so far per method.
     paid_back: dict[str, Decimal]
     refunds: tuple[str, ...]
+    #: The original's official invoice number once reconciled, else ``""``.
+    invoice: str = ""
 
     def left(self, line: int) -> Decimal:
         """How much of ``line`` can still come back."""
@@ -81,6 +83,7 @@ def return_state(shop: Shop, number: str) -> ReturnState:
         {int(line): Decimal(qty) for line, qty in back["lines"].items()},
         {m: from_fen(fen) for m, fen in back["by_method"].items()},
         tuple(back["refunds"]),
+        detail.status.get("invoice") or "",
     )
 
 
@@ -147,6 +150,8 @@ def return_items(
         **totals,
         "payments": [{"method": m, "amount": money_str(a)} for m, a in payments],
         "buyer": state.data.get("buyer"),
+        # the blue invoice the red-letter one cancels, if known by now (reconcile)
+        "original_invoice": state.invoice,
     }
     record = shop.ledger.append("refund.issued", body, now)
     return IssuedRefund(refund_no, record)
