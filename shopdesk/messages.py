@@ -490,6 +490,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已导出批次 {batch}：收据 {issued} 张（作废 {voided}，培训 {training} 张未导出），合计 {total}。SHA-256 {sha256}",
         "Exported batch {batch}: {issued} receipts ({voided} void, {training} training left out), total {total}. SHA-256 {sha256}",
     ),
+    "export.refunds": (
+        "退货 {count} 张（{numbers}），退款合计 {total}；扣除退货后本批次净额 {net}。"
+        "会计请按各退货行的原收据号和原发票号码开具红字发票。",
+        "Returns: {count} ({numbers}), refunded {total}; the batch net of returns is {net}. "
+        "The accountant issues a red-letter invoice for each, against the original receipt "
+        "and invoice numbers on its rows.",
+    ),
     "export.late_voids": (
         "注意：以下收据在之前的批次中已导出，之后被作废；若已开具发票，请红冲：{numbers}",
         "Note: these receipts were exported in an earlier batch and voided since; if invoiced, issue red-letter invoices: {numbers}",

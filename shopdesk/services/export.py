@@ -68,8 +68,25 @@ class BatchSummary:
     #: True when this export finished a batch an earlier, interrupted export had
     #: reserved (its zip may already be out there: this one has the same bytes).
     resumed: bool = False
-    #: The manifest's ``refunds`` block (count, numbers, money back), empty without returns.
+    #: What ``export.refunds`` says about the batch's returns (:func:`refunds_note`);
+    #: empty without returns.
     refunds: dict = field(default_factory=dict)
+
+
+def refunds_note(manifest: dict) -> dict:
+    """The data of the ``export.refunds`` message for a batch's manifest ({} without returns).
+
+    The export summary (CLI and app) and ``verify-batch`` say it the same way.
+    """
+    if "refunds" not in manifest:
+        return {}
+    block = manifest["refunds"]
+    return {
+        "count": block["count"],
+        "numbers": ", ".join(block["numbers"]),
+        "total": block["gross"],
+        "net": manifest["net_of_refunds"]["gross"],
+    }
 
 
 def _check_date(value: str | None) -> str | None:
@@ -395,5 +412,5 @@ def export_batch(
         again=bool(again),
         matches_recorded=(written.sha256 == recorded.get("sha256")) if again else None,
         resumed=pending is not None,
-        refunds=m.get("refunds", {}),
+        refunds=refunds_note(m),
     )

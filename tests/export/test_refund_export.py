@@ -147,3 +147,28 @@ def test_a_manifest_that_hides_a_refund_fails(refund_batch, home: Path, tmp_path
         verify_batch(signed)
     assert caught.value.code == "batch.totals_mismatch"
     assert caught.value.data["field"] == "refunds.gross"
+
+
+def test_a_refund_signed_with_wrong_figures_is_named(
+    shop: Shop, tmp_path: Path, monkeypatch
+) -> None:
+    """A refund the shop's key signed, self-consistent but a fen over its share, fails."""
+    import shopdesk.services.returns as returns
+
+    made = returns.refund_lines
+
+    def a_fen_more(*args, **kwargs) -> list[dict]:  # type: ignore[no-untyped-def]
+        lines = made(*args, **kwargs)
+        lines[0]["amount"] = str(Decimal(lines[0]["amount"]) + Decimal("0.01"))
+        lines[0]["tax"] = str(Decimal(lines[0]["tax"]) + Decimal("0.01"))
+        return lines
+
+    original = sell(shop, "D001x3")
+    monkeypatch.setattr(returns, "refund_lines", a_fen_more)
+    refund = give_back(shop, original, (1, Decimal(1)))
+    monkeypatch.undo()
+    path = export_batch(shop, tmp_path / "out").path
+    with pytest.raises(BatchError) as caught:
+        verify_batch(path)
+    assert caught.value.code == "batch.refund_arithmetic"
+    assert caught.value.data == {"number": refund, "reason": "line"}
