@@ -23,8 +23,7 @@ from shopdesk.domain.refund import REFUND_MARK
 from shopdesk.domain.tax import rate_label
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.batch_writer import _text
-from shopdesk.export.columns import BUYER_PERSONAL
-from shopdesk.export.invoice_sheet import LINE_NORMAL, Cell, _rate_cell
+from shopdesk.export.invoice_sheet import LINE_NORMAL, Cell, _rate_cell, header_cells
 
 #: What the accountant reads in the remarks of a refund's invoice header row.
 RED_MARK = "红字"
@@ -88,20 +87,14 @@ def refund_remarks(data: dict, time: str) -> str:
 
 
 def refund_header_cells(data: dict, time: str) -> dict[str, Cell]:
-    """Every header-sheet field of one refund (the profile picks the columns)."""
-    buyer = data.get("buyer") or {}
+    """Every header-sheet field of one refund: a receipt's, with red-letter remarks and
+    negative totals (the profile picks the columns)."""
     return {
-        "serial": ("str", data["no"]),
-        "buyer_name": ("str", buyer.get("name") or BUYER_PERSONAL),
-        "buyer_tax_id": ("str", buyer.get("tax_id", "")),
+        **header_cells(data, time),
         "remarks": ("str", refund_remarks(data, time)),
         "total": ("money", negative(data["total"])),
         "net": ("money", negative(data["net"])),
         "tax": ("money", negative(data["tax"])),
-        "buyer_phone": ("str", buyer.get("phone", "")),
-        "buyer_email": ("str", buyer.get("email", "")),
-        "receipt_time": ("str", time),
-        "cashier": ("str", data.get("cashier", "")),
     }
 
 
