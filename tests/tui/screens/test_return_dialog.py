@@ -96,3 +96,24 @@ async def test_all_then_escape_changes_nothing(make_app):
         assert isinstance(app.screen, ReceiptsScreen)
         assert app.shop.ledger.journal.head.seq == seq
         assert app.shop.ledger.view.refunds == {}
+
+
+async def test_the_export_after_a_return_names_the_refund(make_app, tmp_path):
+    """Return in the app, then F12 F7: the batch carries the refund and the summary says so."""
+    from tests.tui.test_export import open_export, run_export
+
+    app = make_app("en")
+    app.start_print = lambda number, record=None: None
+    app.start_refund_print = lambda record: None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_return(app, pilot)
+        await pilot.press("1", "tab", "tab", *"broken", "f10", *"1234", "enter")
+        await pilot.pause()
+        assert list(app.shop.ledger.view.refunds) == ["T01-RF-00000001"]
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await open_export(pilot, tmp_path)
+        await run_export(pilot, screen)
+        text = str(screen.query_one("#export-summary", Static).render()).replace("\n", " ")
+        assert "Returns: 1 (T01-RF-00000001), refunded 3.00" in text
+        assert "net of returns is 8.00" in text
