@@ -454,7 +454,9 @@ def _compare_refunds(manifest: dict, tally: _Tally) -> None:
     """``refunds`` and ``net_of_refunds``: present exactly when the records hold refunds."""
     if not tally.refunds.numbers:
         if "refunds" in manifest or "net_of_refunds" in manifest:
-            raise BatchError("batch.count_mismatch", field="refunds", stated="refunds", found=0)
+            stated = manifest.get("refunds")
+            count = stated.get("count", "?") if isinstance(stated, dict) else "?"
+            raise BatchError("batch.count_mismatch", field="refunds", stated=count, found=0)
         return
     for name in ("refunds", "net_of_refunds"):
         if not isinstance(manifest.get(name), dict):

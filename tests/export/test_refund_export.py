@@ -179,3 +179,19 @@ def test_a_refund_signed_with_wrong_figures_is_named(
         verify_batch(path)
     assert caught.value.code == "batch.refund_arithmetic"
     assert caught.value.data == {"number": refund, "reason": "line"}
+
+
+def test_a_manifest_claiming_refunds_the_records_lack_fails(
+    home: Path, shop: Shop, tmp_path
+) -> None:
+    sell(shop, "D001")
+    path = export_batch(shop, tmp_path / "out").path
+    files = members(path)
+    claimed = {"count": 1, "numbers": ["T01-RF-00000001"], "gross": "3.00"}
+    signed = rezip(
+        path, tmp_path / "t.zip", resign(files, home / "keys" / "terminal.key", refunds=claimed)
+    )
+    with pytest.raises(BatchError) as caught:
+        verify_batch(signed)
+    assert caught.value.code == "batch.count_mismatch"
+    assert caught.value.data == {"field": "refunds", "stated": 1, "found": 0}
