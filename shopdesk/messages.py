@@ -547,6 +547,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已导出批次 {batch}：收据 {issued} 张（作废 {voided}，培训 {training} 张未导出），合计 {total}。SHA-256 {sha256}",
         "Exported batch {batch}: {issued} receipts ({voided} void, {training} training left out), total {total}. SHA-256 {sha256}",
     ),
+    "export.refunds": (
+        "退货 {count} 张（{numbers}），退款合计 {total}；扣除退货后本批次净额 {net}。"
+        "会计请按各退货行的原收据号和原发票号码开具红字发票。",
+        "Returns: {count} ({numbers}), refunded {total}; the batch net of returns is {net}. "
+        "The accountant issues a red-letter invoice for each, against the original receipt "
+        "and invoice numbers on its rows.",
+    ),
     "export.late_voids": (
         "注意：以下收据在之前的批次中已导出，之后被作废；若已开具发票，请红冲：{numbers}",
         "Note: these receipts were exported in an earlier batch and voided since; if invoiced, issue red-letter invoices: {numbers}",
@@ -663,6 +670,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.receipt_gap": (
         "收据编号不连续：在 {number} 处应为序号 {expected}。",
         "Receipt numbers have a gap: at {number}, sequence {expected} was expected.",
+    ),
+    "batch.refund_arithmetic": (
+        "退货单 {number} 的金额与其各行不一致（{reason}）：此批次不可信，请勿据此开具红字发票，请向店铺索取重新导出的批次。",
+        "Refund {number}: its figures do not follow from its lines ({reason}). Do not issue "
+        "red-letter invoices from this batch; ask the shop to export it again.",
+    ),
+    "batch.refund_gap": (
+        "退货单编号不连续：在 {number} 处应为序号 {expected}。此批次不完整，请向店铺索取重新导出的批次。",
+        "Refund numbers have a gap: at {number}, sequence {expected} was expected. The batch "
+        "is incomplete; ask the shop to export it again.",
     ),
     "batch.count_mismatch": (
         "清单中的 {field} 为 {stated}，记录中实际为 {found}。",

@@ -100,6 +100,8 @@ def cmd_export(ctx: Context) -> int:
     )
     if s.late_voids:
         ctx.warn(ctx.say("export.late_voids", numbers=", ".join(s.late_voids)))
+    if s.refunds:
+        ctx.warn(ctx.say("export.refunds", **s.refunds))
     if s.resumed:
         ctx.warn(ctx.say("export.resumed", batch=s.batch_id))
     if s.again:
@@ -122,6 +124,7 @@ def _key_text(value: str | None) -> str | None:
 def cmd_verify_batch(ctx: Context) -> int:
     from shopdesk.errors import BatchError
     from shopdesk.export.batch_verifier import verify_batch
+    from shopdesk.services.export import refunds_note
 
     a = ctx.args
     try:
@@ -172,6 +175,8 @@ def cmd_verify_batch(ctx: Context) -> int:
     )
     if m["late_voids"]:
         ctx.out(ctx.say("export.late_voids", numbers=", ".join(m["late_voids"])))
+    if "refunds" in m:
+        ctx.out(ctx.say("export.refunds", **refunds_note(m)))
     if report.previous is not None:
         ctx.out(ctx.say("verify_batch.links", previous=report.previous.batch_id))
     ctx.out(ctx.say("verify_batch.key", fingerprint=report.key_fingerprint))

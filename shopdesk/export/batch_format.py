@@ -68,6 +68,16 @@ CSV_COLUMNS = (
 )
 CSV_VALID = "有效"
 CSV_VOID = "作废"
+#: 状态 of a refund's rows (退货, issued as a red-letter invoice: 红字).
+CSV_REFUND = "退货/红字"
+#: Columns added after :data:`CSV_COLUMNS` in a batch that carries refunds (only
+#: then, so a batch without returns keeps the layout it always had).
+CSV_REFUND_COLUMNS = ("原收据号", "原发票号码")
+
+
+def csv_columns(refunds: bool) -> tuple[str, ...]:
+    """The receipts.csv header: with the refund columns when the batch has refunds."""
+    return CSV_COLUMNS + CSV_REFUND_COLUMNS if refunds else CSV_COLUMNS
 
 
 def code_cell(value: str) -> str:

@@ -16,6 +16,9 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
    every void and buyer tax id, a sample; all with ``all_signatures``);
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
+   every refund's figures follow from its own lines (:func:`~shopdesk.domain.refund.refund_problem`),
+   refund numbers run gaplessly inside the batch, and ``refunds`` and
+   ``net_of_refunds`` equal what the refund records add up to;
 6. ``receipts.csv`` holds the same receipts and amounts;
 7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
    and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
@@ -38,12 +41,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shopdesk.domain.refund import refund_problem
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.receipt_pass import AFTER_ALL, ReceiptPass
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
-from shopdesk.export.totals import MONEY_RE, BatchTotals, fen, receipt_problem, yuan
+from shopdesk.export.totals import (
+    MONEY_RE,
+    BatchTotals,
+    RefundTotals,
+    fen,
+    receipt_problem,
+    yuan,
+)
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
 from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, VerifyResult, check_records
 
@@ -239,6 +250,8 @@ class _Tally:
     lines: int = 0
     #: The line of the record being checked (a problem found now is on it).
     line: int = 0
+    refunds: RefundTotals = field(default_factory=RefundTotals)
+    next_refund_rseq: int | None = None
 
     def add(self, record: dict) -> None:
         seq = record["seq"]
@@ -270,6 +283,20 @@ class _Tally:
             if not isinstance(no, str) or "-TR-" in no:
                 return
             (self.voids_seen if no in self.receipts_seen else self.late_voids).append(no)
+        elif kind == "refund.issued":
+            self.add_refund(data)
+
+    def add_refund(self, data: dict) -> None:
+        """A refund: its figures re-checked from its own lines, its series gapless here."""
+        no = data.get("no")
+        reason = refund_problem(data)
+        if reason is not None or not isinstance(no, str):
+            raise BatchError("batch.refund_arithmetic", number=str(no), reason=reason)
+        if self.next_refund_rseq is not None and data["rseq"] != self.next_refund_rseq:
+            raise BatchError("batch.refund_gap", number=no, expected=self.next_refund_rseq)
+        self.next_refund_rseq = data["rseq"] + 1
+        self.lines += len(data["lines"])
+        self.refunds.add_refund(data)
 
 
 def _record_lines(
@@ -407,15 +434,35 @@ def _compare(manifest: dict, tally: _Tally) -> None:
         tally.next_rseq - 1,
     ):
         raise BatchError("batch.range_mismatch")
-    money = tally.totals.money()
-    for key in ("gross", "net", "tax", "by_rate", "by_payment"):
-        if manifest["totals"][key] != money[key]:
+    _same_money(manifest["totals"], tally.totals.money(), "")
+    _compare_refunds(manifest, tally)
+
+
+def _same_money(stated: dict, found: dict, prefix: str) -> None:
+    """Every key of ``found`` as the manifest states it, else ``batch.totals_mismatch``."""
+    for key, value in found.items():
+        if stated.get(key) != value:
             raise BatchError(
                 "batch.totals_mismatch",
-                field=key,
-                stated=json.dumps(manifest["totals"][key], ensure_ascii=False)[:80],
-                found=json.dumps(money[key], ensure_ascii=False)[:80],
+                field=prefix + key,
+                stated=json.dumps(stated.get(key), ensure_ascii=False)[:80],
+                found=json.dumps(value, ensure_ascii=False)[:80],
             )
+
+
+def _compare_refunds(manifest: dict, tally: _Tally) -> None:
+    """``refunds`` and ``net_of_refunds``: present exactly when the records hold refunds."""
+    if not tally.refunds.numbers:
+        if "refunds" in manifest or "net_of_refunds" in manifest:
+            stated = manifest.get("refunds")
+            count = stated.get("count", "?") if isinstance(stated, dict) else "?"
+            raise BatchError("batch.count_mismatch", field="refunds", stated=count, found=0)
+        return
+    for name in ("refunds", "net_of_refunds"):
+        if not isinstance(manifest.get(name), dict):
+            raise BatchError("batch.bad_manifest_field", field=name, expected="present")
+    _same_money(manifest["refunds"], tally.refunds.block(), "refunds.")
+    _same_money(manifest["net_of_refunds"], tally.refunds.net_of(tally.totals), "net_of_refunds.")
 
 
 def _check_csv(archive: SafeZip, manifest: dict, tally: _Tally) -> None:
@@ -426,7 +473,8 @@ def _check_csv(archive: SafeZip, manifest: dict, tally: _Tally) -> None:
     try:
         reader = csv.reader(text)
         header = next(reader, None)
-        if header is None or tuple(header) != fmt.CSV_COLUMNS:
+        columns = fmt.csv_columns("refunds" in manifest)
+        if header is None or tuple(header) != columns:
             raise BatchError("batch.csv_mismatch", reason="header")
         rows = 0
         valid = 0
@@ -434,7 +482,7 @@ def _check_csv(archive: SafeZip, manifest: dict, tally: _Tally) -> None:
         amount_at = fmt.CSV_COLUMNS.index("金额")
         for row in reader:
             rows += 1
-            if len(row) != len(fmt.CSV_COLUMNS):
+            if len(row) != len(columns):
                 raise BatchError("batch.csv_mismatch", reason=f"row {rows + 1}")
             if row[status_at] == fmt.CSV_VALID:
                 valid += fen(row[amount_at])

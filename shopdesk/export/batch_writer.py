@@ -33,7 +33,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -43,7 +43,7 @@ from shopdesk.domain.tax import rate_label
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.invoice_sheet import InvoiceSheetWriter
-from shopdesk.export.totals import BatchTotals
+from shopdesk.export.totals import BatchTotals, RefundTotals
 from shopdesk.ledger.journal import fsync_dir
 
 T = TypeVar("T")
@@ -81,6 +81,9 @@ class BatchPlan:
     #: Receipt numbers before this batch (non-training): a void of one is a late void.
     earlier_receipt: Callable[[str], bool]
     export: ExportSettings
+    #: Whether refunds (``refund.issued``) are in the range: receipts.csv then has
+    #: the refund columns (known before the pass, as the header comes first).
+    refunds: bool = False
 
     @property
     def file_name(self) -> str:
@@ -400,10 +403,20 @@ class _Scan:
     last_no: str | None
     head: str
     last_time: str
+    refunds: RefundTotals = field(default_factory=RefundTotals)
 
     def manifest(self, files: dict[str, dict]) -> dict:
         plan = self.plan
+        refunds = (
+            {
+                "refunds": self.refunds.block(),
+                "net_of_refunds": self.refunds.net_of(self.totals),
+            }
+            if self.refunds.numbers
+            else {}
+        )
         return {
+            **refunds,
             "format": fmt.FORMAT,
             "format_version": fmt.FORMAT_VERSION,
             "shop": plan.shop_name,
@@ -439,6 +452,7 @@ class _Scan:
 
 ISSUED = b"receipt.issued"
 VOIDED = b"receipt.voided"
+REFUNDED = b"refund.issued"
 
 
 def _scan(
@@ -471,10 +485,12 @@ def _scan_records(
 ) -> _Scan:
     import json
 
+    from shopdesk.export.refund_rows import padded
+
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
     csv_text = io.StringIO()
     writer = csv.writer(csv_text)
-    writer.writerow(fmt.CSV_COLUMNS)
+    writer.writerow(fmt.csv_columns(plan.refunds))
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
     expect_seq, prev = plan.first_seq, plan.prev_head
     total = plan.last_seq - plan.first_seq + 1
@@ -485,7 +501,9 @@ def _scan_records(
             raise BatchError("export.ledger_broken", seq=expect_seq)
         jsonl.write(raw + b"\n")
         kind = _field(raw, b'"kind":"')
-        if kind in (ISSUED, VOIDED):
+        if kind == REFUNDED:
+            _add_refund(found, json.loads(raw), writer, sheet)
+        elif kind in (ISSUED, VOIDED):
             record = json.loads(raw)
             data = record["data"]
             if kind == VOIDED:
@@ -498,7 +516,8 @@ def _scan_records(
                 found.first_no = found.first_no or data["no"]
                 found.last_no = data["no"]
                 found.totals.add_receipt(data, void=void)
-                writer.writerows(csv_rows(data, record["time"], void))
+                rows = csv_rows(data, record["time"], void)
+                writer.writerows(padded(rows) if plan.refunds else rows)
                 if csv_text.tell() > CSV_BUFFER:
                     csv_file.write(csv_text.getvalue().encode("utf-8"))
                     csv_text.seek(0)
@@ -523,6 +542,17 @@ def _scan_records(
     if progress is not None:
         progress(total, total)
     return found
+
+
+def _add_refund(found: _Scan, record: dict, writer, sheet: InvoiceSheetWriter) -> None:  # type: ignore[no-untyped-def]
+    """A refund in the range: its red-letter rows and its money (issue 13, item 7)."""
+    from shopdesk.export.refund_rows import refund_csv_rows
+
+    if not found.plan.refunds:  # the plan is made from the same view: cannot happen
+        raise BatchError("export.ledger_broken", seq=record["seq"])
+    writer.writerows(refund_csv_rows(record["data"], record["time"]))
+    sheet.add_refund(record["data"], record["time"])
+    found.refunds.add_refund(record["data"])
 
 
 def _hash_file(path: Path) -> dict:

@@ -49,6 +49,7 @@ from shopdesk.export.invoice_sheet import (
     row_xml,
     sheet_rows,
 )
+from shopdesk.export.refund_rows import padded, refund_csv_rows, refund_sheet_rows
 from shopdesk.export.safe_zip import SafeZip
 
 #: How many differences an error names; the count says how many there are in all.
@@ -57,6 +58,7 @@ BOM = "\ufeff"
 #: Fast-path text is hashed in pieces of about this many characters.
 FLUSH_AT = 1 << 20
 Cell = tuple[str, str]
+REFUND = "refund.issued"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +111,10 @@ class _Expected:
         self.header_fields = [f for f, _ in self.layout.header_columns]
         self.line_fields = [f for f, _ in self.layout.line_columns]
         self.styles = styles
+        self.refunds = "refunds" in manifest
 
     def csv_header(self) -> list[str]:
-        return list(fmt.CSV_COLUMNS)
+        return list(fmt.csv_columns(self.refunds))
 
     def sheet_titles(self) -> tuple[list[Cell], list[Cell]]:
         return (
@@ -123,10 +126,25 @@ class _Expected:
         """(csv rows, header-sheet row or [], line-sheet rows) of one receipt."""
         void = data["no"] in self.voided
         csv_part = list(csv_rows(data, time, void))
+        if self.refunds:
+            csv_part = list(padded(csv_part))
         if void:  # voided receipts are never in the workbook: they must not be invoiced
             return csv_part, [], []
         header, lines = sheet_rows(data, time, self.header_fields, self.line_fields)
         return csv_part, header, lines
+
+    def refund_rows(
+        self, data: dict, time: str
+    ) -> tuple[list[list[str]], list[Cell], list[list[Cell]]]:
+        """(csv rows, header-sheet row, line-sheet rows) of one refund (red-letter rows)."""
+        header, lines = refund_sheet_rows(data, time, self.header_fields, self.line_fields)
+        return list(refund_csv_rows(data, time)), header, lines
+
+    def item_rows(
+        self, kind: str, data: dict, time: str
+    ) -> tuple[list[list[str]], list[Cell], list[list[Cell]]]:
+        """The rows of a receipt or a refund, as :func:`_items` yields them."""
+        return self.refund_rows(data, time) if kind == REFUND else self.rows(data, time)
 
 
 class DerivedFiles:
@@ -150,7 +168,13 @@ class DerivedFiles:
         self.sheets.append(_ExpectedSheet(line_titles, self.expected.styles))
 
     def add_receipt(self, data: dict, time: str) -> None:
-        csv_part, header, lines = self.expected.rows(data, time)
+        self._add(*self.expected.rows(data, time))
+
+    def add_refund(self, data: dict, time: str) -> None:
+        """A refund the verifier accepted: its red-letter rows, in journal order."""
+        self._add(*self.expected.refund_rows(data, time))
+
+    def _add(self, csv_part: list[list[str]], header: list[Cell], lines: list[list[Cell]]) -> None:
         self.csv_writer.writerows(csv_part)
         if self.csv_text.tell() >= FLUSH_AT:
             self.csv.add(self.csv_text.getvalue())
@@ -276,20 +300,23 @@ def _sheets_differ(expected: list[str], found: list[str]) -> Difference:
     return Difference(fmt.XLSX, 0, "(sheets)", " / ".join(expected), " / ".join(found))
 
 
-def _receipts(archive: SafeZip) -> Iterator[tuple[dict, str]]:
-    """The valid receipts of the (already verified) jsonl again, for the slow comparison."""
+def _items(archive: SafeZip) -> Iterator[tuple[str, dict, str]]:
+    """(kind, data, time) of the valid receipts and the refunds of the (already
+    verified) jsonl again, in journal order, for the slow comparison."""
     for _, raw in archive.lines(fmt.JSONL):
         record = json.loads(raw)
         data = record["data"]
-        if record["kind"] == "receipt.issued" and not data.get("training"):
-            yield data, record["time"]
+        if record["kind"] == REFUND or (
+            record["kind"] == "receipt.issued" and not data.get("training")
+        ):
+            yield record["kind"], data, record["time"]
 
 
 def _csv_differences(archive: SafeZip, expected: _Expected) -> list[Difference]:
     def wanted() -> Iterator[list[str]]:
         yield expected.csv_header()
-        for data, time in _receipts(archive):
-            yield from expected.rows(data, time)[0]
+        for kind, data, time in _items(archive):
+            yield from expected.item_rows(kind, data, time)[0]
 
     def found_lines() -> Iterator[str]:
         for number, raw in archive.lines(fmt.CSV):
@@ -300,7 +327,7 @@ def _csv_differences(archive: SafeZip, expected: _Expected) -> list[Difference]:
         found = list(csv.reader(found_lines()))
     except csv.Error as exc:
         return [Difference(fmt.CSV, 0, "(file)", "valid CSV", str(exc)[:80])]
-    return _compare_rows(fmt.CSV, list(fmt.CSV_COLUMNS), wanted(), iter(found), _csv_cell)
+    return _compare_rows(fmt.CSV, expected.csv_header(), wanted(), iter(found), _csv_cell)
 
 
 def _csv_cell(want: str, have: object) -> tuple[str, str] | None:
@@ -316,8 +343,8 @@ def _xlsx_cell_differences(
 
     def wanted(sheet: int) -> Iterator[list[Cell]]:
         yield (header_titles, line_titles)[sheet]
-        for data, time in _receipts(archive):
-            _, header, lines = expected.rows(data, time)
+        for kind, data, time in _items(archive):
+            _, header, lines = expected.item_rows(kind, data, time)
             if header:
                 yield from ([header] if sheet == 0 else lines)
 

@@ -238,7 +238,15 @@ class InvoiceSheetWriter:
         self.lines.append([("str", title) for _, title in settings.line_columns])
 
     def add_receipt(self, data: dict, time: str) -> None:
-        header, lines = sheet_rows(data, time, self.header_fields, self.line_fields)
+        self._add_rows(*sheet_rows(data, time, self.header_fields, self.line_fields))
+
+    def add_refund(self, data: dict, time: str) -> None:
+        """A refund's red-letter rows (:mod:`shopdesk.export.refund_rows`)."""
+        from shopdesk.export.refund_rows import refund_sheet_rows
+
+        self._add_rows(*refund_sheet_rows(data, time, self.header_fields, self.line_fields))
+
+    def _add_rows(self, header: list[Cell], lines: list[list[Cell]]) -> None:
         self.headers.append(header)
         for row in lines:
             self.lines.append(row)

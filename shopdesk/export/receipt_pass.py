@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
@@ -41,6 +42,7 @@ from shopdesk.export.safe_zip import SafeZip
 PARALLEL_FROM = 20_000
 KIND = b'"kind":"'
 ISSUED = b"receipt.issued"
+REFUNDED = b"refund.issued"
 #: A problem after every record (the manifest's counts, head, a file's hash).
 AFTER_ALL = float("inf")
 
@@ -96,7 +98,17 @@ def _reprice_all(
 ) -> tuple[int, str, dict] | None:
     """Re-price each receipt and feed the valid ones to ``derived``; the first problem."""
     for number, raw in archive.lines(fmt.JSONL, digest):
-        if _kind(raw) != ISSUED:
+        kind = _kind(raw)
+        if kind == REFUNDED:
+            # figures re-checked by the main process (refund_problem): only the rows here
+            try:
+                record = json.loads(raw)
+                if refund_problem(record["data"]) is None:
+                    derived.add_refund(record["data"], record["time"])
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                return number, "batch.bad_record", {"line": "?", "seq": "?", "reason": "bad_shape"}
+            continue
+        if kind != ISSUED:
             continue
         try:
             record = json.loads(raw)

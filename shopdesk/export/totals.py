@@ -168,3 +168,34 @@ class BatchTotals:
             },
             "by_payment": {m: yuan(self.by_payment[m]) for m in methods},
         }
+
+
+@dataclass
+class RefundTotals:
+    """Refunds of one batch: what the manifest states under ``refunds``.
+
+    Kept apart from :class:`BatchTotals` (the sales) so a batch without returns
+    states exactly what it always did; ``net_of_refunds`` is sales minus these.
+    """
+
+    numbers: list[str] = field(default_factory=list)
+    sales: BatchTotals = field(default_factory=BatchTotals)
+
+    def add_refund(self, data: dict) -> None:
+        """Count one refund; its payments are what went back by each method."""
+        self.numbers.append(data["no"])
+        refunded = {**data, "change": "0.00"}
+        self.sales.add_receipt(refunded, void=False)
+
+    def block(self) -> dict:
+        """``refunds``: count, numbers and money given back (positive, as the records)."""
+        money = self.sales.money()
+        return {"count": len(self.numbers), "numbers": list(self.numbers), **money}
+
+    def net_of(self, sales: BatchTotals) -> dict[str, str]:
+        """``net_of_refunds``: the batch's sales minus its refunds (may be negative)."""
+        return {
+            "gross": yuan(sales.gross - self.sales.gross),
+            "net": yuan(sales.net - self.sales.net),
+            "tax": yuan(sales.tax - self.sales.tax),
+        }

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -68,6 +68,25 @@ class BatchSummary:
     #: True when this export finished a batch an earlier, interrupted export had
     #: reserved (its zip may already be out there: this one has the same bytes).
     resumed: bool = False
+    #: What ``export.refunds`` says about the batch's returns (:func:`refunds_note`);
+    #: empty without returns.
+    refunds: dict = field(default_factory=dict)
+
+
+def refunds_note(manifest: dict) -> dict:
+    """The data of the ``export.refunds`` message for a batch's manifest ({} without returns).
+
+    The export summary (CLI and app) and ``verify-batch`` say it the same way.
+    """
+    if "refunds" not in manifest:
+        return {}
+    block = manifest["refunds"]
+    return {
+        "count": block["count"],
+        "numbers": ", ".join(block["numbers"]),
+        "total": block["gross"],
+        "net": manifest["net_of_refunds"]["gross"],
+    }
 
 
 def _check_date(value: str | None) -> str | None:
@@ -84,16 +103,22 @@ def _check_date(value: str | None) -> str | None:
 
 
 def batch_id_for(
-    terminal: str, batch_no: int, first_rseq: int, last_rseq: int, series: str = ""
+    terminal: str,
+    batch_no: int,
+    first_rseq: int,
+    last_rseq: int,
+    series: str = "",
+    refunds: bool = False,
 ) -> str:
-    """``T01-B0003-00000101-00000250``; a batch with only late voids ends in ``-voids``.
+    """``T01-B0003-00000101-00000250``; a batch with no receipt ends in ``-returns``
+    when it carries refunds, else (only late voids) in ``-voids``.
 
     A restored till's batches carry its receipt series (``T01-R1-B0003-…``): the
     old till may have exported a ``B0003`` after the backup it was restored from.
     """
     prefix = f"{terminal}-{series}-B" if series else f"{terminal}-B"
     if last_rseq < first_rseq:
-        return f"{prefix}{batch_no:04d}-voids"
+        return f"{prefix}{batch_no:04d}-{'returns' if refunds else 'voids'}"
     return f"{prefix}{batch_no:04d}-{first_rseq:08d}-{last_rseq:08d}"
 
 
@@ -179,6 +204,19 @@ def _voided_in(shop: Shop, first_rseq: int, last_rseq: int, last_seq: int) -> fr
     )
 
 
+def _refund_events(shop: Shop, first_seq: int) -> list[tuple[int, str, int]]:
+    """(journal seq, day, 0) of every refund not yet exported: each rides in a batch."""
+    return [
+        (entry["seq"], entry["time"][:10], 0)
+        for entry in shop.ledger.view.refunds.values()
+        if entry["seq"] >= first_seq
+    ]
+
+
+def _has_refunds(shop: Shop, first_seq: int, last_seq: int) -> bool:
+    return any(first_seq <= e["seq"] <= last_seq for e in shop.ledger.view.refunds.values())
+
+
 def _earlier(shop: Shop, first_rseq: int) -> Callable[[str], bool]:
     view = shop.ledger.view
 
@@ -194,8 +232,8 @@ def plan_next_batch(
 ) -> tuple[BatchPlan, str]:
     """The next batch (and the month to start reading at), or ``NotFound`` if none.
 
-    Relevant records are non-training receipts not yet exported and voids of
-    non-training receipts after the previous batch; the batch ends at the last
+    Relevant records are non-training receipts not yet exported, voids of
+    non-training receipts and refunds after the previous batch; the batch ends at the last
     of them, in journal order, before the first one dated after ``until``.
     """
     _check_date(since)
@@ -215,6 +253,7 @@ def plan_next_batch(
             events.append((view.seq_of(row["no"]), row["day"], row["rseq"]))
         if row["void_seq"] >= first_seq:
             events.append((row["void_seq"], row["void_day"], 0))
+    events += _refund_events(shop, first_seq)
     events.sort()
     pending = [e for e in events if e[2]]
     if since and pending and pending[0][1] < since:
@@ -230,13 +269,16 @@ def plan_next_batch(
     if not last_seq:
         raise NotFound("export.nothing", since=since or "", until=until or "")
     batch_no = len(view.batches) + 1
+    refunds = _has_refunds(shop, first_seq, last_seq)
     plan = BatchPlan(
         shop_name=shop.profile.shop_name,
         uscc=shop.profile.uscc,
         terminal=shop.profile.terminal,
         public_key=_public_key(shop),
         batch_no=batch_no,
-        batch_id=batch_id_for(shop.profile.terminal, batch_no, first_rseq, last_rseq, view.series),
+        batch_id=batch_id_for(
+            shop.profile.terminal, batch_no, first_rseq, last_rseq, view.series, refunds
+        ),
         previous_batch=previous["batch_id"] if previous else None,
         first_seq=first_seq,
         last_seq=last_seq,
@@ -247,6 +289,7 @@ def plan_next_batch(
         voided=_voided_in(shop, first_rseq, last_rseq, last_seq),
         earlier_receipt=_earlier(shop, first_rseq),
         export=shop.profile.export,
+        refunds=refunds,
     )
     return plan, previous["last_time"][:7] if previous else ""
 
@@ -296,6 +339,7 @@ def _plan_from(shop: Shop, data: dict) -> BatchPlan:
         voided=_voided_in(shop, data["first_rseq"], data["last_rseq"], data["last_seq"]),
         earlier_receipt=_earlier(shop, data["first_rseq"]),
         export=shop.profile.export,
+        refunds=_has_refunds(shop, data["first_seq"], data["last_seq"]),
     )
 
 
@@ -350,6 +394,8 @@ def export_batch(
                 "issued": m["counts"]["issued"],
                 "voided": m["counts"]["voided"],
                 "total": m["totals"]["gross"],
+                # only with returns, so a batch record without them is as it was
+                **({"refunds": m["refunds"]["count"]} if "refunds" in m else {}),
             },
             shop.now(),
         )
@@ -366,4 +412,5 @@ def export_batch(
         again=bool(again),
         matches_recorded=(written.sha256 == recorded.get("sha256")) if again else None,
         resumed=pending is not None,
+        refunds=refunds_note(m),
     )

@@ -59,6 +59,8 @@ class ReturnState:
     #: Money paid back so far per method.
     paid_back: dict[str, Decimal]
     refunds: tuple[str, ...]
+    #: The original's official invoice number once reconciled, else ``""``.
+    invoice: str = ""
 
     def left(self, line: int) -> Decimal:
         """How much of ``line`` can still come back."""
@@ -81,6 +83,7 @@ def return_state(shop: Shop, number: str) -> ReturnState:
         {int(line): Decimal(qty) for line, qty in back["lines"].items()},
         {m: from_fen(fen) for m, fen in back["by_method"].items()},
         tuple(back["refunds"]),
+        detail.status.get("invoice") or "",
     )
 
 
@@ -88,6 +91,43 @@ def return_state(shop: Shop, number: str) -> ReturnState:
 class IssuedRefund:
     number: str
     record: dict
+
+
+@dataclass(frozen=True)
+class PricedReturn:
+    """A return worked out but not written: what the app shows as the cashier types."""
+
+    state: ReturnState
+    lines: list[dict]
+    totals: dict
+    payments: list[tuple[str, Decimal]]
+
+
+def price_return(
+    shop: Shop,
+    number: str,
+    lines: list[tuple[int, Decimal | None]],
+    pay: list[Payment] | None = None,
+    state: ReturnState | None = None,
+) -> PricedReturn:
+    """The refund lines, totals and pay-back of a return, with every refusal of
+    :func:`return_items` about them (limits, lines, pay-back) — and nothing written.
+
+    ``state`` (from :func:`return_state`) saves reading the receipt again on each keystroke.
+    """
+    state = state or return_state(shop, number)
+    wanted = [
+        ReturnLine(line, qty if qty is not None else _all_left(state, line)) for line, qty in lines
+    ]
+    back = refund_lines(state.data, wanted, state.returned)
+    totals = refund_totals(back)
+    payments = pay_back(
+        parse_money(totals["total"]),
+        state.data,
+        state.paid_back,
+        [(p.method, p.amount) for p in pay or []],
+    )
+    return PricedReturn(state, back, totals, payments)
 
 
 def return_items(
@@ -111,26 +151,12 @@ def return_items(
     """
     if approval.action != "return":
         raise ValueError(f"approval for {approval.action!r}, not a return")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise InvalidInput("return.reason_missing")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput("return.reason_too_long", limit=MAX_REASON)
+    reason = check_return_reason(reason)
     cashier = cashier or shop.profile.cashiers[0]
     if cashier not in shop.profile.cashiers:
         raise InvalidInput("sale.unknown_cashier", value=cashier)
-    state = return_state(shop, number)
-    wanted = [
-        ReturnLine(line, qty if qty is not None else _all_left(state, line)) for line, qty in lines
-    ]
-    back = refund_lines(state.data, wanted, state.returned)
-    totals = refund_totals(back)
-    payments = pay_back(
-        parse_money(totals["total"]),
-        state.data,
-        state.paid_back,
-        [(p.method, p.amount) for p in pay or []],
-    )
+    priced = price_return(shop, number, lines, pay)
+    state, back, totals, payments = priced.state, priced.lines, priced.totals, priced.payments
     now = check_before_sale(shop, ahead_confirmed=clock_confirmed)
     view = shop.ledger.view
     rseq = view.last_refund_rseq + 1
@@ -147,9 +173,24 @@ def return_items(
         **totals,
         "payments": [{"method": m, "amount": money_str(a)} for m, a in payments],
         "buyer": state.data.get("buyer"),
+        # the blue invoice the red-letter one cancels, if known by now (reconcile)
+        "original_invoice": state.invoice,
     }
     record = shop.ledger.append("refund.issued", body, now)
     return IssuedRefund(refund_no, record)
+
+
+def check_return_reason(reason: str) -> str:
+    """The reason as recorded (blanks folded); refuses an empty or too long one.
+
+    The app checks it before asking for the PIN, so a refusal never costs the PIN.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("return.reason_missing")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("return.reason_too_long", limit=MAX_REASON)
+    return reason
 
 
 def _all_left(state: ReturnState, line: int) -> Decimal:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
@@ -38,6 +38,9 @@ from shopdesk.tui import i18n
 from shopdesk.tui.errors import log_unexpected
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.wording import app_message
+
+if TYPE_CHECKING:
+    from shopdesk.services.printing import PrintOutcome
 
 DEFAULT_THEME = "shopdesk-light"
 #: Set by bench/bench_tui.py: the app writes the time of the sale screen's first
@@ -467,7 +470,11 @@ class ShopdeskApp(App[int]):
         self.push_screen(PinScreen(), done)
 
     def with_approval(self, action: str, then: Callable[[Approval], object]) -> None:
-        """Ask for a manager's approval of ``action``, then run ``then(approval)`` (nothing on Esc)."""
+        """Ask for the manager's PIN for ``action``, then run ``then(approval)`` (nothing on Esc).
+
+        For services that record who approved (``approved_by``): the PIN goes
+        through :func:`shopdesk.services.approval.approve`, as the CLI's does.
+        """
         from shopdesk.tui.screens.prompts import PinScreen
 
         def done(approval: Approval | None) -> None:
@@ -475,6 +482,39 @@ class ShopdeskApp(App[int]):
                 guarded_call(self, lambda: then(approval))
 
         self.push_screen(PinScreen(action), done)
+
+    def start_refund_print(self, record: dict) -> None:
+        """Print a refund receipt (退货) in the background, as a sale's receipt is."""
+        from shopdesk.services.printing import print_refund
+
+        def job() -> None:
+            assert self.shop is not None
+            try:
+                outcome = print_refund(self.shop, record)
+            except Exception as error:  # report, never crash
+                self.call_from_thread(self.report_error, error)
+                return
+            self.call_from_thread(self._refund_printed, outcome)
+
+        self.run_job(job, group="print")
+
+    def _refund_printed(self, outcome: PrintOutcome) -> None:
+        """A refund that did not print is saved all the same: say so (F11 is for sales)."""
+        self.printer_seen = "ok" if outcome.ok else "fault"
+        if outcome.record_error is not None:
+            from shopdesk.messages import print_record_lost_text
+
+            self.notify(print_record_lost_text(self.say, outcome), severity="error", timeout=60)
+        elif not outcome.ok:
+            reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
+            self.notify(
+                _("Refund {number} is saved but NOT printed: {reason}").format(
+                    number=outcome.number, reason=reason
+                ),
+                severity="error",
+                timeout=60,
+            )
+        self.refresh_status()
 
     def till_status(self) -> TillStatus:
         assert self.shop is not None

@@ -42,3 +42,20 @@ def test_over_return_and_wrong_pin_exit_2_and_write_nothing(home: Path, pin_file
     wrong = run_cli("--home", home, "return", "T01-00000001", "--line", "1", "--reason", "x")
     assert wrong.returncode == 2
     assert "T01-RF" not in run_cli("--home", home, "show", "T01-00000001").stdout
+
+
+def test_export_and_verify_batch_say_the_batch_carries_the_return(
+    home: Path, pin_file: Path, tmp_path: Path
+) -> None:
+    """The accountant is told a batch holds refunds to issue red-letter invoices for."""
+    assert run_cli("--home", home, "sell", "--item", "D001x2", "--no-print").returncode == 0
+    back = run_cli("--home", home, "return", "T01-00000001", "--line", "1x1", "--reason", "坏了")
+    assert back.returncode == 0, back.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    exported = run_cli("--home", home, "export", "--out", out)
+    assert exported.returncode == 0, exported.stderr
+    assert "Returns: 1 (T01-RF-00000001), refunded 3.00" in exported.stderr
+    checked = run_cli("verify-batch", exported.stdout.strip())
+    assert checked.returncode == 0, checked.stderr
+    assert "the batch net of returns is 3.00" in checked.stdout

@@ -110,6 +110,8 @@ def summary_text(app: ShopdeskApp, summary: BatchSummary) -> Text:
             "\n" + app.say("export.late_voids", numbers=", ".join(summary.late_voids)),
             style="bold",
         )
+    if summary.refunds:
+        text.append("\n" + app.say("export.refunds", **summary.refunds), style="bold")
     text.append(
         "\n"
         + _("A USB stick: eject it safely before you pull it out, then give it to the accountant.")

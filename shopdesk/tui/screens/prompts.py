@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from shopdesk.errors import InvalidInput, ShopdeskError
+from shopdesk.errors import ShopdeskError
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.i18n import N_, _
 
@@ -93,18 +93,29 @@ class PinScreen(Dialog):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.action is not None:
-            from shopdesk.services.approval import approve
-
-            try:
-                self.dismiss(approve(self.app.shop, self.action, event.value))  # type: ignore[attr-defined]
-                return
-            except InvalidInput:
-                pass
-        elif self.app.check_pin(event.value):  # type: ignore[attr-defined]
+            self._approve(event.input)
+            return
+        if self.app.check_pin(event.value):  # type: ignore[attr-defined]
             self.dismiss(True)
             return
-        event.input.value = ""
-        self.query_one("#pin-error", Static).update(_("Wrong PIN. Try again, or Esc to go back."))
+        self._wrong(event.input, _("Wrong PIN. Try again, or Esc to go back."))
+
+    def _approve(self, field: Input) -> None:
+        from shopdesk.services.approval import approve
+
+        try:
+            approval = approve(self.app.shop, self.action, field.value)  # type: ignore[attr-defined]
+        except ShopdeskError as error:
+            if error.code == "approval.wrong_pin":
+                self._wrong(field, _("Wrong PIN. Try again, or Esc to go back."))
+            else:  # e.g. a lockout: its own words
+                self._wrong(field, self.app.say(error.code, **error.data))  # type: ignore[attr-defined]
+            return
+        self.dismiss(approval)
+
+    def _wrong(self, field: Input, text: str) -> None:
+        field.value = ""
+        self.query_one("#pin-error", Static).update(text)
 
 
 class ConfirmScreen(Dialog):

@@ -79,6 +79,7 @@ class ReceiptsScreen(Screen):
         Binding("f3", "page(-1)", N_("Prev page")),
         Binding("f4", "page(1)", N_("Next page")),
         Binding("f5", "reprint", N_("Reprint")),
+        Binding("f6", "return_items", N_("Return")),
         Binding("f8", "void", N_("Void")),
         Binding("escape", "back", N_("Back")),
     ]
@@ -186,6 +187,15 @@ class ReceiptsScreen(Screen):
             start_void(self.shopdesk, number, self.load_page)
 
     @guarded
+    def action_return_items(self) -> None:
+        """退货: the return dialog for the selected receipt (manager PIN at the end)."""
+        number = self.selected()
+        if number:
+            from shopdesk.tui.screens.returns import start_return
+
+            start_return(self.shopdesk, number, self.load_page)
+
+    @guarded
     def action_reprint(self) -> None:
         """Print the selected receipt: the original if it never printed, else a marked copy."""
         number = self.selected()
@@ -208,6 +218,11 @@ class ReceiptsScreen(Screen):
             ),
             SystemCommand(
                 _("Reprint"), _("Print the selected receipt again (F5)"), self.action_reprint
+            ),
+            SystemCommand(
+                _("Return"),
+                _("Return goods of the selected receipt, manager PIN (F6)"),
+                self.action_return_items,
             ),
             SystemCommand(_("Back"), _("Back to the sale (Esc)"), self.action_back),
         ]
