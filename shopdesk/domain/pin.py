@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import os
 import re
 
@@ -53,3 +54,11 @@ def verify_pin(stored: str, pin: str) -> bool:
         return False
     digest = _derive(pin.strip(), bytes.fromhex(match.group(4)), n, r, p)
     return hmac.compare_digest(digest.hex(), match.group(5))
+
+
+def is_weak_pin(pin: str) -> bool:
+    """The demo PIN, one digit repeated (0000) or a run up or down (1234, 987654):
+    the first guesses anyone makes, so a real shop may not choose them."""
+    digits = [int(c) for c in pin]
+    steps = {b - a for a, b in itertools.pairwise(digits)}
+    return pin == DEMO_PIN or (len(steps) <= 1 and steps <= {-1, 0, 1})
