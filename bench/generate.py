@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shopdesk import clock as clock_seam
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
+from shopdesk.services.approval import Approval
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
 
@@ -85,7 +86,13 @@ def generate(home: Path, receipts: int, per_day: int, seed: int, fsync: bool) ->
                     "receipt.printed", {"no": issued.number, "ok": True, "copy": 0}, clock_now[0]
                 )
                 if rng.random() < 0.01:
-                    void_receipt(shop, issued.number, reason="顾客退货", who="王芳")
+                    void_receipt(
+                        shop,
+                        issued.number,
+                        reason="顾客退货",
+                        who="王芳",
+                        approval=Approval("void", "manager"),
+                    )
                 made += 1
             if made % 10000 < per_day:
                 print(f"{made} receipts", file=sys.stderr)

@@ -75,6 +75,7 @@ def build(out: Path) -> Path:
     from shopdesk.domain.sale import Buyer, Payment, SaleDraft
     from shopdesk.ledger.keys import key_fingerprint, load_private_key, public_key_b64
     from shopdesk.printing.qr import make_qr_payload
+    from shopdesk.services.approval import Approval
     from shopdesk.services.export import export_batch
     from shopdesk.services.sales import issue_receipt, void_receipt
     from shopdesk.services.shop import init_shop
@@ -97,6 +98,7 @@ def build(out: Path) -> Path:
                     sale_discount=Decimal("1.00"),
                     payments=[Payment("wechat", Decimal("20")), Payment("cash", Decimal("10"))],
                 ),
+                approval=Approval("discount", "manager"),
             )
             issue_receipt(  # a company buyer that wants the fapiao in its own name
                 shop,
@@ -111,7 +113,13 @@ def build(out: Path) -> Path:
             )
             voided = issue_receipt(shop, SaleDraft([cola], payments=[Payment("card")]))
             issue_receipt(shop, SaleDraft([milk]), training=True)
-            void_receipt(shop, voided.number, reason="顾客退货", who="王芳")
+            void_receipt(
+                shop,
+                voided.number,
+                reason="顾客退货",
+                who="王芳",
+                approval=Approval("void", "manager"),
+            )
             (Path(tmp) / "out").mkdir()
             batch = export_batch(shop, Path(tmp) / "out")
             qr = make_qr_payload(first.record, SHOP["uscc"], key)

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.approval import cli_approval, cli_cashier
 from shopdesk.cli.common import (
     after_sale,
     open_app,
@@ -71,7 +72,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
     p.add_argument("number")
     p.add_argument("--reason", required=True)
-    p.add_argument("--by", default="", help="who approved the void (default: first cashier)")
+    p.add_argument(
+        "--by",
+        default="",
+        help="who asked for the void (default: first cashier); "
+        "a manager approves with the PIN (no echo, or the file $SHOPDESK_PIN_FILE)",
+    )
     p.set_defaults(run=cmd_void)
 
     p = sub.add_parser("show", help="show one receipt, its status and later records")
@@ -142,7 +148,12 @@ def cmd_init(ctx: Context) -> int:
 def cmd_sell(ctx: Context) -> int:
     from shopdesk.domain.sale import SaleDraft, parse_payment
     from shopdesk.errors import InvalidInput
-    from shopdesk.services.sales import issue_receipt, make_buyer, parse_item_spec
+    from shopdesk.services.sales import (
+        approval_needed,
+        issue_receipt,
+        make_buyer,
+        parse_item_spec,
+    )
 
     a = ctx.args
     with open_shop(ctx) as shop:
@@ -165,8 +176,15 @@ def cmd_sell(ctx: Context) -> int:
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )
+        person = cli_cashier(ctx, shop, a.cashier)
+        needed = approval_needed(draft)
         issued = issue_receipt(
-            shop, draft, cashier=a.cashier, training=a.training, clock_confirmed=a.clock_ok
+            shop,
+            draft,
+            cashier=person.name if person else a.cashier,
+            training=a.training,
+            clock_confirmed=a.clock_ok,
+            approval=cli_approval(ctx, shop, needed) if needed else None,
         )
         for notice in issued.warnings:
             ctx.warn(ctx.say(notice.code, **notice.data))
@@ -195,6 +213,7 @@ def cmd_void(ctx: Context) -> int:
             ctx.args.number,
             reason=ctx.args.reason,
             who=ctx.args.by or shop.profile.cashiers[0],
+            approval=cli_approval(ctx, shop, "void"),
         )
         ctx.out(ctx.say("void.done", number=record["data"]["no"]))
     return 0

@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.approval import cli_approval
 from shopdesk.cli.common import after_z_report, open_shop
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.tax import rate_label
@@ -179,7 +180,7 @@ def cmd_report_z(ctx: Context) -> int:
         if ctx.args.reprint:
             report = closed_report(shop, ctx.args.date)
         else:
-            report = report_z(shop, ctx.args.date)
+            report = report_z(shop, ctx.args.date, approval=cli_approval(ctx, shop, "close_day"))
         _show(ctx, report, shop)
         if not ctx.args.reprint:
             after_z_report(ctx, shop)  # the day is closed: a backup problem only warns

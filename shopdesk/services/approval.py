@@ -30,7 +30,7 @@ from pathlib import Path
 
 from shopdesk.config import Person
 from shopdesk.domain.pin import verify_pin
-from shopdesk.errors import ClockError, InvalidInput
+from shopdesk.errors import ApprovalRefused, ClockError, InvalidInput
 from shopdesk.services.shop import Shop
 
 #: The actions that need a manager's approval (issue 13); a front end names one.
@@ -146,12 +146,12 @@ def _check_pin(shop: Shop, action: str, pin: str, candidates: list[Person]) -> P
     _record_failure(shop, action, failures, until, now)
     if until is not None:
         raise _locked(now, until)
-    raise InvalidInput("approval.wrong_pin", tries_left=TRIES - failures % TRIES)
+    raise ApprovalRefused("approval.wrong_pin", tries_left=TRIES - failures % TRIES)
 
 
-def _locked(now: datetime, until: datetime) -> InvalidInput:
+def _locked(now: datetime, until: datetime) -> ApprovalRefused:
     seconds = max(1, int((until - now).total_seconds() + 0.999))
-    return InvalidInput("approval.locked", seconds=seconds, until=until.strftime("%H:%M:%S"))
+    return ApprovalRefused("approval.locked", seconds=seconds, until=until.strftime("%H:%M:%S"))
 
 
 def _record_failure(

@@ -28,9 +28,10 @@ from decimal import Decimal
 from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
-from shopdesk.errors import InvalidInput, NotFound
+from shopdesk.errors import ApprovalRefused, InvalidInput, NotFound
 from shopdesk.ledger.keys import key_fingerprint, public_key_b64
 from shopdesk.messages import message
+from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop
 
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -163,8 +164,14 @@ def grand_total(shop: Shop) -> Decimal:
     return _signed_money(shop.ledger.view.last_close)
 
 
-def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
-    """Close a business day: append ``day.closed`` with its figures and the grand total."""
+def report_z(shop: Shop, day: str | date | None = None, *, approval: Approval | None) -> DayReport:
+    """Close a business day: append ``day.closed`` with its figures and the grand total.
+
+    Closing is final, so it needs a manager's ``approval`` (``approval.needed``
+    without it); the record says who approved (``approved_by``).
+    """
+    if approval is None:
+        raise ApprovalRefused("approval.needed", action="close_day")
     now = shop.now()
     when = business_day(shop, day)
     key = when.isoformat()
@@ -181,6 +188,7 @@ def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
         **figures.to_json(),
         "previous_grand_total": money_str(previous),
         "grand_total": money_str(total),
+        "approved_by": approval.by,
     }
     record = shop.ledger.append("day.closed", data, now)
     return DayReport(

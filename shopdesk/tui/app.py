@@ -23,10 +23,10 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
 from shopdesk.messages import system_language
+from shopdesk.services.approval import Approval, approve
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
@@ -102,6 +102,10 @@ class ShopdeskApp(App[int]):
         self.cart: Cart | None = None
         self.training = False
         self.cashier = ""
+        #: The manager's yes behind the last PIN dialog (see with_pin), and the one
+        #: the sale in the cart carries for its price override or discount.
+        self.approval: Approval | None = None
+        self.sale_approval: Approval | None = None
         self.last_issued: IssuedReceipt | None = None
         self.ui_state: UiState = load_ui_state(home)
         self.theme_specs: list[ThemeSpec] = []
@@ -347,8 +351,10 @@ class ShopdeskApp(App[int]):
             cashier=self.cashier,
             training=self.training,
             clock_confirmed=self.clock_confirmed,
+            approval=self.sale_approval,
         )
         self.cart.clear()
+        self.sale_approval = None
         self.last_issued = issued
         for notice in issued.warnings:  # offline limits near, outage started, day closed
             self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
@@ -363,6 +369,7 @@ class ShopdeskApp(App[int]):
         """
         assert self.cart is not None
         self.cart.clear()
+        self.sale_approval = None  # an approved price or discount went with the sale
         self.last_issued = None
 
     # -- printing: after the commit, off the UI thread ------------------------------
@@ -449,21 +456,31 @@ class ShopdeskApp(App[int]):
     def void(self, number: str, reason: str) -> dict:
         """Record the void (``void_receipt`` refuses an empty reason …); the void record."""
         assert self.shop is not None
-        return void_receipt(self.shop, number, reason=reason, who=self.cashier)
+        return void_receipt(
+            self.shop, number, reason=reason, who=self.cashier, approval=self.approval
+        )
 
-    def check_pin(self, pin: str) -> bool:
+    def approve_pin(self, action: str, pin: str) -> Approval:
+        """The PIN dialog's check: :func:`shopdesk.services.approval.approve` (lockout included)."""
         assert self.shop is not None
-        return verify_pin(self.shop.profile.manager_pin_hash, pin)
+        return approve(self.shop, action, pin)
 
-    def with_pin(self, then: Callable[[], object]) -> None:
-        """Ask for the manager's PIN, then run ``then`` (nothing on Esc)."""
+    def with_pin(self, then: Callable[[], object], action: str) -> None:
+        """Ask a manager's PIN for ``action``, then run ``then`` (nothing on Esc).
+
+        The approval stays in :attr:`approval` for the service ``then`` calls;
+        a price override or discount also keeps it for the sale (``sale_approval``).
+        """
         from shopdesk.tui.screens.prompts import PinScreen
 
-        def done(ok: bool | None) -> None:
-            if ok:
+        def done(approval: Approval | None) -> None:
+            if approval is not None:
+                self.approval = approval
+                if action in ("price_override", "discount"):
+                    self.sale_approval = approval
                 guarded_call(self, then)
 
-        self.push_screen(PinScreen(), done)
+        self.push_screen(PinScreen(action), done)
 
     def till_status(self) -> TillStatus:
         assert self.shop is not None

@@ -88,7 +88,7 @@ def test_blocked_sale_exits_7_and_issues_nothing(capsys, home: Path) -> None:
     assert [r["no"] for r in json.loads(out)] == ["T01-00000001"]
 
 
-def test_report_x_and_z_tables_and_json(capsys, home: Path) -> None:
+def test_report_x_and_z_tables_and_json(capsys, home: Path, demo_pin: Path) -> None:
     run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
     run(capsys, home, "sell", "--item", "C005", "--pay", "wechat")
     run(capsys, home, "sell", "--item", "F002", "--training")
@@ -124,7 +124,7 @@ def test_report_print_says_so_when_printing_is_missing(capsys, home: Path, monke
 
 
 def test_report_print_sends_the_sheet_to_the_printing_service(
-    capsys, home: Path, monkeypatch
+    capsys, home: Path, monkeypatch, demo_pin: Path
 ) -> None:
     sent: list[dict] = []
     fake = types.ModuleType("shopdesk.services.printing")

@@ -15,6 +15,7 @@ from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.services.reports import grand_total, report_x, report_z
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import CLOSE_OK, VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -100,13 +101,13 @@ def test_x_defaults_to_today_in_the_shop_timezone(tmp_path: Path) -> None:
 
 def test_voids_subtract_on_the_day_they_happen(shop: Shop, clock: Clock) -> None:
     old = sell(shop, "F002")  # 12.98 on the 27th
-    report_z(shop)
+    report_z(shop, approval=CLOSE_OK)
     clock.set(2026, 11, 28, 10, 0)
     today = sell(shop, "D001", pay=[Payment("card")])
-    void_receipt(shop, old.number, reason="退货", who="王芳")
-    void_receipt(shop, today.number, reason="扫错", who="王芳")
+    void_receipt(shop, old.number, reason="退货", who="王芳", approval=VOID_OK)
+    void_receipt(shop, today.number, reason="扫错", who="王芳", approval=VOID_OK)
     t = sell(shop, "D003", training=True)
-    void_receipt(shop, t.number, reason="练习", who="王芳")
+    void_receipt(shop, t.number, reason="练习", who="王芳", approval=VOID_OK)
     f = report_x(shop).figures
     assert (f.receipts, f.voids, f.training) == (1, 2, 1)
     assert f.sales == Decimal("3.00")
@@ -120,7 +121,7 @@ def test_voids_subtract_on_the_day_they_happen(shop: Shop, clock: Clock) -> None
 
 def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) -> None:
     sell(shop, "D001", "2")
-    report = report_z(shop)
+    report = report_z(shop, approval=CLOSE_OK)
     assert report.kind == "z" and report.closed
     record = report.record
     assert record is not None and record["kind"] == "day.closed"
@@ -131,7 +132,7 @@ def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) 
     assert data["by_rate"] == {"13": {"gross": "6.00", "net": "5.31", "tax": "0.69"}}
     assert data["cash_expected"] == "206.00"
     with pytest.raises(InvalidInput) as exc:
-        report_z(shop)
+        report_z(shop, approval=CLOSE_OK)
     assert exc.value.code == "report.already_closed"
     assert report_x(shop).closed
     # a sale after the close still goes through, with a warning
@@ -141,7 +142,7 @@ def test_z_closes_once_with_the_figures_in_the_ledger(shop: Shop, clock: Clock) 
 
 def test_a_future_day_cannot_be_closed(shop: Shop) -> None:
     with pytest.raises(InvalidInput) as exc:
-        report_z(shop, "2026-11-28")
+        report_z(shop, "2026-11-28", approval=CLOSE_OK)
     assert exc.value.code == "report.future_day"
     assert [r["kind"] for r in shop.ledger.records()] == ["ledger.created"]
 
@@ -155,18 +156,18 @@ def test_bad_dates_are_refused(shop: Shop, bad: str) -> None:
 
 def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock) -> None:
     sell(shop, "F002")  # 12.98
-    assert report_z(shop).grand_total == Decimal("12.98")
+    assert report_z(shop, approval=CLOSE_OK).grand_total == Decimal("12.98")
     # the 28th is skipped (no close); the 29th closes first, the 28th later
     clock.set(2026, 11, 29, 9, 0)
     sell(shop, "D001", "3")  # 9.00
-    z = report_z(shop)
+    z = report_z(shop, approval=CLOSE_OK)
     assert (z.previous_grand_total, z.grand_total) == (Decimal("12.98"), Decimal("21.98"))
     root = shop.home.root
     shop.close()
     with Shop.open(root, clock=clock) as again:
         assert grand_total(again) == Decimal("21.98")
         assert not report_x(again, "2026-11-28").closed
-        late = report_z(again, date(2026, 11, 28))  # an empty day closed late
+        late = report_z(again, date(2026, 11, 28), approval=CLOSE_OK)  # an empty day closed late
         assert report_x(again, "2026-11-28").closed  # its close is stamped the 29th
         assert late.figures.receipts == 0
         assert late.grand_total == Decimal("21.98")
@@ -183,7 +184,7 @@ def test_grand_total_carries_across_days_and_reopening(shop: Shop, clock: Clock)
 def test_training_never_reaches_a_report(shop: Shop) -> None:
     for _ in range(3):
         sell(shop, "F002", training=True)
-    z = report_z(shop)
+    z = report_z(shop, approval=CLOSE_OK)
     assert z.figures.receipts == 0 and z.figures.training == 3
     assert z.grand_total == Decimal("0.00")
 
@@ -229,8 +230,8 @@ def test_a_void_in_a_later_month_finds_the_receipt_and_x_needs_no_view(
     old = sell(shop, "F002")  # 12.98 in October
     clock.set(2026, 11, 27, 10, 0)
     sell(shop, "D001")
-    void_receipt(shop, old.number, reason="退货", who="王芳")
-    report_z(shop)
+    void_receipt(shop, old.number, reason="退货", who="王芳", approval=VOID_OK)
+    report_z(shop, approval=CLOSE_OK)
     root = shop.home.root
     shop.close()
     with Shop.open(root, readonly=True, clock=clock) as reader:
@@ -261,8 +262,8 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     sell(shop, "C005", pay=[Payment("wechat")])
     sell(shop, "F002", training=True)
     old = sell(shop, "V001")
-    void_receipt(shop, old.number, reason="x", who="王芳")
-    sheet = report_sheet(report_z(shop), "zh+en")
+    void_receipt(shop, old.number, reason="x", who="王芳", approval=VOID_OK)
+    sheet = report_sheet(report_z(shop, approval=CLOSE_OK), "zh+en")
     assert sheet["title"] == "Z 报表（日结） / Z report (day closed)"
     assert sheet["info"][0] == ["营业日 / Business day", "2026-11-27"]
     rows = [row for section in sheet["sections"] for row in section["rows"]]
@@ -287,7 +288,7 @@ def test_the_z_report_shows_the_key_fingerprint_on_paper_and_screen(
 
     fingerprint = key_fingerprint(public_key_b64(shop.ledger.public_key))
     sell(shop, "D001")
-    for report in (report_x(shop), report_z(shop), closed_report(shop)):
+    for report in (report_x(shop), report_z(shop, approval=CLOSE_OK), closed_report(shop)):
         sheet = report_sheet(report, "zh")
         assert ["签名公钥指纹", fingerprint] in sheet["info"]
         paper = "\n".join(block_texts(layout_report(report_sheet(report, "zh+en"), 32)))
@@ -302,7 +303,7 @@ def test_a_z_reprint_shows_what_was_closed(shop: Shop, clock: Clock) -> None:
         closed_report(shop)
     assert exc.value.code == "report.not_closed"
     sell(shop, "F002", pay=[Payment("card")])
-    z = report_z(shop)
+    z = report_z(shop, approval=CLOSE_OK)
     clock.set(2026, 11, 27, 20, 0)
     sell(shop, "D001")  # after the close: in no Z, and not in the reprint
     clock.set(2026, 11, 29, 9, 0)
@@ -321,7 +322,7 @@ def test_grand_total_counts_days_never_closed(shop: Shop, clock: Clock) -> None:
     sell(shop, "D001", "1", training=True)  # training: never in a total
     clock.set(2026, 11, 26, 9, 0)
     sell(shop, "D001", "3")  # 9.00
-    z = report_z(shop)
+    z = report_z(shop, approval=CLOSE_OK)
     assert (z.previous_grand_total, z.grand_total) == (Decimal("0.00"), Decimal("21.98"))
     root = shop.home.root
     shop.close()
@@ -329,8 +330,8 @@ def test_grand_total_counts_days_never_closed(shop: Shop, clock: Clock) -> None:
         clock.set(2026, 11, 27, 9, 0)
         voided = sell(again, "D001", "2")  # 6.00, voided below: net of voids
         sell(again, "F002")  # 12.98
-        void_receipt(again, voided.number, reason="test", who="王芳")
-        assert report_z(again).grand_total == Decimal("34.96")
+        void_receipt(again, voided.number, reason="test", who="王芳", approval=VOID_OK)
+        assert report_z(again, approval=CLOSE_OK).grand_total == Decimal("34.96")
 
 
 @pytest.mark.parametrize("language", ["zh", "en", "zh+en"])

@@ -160,7 +160,10 @@ class OutageScreen(Screen):
                 if not yes:
                     return
                 try:
-                    report = report_z(self.shopdesk.shop)  # type: ignore[arg-type]
+                    report = report_z(
+                        self.shopdesk.shop,  # type: ignore[arg-type]
+                        approval=self.shopdesk.approval,
+                    )
                 except Exception as error:
                     self.shopdesk.report_error(error)
                     return
@@ -171,7 +174,7 @@ class OutageScreen(Screen):
                 ConfirmScreen(_("Close today (Z report)? This cannot be undone.")), done
             )
 
-        self.shopdesk.with_pin(close)
+        self.shopdesk.with_pin(close, "close_day")
 
     @guarded
     def action_print_report(self) -> None:

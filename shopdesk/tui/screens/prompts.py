@@ -70,7 +70,15 @@ class PromptScreen(Dialog):
 
 
 class PinScreen(Dialog):
-    """The manager's PIN; ``True`` when right. A wrong PIN says so and clears."""
+    """A manager's PIN for ``action``; the :class:`Approval` when right.
+
+    A wrong PIN, or PINs locked after too many wrong ones, says so (the
+    service's message) and clears the field.
+    """
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -83,11 +91,15 @@ class PinScreen(Dialog):
     @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.app.check_pin(event.value):  # type: ignore[attr-defined]
-            self.dismiss(True)
+        try:
+            approval = self.app.approve_pin(self.action, event.value)  # type: ignore[attr-defined]
+        except ShopdeskError as error:
+            event.input.value = ""
+            self.query_one("#pin-error", Static).update(
+                self.app.say(error.code, **error.data)  # type: ignore[attr-defined]
+            )
             return
-        event.input.value = ""
-        self.query_one("#pin-error", Static).update(_("Wrong PIN. Try again, or Esc to go back."))
+        self.dismiss(approval)
 
 
 class ConfirmScreen(Dialog):

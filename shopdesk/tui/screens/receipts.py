@@ -51,7 +51,7 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
             done,
         )
 
-    app.with_pin(ask_reason)
+    app.with_pin(ask_reason, "void")
 
 
 def void_label(app: ShopdeskApp, number: str) -> str:
