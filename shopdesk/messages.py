@@ -1088,6 +1088,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此操作（{action}）需要店长批准：请在终端输入店长 PIN，或用环境变量 SHOPDESK_PIN_FILE 指向保存 PIN 的文件。",
         "This ({action}) needs a manager's approval: type the manager PIN at the terminal, or point SHOPDESK_PIN_FILE at a file that holds it.",
     ),
+    "init.pin_again": ("再输入一次店长 PIN：", "Manager PIN again: "),
     "people.pin_prompt": ("收银员本人 PIN：", "Cashier's own PIN: "),
     "people.none": (
         "店铺资料中没有 [[people]]（人员及各自的 PIN），无需登录。",

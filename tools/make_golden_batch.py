@@ -82,7 +82,13 @@ def build(out: Path) -> Path:
 
     key = load_private_key(KEY)
     with tempfile.TemporaryDirectory(prefix="golden-") as tmp:
-        shop = init_shop(Path(tmp) / "home", clock=FixedClock(), signing_key=key, **SHOP)
+        shop = init_shop(
+            Path(tmp) / "home",
+            clock=FixedClock(),
+            signing_key=key,
+            manager_pin="2580",
+            **SHOP,
+        )
         try:
             cola = _line("可口可乐 330ml", "2", "3.00", "13", sku="D001", barcode="6901939621257")
             milk = _line("巴氏鲜牛奶 950ml", "1", "15.80", "9", unit="盒", barcode="0690123456789")

@@ -51,6 +51,23 @@ def _read_pin(ctx: Context, env: str, prompt: str, missing: str) -> str:
     return pin
 
 
+def read_new_pin(ctx: Context) -> tuple[str, str]:
+    """A new shop's manager PIN and its repeat: from ``SHOPDESK_PIN_FILE`` (its first
+    line, taken as typed twice), asked twice without echo, or two lines of input.
+    Nothing to read gives empty strings, which ``init`` refuses saying how."""
+    if os.environ.get(PIN_FILE_ENV, "").strip() or (sys.stdin is not None and sys.stdin.isatty()):
+        try:
+            pin = read_manager_pin(ctx)
+        except InvalidInput:
+            return "", ""
+        if os.environ.get(PIN_FILE_ENV, "").strip():
+            return pin, pin
+        return pin, ask_pin(ctx.say("init.pin_again"))
+    if sys.stdin is None:
+        return "", ""
+    return sys.stdin.readline().strip(), sys.stdin.readline().strip()
+
+
 def cli_approval(ctx: Context, shop: Shop, action: str) -> Approval:
     """A manager's approval of ``action`` at the command line, through the app's rule.
 

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create a shop home (profile, key, ledger)")
+    p = sub.add_parser(
+        "init",
+        help="create a shop home (profile, key, ledger); a real shop sets its manager PIN "
+        "(asked twice without echo, or read from the file $SHOPDESK_PIN_FILE)",
+    )
     p.add_argument("--demo", action="store_true", help="copy the demo shop from sample_data/")
     p.add_argument("--name", default="", help="shop name (without --demo)")
     p.add_argument("--uscc", default="", help="统一社会信用代码 (without --demo)")
@@ -120,9 +124,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(ctx: Context) -> int:
+    from shopdesk.cli.approval import read_new_pin
     from shopdesk.services.shop import init_shop
 
     a = ctx.args
+    pin, repeat = ("", "") if a.demo else read_new_pin(ctx)
     with init_shop(
         ctx.home,
         demo=a.demo,
@@ -133,6 +139,8 @@ def cmd_init(ctx: Context) -> int:
         terminal=a.terminal,
         printer=a.printer,
         language=ctx.lang,
+        manager_pin=pin,
+        manager_pin_repeat=repeat,
     ) as shop:
         ctx.out(
             ctx.say(

@@ -62,3 +62,21 @@ def is_weak_pin(pin: str) -> bool:
     digits = [int(c) for c in pin]
     steps = {b - a for a, b in itertools.pairwise(digits)}
     return pin == DEMO_PIN or (len(steps) <= 1 and steps <= {-1, 0, 1})
+
+
+def new_pin_hash(new: str, repeat: str) -> str:
+    """The hash to store for a PIN a shop chooses, typed twice; refuses a weak one.
+
+    Raises ``InvalidInput`` ``pin.bad_shape`` (not 4–12 digits), ``pin.mismatch``
+    or ``pin.too_weak`` (:func:`is_weak_pin`), saying what to do.
+    """
+    from shopdesk.errors import InvalidInput
+
+    new, repeat = new.strip(), repeat.strip()
+    if not PIN_RE.match(new):
+        raise InvalidInput("pin.bad_shape")
+    if new != repeat:
+        raise InvalidInput("pin.mismatch")
+    if is_weak_pin(new):
+        raise InvalidInput("pin.too_weak")
+    return hash_pin(new)

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from shopdesk.config import Person
-from shopdesk.domain.pin import verify_pin
-from shopdesk.errors import ApprovalRefused, ClockError, InvalidInput
-from shopdesk.services.shop import Shop
+from shopdesk.config import Person, load_profile
+from shopdesk.domain.pin import DEMO_PIN, verify_pin
+from shopdesk.errors import ApprovalRefused, ClockError, ConfigError, InvalidInput, Notice
+from shopdesk.services.shop import Shop, bundled
 
 #: The actions that need a manager's approval (issue 13); a front end names one.
 ACTIONS = frozenset(
@@ -120,6 +120,25 @@ def sign_in(shop: Shop, name: str, pin: str) -> Person:
     if not named:
         raise InvalidInput("sale.unknown_cashier", value=name.strip())
     return _check_pin(shop, SIGN_IN, pin, named)
+
+
+def demo_pin_notice(shop: Shop) -> Notice | None:
+    """``security.demo_pin`` when a real shop's manager PIN is still the demo's 1234.
+
+    A profile written before ``init`` asked for a PIN has no ``[security]``
+    section, so 1234 guards its voids and nobody was told (issue 13, item 2).
+    The demo shop itself (the bundled sample's name and tax id) keeps 1234.
+    """
+    profile = shop.profile
+    if profile.people or not verify_pin(profile.manager_pin_hash, DEMO_PIN):
+        return None
+    try:
+        demo = load_profile(bundled("sample_data") / "profile.toml")
+    except ConfigError:  # pragma: no cover - the package ships it
+        demo = None
+    if demo is not None and (demo.shop_name, demo.uscc) == (profile.shop_name, profile.uscc):
+        return None
+    return Notice("security.demo_pin", {})
 
 
 def _managers(shop: Shop) -> list[Person]:

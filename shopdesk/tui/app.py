@@ -173,6 +173,16 @@ class ShopdeskApp(App[int]):
         else:
             self.push_screen(SaleScreen())
         self.warn_about_clock()
+        self.warn_about_demo_pin()
+
+    def warn_about_demo_pin(self) -> None:
+        """A real shop still guarded by the demo's 1234: say so at every start."""
+        from shopdesk.services.approval import demo_pin_notice
+
+        assert self.shop is not None
+        notice = demo_pin_notice(self.shop)
+        if notice is not None:
+            self.notify(self.say(notice.code, **notice.data), severity="error", timeout=30)
 
     def warn_about_clock(self) -> None:
         """Say at once, not at the first payment, that the PC's clock looks wrong."""

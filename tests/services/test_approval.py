@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from shopdesk.cli import main
 from shopdesk.config import load_profile
 from shopdesk.domain.pin import hash_pin, is_weak_pin
-from shopdesk.errors import ConfigError, InvalidInput
-from shopdesk.services.approval import approve, lock_seconds, sign_in
-from shopdesk.services.shop import Shop
+from shopdesk.errors import ConfigError, InvalidInput, Notice
+from shopdesk.services.approval import approve, demo_pin_notice, lock_seconds, sign_in
+from shopdesk.services.shop import Shop, init_shop
 
 PEOPLE = {"王芳": ("cashier", "2580"), "李强": ("manager", "7391"), "赵敏": ("manager", "4826")}
 
@@ -111,3 +112,25 @@ def test_people_without_a_manager_are_refused_at_load(home) -> None:
 )
 def test_weak_pins(pin: str, weak: bool) -> None:
     assert is_weak_pin(pin) is weak
+
+
+def old_real_shop(tmp_path: Path, clock) -> Path:
+    """A real shop made before ``init`` asked a PIN: no ``[security]``, so 1234 applies."""
+    root = tmp_path / "real"
+    init_shop(root, name="小店", uscc="91110000600037341L", manager_pin="2580", clock=clock).close()
+    profile = root / "profile.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text[: text.index("\n[security]")] + "\n", encoding="utf-8")
+    return root
+
+
+def test_a_real_shop_on_the_demo_pin_is_warned_the_demo_is_not(tmp_path, shop, clock) -> None:
+    assert demo_pin_notice(shop) is None
+    with Shop.open(old_real_shop(tmp_path, clock), clock=clock) as real:
+        assert demo_pin_notice(real) == Notice("security.demo_pin", {})
+
+
+def test_outage_status_says_the_demo_pin_is_still_set(tmp_path, clock, capsys) -> None:
+    root = old_real_shop(tmp_path, clock)
+    assert main(["--home", str(root), "--lang", "en", "outage", "status"]) == 0
+    assert "still uses the demo manager PIN 1234" in capsys.readouterr().err

@@ -184,6 +184,10 @@ async def test_void_with_manager_pin(make_app):
         assert isinstance(app.screen, ReceiptsScreen)
         void = list(app.shop.ledger.records())[-1]
         assert void["data"]["approved_by"] == "manager"
+        await pilot.press("enter")  # the receipt's detail names who approved the void
+        await pilot.pause()
+        text = text_of(app.screen.query_one("#detail-text", Static))
+        assert "approved by manager: wrong item" in text
 
 
 async def test_five_wrong_pins_lock_the_dialog_and_say_until_when(make_app):
