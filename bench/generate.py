@@ -28,7 +28,7 @@ from shopdesk import clock as clock_seam
 from shopdesk.domain.pin import DEMO_PIN
 from shopdesk.domain.reports import CashCount
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
-from shopdesk.services.approval import approve
+from shopdesk.services.approval import Approval, approve
 from shopdesk.services.reports import report_z
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
@@ -92,7 +92,13 @@ def generate(
                     "receipt.printed", {"no": issued.number, "ok": True, "copy": 0}, clock_now[0]
                 )
                 if rng.random() < 0.01:
-                    void_receipt(shop, issued.number, reason="顾客退货", who="王芳")
+                    void_receipt(
+                        shop,
+                        issued.number,
+                        reason="顾客退货",
+                        who="王芳",
+                        approval=Approval("void", "manager"),
+                    )
                 made += 1
             if close_days and day < days - 1:  # a Z each evening; the last day stays open
                 clock_now[0] = end + timedelta(minutes=1)

@@ -67,6 +67,24 @@ class ExportSettings:
     line_columns: tuple[tuple[str, str], ...] = columns.LINE_COLUMNS
 
 
+#: The roles a person may have: a manager sells and also approves controlled actions.
+ROLES = ("cashier", "manager")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who signs in at the till with their own PIN (``[[people]]`` in the profile)."""
+
+    name: str
+    role: str
+    #: Salted scrypt hash of the person's own PIN (see shopdesk.domain.pin).
+    pin_hash: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
 @dataclass(frozen=True)
 class Profile:
     path: Path
@@ -96,6 +114,8 @@ class Profile:
     backup_every_receipts: int = 0
     #: Automatic backup at the first sale this many minutes after the last one (0 = off).
     backup_every_minutes: int = 0
+    #: ``[[people]]``: who may sign in; empty in an old profile (names only, one PIN).
+    people: tuple[Person, ...] = ()
     raw: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -244,9 +264,12 @@ def parse_profile(text: str, path: Path) -> Profile:
             reason=str(exc),
         ) from None
     r = _Reader(path, text, data)
+    people = _people(r)
     cashiers = r.get("terminal", "cashiers", list, ["收银员"])
     if not cashiers or not all(isinstance(c, str) and c.strip() for c in cashiers):
         raise r.fail("terminal", "cashiers", "expected_names", cashiers)
+    if people:  # the people who sign in are the cashiers; the old list is ignored
+        cashiers = [person.name for person in people]
     paper = r.get("printer", "paper_width_mm", int, 58, _one_of(PAPER_WIDTHS))
     return Profile(
         path=path,
@@ -305,8 +328,36 @@ def parse_profile(text: str, path: Path) -> Profile:
         ),
         backup_every_receipts=r.get("backup", "every_receipts", int, 0, _not_negative),
         backup_every_minutes=r.get("backup", "every_minutes", int, 0, _not_negative),
+        people=people,
         raw=data,
     )
+
+
+def _people(r: _Reader) -> tuple[Person, ...]:
+    """``[[people]]`` entries: name, role and PIN hash each; names unique; a manager among them.
+
+    Without a manager nobody could approve a void or close the day, so such a
+    list is refused at load rather than discovered at the first void.
+    """
+    entries = r.data.get("people", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise r.fail("people", "", "not_a_list_of_tables", "")
+    people: list[Person] = []
+    for number, entry in enumerate(entries, start=1):
+        section = f"people.{number}"
+        name, role, pin = (entry.get(key) for key in ("name", "role", "pin"))
+        if not isinstance(name, str) or not name.strip():
+            raise r.fail(section, "name", "empty", name or "")
+        if name.strip() in {p.name for p in people}:
+            raise r.fail(section, "name", "duplicate_name", name)
+        if role not in ROLES:
+            raise r.fail(section, "role", "one_of:" + "|".join(ROLES), role or "")
+        if not isinstance(pin, str) or not is_pin_hash(pin.strip()):
+            raise r.fail(section, "pin", "not_a_pin_hash", "")
+        people.append(Person(name.strip(), role, pin.strip()))
+    if people and not any(p.is_manager for p in people):
+        raise r.fail("people", "role", "no_manager", "")
+    return tuple(people)
 
 
 def _column_table(

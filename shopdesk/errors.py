@@ -34,6 +34,15 @@ class ConfigError(InvalidInput):
     """The shop profile or catalog is broken; data names the file, line and field."""
 
 
+class ApprovalRefused(InvalidInput):
+    """A controlled action lacks a manager's approval: no PIN, a wrong one, or PINs locked.
+
+    Its own exit code (10) so a script tells "the PIN was refused" from a typo.
+    """
+
+    exit_code = 10
+
+
 class LedgerError(ShopdeskError):
     """The journal cannot be opened, written or trusted."""
 

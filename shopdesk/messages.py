@@ -1224,8 +1224,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The two PINs differ; nothing was changed.",
     ),
     "approval.wrong_pin": (
-        "店长 PIN 不正确，操作未执行。请重新输入店长 PIN。",
-        "The manager PIN is wrong; nothing was done. Enter the manager PIN again.",
+        "PIN 不正确，操作未执行。请重新输入（再错 {tries_left} 次将暂时锁定）。",
+        "The PIN is wrong; nothing was done. Enter it again ({tries_left} more wrong tries lock the till for a while).",
+    ),
+    "approval.locked": (
+        "PIN 连续输错次数过多，已锁定至 {until}（还有 {seconds} 秒）。请届时由店长输入正确的 PIN；每次输错都已记入账本。",
+        "Too many wrong PINs in a row: PINs are refused until {until} ({seconds} s more). Let a manager enter the right PIN then; every wrong try is in the ledger.",
+    ),
+    "approval.needed": (
+        "此操作（{action}）需要店长批准：请在终端输入店长 PIN，或用环境变量 SHOPDESK_PIN_FILE 指向保存 PIN 的文件。",
+        "This ({action}) needs a manager's approval: type the manager PIN at the terminal, or point SHOPDESK_PIN_FILE at a file that holds it.",
+    ),
+    "init.pin_again": ("再输入一次店长 PIN：", "Manager PIN again: "),
+    "people.pin_prompt": ("收银员本人 PIN：", "Cashier's own PIN: "),
+    "people.none": (
+        "店铺资料中没有 [[people]]（人员及各自的 PIN），无需登录。",
+        "The shop profile lists no [[people]] (people with their own PINs), so there is nobody to sign in.",
+    ),
+    "people.cashier_needed": (
+        "店铺资料列出了人员：请用 --cashier 姓名 指明收银员，并用 SHOPDESK_CASHIER_PIN_FILE 或终端输入其本人 PIN。",
+        "The shop profile lists people: name the cashier with --cashier NAME and give their own PIN (SHOPDESK_CASHIER_PIN_FILE, or typed at the terminal).",
+    ),
+    "pin.too_weak": (
+        "这个 PIN 太容易被猜到（演示 PIN 1234、同一数字重复或连续数字）。请另选一个 4–12 位数字的 PIN。",
+        "That PIN is too easy to guess (the demo PIN 1234, one digit repeated, or a run like 123456). Choose another PIN of 4 to 12 digits.",
+    ),
+    "init.pin_missing": (
+        "新店铺需要设置店长 PIN：请在终端输入两次（不回显），或用 SHOPDESK_PIN_FILE 指向保存 PIN 的文件。演示店（--demo）使用 1234。",
+        "A new shop needs its own manager PIN: type it twice at the terminal (not shown), or point SHOPDESK_PIN_FILE at a file that holds it. Only the demo (--demo) uses 1234.",
+    ),
+    "security.demo_pin": (
+        "本店仍在使用演示店长 PIN 1234：任何人都能作废收据或改价。请在 设置 → PIN 中立即更改。",
+        "This shop still uses the demo manager PIN 1234: anyone can void receipts or change prices. Change it now in Settings → PIN.",
     ),
     "pin.bad_shape": ("PIN 须为 4–12 位数字。", "A PIN is 4 to 12 digits."),
     "pin.wrong": (

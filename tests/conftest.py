@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import shopdesk.clock
+from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop, init_shop
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +28,14 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 #: The published, test-only signing key of the golden batch (docs/format.md): a
 #: home made with it gives the same signatures and fingerprint on every run.
 PUBLISHED_TEST_KEY = REPO / "tests" / "data" / "golden" / "TEST-ONLY-signing-key.pem"
+#: The demo shop's manager PIN (1234) in a file: ``cli_env`` points SHOPDESK_PIN_FILE
+#: at it, so CLI voids, discounts and Z reports are approved as a script's would be.
+DEMO_PIN_FILE = REPO / "tests" / "data" / "demo-pin.txt"
+#: A manager's yes for tests that call a controlled service directly; the PIN
+#: check itself is tested in tests/services/test_approval.py.
+VOID_OK = Approval("void", "manager")
+CLOSE_OK = Approval("close_day", "manager")
+DISCOUNT_OK = Approval("discount", "manager")
 
 
 class Clock:
@@ -81,6 +90,13 @@ def test_clock_everywhere(
 
 
 @pytest.fixture
+def demo_pin(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An in-process CLI call (``main([...])``) gets the demo manager PIN from a file."""
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(DEMO_PIN_FILE))
+    return DEMO_PIN_FILE
+
+
+@pytest.fixture
 def home(tmp_path: Path, clock: Clock) -> Path:
     """A freshly initialised demo shop home (closed again, ready to open)."""
     root = tmp_path / "shop"
@@ -98,6 +114,7 @@ def cli_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("SHOPDESK_HOME", None)
+    env.setdefault("SHOPDESK_PIN_FILE", str(DEMO_PIN_FILE))
     if _active and shopdesk.clock.ENV in env:
         # the CLI in a subprocess stamps at the test clock's current time
         env[shopdesk.clock.ENV] = _active[-1]().isoformat()

@@ -75,13 +75,20 @@ def build(out: Path) -> Path:
     from shopdesk.domain.sale import Buyer, Payment, SaleDraft
     from shopdesk.ledger.keys import key_fingerprint, load_private_key, public_key_b64
     from shopdesk.printing.qr import make_qr_payload
+    from shopdesk.services.approval import Approval
     from shopdesk.services.export import export_batch
     from shopdesk.services.sales import issue_receipt, void_receipt
     from shopdesk.services.shop import init_shop
 
     key = load_private_key(KEY)
     with tempfile.TemporaryDirectory(prefix="golden-") as tmp:
-        shop = init_shop(Path(tmp) / "home", clock=FixedClock(), signing_key=key, **SHOP)
+        shop = init_shop(
+            Path(tmp) / "home",
+            clock=FixedClock(),
+            signing_key=key,
+            manager_pin="2580",
+            **SHOP,
+        )
         try:
             cola = _line("可口可乐 330ml", "2", "3.00", "13", sku="D001", barcode="6901939621257")
             milk = _line("巴氏鲜牛奶 950ml", "1", "15.80", "9", unit="盒", barcode="0690123456789")
@@ -97,6 +104,7 @@ def build(out: Path) -> Path:
                     sale_discount=Decimal("1.00"),
                     payments=[Payment("wechat", Decimal("20")), Payment("cash", Decimal("10"))],
                 ),
+                approval=Approval("discount", "manager"),
             )
             issue_receipt(  # a company buyer that wants the fapiao in its own name
                 shop,
@@ -111,7 +119,13 @@ def build(out: Path) -> Path:
             )
             voided = issue_receipt(shop, SaleDraft([cola], payments=[Payment("card")]))
             issue_receipt(shop, SaleDraft([milk]), training=True)
-            void_receipt(shop, voided.number, reason="顾客退货", who="王芳")
+            void_receipt(
+                shop,
+                voided.number,
+                reason="顾客退货",
+                who="王芳",
+                approval=Approval("void", "manager"),
+            )
             (Path(tmp) / "out").mkdir()
             batch = export_batch(shop, Path(tmp) / "out")
             qr = make_qr_payload(first.record, SHOP["uscc"], key)

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from shopdesk.cli.approval import cli_approval, cli_cashier
 from shopdesk.cli.common import (
     after_sale,
     open_app,
@@ -22,7 +23,11 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="create a shop home (profile, key, ledger)")
+    p = sub.add_parser(
+        "init",
+        help="create a shop home (profile, key, ledger); a real shop sets its manager PIN "
+        "(asked twice without echo, or read from the file $SHOPDESK_PIN_FILE)",
+    )
     p.add_argument("--demo", action="store_true", help="copy the demo shop from sample_data/")
     p.add_argument("--name", default="", help="shop name (without --demo)")
     p.add_argument("--uscc", default="", help="统一社会信用代码 (without --demo)")
@@ -79,7 +84,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
     p.add_argument("number")
     p.add_argument("--reason", required=True)
-    p.add_argument("--by", default="", help="who approved the void (default: first cashier)")
+    p.add_argument(
+        "--by",
+        default="",
+        help="who asked for the void (default: first cashier); "
+        "a manager approves with the PIN (no echo, or the file $SHOPDESK_PIN_FILE)",
+    )
     p.set_defaults(run=cmd_void)
 
     p = sub.add_parser(
@@ -145,9 +155,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(ctx: Context) -> int:
+    from shopdesk.cli.approval import read_new_pin
     from shopdesk.services.shop import init_shop
 
     a = ctx.args
+    pin, repeat = ("", "") if a.demo else read_new_pin(ctx)
     with init_shop(
         ctx.home,
         demo=a.demo,
@@ -158,6 +170,8 @@ def cmd_init(ctx: Context) -> int:
         terminal=a.terminal,
         printer=a.printer,
         language=ctx.lang,
+        manager_pin=pin,
+        manager_pin_repeat=repeat,
     ) as shop:
         ctx.out(
             ctx.say(
@@ -174,6 +188,7 @@ def cmd_sell(ctx: Context) -> int:
     from shopdesk.domain.sale import SaleDraft, parse_payment
     from shopdesk.services.sales import (
         apply_discounts,
+        approval_needed,
         issue_receipt,
         make_buyer,
         parse_item_spec,
@@ -191,8 +206,15 @@ def cmd_sell(ctx: Context) -> int:
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )
+        person = cli_cashier(ctx, shop, a.cashier)
+        needed = approval_needed(draft)
         issued = issue_receipt(
-            shop, draft, cashier=a.cashier, training=a.training, clock_confirmed=a.clock_ok
+            shop,
+            draft,
+            cashier=person.name if person else a.cashier,
+            training=a.training,
+            clock_confirmed=a.clock_ok,
+            approval=cli_approval(ctx, shop, needed) if needed else None,
         )
         for notice in issued.warnings:
             ctx.warn(ctx.say(notice.code, **notice.data))
@@ -221,21 +243,20 @@ def cmd_void(ctx: Context) -> int:
             ctx.args.number,
             reason=ctx.args.reason,
             who=ctx.args.by or shop.profile.cashiers[0],
+            approval=cli_approval(ctx, shop, "void"),
         )
         ctx.out(ctx.say("void.done", number=record["data"]["no"]))
     return 0
 
 
 def cmd_return(ctx: Context) -> int:
-    from shopdesk.cli.approval import read_manager_pin
     from shopdesk.domain.sale import parse_payment
-    from shopdesk.services.approval import approve
     from shopdesk.services.returns import parse_line_spec, return_items
 
     lines = [parse_line_spec(spec) for spec in ctx.args.line]
     pay = [parse_payment(text) for text in ctx.args.pay_back]
     with open_shop(ctx) as shop:
-        approval = approve(shop, "return", read_manager_pin(ctx))
+        approval = cli_approval(ctx, shop, "return")
         refund = return_items(
             shop,
             ctx.args.number,

@@ -123,10 +123,14 @@ def _limit_line(ctx: Context, state: LimitState) -> str:
 
 
 def cmd_outage_status(ctx: Context) -> int:
+    from shopdesk.services.approval import demo_pin_notice
     from shopdesk.services.outage import outage_status
 
     with open_shop(ctx, readonly=True) as shop:
         status = outage_status(shop)
+        weak = demo_pin_notice(shop)
+    if weak is not None:  # on stderr: the JSON on stdout stays the same
+        ctx.warn(ctx.say(weak.code, **weak.data))
     if ctx.args.json:
         ctx.out(json.dumps(status.to_json(), ensure_ascii=False, indent=2))
         return 0

@@ -8,7 +8,7 @@ import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.approval import read_manager_pin
+from shopdesk.cli.approval import cli_approval
 from shopdesk.cli.common import after_z_report, open_shop
 from shopdesk.domain.money import format_yuan, parse_money
 from shopdesk.domain.reports import CashCount, parse_count
@@ -208,7 +208,6 @@ def cmd_report_x(ctx: Context) -> int:
 
 
 def cmd_report_z(ctx: Context) -> int:
-    from shopdesk.services.approval import approve
     from shopdesk.services.reports import closed_report, report_z
 
     if ctx.args.reprint:
@@ -219,7 +218,7 @@ def cmd_report_z(ctx: Context) -> int:
         raise InvalidInput("report.z_date")
     count = _count(ctx)  # before the PIN: a mistyped count costs no PIN
     with open_shop(ctx) as shop:
-        approval = approve(shop, "close_day", read_manager_pin(ctx))
+        approval = cli_approval(ctx, shop, "close_day")
         report = report_z(shop, approval, count)
         _show(ctx, report, shop)
         after_z_report(ctx, shop)  # the shift is closed: a backup problem only warns

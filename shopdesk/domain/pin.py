@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import os
 import re
 
@@ -53,3 +54,29 @@ def verify_pin(stored: str, pin: str) -> bool:
         return False
     digest = _derive(pin.strip(), bytes.fromhex(match.group(4)), n, r, p)
     return hmac.compare_digest(digest.hex(), match.group(5))
+
+
+def is_weak_pin(pin: str) -> bool:
+    """The demo PIN, one digit repeated (0000) or a run up or down (1234, 987654):
+    the first guesses anyone makes, so a real shop may not choose them."""
+    digits = [int(c) for c in pin]
+    steps = {b - a for a, b in itertools.pairwise(digits)}
+    return pin == DEMO_PIN or (len(steps) <= 1 and steps <= {-1, 0, 1})
+
+
+def new_pin_hash(new: str, repeat: str) -> str:
+    """The hash to store for a PIN a shop chooses, typed twice; refuses a weak one.
+
+    Raises ``InvalidInput`` ``pin.bad_shape`` (not 4–12 digits), ``pin.mismatch``
+    or ``pin.too_weak`` (:func:`is_weak_pin`), saying what to do.
+    """
+    from shopdesk.errors import InvalidInput
+
+    new, repeat = new.strip(), repeat.strip()
+    if not PIN_RE.match(new):
+        raise InvalidInput("pin.bad_shape")
+    if new != repeat:
+        raise InvalidInput("pin.mismatch")
+    if is_weak_pin(new):
+        raise InvalidInput("pin.too_weak")
+    return hash_pin(new)

@@ -73,6 +73,9 @@ RECORD_KINDS = frozenset(
         # A torn tail was cut off at open: what, where, its SHA-256 and where the
         # bytes were kept (the technical-event journal NF525 asks for; issue 11).
         "ledger.repaired",
+        # A wrong PIN at an approval or sign-in: the action and the count in a
+        # row, never the digits (issue 13; services/approval.py).
+        "pin.failed",
     }
 )
 #: The one kind whose time may be earlier than the record before it: a manager's

@@ -20,7 +20,14 @@ from shopdesk.domain.sale import (
     receipt_body,
     settle,
 )
-from shopdesk.errors import InvalidInput, NotFound, Notice, OfflineLimitReached
+from shopdesk.errors import (
+    ApprovalRefused,
+    InvalidInput,
+    NotFound,
+    Notice,
+    OfflineLimitReached,
+)
+from shopdesk.services.approval import Approval
 from shopdesk.services.clock_guard import check_before_sale
 from shopdesk.services.outage import limits_for
 from shopdesk.services.shop import Shop
@@ -126,6 +133,27 @@ class IssuedReceipt:
     warnings: tuple[Notice, ...] = field(default_factory=tuple)
 
 
+def approval_needed(draft: SaleDraft) -> str | None:
+    """The approval a sale needs before it may be issued: ``price_override`` when a
+    line is not at its catalog price, ``discount`` for any discount, else ``None``.
+
+    The one rule for both front ends: the app asks for the PIN when the price or
+    discount is typed, the CLI before it sells, and :func:`issue_receipt` refuses
+    a sale without the approval either way.
+    """
+    if any(line.price_override for line in draft.lines):
+        return "price_override"
+    if draft.sale_discount or any(line.discount for line in draft.lines):
+        return "discount"
+    return None
+
+
+def check_approval(needed: str | None, approval: Approval | None) -> None:
+    """Refuse (``approval.needed``) when ``needed`` names an action nobody approved."""
+    if needed is not None and approval is None:
+        raise ApprovalRefused("approval.needed", action=needed)
+
+
 def issue_receipt(
     shop: Shop,
     draft: SaleDraft,
@@ -133,6 +161,7 @@ def issue_receipt(
     cashier: str | None = None,
     training: bool | None = None,
     clock_confirmed: bool = False,
+    approval: Approval | None = None,
 ) -> IssuedReceipt:
     """Price, check payment, then append the signed receipt durably; nothing on error.
 
@@ -143,8 +172,11 @@ def issue_receipt(
     Training receipts are practice: they neither count towards nor are stopped by
     the offline limits, and do not start an outage. A clock behind the ledger is
     refused and one far ahead must be confirmed (``clock_confirmed``) first: see
-    :func:`shopdesk.services.clock_guard.check_before_sale`.
+    :func:`shopdesk.services.clock_guard.check_before_sale`. A price override or
+    discount needs a manager's ``approval`` (:func:`approval_needed`); the
+    receipt records who gave it as ``approved_by``.
     """
+    check_approval(approval_needed(draft), approval)
     now = check_before_sale(shop, ahead_confirmed=clock_confirmed)
     training = shop.profile.training if training is None else training
     cashier = cashier or shop.profile.cashiers[0]
@@ -176,6 +208,8 @@ def issue_receipt(
         buyer=draft.buyer,
         training=training,
     )
+    if approval is not None and approval_needed(draft) is not None:
+        body["approved_by"] = approval.by
     if not training and view.open_outage is None:
         shop.ledger.append("outage.started", {"note": "", "auto": True}, now)
         warnings.append(Notice("outage.auto_started", {"time": now.strftime("%Y-%m-%d %H:%M")}))
@@ -236,8 +270,16 @@ def get_receipt(shop: Shop, number: str) -> ReceiptDetail:
     return ReceiptDetail(record, dict(row), events)
 
 
-def void_receipt(shop: Shop, number: str, *, reason: str, who: str) -> dict:
-    """Append a void record; the receipt itself stays, marked void everywhere."""
+def void_receipt(
+    shop: Shop, number: str, *, reason: str, who: str, approval: Approval | None
+) -> dict:
+    """Append a void record; the receipt itself stays, marked void everywhere.
+
+    ``who`` asked for the void; ``approval`` is the manager's yes (required:
+    ``approval.needed`` without it), recorded as ``approved_by``.
+    """
+    check_approval("void", approval)
+    assert approval is not None
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("void.reason_missing")
@@ -257,7 +299,9 @@ def void_receipt(shop: Shop, number: str, *, reason: str, who: str) -> dict:
             "void.has_returns", number=number, refunds=", ".join(returned["refunds"])
         )
     return shop.ledger.append(
-        "receipt.voided", {"no": number, "reason": reason, "by": who}, shop.now()
+        "receipt.voided",
+        {"no": number, "reason": reason, "by": who, "approved_by": approval.by},
+        shop.now(),
     )
 
 

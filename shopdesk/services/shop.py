@@ -21,6 +21,7 @@ from shopdesk.config import (
     parse_profile,
 )
 from shopdesk.domain.catalog import Catalog
+from shopdesk.domain.pin import new_pin_hash
 from shopdesk.domain.timeline import next_record_time
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ConfigError, InvalidInput, LedgerError
@@ -277,6 +278,8 @@ def init_shop(
     language: str = "zh",
     clock: Callable[[], datetime] | None = None,
     signing_key: Ed25519PrivateKey | None = None,
+    manager_pin: str = "",
+    manager_pin_repeat: str | None = None,
 ) -> Shop:
     """Create a shop home: profile, catalog, signing key and a ledger with its first record.
 
@@ -284,6 +287,11 @@ def init_shop(
     replace a key that has signed receipts. ``signing_key`` is for tests and the
     golden batch only (a published key signs nothing a shop may rely on); a
     shop always gets a new key.
+
+    A real shop must choose its own manager PIN (``manager_pin``, typed twice
+    when ``manager_pin_repeat`` is given; 1234 and other weak PINs are refused):
+    otherwise the demo's 1234 would guard its voids (issue 13, item 2). Only the
+    demo keeps 1234.
     """
     home = ShopHome(root)
     if home.has_ledger() and not home.profile.exists():
@@ -296,6 +304,7 @@ def init_shop(
     else:
         if not name.strip():
             raise InvalidInput("init.name_missing")
+
         terminal = terminal.strip().upper()
         if not TERMINAL_ID_RE.match(terminal):
             raise InvalidInput("init.bad_terminal", value=terminal)
@@ -313,6 +322,12 @@ def init_shop(
             printer=toml_str(printer),
             language=toml_str(language),
         )
+        if not manager_pin.strip():
+            raise InvalidInput("init.pin_missing")
+        pin_hash = new_pin_hash(
+            manager_pin, manager_pin if manager_pin_repeat is None else manager_pin_repeat
+        )
+        text += f"\n[security]\nmanager_pin = {toml_str(pin_hash)}\n"
     parse_profile(text, home.profile)  # validate before anything is written
     check_home_folder(root)
     try:

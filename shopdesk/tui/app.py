@@ -23,11 +23,10 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
 from shopdesk.messages import system_language
-from shopdesk.services.approval import Approval
+from shopdesk.services.approval import Approval, approve
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import IssuedReceipt, issue_receipt, void_receipt
 from shopdesk.services.shop import Shop, bundled
@@ -106,6 +105,10 @@ class ShopdeskApp(App[int]):
         self.cart: Cart | None = None
         self.training = False
         self.cashier = ""
+        #: The manager's yes behind the last PIN dialog (see with_pin), and the one
+        #: the sale in the cart carries for its price override or discount.
+        self.approval: Approval | None = None
+        self.sale_approval: Approval | None = None
         self.last_issued: IssuedReceipt | None = None
         self.ui_state: UiState = load_ui_state(home)
         self.theme_specs: list[ThemeSpec] = []
@@ -173,6 +176,16 @@ class ShopdeskApp(App[int]):
         else:
             self.push_screen(SaleScreen())
         self.warn_about_clock()
+        self.warn_about_demo_pin()
+
+    def warn_about_demo_pin(self) -> None:
+        """A real shop still guarded by the demo's 1234: say so at every start."""
+        from shopdesk.services.approval import demo_pin_notice
+
+        assert self.shop is not None
+        notice = demo_pin_notice(self.shop)
+        if notice is not None:
+            self.notify(self.say(notice.code, **notice.data), severity="error", timeout=30)
 
     def warn_about_clock(self) -> None:
         """Say at once, not at the first payment, that the PC's clock looks wrong."""
@@ -351,8 +364,10 @@ class ShopdeskApp(App[int]):
             cashier=self.cashier,
             training=self.training,
             clock_confirmed=self.clock_confirmed,
+            approval=self.sale_approval,
         )
         self.cart.clear()
+        self.sale_approval = None
         self.last_issued = issued
         for notice in issued.warnings:  # offline limits near, outage started, day closed
             self.notify(self.say(notice.code, **notice.data), severity="warning", timeout=10)
@@ -367,6 +382,7 @@ class ShopdeskApp(App[int]):
         """
         assert self.cart is not None
         self.cart.clear()
+        self.sale_approval = None  # an approved price or discount went with the sale
         self.last_issued = None
 
     # -- printing: after the commit, off the UI thread ------------------------------
@@ -453,21 +469,29 @@ class ShopdeskApp(App[int]):
     def void(self, number: str, reason: str) -> dict:
         """Record the void (``void_receipt`` refuses an empty reason …); the void record."""
         assert self.shop is not None
-        return void_receipt(self.shop, number, reason=reason, who=self.cashier)
+        return void_receipt(
+            self.shop, number, reason=reason, who=self.cashier, approval=self.approval
+        )
 
-    def check_pin(self, pin: str) -> bool:
+    def approve_pin(self, action: str, pin: str) -> Approval:
+        """The PIN dialog's check: :func:`shopdesk.services.approval.approve` (lockout included)."""
         assert self.shop is not None
-        return verify_pin(self.shop.profile.manager_pin_hash, pin)
+        return approve(self.shop, action, pin)
 
-    def with_pin(self, then: Callable[[], object]) -> None:
-        """Ask for the manager's PIN, then run ``then`` (nothing on Esc)."""
-        from shopdesk.tui.screens.prompts import PinScreen
+    def with_pin(self, then: Callable[[], object], action: str) -> None:
+        """Ask a manager's PIN for ``action``, then run ``then`` (nothing on Esc).
 
-        def done(ok: bool | None) -> None:
-            if ok:
-                guarded_call(self, then)
+        The approval stays in :attr:`approval` for the service ``then`` calls;
+        a price override or discount also keeps it for the sale (``sale_approval``).
+        """
 
-        self.push_screen(PinScreen(), done)
+        def approved(approval: Approval) -> None:
+            self.approval = approval
+            if action in ("price_override", "discount"):
+                self.sale_approval = approval
+            then()
+
+        self.with_approval(action, approved)
 
     def with_approval(self, action: str, then: Callable[[Approval], object]) -> None:
         """Ask for the manager's PIN for ``action``, then run ``then(approval)`` (nothing on Esc).

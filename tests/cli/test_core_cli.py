@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import DEMO_PIN_FILE, cli_env, run_cli
 
 
 def journal_bytes(home: Path) -> bytes:
@@ -124,7 +126,12 @@ def test_messages_in_chinese(tmp_path: Path) -> None:
     assert result.stderr.strip() == "付款不足：应收 3.00，已付 1.00，还差 2.00。"
 
 
-def test_init_refuses_an_existing_shop_and_a_bad_tax_id(tmp_path: Path) -> None:
+def test_init_refuses_an_existing_shop_and_a_bad_tax_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text("2580\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin_file))
     home = tmp_path / "h"
     run_cli("--home", home, "init", "--demo")
     key = (home / "keys" / "terminal.key").read_bytes()
@@ -275,3 +282,29 @@ def test_demo_creates_the_demo_shop_once_and_sells_on_it(tmp_path: Path) -> None
     assert "T01-00000001" in first.stdout and "Total ￥16.50" in first.stdout
     second = run_cli("--home", home, "demo", "--sell")
     assert "Created" not in second.stdout and "T01-00000002" in second.stdout
+
+
+def test_a_real_shop_cannot_be_set_up_without_its_own_pin(tmp_path: Path) -> None:
+    """Issue 13, item 2: ``init --name … --uscc …`` asks a manager PIN; 1234 is refused."""
+    args = ["--home", str(tmp_path / "n"), "init", "--name", "小店", "--uscc", "91110000600037341L"]
+
+    def init(pin_file: str, typed: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "shopdesk", "--lang", "en", *args],
+            capture_output=True,
+            text=True,
+            input=typed,
+            env=cli_env(SHOPDESK_PIN_FILE=pin_file),
+            timeout=60,
+        )
+
+    missing = init("", "")
+    assert missing.returncode == 2 and "needs its own manager PIN" in missing.stderr
+    assert not (tmp_path / "n").exists()
+    demo_pin = init(str(DEMO_PIN_FILE), "")
+    assert demo_pin.returncode == 2 and "too easy to guess" in demo_pin.stderr
+    assert not (tmp_path / "n").exists()
+    typed_twice = init("", "2580\n2580\n")
+    assert typed_twice.returncode == 0, typed_twice.stderr
+    text = (tmp_path / "n" / "profile.toml").read_text(encoding="utf-8")
+    assert "[security]" in text and "2580" not in text

@@ -88,16 +88,7 @@ def test_blocked_sale_exits_7_and_issues_nothing(capsys, home: Path) -> None:
     assert [r["no"] for r in json.loads(out)] == ["T01-00000001"]
 
 
-@pytest.fixture
-def pin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo manager PIN where ``read_manager_pin`` looks for a script's PIN."""
-    path = tmp_path / "pin"
-    path.write_text("1234\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(path))
-    return path
-
-
-def test_report_x_and_z_tables_and_json(capsys, home: Path, pin_file: Path) -> None:
+def test_report_x_and_z_tables_and_json(capsys, home: Path, demo_pin: Path) -> None:
     run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
     run(capsys, home, "sell", "--item", "C005", "--pay", "wechat")
     run(capsys, home, "sell", "--item", "F002", "--training")
@@ -132,12 +123,15 @@ def test_report_x_and_z_tables_and_json(capsys, home: Path, pin_file: Path) -> N
     assert code == 2 and "YYYY-MM-DD" in err
 
 
-def test_report_z_asks_for_the_manager_pin(capsys, home: Path, tmp_path: Path) -> None:
+def test_report_z_asks_for_the_manager_pin(
+    capsys, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.conftest import run_cli
 
     run(capsys, home, "sell", "--item", "D001")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", "")  # no PIN file: the PIN comes from stdin
     wrong = run_cli("--home", home, "report", "z", "--counted", "203", input="9999\n")
-    assert wrong.returncode == 2 and "PIN" in wrong.stderr
+    assert wrong.returncode == 10 and "PIN" in wrong.stderr
     right = run_cli("--home", home, "report", "z", "--counted", "203", input="1234\n")
     assert right.returncode == 0, right.stderr
     assert "+0.00" not in right.stdout and "0.00" in right.stdout
@@ -151,7 +145,7 @@ def test_report_print_says_so_when_printing_is_missing(capsys, home: Path, monke
 
 
 def test_report_print_sends_the_sheet_to_the_printing_service(
-    capsys, home: Path, monkeypatch, pin_file: Path
+    capsys, home: Path, monkeypatch, demo_pin: Path
 ) -> None:
     sent: list[dict] = []
     fake = types.ModuleType("shopdesk.services.printing")

@@ -15,6 +15,7 @@ from shopdesk.cli import main
 from shopdesk.services.printing import print_receipt
 from shopdesk.services.sales import void_receipt
 from shopdesk.services.shop import init_shop
+from tests.conftest import VOID_OK
 from tests.printing.escpos_decode import decode
 from tests.printing.fake_printer import refused_port
 from tests.printing.fixtures import sell
@@ -162,7 +163,7 @@ def test_verify_qr_with_a_home_refuses_a_voided_receipt(tmp_path, clock, capsys)
     with init_shop(root, demo=True, clock=clock) as shop:
         number = sell(shop, "D001")
         payload = decode(print_receipt(shop, number).files[0].read_bytes()).native_qrs[0]
-        void_receipt(shop, number, reason="wrong item", who="王")
+        void_receipt(shop, number, reason="wrong item", who="王", approval=VOID_OK)
     assert main(["--home", str(root), "--lang", "en", "verify-qr", payload]) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"VALID: receipt {number}") and f"{number} was voided" in out

@@ -34,13 +34,13 @@ def test_return_issues_a_refund_and_show_lists_it(home: Path, pin_file: Path) ->
     assert "Returns" in report.stdout and "-￥3.00" in report.stdout
 
 
-def test_over_return_and_wrong_pin_exit_2_and_write_nothing(home: Path, pin_file: Path) -> None:
+def test_over_return_exits_2_and_wrong_pin_10_and_write_nothing(home: Path, pin_file: Path) -> None:
     assert run_cli("--home", home, "sell", "--item", "D001", "--no-print").returncode == 0
     too_much = run_cli("--home", home, "return", "T01-00000001", "--line", "1x2", "--reason", "x")
     assert too_much.returncode == 2 and "at most 1" in too_much.stderr
     pin_file.write_text("9999\n", encoding="utf-8")
     wrong = run_cli("--home", home, "return", "T01-00000001", "--line", "1", "--reason", "x")
-    assert wrong.returncode == 2
+    assert wrong.returncode == 10
     assert "T01-RF" not in run_cli("--home", home, "show", "T01-00000001").stdout
 
 

@@ -26,6 +26,7 @@ from shopdesk.ledger.keys import create_private_key, load_private_key, public_ke
 from shopdesk.services.export import export_batch
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -50,7 +51,7 @@ def batch(tmp_path_factory) -> tuple[Path, Path]:
                 payments=[Payment(("cash", "wechat", "alipay")[i % 3])],
             )
             issue_receipt(shop, draft, training=i == 7)
-        void_receipt(shop, "T01-00000003", reason="收银错误", who="王芳")
+        void_receipt(shop, "T01-00000003", reason="收银错误", who="王芳", approval=VOID_OK)
         summary = export_batch(shop, root / "out")
     return summary.path, root / "home" / "keys" / "terminal.key"
 

@@ -26,6 +26,7 @@ from shopdesk.export.batch_verifier import verify_batch
 from shopdesk.services.export import export_batch
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import DISCOUNT_OK, VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 BUYER = Buyer("北京中关村科技发展有限公司", "91110000600037341L")
@@ -62,7 +63,7 @@ def sell(shop: Shop, *items: tuple[str, str], buyer=None, pay="cash", training=F
     draft = SaleDraft(
         lines=lines, buyer=buyer, payments=[Payment(pay)], sale_discount=Decimal(discount)
     )
-    return issue_receipt(shop, draft, training=training)
+    return issue_receipt(shop, draft, training=training, approval=DISCOUNT_OK)
 
 
 def ledger_receipts(shop: Shop) -> dict[str, dict]:
@@ -80,7 +81,7 @@ def test_round_trip_files_hold_the_ledgers_exact_amounts(shop: Shop, tmp_path: P
     sell(shop, ("D001", "2"), ("D003", "1"))
     sell(shop, ("D002", "3"), buyer=BUYER, pay="wechat", discount="0.35")
     voided = sell(shop, ("D001", "1")).number
-    void_receipt(shop, voided, reason="顾客退货", who="王芳")
+    void_receipt(shop, voided, reason="顾客退货", who="王芳", approval=VOID_OK)
     training = sell(shop, ("D002", "1"), training=True).number
     sell(shop, ("D004", "2"), ("D001", "1"), pay="alipay")
 
@@ -181,7 +182,7 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
     first = export_batch(shop, tmp_path / "a")
     clock.day(27)  # later, and the receipt sold since must not leak into the old batch
     sell(shop, ("D002", "1"))
-    void_receipt(shop, "T01-00000001", reason="退货", who="王芳")
+    void_receipt(shop, "T01-00000001", reason="退货", who="王芳", approval=VOID_OK)
     again = export_batch(shop, tmp_path / "b", again=first.batch_id)
     assert again.again and again.matches_recorded
     assert again.path.read_bytes() == first.path.read_bytes()
@@ -205,7 +206,7 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
 def test_void_after_export_travels_in_the_next_batch(shop: Shop, tmp_path: Path) -> None:
     no = sell(shop, ("D001", "1")).number
     first = export_batch(shop, tmp_path / "out")
-    void_receipt(shop, no, reason="顾客退货", who="王芳")
+    void_receipt(shop, no, reason="顾客退货", who="王芳", approval=VOID_OK)
     late = export_batch(shop, tmp_path / "out")
     assert late.batch_id == "T01-B0002-voids"
     assert late.late_voids == (no,)
@@ -322,7 +323,7 @@ def test_a_write_error_mid_zip_leaves_no_zip_and_no_record(
 def test_batches_and_voids_survive_a_view_checkpoint(shop: Shop, tmp_path: Path, clock) -> None:
     kept = sell(shop, ("D001", "1")).number
     gone = sell(shop, ("D002", "1")).number
-    void_receipt(shop, gone, reason="退货", who="王芳")
+    void_receipt(shop, gone, reason="退货", who="王芳", approval=VOID_OK)
     first = export_batch(shop, tmp_path / "out")
     shop.ledger.write_checkpoint()
     home = shop.home.root

@@ -26,7 +26,7 @@ from shopdesk.export.batch_verifier import verify_batch
 from shopdesk.services.export import export_batch
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
-from tests.conftest import Clock
+from tests.conftest import DISCOUNT_OK, VOID_OK, Clock
 from tests.export.test_batch_verifier import members, resign, rezip
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -51,8 +51,8 @@ def batch(tmp_path_factory) -> tuple[Path, Path]:
                 buyer=buyer,
                 payments=[Payment("cash")],
             )
-            issue_receipt(shop, draft)
-        void_receipt(shop, "T01-00000003", reason="收银错误", who="王芳")
+            issue_receipt(shop, draft, approval=DISCOUNT_OK)
+        void_receipt(shop, "T01-00000003", reason="收银错误", who="王芳", approval=VOID_OK)
         path = export_batch(shop, root / "out").path
     return path, root / "home" / "keys" / "terminal.key"
 

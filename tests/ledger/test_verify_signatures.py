@@ -21,7 +21,7 @@ from shopdesk.ledger.canonical import canonical_json, record_hash
 from shopdesk.services.integrity import verify_ledger
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop
-from tests.conftest import run_cli
+from tests.conftest import VOID_OK, run_cli
 
 BUYER = Buyer("北京中关村科技发展有限公司", "91110000600037341L")
 
@@ -38,7 +38,7 @@ def journal(home: Path, clock) -> Path:
                 payments=[Payment("cash")],
             )
             numbers.append(issue_receipt(shop, draft).number)
-        void_receipt(shop, numbers[5], reason="顾客退货", who="王芳")
+        void_receipt(shop, numbers[5], reason="顾客退货", who="王芳", approval=VOID_OK)
     (part,) = (home / "ledger").glob("journal-*.jsonl")
     return part
 

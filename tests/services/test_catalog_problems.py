@@ -59,7 +59,7 @@ def test_a_shop_with_a_bad_row_sells_its_good_items(home: Path, clock: Clock) ->
     ],
 )
 def test_every_command_works_and_warns_about_the_bad_row(
-    home: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+    home: Path, command: list[str], capsys: pytest.CaptureFixture[str], demo_pin: Path
 ) -> None:
     assert main(["--home", str(home), "--lang", "en", "sell", "--item", "D001"]) == 0
     break_water_price(home)

@@ -17,6 +17,7 @@ from shopdesk.errors import InvalidInput, OfflineLimitReached
 from shopdesk.services.outage import end_outage, outage_status, start_outage
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -119,7 +120,7 @@ def test_status_figures(shop: Shop, clock: Clock) -> None:
     sell(shop, "F002")  # 12.98
     sell(shop, "D005", training=True)  # training: never waiting
     voided = sell(shop, "C005")  # 5.00, voided below
-    void_receipt(shop, voided.number, reason="扫错", who="王芳")
+    void_receipt(shop, voided.number, reason="扫错", who="王芳", approval=VOID_OK)
     clock.advance(hours=2)
     status = outage_status(shop)
     assert status.open and status.note == "税务平台无法登录" and status.auto is False
@@ -137,7 +138,7 @@ def test_status_figures(shop: Shop, clock: Clock) -> None:
 def test_waiting_figures_survive_reopening(shop: Shop, clock: Clock) -> None:
     sell(shop, "D001", "2")
     sold = sell(shop, "F002")
-    void_receipt(shop, sold.number, reason="退货", who="王芳")
+    void_receipt(shop, sold.number, reason="退货", who="王芳", approval=VOID_OK)
     root = shop.home.root
     shop.close()
     with Shop.open(root, readonly=True, clock=clock) as again:
@@ -163,9 +164,9 @@ def test_exported_receipts_stop_waiting(shop: Shop, clock: Clock) -> None:
     assert status.oldest_waiting == datetime.fromisoformat(b.record["time"])
     assert status.limits.hours.value == Decimal("11.0")
     # voiding an exported receipt changes nothing that waits
-    void_receipt(shop, a.number, reason="x", who="王芳")
+    void_receipt(shop, a.number, reason="x", who="王芳", approval=VOID_OK)
     assert outage_status(shop).waiting_receipts == 2
-    void_receipt(shop, c.number, reason="x", who="王芳")
+    void_receipt(shop, c.number, reason="x", who="王芳", approval=VOID_OK)
     assert outage_status(shop).waiting_amount == Decimal("2.00")
 
 
@@ -249,7 +250,7 @@ def test_waiting_figures_survive_a_view_checkpoint(shop: Shop, clock: Clock) -> 
     shop.ledger.append(
         "batch.exported", {"batch_id": "B1", "first_rseq": 1, "last_rseq": 1}, shop.now()
     )
-    void_receipt(shop, c.number, reason="x", who="王芳")
+    void_receipt(shop, c.number, reason="x", who="王芳", approval=VOID_OK)
     shop.ledger.write_checkpoint()  # the view as saved, replayed from nothing at the next open
     before = outage_status(shop).to_json()
     root = shop.home.root

@@ -25,6 +25,7 @@ from shopdesk.services.outage import outage_status
 from shopdesk.services.reports import report_x, report_z
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 ITEMS = ("D001", "C005", "F002", "F003", "V001")
@@ -73,7 +74,9 @@ def play(shop: Shop, clock: Clock, steps: list[tuple]) -> None:
         elif kind == "void":
             rows = [r for r in shop.ledger.view.iter_rows() if r["status"] == "issued"]
             if rows:
-                void_receipt(shop, rows[step[1] % len(rows)]["no"], reason="x", who="王芳")
+                void_receipt(
+                    shop, rows[step[1] % len(rows)]["no"], reason="x", who="王芳", approval=VOID_OK
+                )
         elif kind == "export" and shop.ledger.view.last_rseq > exported:
             last = shop.ledger.view.last_rseq
             shop.ledger.append(

@@ -18,6 +18,7 @@ from shopdesk.services.printing import (
 )
 from shopdesk.services.qr_check import check_qr_in_shop
 from shopdesk.services.sales import get_receipt, void_receipt
+from tests.conftest import VOID_OK
 from tests.printing.escpos_decode import decode
 from tests.printing.fake_printer import refused_port
 from tests.printing.fixtures import fake_printers, needs_cjk_font, sell, set_printer
@@ -125,7 +126,7 @@ def test_reprints_are_marked_copies_with_rising_numbers(shop):
 
 def test_a_reprinted_void_receipt_says_void_and_why(shop):
     number = sell(shop)
-    void_receipt(shop, number, reason="顾客退货", who="王芳")
+    void_receipt(shop, number, reason="顾客退货", who="王芳", approval=VOID_OK)
     outcome = print_receipt(shop, number, copy=True)
     texts = [t.strip() for t in decode(outcome.files[0].read_bytes()).texts]
     assert "作废" in texts and "作废原因: 顾客退货" in texts
@@ -212,7 +213,7 @@ def test_a_sale_saved_but_never_printed_is_in_the_queue(shop):
     # a power cut between saving and printing leaves no receipt.printed record
     never = sell(shop)
     voided = sell(shop)
-    void_receipt(shop, voided, reason="录错", who="王芳")
+    void_receipt(shop, voided, reason="录错", who="王芳", approval=VOID_OK)
     assert [r["no"] for r in print_queue(shop)] == [never]
     (outcome,) = retry_print_queue(shop)
     assert outcome.ok and outcome.copy == 0 and print_queue(shop) == []

@@ -136,7 +136,12 @@ def test_a_read_only_shop_refuses_before_writing(home: Path) -> None:
 
 def test_init_takes_printer_and_language_and_checks_them(tmp_path: Path) -> None:
     shop = init_shop(
-        tmp_path / "a", name="小店", uscc=VALID_USCC, printer="tcp://127.0.0.1:9100", language="en"
+        tmp_path / "a",
+        name="小店",
+        uscc=VALID_USCC,
+        printer="tcp://127.0.0.1:9100",
+        language="en",
+        manager_pin="2580",
     )
     shop.close()
     profile = load_profile(tmp_path / "a" / "profile.toml")
@@ -175,3 +180,27 @@ def test_printer_settings_check_the_url_and_follow_the_paper_width(shop: Shop) -
     assert same.dots == saved.dots
     with pytest.raises(PrinterError):
         printer_settings(saved, url="lpt1", paper_mm=58, text_mode="gb18030")
+
+
+def test_a_real_shop_must_set_its_own_manager_pin(tmp_path: Path) -> None:
+    """Issue 13, item 2: without a PIN a real shop silently ran on the demo's 1234."""
+    for pin, repeat, code in (
+        ("", None, "init.pin_missing"),
+        ("1234", None, "pin.too_weak"),
+        ("0000", None, "pin.too_weak"),
+        ("2580", "2581", "pin.mismatch"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            init_shop(
+                tmp_path / "d",
+                name="小店",
+                uscc=VALID_USCC,
+                manager_pin=pin,
+                manager_pin_repeat=repeat,
+            )
+        assert refused.value.code == code
+        assert not (tmp_path / "d").exists()
+    init_shop(tmp_path / "d", name="小店", uscc=VALID_USCC, manager_pin="2580").close()
+    profile = load_profile(tmp_path / "d" / "profile.toml")
+    assert verify_pin(profile.manager_pin_hash, "2580")
+    assert not verify_pin(profile.manager_pin_hash, "1234")

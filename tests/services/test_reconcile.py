@@ -25,6 +25,7 @@ from shopdesk.services.export import export_batch
 from shopdesk.services.reconcile import reconcile
 from shopdesk.services.sales import issue_receipt, line_from_catalog, list_receipts, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 INVOICE = "2611200000000000{:04d}"  # 20-digit 数电票 number
@@ -103,7 +104,7 @@ def test_every_problem_is_reported_and_nothing_is_applied(shop: Shop, tmp_path: 
     good = sell(shop)
     done = sell(shop)
     void = sell(shop)
-    void_receipt(shop, void, reason="收银错误", who="王芳")
+    void_receipt(shop, void, reason="收银错误", who="王芳", approval=VOID_OK)
     training = sell(shop, training=True)
     export(shop, tmp_path)
     reconcile(shop, write_csv(tmp_path / "first.csv", [[done, INVOICE.format(9), ""]]))

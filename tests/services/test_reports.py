@@ -18,6 +18,7 @@ from shopdesk.services.reports import grand_total, report_x
 from shopdesk.services.reports import report_z as close_shift
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import Shop, init_shop
+from tests.conftest import VOID_OK
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -111,10 +112,10 @@ def test_voids_subtract_on_the_day_they_happen(shop: Shop, clock: Clock) -> None
     report_z(shop)
     clock.set(2026, 11, 28, 10, 0)
     today = sell(shop, "D001", pay=[Payment("card")])
-    void_receipt(shop, old.number, reason="退货", who="王芳")
-    void_receipt(shop, today.number, reason="扫错", who="王芳")
+    void_receipt(shop, old.number, reason="退货", who="王芳", approval=VOID_OK)
+    void_receipt(shop, today.number, reason="扫错", who="王芳", approval=VOID_OK)
     t = sell(shop, "D003", training=True)
-    void_receipt(shop, t.number, reason="练习", who="王芳")
+    void_receipt(shop, t.number, reason="练习", who="王芳", approval=VOID_OK)
     f = report_x(shop).figures
     assert (f.receipts, f.voids, f.training) == (1, 2, 1)
     assert f.sales == Decimal("3.00")
@@ -192,7 +193,7 @@ def test_every_receipt_is_in_exactly_one_z(shop: Shop, clock: Clock) -> None:
         clock.now += timedelta(minutes=rng.choice([0, 10, 90]))
         numbers.append(sell(shop, "D001", training=rng.random() < 0.1).number)
         if rng.random() < 0.1:
-            void_receipt(shop, rng.choice(numbers), reason="x", who="王芳")
+            void_receipt(shop, rng.choice(numbers), reason="x", who="王芳", approval=VOID_OK)
         if step % 7 == 6:
             report_z(shop)
     closes = [r for r in shop.ledger.records() if r["kind"] == "day.closed"]
@@ -285,7 +286,7 @@ def test_a_void_in_a_later_month_finds_the_receipt_and_x_needs_no_view(
     old = sell(shop, "F002")  # 12.98 in October
     clock.set(2026, 11, 27, 10, 0)
     sell(shop, "D001")
-    void_receipt(shop, old.number, reason="退货", who="王芳")
+    void_receipt(shop, old.number, reason="退货", who="王芳", approval=VOID_OK)
     report_z(shop)
     root = shop.home.root
     shop.close()
@@ -322,7 +323,7 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     sell(shop, "M001", pay=[Payment("wechat")])  # 3.50 at 9 %
     sell(shop, "F002", training=True)
     old = sell(shop, "V001")
-    void_receipt(shop, old.number, reason="x", who="王芳")
+    void_receipt(shop, old.number, reason="x", who="王芳", approval=VOID_OK)
     sheet = report_sheet(report_z(shop), "zh+en")
     assert sheet["title"] == "Z 报表（班次日结） / Z report (shift closed)"
     assert sheet["info"][0] == ["营业日 / Business day", "2026-11-27"]
@@ -394,7 +395,7 @@ def test_grand_total_counts_days_never_closed(shop: Shop, clock: Clock) -> None:
         clock.set(2026, 11, 27, 9, 0)
         voided = sell(again, "D001", "2")  # 6.00, voided below: net of voids
         sell(again, "F002")  # 12.98
-        void_receipt(again, voided.number, reason="test", who="王芳")
+        void_receipt(again, voided.number, reason="test", who="王芳", approval=VOID_OK)
         assert report_z(again).grand_total == Decimal("34.96")
 
 

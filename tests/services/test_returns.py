@@ -14,13 +14,16 @@ from shopdesk.services.integrity import verify_ledger
 from shopdesk.services.returns import get_refund, return_items, return_state
 from shopdesk.services.sales import get_receipt, issue_receipt, parse_item_spec, void_receipt
 from shopdesk.services.shop import Shop
+from tests.conftest import DISCOUNT_OK, VOID_OK
 
 
 def sell(shop: Shop, *codes: str, pay: list[Payment] | None = None, **kw) -> str:
     draft = SaleDraft(
         lines=[parse_item_spec(shop.catalog, c) for c in codes], payments=pay or [], **kw
     )
-    return issue_receipt(shop, draft).number
+    return issue_receipt(
+        shop, draft, approval=DISCOUNT_OK if "sale_discount" in kw else None
+    ).number
 
 
 def give_back(shop: Shop, number: str, *lines: tuple[int, Decimal | None], **kw):
@@ -75,7 +78,7 @@ def test_refused_returns_write_nothing(shop: Shop) -> None:
 
 def test_void_and_training_receipts_cannot_be_returned(shop: Shop) -> None:
     voided = sell(shop, "D001")
-    void_receipt(shop, voided, reason="错", who="x")
+    void_receipt(shop, voided, reason="错", who="x", approval=VOID_OK)
     training = issue_receipt(
         shop, SaleDraft(lines=[parse_item_spec(shop.catalog, "D001")]), training=True
     ).number
@@ -89,7 +92,7 @@ def test_a_receipt_with_returns_cannot_be_voided(shop: Shop) -> None:
     number = sell(shop, "D001x2")
     give_back(shop, number, (1, Decimal(1)))
     with pytest.raises(InvalidInput) as caught:
-        void_receipt(shop, number, reason="错", who="x")
+        void_receipt(shop, number, reason="错", who="x", approval=VOID_OK)
     assert caught.value.code == "void.has_returns"
 
 

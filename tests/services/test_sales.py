@@ -19,6 +19,7 @@ from shopdesk.services.sales import (
     void_receipt,
 )
 from shopdesk.services.shop import Shop
+from tests.conftest import VOID_OK
 
 
 def sell(shop: Shop, *codes: str, pay: list[Payment] | None = None, **kw) -> str:
@@ -64,25 +65,25 @@ def test_training_receipts_have_their_own_series(shop: Shop) -> None:
 
 def test_void_is_a_new_record_and_the_receipt_stays(shop: Shop) -> None:
     number = sell(shop, "D001", buyer=Buyer.create("北京某公司", "91110000600037341L"))
-    void_receipt(shop, number, reason="  收错  价格 ", who="李强")
+    void_receipt(shop, number, reason="  收错  价格 ", who="李强", approval=VOID_OK)
     detail = get_receipt(shop, number)
     assert detail.status["status"] == "void"
     assert detail.record["data"]["buyer"]["tax_id"] == "91110000600037341L"
     assert [e["data"]["reason"] for e in detail.events] == ["收错 价格"]
     with pytest.raises(InvalidInput) as err:
-        void_receipt(shop, number, reason="again", who="x")
+        void_receipt(shop, number, reason="again", who="x", approval=VOID_OK)
     assert err.value.code == "void.already_void"
     with pytest.raises(InvalidInput):
-        void_receipt(shop, sell(shop, "D001"), reason="   ", who="x")
+        void_receipt(shop, sell(shop, "D001"), reason="   ", who="x", approval=VOID_OK)
     with pytest.raises(NotFound):
-        void_receipt(shop, "T01-99999999", reason="x", who="x")
+        void_receipt(shop, "T01-99999999", reason="x", who="x", approval=VOID_OK)
 
 
 def test_view_survives_reopen(home: Path, clock) -> None:
     with Shop.open(home, clock=clock) as shop:
         first = sell(shop, "D001")
         sell(shop, "S001")
-        void_receipt(shop, first, reason="退货", who="王芳")
+        void_receipt(shop, first, reason="退货", who="王芳", approval=VOID_OK)
     with Shop.open(home, readonly=True) as shop:
         rows = list_receipts(shop)
         assert [(r["no"], r["status"]) for r in rows] == [

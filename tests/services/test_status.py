@@ -10,6 +10,7 @@ from shopdesk.domain.sale import Payment, SaleDraft
 from shopdesk.services.sales import issue_receipt, line_from_catalog, void_receipt
 from shopdesk.services.shop import init_shop
 from shopdesk.services.status import till_status, waiting_for_export
+from tests.conftest import DISCOUNT_OK, VOID_OK
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -24,7 +25,7 @@ def test_waiting_counts_issued_non_training_receipts_not_void(tmp_path):
         sell(shop, "D001")
         voided = sell(shop, "D002")
         sell(shop, "D003", training=True)
-        void_receipt(shop, voided, reason="test", who="王芳")
+        void_receipt(shop, voided, reason="test", who="王芳", approval=VOID_OK)
         assert waiting_for_export(shop) == (1, Decimal("3.00"))
         status = till_status(shop, training=True)
         assert status.training and status.waiting == 1 and status.printer == "preview"
@@ -43,7 +44,7 @@ def test_no_outage_until_one_starts_and_limits_warn_at_80_percent(tmp_path):
             lines=[line_from_catalog(shop.catalog, "D001", Decimal(9999), Decimal("9"))],
             payments=[Payment("cash")],
         )
-        issue_receipt(shop, draft)  # 89,991.00 of a 100,000.00 limit
+        issue_receipt(shop, draft, approval=DISCOUNT_OK)  # 89,991.00 of a 100,000.00 limit
         status = till_status(shop, training=False, printer="fault")
         assert (status.limits, status.limits_percent, status.printer) == ("warn", 89, "fault")
 

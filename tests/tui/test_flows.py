@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from shopdesk.tui.screens.pay import PayScreen
 from shopdesk.tui.screens.receipts import ReceiptsScreen
 from shopdesk.tui.screens.sale import SaleScreen
 from shopdesk.tui.screens.settings import SettingsScreen
+from tests.tui.conftest import StepClock
 
 COLA = "6901939621257"  # D001 可口可乐 330ml, ￥3.00
 VALID_TAX_ID = "91110000600037341L"
@@ -172,7 +174,7 @@ async def test_void_with_manager_pin(make_app):
         await pilot.pause()
         await pilot.press(*"9999", "enter")  # wrong PIN
         await pilot.pause()
-        assert "Wrong PIN" in text_of(app.screen.query_one("#pin-error", Static))
+        assert "PIN is wrong" in text_of(app.screen.query_one("#pin-error", Static))
         await pilot.press(*"1234", "enter")
         await pilot.pause()
         await pilot.press(*"wrong item", "enter")
@@ -180,6 +182,35 @@ async def test_void_with_manager_pin(make_app):
         row = app.shop.ledger.view.get("T01-00000001")
         assert row["status"] == "void"
         assert isinstance(app.screen, ReceiptsScreen)
+        void = list(app.shop.ledger.records())[-1]
+        assert void["data"]["approved_by"] == "manager"
+        await pilot.press("enter")  # the receipt's detail names who approved the void
+        await pilot.pause()
+        text = text_of(app.screen.query_one("#detail-text", Static))
+        assert "approved by manager: wrong item" in text
+
+
+async def test_five_wrong_pins_lock_the_dialog_and_say_until_when(make_app):
+    clock = StepClock()
+    app = make_app(clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, COLA)
+        await pilot.press("f4")
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press(*"9999", "enter")
+            await pilot.pause()
+        error = app.screen.query_one("#pin-error", Static)
+        assert "Too many wrong PINs" in text_of(error)
+        await pilot.press(*"1234", "enter")  # the right PIN, but locked
+        await pilot.pause()
+        assert "Too many wrong PINs" in text_of(app.screen.query_one("#pin-error", Static))
+        clock.now += timedelta(seconds=31)
+        await pilot.press(*"1234", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#prompt-value", Input)  # the price prompt is open
+        kinds = [r["kind"] for r in app.shop.ledger.records()]
+        assert kinds.count("pin.failed") == 5
 
 
 async def test_price_override_and_discount_need_the_pin(make_app):

@@ -7,6 +7,7 @@ from textual.widgets import Input, Select, Static
 
 from shopdesk.config import load_profile
 from shopdesk.domain.pin import verify_pin
+from shopdesk.errors import InvalidInput
 from shopdesk.tui.screens.profile import PinChangeScreen, PrinterScreen, ShopProfileScreen
 from shopdesk.tui.screens.settings import SettingsScreen
 from tests.printing.escpos_decode import decode
@@ -158,7 +159,9 @@ async def test_manager_pin_change(make_app, home):
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         assert verify_pin(load_profile(home / "profile.toml").manager_pin_hash, "5678")
-        assert app.check_pin("5678") and not app.check_pin("1234")
+        assert app.approve_pin("void", "5678").by == "manager"
+        with pytest.raises(InvalidInput):
+            app.approve_pin("void", "1234")
 
 
 async def test_the_printer_is_asked_at_start_and_a_problem_shows_before_any_sale(make_app, home):

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, Static
 
 from shopdesk.config import load_profile
+from shopdesk.domain.pin import verify_pin
 from shopdesk.tui.app import ShopdeskApp
 from shopdesk.tui.screens.sale import SaleScreen
 from shopdesk.tui.screens.setup import SetupScreen
@@ -55,9 +56,21 @@ async def test_setup_form_checks_as_typed_tries_the_printer_and_creates_the_shop
         await pilot.pause()
         assert text_of(form.query_one("#printer-result", Static)).startswith("✓")
         assert (home / "preview" / "test-page.bin").exists()
+        await pilot.press("f10")  # no manager PIN yet (issue 13, item 2)
+        await pilot.pause()
+        assert "manager PIN" in text_of(form.query_one("#form-error", Static))
+        await type_into(pilot, form.query_one("#setup-pin", Input), "1234")
+        await type_into(pilot, form.query_one("#setup-pin-repeat", Input), "1234")
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "too easy" in text_of(form.query_one("#form-error", Static))
+        assert not (home / "profile.toml").exists()
+        await type_into(pilot, form.query_one("#setup-pin", Input), "2580")
+        await type_into(pilot, form.query_one("#setup-pin-repeat", Input), "2580")
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
+        assert verify_pin(load_profile(home / "profile.toml").manager_pin_hash, "2580")
         profile = load_profile(home / "profile.toml")
         assert (profile.shop_name, profile.uscc, profile.terminal, profile.language) == (
             "Corner Shop",

@@ -19,6 +19,7 @@ from shopdesk.domain.sale import Payment, SaleDraft
 from shopdesk.services.sales import issue_receipt, line_from_catalog, make_buyer
 from shopdesk.services.shop import Shop
 from shopdesk.tui.app import ShopdeskApp
+from tests.conftest import VOID_OK
 
 SIZE = (80, 24)
 START = datetime(2026, 11, 28, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -47,7 +48,7 @@ def seed_receipts(home: Path) -> None:
                 draft.buyer = make_buyer("北京海淀科技有限公司", "91110000600037341L")
             draft.payments.append(Payment("cash"))
             issue_receipt(shop, draft)
-        void_receipt(shop, "T01-00000003", reason="扫错商品", who="王芳")
+        void_receipt(shop, "T01-00000003", reason="扫错商品", who="王芳", approval=VOID_OK)
 
 
 async def steady(pilot) -> None:

@@ -70,14 +70,13 @@ class PromptScreen(Dialog):
 
 
 class PinScreen(Dialog):
-    """The manager's PIN; ``True`` when right. A wrong PIN says so and clears.
+    """A manager's PIN for ``action``; the :class:`Approval` when right.
 
-    With an ``action`` the PIN goes through the one approval seam
-    (:func:`shopdesk.services.approval.approve`) and the result is the
-    :class:`~shopdesk.services.approval.Approval` a service records.
+    A wrong PIN, or PINs locked after too many wrong ones, says so (the
+    service's message) and clears the field.
     """
 
-    def __init__(self, action: str | None = None) -> None:
+    def __init__(self, action: str) -> None:
         super().__init__()
         self.action = action
 
@@ -92,30 +91,15 @@ class PinScreen(Dialog):
     @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.action is not None:
-            self._approve(event.input)
-            return
-        if self.app.check_pin(event.value):  # type: ignore[attr-defined]
-            self.dismiss(True)
-            return
-        self._wrong(event.input, _("Wrong PIN. Try again, or Esc to go back."))
-
-    def _approve(self, field: Input) -> None:
-        from shopdesk.services.approval import approve
-
         try:
-            approval = approve(self.app.shop, self.action, field.value)  # type: ignore[attr-defined]
+            approval = self.app.approve_pin(self.action, event.value)  # type: ignore[attr-defined]
         except ShopdeskError as error:
-            if error.code == "approval.wrong_pin":
-                self._wrong(field, _("Wrong PIN. Try again, or Esc to go back."))
-            else:  # e.g. a lockout: its own words
-                self._wrong(field, self.app.say(error.code, **error.data))  # type: ignore[attr-defined]
+            event.input.value = ""
+            self.query_one("#pin-error", Static).update(
+                self.app.say(error.code, **error.data)  # type: ignore[attr-defined]
+            )
             return
         self.dismiss(approval)
-
-    def _wrong(self, field: Input, text: str) -> None:
-        field.value = ""
-        self.query_one("#pin-error", Static).update(text)
 
 
 class ConfirmScreen(Dialog):

@@ -51,7 +51,7 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
             done,
         )
 
-    app.with_pin(ask_reason)
+    app.with_pin(ask_reason, "void")
 
 
 def void_label(app: ShopdeskApp, number: str) -> str:
@@ -265,11 +265,20 @@ class ReceiptDetailScreen(Dialog):
         for event in detail.events:
             when = date_time(event["time"])
             if event["kind"] == "receipt.voided":
+                data = event["data"]
+                # Who approved is the point of the PIN; a void recorded before
+                # issue 13 names only who voided.
+                text = (
+                    _("{when} voided by {who}, approved by {approver}: {reason}")
+                    if data.get("approved_by")
+                    else _("{when} voided by {who}: {reason}")
+                )
                 lines.append(
-                    _("{when} voided by {who}: {reason}").format(
+                    text.format(
                         when=when,
-                        who=event["data"].get("by", ""),
-                        reason=event["data"].get("reason", ""),
+                        who=data.get("by", ""),
+                        approver=data.get("approved_by", ""),
+                        reason=data.get("reason", ""),
                     )
                 )
             else:

@@ -327,7 +327,7 @@ class SaleScreen(Screen):
                 lambda _done: self.refresh_sale(cursor=index),
             )
 
-        self.shopdesk.with_pin(ask)
+        self.shopdesk.with_pin(ask, "price_override")
 
     @guarded
     def action_discount(self) -> None:
@@ -349,7 +349,7 @@ class SaleScreen(Screen):
                 lambda _done: self.refresh_sale(),
             )
 
-        self.shopdesk.with_pin(ask)
+        self.shopdesk.with_pin(ask, "discount")
 
     @guarded
     def action_park(self) -> None:

@@ -135,7 +135,7 @@ class SettingsScreen(Screen):
             return
         if event.value:
             self._show_training(False)  # until the PIN is given
-            self.shopdesk.with_pin(lambda: self._set_training(True))
+            self.shopdesk.with_pin(lambda: self._set_training(True), "training")
         else:
             self._set_training(False)
 
@@ -162,13 +162,17 @@ class SettingsScreen(Screen):
     def action_shop_profile(self) -> None:
         from shopdesk.tui.screens.profile import ShopProfileScreen
 
-        self.shopdesk.with_pin(lambda: self.app.push_screen(ShopProfileScreen(), self._saved))
+        self.shopdesk.with_pin(
+            lambda: self.app.push_screen(ShopProfileScreen(), self._saved), "settings"
+        )
 
     @guarded
     def action_printer(self) -> None:
         from shopdesk.tui.screens.profile import PrinterScreen
 
-        self.shopdesk.with_pin(lambda: self.app.push_screen(PrinterScreen(), self._saved))
+        self.shopdesk.with_pin(
+            lambda: self.app.push_screen(PrinterScreen(), self._saved), "settings"
+        )
 
     @guarded
     def action_change_pin(self) -> None:

@@ -2,7 +2,8 @@
 
 The shopkeeper gives what every receipt needs (name, USCC checked as typed,
 address, terminal id), the printer (tried with a test page before anything is
-saved) and the language. ``init_shop`` then makes the profile, a new signing
+saved), the language and the shop's own manager PIN, typed twice (the demo's
+1234 is refused). ``init_shop`` then makes the profile, a new signing
 key and the ledger, the same as ``shopdesk init`` does.
 """
 
@@ -52,6 +53,8 @@ class SetupScreen(FormFields, Screen):
         "setup-phone",
         "setup-terminal",
         "setup-printer",
+        "setup-pin",
+        "setup-pin-repeat",
     )
 
     def __init__(self, values: dict[str, str] | None = None) -> None:
@@ -99,6 +102,20 @@ class SetupScreen(FormFields, Screen):
                 classes="hint",
             )
             yield Static("", id="printer-result")
+            yield field_row(
+                _("Manager PIN"),
+                text_field("setup-pin", v("setup-pin", ""), password=True, max_length=12),
+            )
+            yield field_row(
+                _("PIN again"),
+                text_field(
+                    "setup-pin-repeat", v("setup-pin-repeat", ""), password=True, max_length=12
+                ),
+            )
+            yield Static(
+                _("4–12 digits, not 1234: it approves voids, discounts and closing the day"),
+                classes="hint",
+            )
             yield Static("", id="form-error", classes="error-text")
             yield Static(
                 _("Enter: next field · F5: test print · F10: create · F2: open the demo instead"),
@@ -154,6 +171,8 @@ class SetupScreen(FormFields, Screen):
                 terminal=self.value("setup-terminal"),
                 printer=self.value("setup-printer"),
                 language=i18n.language(),
+                manager_pin=self.value("setup-pin"),
+                manager_pin_repeat=self.value("setup-pin-repeat"),
             )
         except ShopdeskError as error:
             self.show_error(self.shopdesk.say(error.code, **error.data))
