@@ -141,6 +141,8 @@ def open_drawer(
         raise InvalidInput("drawer.reason_missing")
     if len(reason) > MAX_REASON:
         raise InvalidInput("drawer.reason_too_long", limit=MAX_REASON)
+    if by not in shop.profile.cashiers:
+        raise InvalidInput("sale.unknown_cashier", value=by)
     data = {
         "by": by,
         "approved_by": _approved_by(shop, "drawer_open", approval),
