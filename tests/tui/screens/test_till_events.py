@@ -113,3 +113,19 @@ async def test_training_cancels_are_recorded_as_training(make_app):
         [cancelled] = events(app, "sale.cancelled")
         assert cancelled["training"] is True
         assert app.cart.total() == Decimal("0")
+
+
+async def test_the_x_report_screen_shows_the_shifts_till_events(make_app):
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*COLA, "enter", "f10", "f10")  # one sale: the shift has a receipt
+        await pilot.press(*"D002", "enter", "f8", "enter", *"1234", "enter")
+        await pilot.pause()
+        await pilot.press("f12", "f4")
+        await pilot.pause()
+        report = " ".join(str(app.screen.query_one("#report-text", Static).render()).split())
+        assert "Till events (no receipts)" in report
+        assert "Sales cancelled 1" in report and "Amount cancelled ￥2.00" in report
+        assert "Drawer opened without a sale 0" in report
