@@ -206,3 +206,17 @@ def test_a_shift_without_events_prints_no_event_rows(shop: Shop) -> None:
     sell(shop, "D001")
     sheet = report_sheet(report_x(shop), "en")
     assert all(section["title"] != "Till events (no receipts)" for section in sheet["sections"])
+
+
+def test_a_batch_after_till_events_holds_only_the_receipts_and_verifies(
+    shop: Shop, tmp_path
+) -> None:
+    from shopdesk.export.batch_verifier import verify_batch
+    from shopdesk.services.export import export_batch
+
+    events_shift(shop)
+    sell(shop, "D002")
+    summary = export_batch(shop, tmp_path)
+    assert (summary.first_no, summary.last_no) == ("T01-00000001", "T01-00000002")
+    assert summary.counts["issued"] == 2, summary.counts
+    assert verify_batch(summary.path, all_signatures=True).batch_id == summary.batch_id
