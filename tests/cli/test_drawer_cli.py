@@ -58,3 +58,14 @@ def test_drawer_open_without_a_pin_or_with_a_wrong_one_exits_2_and_records_nothi
     assert not (with_drawer / "preview").exists() or not list(
         (with_drawer / "preview").glob("drawer-*")
     )
+
+
+def test_a_printer_without_a_drawer_exits_5_with_the_opening_recorded(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin = tmp_path / "pin"
+    pin.write_text("1234\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin))
+    done = run_cli("--home", home, "drawer", "open", "--reason", "换零钱")  # demo: no drawer
+    assert done.returncode == 5 and "cash_drawer" in done.stderr
+    assert len(drawer_records(home)) == 1
