@@ -26,12 +26,7 @@ def with_drawer(home: Path) -> Path:
     return home
 
 
-def test_drawer_open_with_pin_file_records_and_kicks(
-    with_drawer: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pin = tmp_path / "pin"
-    pin.write_text("1234\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin))
+def test_drawer_open_with_pin_file_records_and_kicks(with_drawer: Path, pin_file: Path) -> None:
     done = run_cli("--home", with_drawer, "drawer", "open", "--reason", "换零钱")
     assert done.returncode == 0, done.stderr
     assert "approved by manager" in done.stdout and "换零钱" in done.stdout
@@ -49,9 +44,9 @@ def test_drawer_open_without_a_pin_or_with_a_wrong_one_exits_2_and_records_nothi
     monkeypatch.delenv("SHOPDESK_PIN_FILE", raising=False)
     none = run_cli("--home", with_drawer, "drawer", "open", "--reason", "换零钱", input="")
     assert none.returncode == 2 and "PIN" in none.stderr
-    pin = tmp_path / "pin"
-    pin.write_text("9999\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin))
+    wrong_pin = tmp_path / "pin"
+    wrong_pin.write_text("9999\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(wrong_pin))
     wrong = run_cli("--home", with_drawer, "drawer", "open", "--reason", "换零钱")
     assert wrong.returncode == 2
     assert drawer_records(with_drawer) == []
@@ -61,11 +56,8 @@ def test_drawer_open_without_a_pin_or_with_a_wrong_one_exits_2_and_records_nothi
 
 
 def test_a_printer_without_a_drawer_exits_5_with_the_opening_recorded(
-    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, pin_file: Path
 ) -> None:
-    pin = tmp_path / "pin"
-    pin.write_text("1234\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin))
     done = run_cli("--home", home, "drawer", "open", "--reason", "换零钱")  # demo: no drawer
     assert done.returncode == 5 and "cash_drawer" in done.stderr
     assert len(drawer_records(home)) == 1

@@ -88,15 +88,6 @@ def test_blocked_sale_exits_7_and_issues_nothing(capsys, home: Path) -> None:
     assert [r["no"] for r in json.loads(out)] == ["T01-00000001"]
 
 
-@pytest.fixture
-def pin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo manager PIN where ``read_manager_pin`` looks for a script's PIN."""
-    path = tmp_path / "pin"
-    path.write_text("1234\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(path))
-    return path
-
-
 def test_report_x_and_z_tables_and_json(capsys, home: Path, pin_file: Path) -> None:
     run(capsys, home, "sell", "--item", "D001x2", "--pay", "cash:20")
     run(capsys, home, "sell", "--item", "C005", "--pay", "wechat")
