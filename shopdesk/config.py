@@ -106,6 +106,9 @@ class Profile:
     export: ExportSettings = field(default_factory=ExportSettings)
     #: Salted scrypt hash of the manager PIN (see shopdesk.domain.pin); demo PIN 1234.
     manager_pin_hash: str = DEMO_PIN_HASH
+    #: Cancelling a sale with lines and removing a line need a manager's PIN; a
+    #: shop may turn that off (both are recorded either way; issue 13, item 5).
+    approve_cancel: bool = True
     #: Cash put in the drawer at the start of each business day (X/Z "cash expected").
     opening_float: Decimal = Decimal("0.00")
     #: 抹零: the most small change a cashier may round off a sale (0.00 = off).
@@ -312,6 +315,7 @@ def parse_profile(text: str, path: Path) -> Profile:
         backup_dir=r.get("backup", "folder", str, ""),
         export=_export_settings(r),
         manager_pin_hash=r.get("security", "manager_pin", str, DEMO_PIN_HASH, _pin_hash),
+        approve_cancel=r.get("security", "approve_cancel", bool, True),
         opening_float=r.get(
             "drawer",
             "opening_float",

@@ -922,6 +922,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.w.voided": ("作废金额", "Voided"),
     "report.w.refunds": ("退货笔数", "Returns"),
     "report.w.refunded": ("退款金额", "Refunded"),
+    "report.w.till_events": ("收银操作（非收据）", "Till events (no receipts)"),
+    "report.w.cancelled_sales": ("取消交易笔数", "Sales cancelled"),
+    "report.w.cancelled": ("取消金额", "Amount cancelled"),
+    "report.w.removed_lines": ("删除/减少商品行", "Lines removed or reduced"),
+    "report.w.removed": ("删除金额", "Amount removed"),
+    "report.w.drawer_opens": ("无销售开钱箱次数", "Drawer opened without a sale"),
     "report.w.gross": ("合计（含税）", "Total (tax incl.)"),
     "report.w.net": ("不含税金额", "Net"),
     "report.w.tax": ("税额", "Tax"),
@@ -1296,6 +1302,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "clock.ok": ("时钟正常。", "The clock is fine."),
     "clock.pin_prompt": ("店长 PIN：", "Manager PIN: "),
+    "till.approval_needed": (
+        "取消交易、删除商品行和开钱箱需要店长批准：请输入店长 PIN（店铺可在 profile.toml 的 [security] approve_cancel = false 中免除取消和删除的 PIN，但仍会记录）。",
+        "Cancelling a sale, removing a line and opening the drawer need a manager's approval: enter the manager PIN (a shop may set [security] approve_cancel = false in profile.toml to record cancels and removals without one).",
+    ),
+    "drawer.reason_missing": (
+        "无销售开钱箱需要填写原因（例如：换零钱）。",
+        "Opening the drawer without a sale needs a reason (e.g. change for a note).",
+    ),
+    "drawer.reason_too_long": (
+        "原因太长：最多 {limit} 个字。请写短一些。",
+        "The reason is too long: at most {limit} characters. Shorten it.",
+    ),
+    "drawer.opened": (
+        "已记录开钱箱（记录 #{seq}，{by} 操作，{approved_by} 批准）：{reason}",
+        "Drawer opening recorded (record #{seq}, by {by}, approved by {approved_by}): {reason}",
+    ),
     "clock.pin_missing": (
         "需要店长 PIN：请在终端输入，或用环境变量 SHOPDESK_PIN_FILE 指向保存 PIN 的文件（不要把 PIN 写在命令行上）。",
         "The manager PIN is needed: type it at the terminal, or point SHOPDESK_PIN_FILE at a file that holds it (never put a PIN on the command line).",
@@ -1317,6 +1339,10 @@ MESSAGES.update(
         "printer.refused": (
             "打印机 {printer} 拒绝连接：请检查打印机是否开机、IP 地址和端口（通常为 9100）是否正确。",
             "Printer {printer} refused the connection: check it is switched on and the address and port (usually 9100) are right.",
+        ),
+        "printer.no_drawer": (
+            "打印机 {printer} 未设置钱箱（[printer] cash_drawer = false），钱箱未弹开：请用钥匙打开，或在设置中启用钱箱。",
+            "No cash drawer is set for printer {printer} ([printer] cash_drawer = false), so it did not open: open it with its key, or turn the drawer on in the printer settings.",
         ),
         "printer.unreachable": (
             "无法连接打印机 {printer}（{reason}）：请检查网线/USB 线、设备路径和打印机设置。",

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "shopdesk.cli.app",
     "shopdesk.cli.catalog",
     "shopdesk.cli.profile",
+    "shopdesk.cli.drawer",
 )
 
 

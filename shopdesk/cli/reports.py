@@ -47,7 +47,7 @@ def columns(values: list[str], widths: list[int]) -> str:
 def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str) -> list[str]:
     """The report as lines of text for the terminal, in the context's language."""
     f = report.figures
-    from shopdesk.services.reports import shift_rows, signed_money, title_key
+    from shopdesk.services.reports import shift_rows, signed_money, till_event_rows, title_key
 
     title = title_key(report)
     lines = [
@@ -122,6 +122,10 @@ def render_report(ctx: Context, report: DayReport, shop_name: str, terminal: str
             row(word(ctx, "counted"), _yuan(report.counted)),
             row(word(ctx, "over_short"), signed_money(report.over_short)),
         ]
+    events = till_event_rows(f, lambda k: word(ctx, k))
+    if events:
+        lines += ["-" * WIDTH, word(ctx, "till_events")]
+        lines += [row(label, str(value)) for label, value in events]
     if report.grand_total is not None and report.previous_grand_total is not None:
         lines += [
             "-" * WIDTH,

@@ -10,7 +10,11 @@ Pure arithmetic over receipt bodies as the ledger stores them (see
   receipt shows in today's report;
 - training receipts are practice: they are counted apart and never enter a total;
 - every refund (a return, ``refund.issued``) issued that day subtracts what it
-  paid back, per rate and per method, on the day of the return like a void.
+  paid back, per rate and per method, on the day of the return like a void;
+- till events (issue 13, item 5: a sale cancelled with lines, a line removed or
+  reduced, the drawer opened without a sale) are counted apart with what they
+  took off a sale in progress: they are no receipts and enter no total. Training
+  ones are left out, like training receipts.
 
 Per payment method, cash counts what stayed in the drawer: tendered − change
 (change is only ever given in cash, see :func:`shopdesk.domain.sale.settle`), so
@@ -58,6 +62,69 @@ class RateFigures:
         }
 
 
+#: The ledger kinds of till events (see :mod:`shopdesk.services.till_events`).
+SALE_CANCELLED, LINE_REMOVED, DRAWER_OPENED = "sale.cancelled", "line.removed", "drawer.opened"
+TILL_EVENT_KINDS = (SALE_CANCELLED, LINE_REMOVED, DRAWER_OPENED)
+
+
+@dataclass(frozen=True, slots=True)
+class TillEvents:
+    """What a shift's till events add up to: the loss-prevention rows of an X/Z."""
+
+    cancelled_sales: int = 0
+    cancelled: Decimal = Decimal("0.00")  # the totals of the sales cancelled
+    removed_lines: int = 0
+    removed: Decimal = Decimal("0.00")  # what the removals took off their sales
+    drawer_opens: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.cancelled_sales or self.removed_lines or self.drawer_opens)
+
+    @classmethod
+    def of(cls, records: Iterable[dict]) -> TillEvents:
+        """Count the real (non-training) till-event records among ``records``."""
+        counts = {kind: 0 for kind in TILL_EVENT_KINDS}
+        cancelled = removed = 0
+        for record in records:
+            kind, data = record["kind"], record["data"]
+            if kind not in counts or data.get("training"):
+                continue
+            counts[kind] += 1
+            if kind == SALE_CANCELLED:
+                cancelled += _fen(data["total"])
+            elif kind == LINE_REMOVED:
+                removed += _fen(data["amount_removed"])
+        return cls(
+            counts[SALE_CANCELLED],
+            from_fen(cancelled),
+            counts[LINE_REMOVED],
+            from_fen(removed),
+            counts[DRAWER_OPENED],
+        )
+
+    @classmethod
+    def from_json(cls, data: dict) -> TillEvents:
+        return cls(
+            int(data.get("cancelled_sales", 0)),
+            Decimal(data.get("cancelled", "0.00")),
+            int(data.get("removed_lines", 0)),
+            Decimal(data.get("removed", "0.00")),
+            int(data.get("drawer_opens", 0)),
+        )
+
+    def to_json(self) -> dict:
+        """The fields as a ``day.closed`` holds them; none when there was no event."""
+        if not self:
+            return {}
+        return {
+            "cancelled_sales": self.cancelled_sales,
+            "cancelled": money_str(self.cancelled),
+            "removed_lines": self.removed_lines,
+            "removed": money_str(self.removed),
+            "drawer_opens": self.drawer_opens,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class DayFigures:
     """What an X or Z report shows for one business day (training excluded)."""
@@ -78,6 +145,7 @@ class DayFigures:
     refunded_by_method: dict[str, Decimal] = field(default_factory=dict)
     #: 抹零 given that day (rounded-off small change, voids taken back out).
     rounding: Decimal = Decimal("0.00")
+    events: TillEvents = field(default_factory=TillEvents)
 
     @property
     def cash_in(self) -> Decimal:
@@ -111,31 +179,37 @@ class DayFigures:
                 m: Decimal(a) for m, a in data.get("refunded_by_method", {}).items()
             },
             rounding=Decimal(data.get("rounding", "0.00")),
+            events=TillEvents.from_json(data),
         )
 
     def to_json(self) -> dict:
-        """The record form; the refund fields only on a day that had returns, ``rounding``
-        only on a day that had some (older records lack both)."""
+        """The figures as JSON; the refund fields only on a day that had returns, the
+        till-event fields only on one that had events, ``rounding`` only on one that had
+        some (older records keep their shape)."""
         refunds = {
             "refunds": self.refunds,
             "refunded": money_str(self.refunded),
             "refunded_by_method": {m: money_str(a) for m, a in self.refunded_by_method.items()},
         }
-        out = (refunds if self.refunds else {}) | {
-            "receipts": self.receipts,
-            "voids": self.voids,
-            "training_excluded": self.training,
-            "sales": money_str(self.sales),
-            "voided": money_str(self.voided),
-            "gross": money_str(self.gross),
-            "net": money_str(self.net),
-            "tax": money_str(self.tax),
-            "by_rate": {rate: f.to_json() for rate, f in self.by_rate.items()},
-            "by_method": {m: money_str(a) for m, a in self.by_method.items()},
-            "opening_float": money_str(self.opening_float),
-            "cash_in": money_str(self.cash_in),
-            "cash_expected": money_str(self.cash_expected),
-        }
+        out = (
+            (refunds if self.refunds else {})
+            | self.events.to_json()
+            | {
+                "receipts": self.receipts,
+                "voids": self.voids,
+                "training_excluded": self.training,
+                "sales": money_str(self.sales),
+                "voided": money_str(self.voided),
+                "gross": money_str(self.gross),
+                "net": money_str(self.net),
+                "tax": money_str(self.tax),
+                "by_rate": {rate: f.to_json() for rate, f in self.by_rate.items()},
+                "by_method": {m: money_str(a) for m, a in self.by_method.items()},
+                "opening_float": money_str(self.opening_float),
+                "cash_in": money_str(self.cash_in),
+                "cash_expected": money_str(self.cash_expected),
+            }
+        )
         if self.rounding:
             out["rounding"] = money_str(self.rounding)
         return out
@@ -183,9 +257,10 @@ def summarize_day(
     *,
     opening_float: Decimal = Decimal("0.00"),
     refunds: Iterable[dict] = (),
+    events: Iterable[dict] = (),
 ) -> DayFigures:
     """Figures of a day from the bodies of its issued receipts, of the receipts voided
-    in it and of the refunds issued in it."""
+    in it and of the refunds issued in it; ``events``: its till-event records."""
     tally = _Tally()
     back = _Tally()  # the refunds alone, for their own lines
     refund_count = 0
@@ -228,6 +303,7 @@ def summarize_day(
         refunded=from_fen(back.gross),
         refunded_by_method=_in_method_order(back.methods),
         rounding=from_fen(tally.rounding),
+        events=TillEvents.of(events),
     )
 
 

@@ -61,6 +61,10 @@ RECORD_KINDS = frozenset(
         "receipt.voided",
         # A return: a refund receipt of its own series (T01-RF-…) naming the original.
         "refund.issued",
+        # Till events (issue 13, item 5): no receipts, counted on the X/Z.
+        "sale.cancelled",
+        "line.removed",
+        "drawer.opened",
         "outage.started",
         "outage.ended",
         "day.closed",

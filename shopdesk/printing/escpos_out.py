@@ -158,5 +158,18 @@ def render_escpos(blocks: Sequence[Block], options: JobOptions) -> bytes:
     if options.cut:
         p.cut(feed=False)  # GS V 66 0: feed to the cutter and cut; a no-cutter printer just feeds
     if options.kick_drawer:
-        p.cashdraw(2)
+        _kick(p)
     return bytes(p.output)
+
+
+def render_drawer_kick(options: JobOptions) -> bytes:
+    """A job that only opens the cash drawer (no paper fed or cut): ESC @, then the pulse."""
+    p = _dummy(options.profile)
+    p.hw("INIT")
+    _kick(p)
+    return bytes(p.output)
+
+
+def _kick(p: Any) -> None:
+    """The drawer pulse (ESC p) on pin 2, where receipt printers wire the drawer."""
+    p.cashdraw(2)

@@ -127,19 +127,20 @@ class Cart:
         return len(self.draft.lines) - 1
 
     # -- editing -----------------------------------------------------------------
-    def _line(self, index: int) -> DraftLine:
+    def line(self, index: int) -> DraftLine:
+        """Line ``index`` (0-based); an index with no line is ``cart.no_line``."""
         if not 0 <= index < len(self.draft.lines):
             raise InvalidInput("cart.no_line", line=index + 1)
         return self.draft.lines[index]
 
     def set_quantity(self, index: int, qty: str | Decimal) -> None:
-        line = self._line(index)
+        line = self.line(index)
         value = check_quantity_for_unit(parse_quantity(qty, "quantity"), line.unit, line.name)
         self.draft.lines[index] = replace(line, qty=value)
         self._check_still_prices(index, line)
 
     def remove(self, index: int) -> DraftLine:
-        line = self._line(index)
+        line = self.line(index)
         del self.draft.lines[index]
         if not self.draft.lines:
             self.draft.sale_discount, self.draft.sale_discount_pct = ZERO, None
@@ -154,7 +155,7 @@ class Cart:
 
     def override_price(self, index: int, price: str | Decimal) -> None:
         """Set a line's unit price; the caller has checked the manager's PIN."""
-        line = self._line(index)
+        line = self.line(index)
         value = parse_money(price, "price")
         item = self.catalog.by_sku(line.sku)
         catalog_price = item.price if item else line.unit_price

@@ -148,6 +148,22 @@ def send_blocks(shop: Shop, blocks: list[Block], *, job: str, kick_drawer: bool 
     return _send(shop.profile.printer, shop.home.preview, blocks, job=job, kick_drawer=kick_drawer)
 
 
+def kick_drawer(shop: Shop, job: str) -> tuple:
+    """Open the cash drawer wired to the printer, printing nothing (the same pulse a
+    cash sale sends); returns the files a preview printer wrote.
+
+    Raises :class:`PrinterError` like :func:`send_blocks`; ``printer.no_drawer``
+    when the profile says no drawer hangs on this printer (``[printer] cash_drawer``).
+    """
+    from shopdesk.printing.escpos_out import JobOptions, render_drawer_kick
+
+    settings = shop.profile.printer
+    if not settings.cash_drawer:
+        raise PrinterError("printer.no_drawer", printer=settings.url)
+    data = render_drawer_kick(JobOptions.from_settings(settings, cells_for(settings.dots)))
+    return _deliver(settings, shop.home.preview, data, job=job)
+
+
 def _send(
     settings: PrinterSettings,
     preview_dir: Path,
@@ -156,14 +172,24 @@ def _send(
     job: str,
     kick_drawer: bool = False,
 ) -> tuple:
-    from shopdesk.printing.connections import PreviewConnection
     from shopdesk.printing.escpos_out import JobOptions, render_escpos
 
     options = JobOptions.from_settings(settings, cells_for(settings.dots), kick_drawer=kick_drawer)
     data = render_escpos(blocks, options)
+    return _deliver(
+        settings, preview_dir, data, job=job, render=_preview_renderer(settings, blocks)
+    )
+
+
+def _deliver(
+    settings: PrinterSettings, preview_dir: Path, data: bytes, *, job: str, render: Any = None
+) -> tuple:
+    """Send one job's bytes; the files a preview printer wrote (none for a real one)."""
+    from shopdesk.printing.connections import PreviewConnection
+
     connection = _connect(settings, preview_dir)
     try:
-        connection.send(data, job=job, render=_preview_renderer(settings, blocks))
+        connection.send(data, job=job, render=render)
     finally:
         connection.close()
     return tuple(connection.written) if isinstance(connection, PreviewConnection) else ()

@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from shopdesk.domain.money import ZERO, money_str
-from shopdesk.domain.reports import CashCount, DayFigures, summarize_day
+from shopdesk.domain.reports import TILL_EVENT_KINDS, CashCount, DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput, NotFound
 from shopdesk.ledger.keys import key_fingerprint, public_key_b64
@@ -126,10 +126,13 @@ def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
     voided_numbers: list[str] = []
     closed = False
     refunds: list[dict] = []
-    kinds = ("receipt.issued", "receipt.voided", "refund.issued", "day.closed")
+    events: list[dict] = []
+    kinds = ("receipt.issued", "receipt.voided", "refund.issued", "day.closed", *TILL_EVENT_KINDS)
     for record in shop.ledger.records_between(start, end, kinds):
         kind = record["kind"]
-        if kind == "receipt.issued":
+        if kind in TILL_EVENT_KINDS:
+            events.append(record)
+        elif kind == "receipt.issued":
             issued.append(record["data"])
             bodies[record["data"]["no"]] = record["data"]
         elif kind == "receipt.voided":
@@ -144,6 +147,7 @@ def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
         [b for b in voided if b is not None],
         opening_float=shop.profile.opening_float,
         refunds=refunds,
+        events=events,
     )
     return figures, closed
 
@@ -172,8 +176,8 @@ def is_closed(shop: Shop, day: date) -> bool:
     )
 
 
-#: The kinds a shift's figures are made of.
-SHIFT_KINDS = ("receipt.issued", "receipt.voided", "refund.issued")
+#: The kinds a shift's figures are made of (till events are counted, not summed in).
+SHIFT_KINDS = ("receipt.issued", "receipt.voided", "refund.issued", *TILL_EVENT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,12 @@ def _read_shift(shop: Shop) -> _Shift:
     bodies: dict[str, dict] = {}
     voided_numbers: list[str] = []
     refunds: list[dict] = []
+    events: list[dict] = []
     days: set[str] = set()
     for record in shop.ledger.records_after(where, SHIFT_KINDS):
+        if record["kind"] in TILL_EVENT_KINDS:
+            events.append(record)  # no receipt: the shift's dates are its receipts'
+            continue
         days.add(record["time"][:10])  # the record's own date (its own UTC offset)
         if record["kind"] == "receipt.issued":
             issued.append(record["data"])
@@ -210,6 +218,7 @@ def _read_shift(shop: Shop) -> _Shift:
         [b for b in voided if b is not None],
         opening_float=shop.profile.opening_float,
         refunds=refunds,
+        events=events,
     )
     real = [b["rseq"] for b in issued if not b.get("training")]
     before = 0 if last_close is None else _close_rseq(shop, last_close, real)
@@ -412,6 +421,7 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
     ]
     if f.rounding:  # 抹零: already inside the gross, shown so the shop sees what it gave
         summary.append([_label("rounding", language), money_str(-f.rounding)])
+    events = till_event_rows(f, lambda key: _label(key, language))
     if f.training:
         summary.insert(2, [_label("training", language), f.training])
     rates = [
@@ -441,6 +451,8 @@ def report_sheet(report: DayReport, language: str = "zh") -> dict:
         {"title": _label("by_method", language), "rows": methods or [[_label("none", language)]]},
         {"title": "", "rows": drawer},
     ]
+    if events:
+        sections.append({"title": _label("till_events", language), "rows": events})
     if report.grand_total is not None and report.previous_grand_total is not None:
         sections.append(
             {
@@ -501,6 +513,25 @@ def shift_rows(report: DayReport, label: Callable[[str], str]) -> list[list[str]
     ]
     by = (report.record or {}).get("data", {}).get("approved_by")
     return rows + ([[label("approved_by"), by]] if by else [])
+
+
+def till_event_rows(figures: DayFigures, label: Callable[[str], str]) -> list[list]:
+    """Label/value rows of the shift's till events (none when it had none).
+
+    Cancelled sales, removed lines and drawer openings without a sale are the
+    classic ways cash leaves a till without a receipt (issue 13, item 5); the
+    amounts are what the cashier took off sales in progress, not money moved.
+    """
+    e = figures.events
+    if not e:
+        return []
+    return [
+        [label("cancelled_sales"), e.cancelled_sales],
+        [f"  {label('cancelled')}", money_str(e.cancelled)],
+        [label("removed_lines"), e.removed_lines],
+        [f"  {label('removed')}", money_str(e.removed)],
+        [label("drawer_opens"), e.drawer_opens],
+    ]
 
 
 def signed_money(value: Decimal) -> str:

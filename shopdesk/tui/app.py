@@ -374,14 +374,18 @@ class ShopdeskApp(App[int]):
         self.start_print(issued.number, record=issued.record)
         return issued
 
-    def cancel_sale(self) -> None:
-        """F8: drop the sale in progress; nothing is recorded.
+    def cancel_sale(self, approval: Approval | None) -> None:
+        """F8: drop the sale in progress, recorded as ``sale.cancelled`` (issue 13, item 5).
 
         The receipt issued before it is forgotten too: shown again with its
         change, it looked as if the cancelled sale had gone through.
         """
-        assert self.cart is not None
-        self.cart.clear()
+        from shopdesk.services.till_events import cancel_sale
+
+        assert self.shop is not None and self.cart is not None
+        cancel_sale(
+            self.shop, self.cart, by=self.cashier, training=self.training, approval=approval
+        )
         self.sale_approval = None  # an approved price or discount went with the sale
         self.last_issued = None
 

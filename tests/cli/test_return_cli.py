@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import run_cli
-
-
-@pytest.fixture
-def pin_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "pin"
-    path.write_text("1234\n", encoding="utf-8")
-    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(path))
-    return path
 
 
 def test_return_issues_a_refund_and_show_lists_it(home: Path, pin_file: Path) -> None:

@@ -290,7 +290,7 @@ async def test_unexpected_error_is_logged_and_the_sale_kept(make_app, home, monk
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(app.cart, "remove", broken)
-        await pilot.press("f3")
+        await pilot.press("f3", *"1234", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert len(app.cart.lines) == 1

@@ -3,11 +3,18 @@
 Keys (also in the footer and the command palette): Enter adds what was typed,
 or opens payment when the field is empty; F1 park / resume (挂单, palette only:
 the key bar is full), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
-discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9 settings, F10 pay. ↑/↓ move the line cursor while typing stays in the field.
+discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9 settings, F10 pay,
+Ctrl+O open the drawer without a sale (PIN). ↑/↓ move the line cursor while
+typing stays in the field.
+
+Cancelling a sale with lines, removing a line or lowering its quantity and
+opening the drawer are recorded (:mod:`shopdesk.services.till_events`) and ask
+the manager's PIN first (the profile may waive it for cancels and removals).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -23,6 +30,8 @@ from shopdesk.domain.money import money_str, parse_money
 from shopdesk.domain.sale import parse_quantity, percent_label
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
+from shopdesk.services.approval import Approval
+from shopdesk.services.till_events import needs_approval, open_drawer, reduces, remove_line
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import currency_symbol, money
 from shopdesk.tui.i18n import N_, _
@@ -60,6 +69,7 @@ class SaleScreen(Screen):
         Binding("f10", "pay", N_("Pay")),
         Binding("f11", "print_again", N_("Print again"), show=False),
         Binding("f12", "outage", N_("Outage"), show=False),
+        Binding("ctrl+o", "open_drawer", N_("Drawer"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("escape", "back", show=False),
@@ -292,21 +302,56 @@ class SaleScreen(Screen):
 
         index = self.selected_line()
         line = self.cart.lines[index]
+
+        def check(text: str) -> Decimal | None:
+            """A larger quantity applies at once; a smaller one is a removal (PIN after)."""
+            qty = parse_quantity(text, _("quantity"))
+            if reduces(self.cart, index, qty) and self._removal_needs_pin():
+                return qty
+            self._remove_line(index, qty, None)
+            return None
+
+        def done(qty: Decimal | None) -> None:
+            if qty is not None:
+                self.shopdesk.with_approval(
+                    "remove_line", lambda approval: self._remove_line(index, qty, approval)
+                )
+            self.refresh_sale(cursor=index)
+
         self.app.push_screen(
-            PromptScreen(
-                _("Quantity"),
-                line.name,
-                qty_text(line.qty),
-                lambda text: self.cart.set_quantity(index, parse_quantity(text, _("quantity"))),
-            ),
-            lambda _done: self.refresh_sale(cursor=index),
+            PromptScreen(_("Quantity"), line.name, qty_text(line.qty), check), done
         )
 
     @guarded
     def action_remove_line(self) -> None:
         index = self.selected_line()
-        removed = self.cart.remove(index)
-        self.notify(_("Removed: {name}").format(name=removed.name))
+        name = self.cart.lines[index].name
+
+        def remove(approval: Approval | None) -> None:
+            self._remove_line(index, None, approval)
+            self.notify(_("Removed: {name}").format(name=name))
+
+        if self._removal_needs_pin():
+            self.shopdesk.with_approval("remove_line", remove)
+        else:
+            remove(None)
+
+    def _removal_needs_pin(self) -> bool:
+        assert self.shopdesk.shop is not None
+        return needs_approval(self.shopdesk.shop, "remove_line")
+
+    def _remove_line(self, index: int, qty: Decimal | None, approval: Approval | None) -> None:
+        """Remove line ``index`` or set its quantity; a smaller one is recorded (``line.removed``)."""
+        assert self.shopdesk.shop is not None
+        remove_line(
+            self.shopdesk.shop,
+            self.cart,
+            index,
+            qty,
+            by=self.shopdesk.cashier,
+            training=self.shopdesk.training,
+            approval=approval,
+        )
         self.refresh_sale(cursor=index)
 
     @guarded
@@ -423,15 +468,71 @@ class SaleScreen(Screen):
         from shopdesk.tui.screens.prompts import ConfirmScreen
 
         if self.cart.is_empty():
-            return
+            return  # no sale: nothing to record, nothing to ask
+        assert self.shopdesk.shop is not None
+
+        def cancel(approval: Approval | None) -> None:
+            self.shopdesk.cancel_sale(approval)
+            self.refresh_sale()
+            self.query_one("#entry", Input).focus()
 
         def done(yes: bool | None) -> None:
-            if yes:
-                self.shopdesk.cancel_sale()
-                self.refresh_sale()
-                self.query_one("#entry", Input).focus()
+            if not yes:
+                return
+            if needs_approval(self.shopdesk.shop, "cancel_sale"):
+                self.shopdesk.with_approval("cancel_sale", cancel)
+            else:
+                from shopdesk.tui.app import guarded_call
 
-        self.app.push_screen(ConfirmScreen(_("Cancel this sale? Nothing is recorded.")), done)
+                guarded_call(self.shopdesk, lambda: cancel(None))
+
+        self.app.push_screen(
+            ConfirmScreen(_("Cancel this sale? The cancellation is recorded.")), done
+        )
+
+    @guarded
+    def action_open_drawer(self) -> None:
+        """Ctrl+O: the drawer without a sale — manager's PIN, a reason, recorded, then opened."""
+        from shopdesk.tui.screens.prompts import PromptScreen
+
+        shop = self.shopdesk.shop
+        assert shop is not None
+
+        def ask_reason(approval: Approval) -> None:
+            def record(reason: str) -> dict:
+                return open_drawer(
+                    shop,
+                    reason,
+                    by=self.shopdesk.cashier,
+                    approval=approval,
+                    training=self.shopdesk.training,
+                )
+
+            self.app.push_screen(
+                PromptScreen(_("Open the drawer"), _("Why (e.g. change for a note)?"), "", record),
+                self._kick_drawer,
+            )
+
+        self.shopdesk.with_approval("drawer_open", ask_reason)
+
+    def _kick_drawer(self, record: dict | None) -> None:
+        """After the opening is recorded: the pulse, off the UI thread (a printer may hang)."""
+        if record is None:
+            return
+        app, shop = self.shopdesk, self.shopdesk.shop
+        assert shop is not None
+
+        def kick() -> None:
+            from shopdesk.services.printing import kick_drawer
+
+            try:
+                kick_drawer(shop, job=f"drawer-{record['seq']}")
+            except ShopdeskError as error:
+                app.call_from_thread(app.report_error, error)
+                return
+            app.call_from_thread(app.notify, _("Drawer opened (recorded)."))
+
+        app.run_job(kick, group="print")
 
     @guarded
     def action_pay(self) -> None:
@@ -479,6 +580,11 @@ class SaleScreen(Screen):
             ),
             SystemCommand(
                 _("Cancel sale"), _("Drop the sale in progress (F8)"), self.action_cancel_sale
+            ),
+            SystemCommand(
+                _("Open drawer"),
+                _("Open the cash drawer without a sale, manager PIN (Ctrl+O)"),
+                self.action_open_drawer,
             ),
             SystemCommand(
                 _("Settings"), _("Theme, language, training mode (F9)"), self.action_settings

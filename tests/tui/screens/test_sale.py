@@ -27,7 +27,7 @@ async def test_a_cancelled_sale_leaves_an_empty_sale_not_the_last_receipt(
         await pilot.pause()
         await pilot.press("f8")
         await pilot.pause()
-        await pilot.press("enter")  # yes, cancel it
+        await pilot.press("enter", *"1234", "enter")  # yes, cancel it; the manager's PIN
         await pilot.pause()
         assert app.cart.is_empty()
         assert app.screen.query_one("#total", Digits).value == "0.00"
