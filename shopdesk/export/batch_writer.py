@@ -199,11 +199,15 @@ def write_batch(
     out_dir: Path,
     sign: Callable[[bytes], str],
     progress: Progress | None = None,
+    before_publish: Callable[[], None] | None = None,
 ) -> WrittenBatch:
     """Write ``plan``'s batch from its raw journal lines (in order) to ``out_dir``.
 
     ``lines`` must be exactly the records ``first_seq..last_seq``; a gap or a
     broken link is a ``BatchError`` (the ledger needs ``shopdesk verify``).
+    ``before_publish`` runs once the zip is complete and durable under its
+    hidden name, just before the rename gives it its final name; if it raises,
+    the zip is deleted and nothing is published.
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -236,6 +240,8 @@ def write_batch(
             while chunk := raw_out.read(COPY_CHUNK):
                 digest.update(chunk)
             size = raw_out.tell()
+        if before_publish is not None:
+            before_publish()
         os.replace(part, final)
         part = None
         fsync_dir(out_dir)

@@ -36,6 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
+from shopdesk.export.background import Background
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
 from shopdesk.ledger.keys import public_key_b64, sign
@@ -46,6 +47,9 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: How a reservation looks in a journal line (canonical JSON escapes quotes in
 #: values, so user text can never contain it).
 STARTED = b'"kind":"batch.started"'
+#: Records from which the range check runs in a worker beside the writer (a
+#: process costs ~0.1 s to fork; ~5 s of CPU per 100k receipts is saved).
+BACKGROUND_CHECK_FROM = 20_000
 
 
 @dataclass(frozen=True)
@@ -319,7 +323,12 @@ def export_batch(
         plan, from_month = _plan_from(shop, pending), pending["scan_from"]
     else:
         plan, from_month = plan_next_batch(shop, since, until)
-    verify_range(shop, plan, from_month)
+    # The range check runs in a worker while the zip is written under a hidden
+    # name; the reservation and the rename wait for its verdict (issue 12, speed).
+    big = plan.last_seq - plan.first_seq + 1 >= BACKGROUND_CHECK_FROM
+    check = Background(verify_range, shop, plan, from_month, start=big)
+    if not check.started:
+        check.result()  # no worker: check first, as before, before writing anything
     reserved = {
         "batch_id": plan.batch_id,
         "batch_no": plan.batch_no,
@@ -332,10 +341,21 @@ def export_batch(
         "scan_from": from_month,
         "exported_at": plan.exported_at.isoformat(timespec="seconds"),
     }
-    if not again and pending is None:
-        shop.ledger.append("batch.started", reserved, shop.now())
+
+    def publish() -> None:
+        check.result()  # a damaged range: nothing recorded, the zip deleted unnamed
+        if not again and pending is None:
+            # before any zip is under its final name, so a crash finishes this batch
+            shop.ledger.append("batch.started", reserved, shop.now())
+
     lines = select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
-    written = write_batch(plan, lines, out_dir, _signer(shop), progress)
+    try:
+        written = write_batch(plan, lines, out_dir, _signer(shop), progress, publish)
+    except BatchError:
+        check.result()  # the range check names a damaged ledger better than the writer
+        raise
+    finally:
+        check.close()
     m = written.manifest
     if not again:
         shop.ledger.append(

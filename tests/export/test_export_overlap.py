@@ -1,0 +1,98 @@
+"""Export checks the range in a worker while it writes (issue 12, speed), and publishes nothing
+until that check has passed: ``batch.started`` comes first, then the zip's final name."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from shopdesk.errors import LedgerTampered
+from shopdesk.services import export as export_service
+from shopdesk.services.export import export_batch
+from shopdesk.services.shop import Shop
+from tests.printing.fixtures import sell
+from tests.services.test_export import _receipt_seqs, _rewrite_line
+
+# pytest-timeout's default timer is a thread, and the worker is only forked from a
+# single-threaded process (as the CLI is): time these out with SIGALRM instead.
+pytestmark = pytest.mark.timeout(120, method="signal")
+
+
+@pytest.fixture
+def checked_in(monkeypatch, tmp_path) -> Path:
+    """Take the worker path even for a tiny batch; the range check writes its pid here."""
+    monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1)
+    real = export_service.verify_range
+    note = tmp_path / "checked-in.txt"
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with note.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_service, "verify_range", noted)
+    return note
+
+
+def _kinds(home: Path) -> list[str]:
+    (part,) = (home / "ledger").glob("journal-*.jsonl")
+    return [json.loads(raw)["kind"] for raw in part.read_bytes().splitlines()]
+
+
+def test_the_range_is_checked_in_another_process(home, clock, tmp_path, checked_in) -> None:
+    out = tmp_path / "out"
+    with Shop.open(home, clock=clock) as shop:
+        sell(shop, "D001")
+        done = export_batch(shop, out)
+    assert [int(pid) for pid in checked_in.read_text().split()] != [os.getpid()]
+    assert len(checked_in.read_text().split()) == 1
+    assert done.path.exists() and _kinds(home)[-2:] == ["batch.started", "batch.exported"]
+
+
+def test_a_damaged_range_found_in_the_worker_publishes_nothing(
+    home, clock, tmp_path, checked_in
+) -> None:
+    with Shop.open(home, clock=clock) as shop:
+        for _ in range(3):
+            sell(shop, "D001")
+    middle = _receipt_seqs(home)[1]
+    _rewrite_line(home, middle, lambda raw: raw.replace(b'"total":"', b'"total":"1', 1))
+    out = tmp_path / "out"
+    with Shop.open(home, clock=clock) as shop:
+        with pytest.raises(LedgerTampered) as caught:
+            export_batch(shop, out)
+        assert shop.ledger.view.batches == []
+    assert caught.value.code == "export.ledger_damaged"
+    assert caught.value.data["seq"] == middle
+    assert caught.value.data["reason"] == "verify.reason.bad_hash"
+    assert "batch.started" not in _kinds(home)
+    assert [p for p in out.iterdir()] == []  # no zip, no .part, no staging folder
+    assert os.getpid() not in [int(pid) for pid in checked_in.read_text().split()]
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs."""
+
+
+def test_batch_started_is_recorded_before_the_zip_has_its_final_name(
+    home, clock, tmp_path, checked_in, monkeypatch
+) -> None:
+    out = tmp_path / "out"
+    real_replace = os.replace
+
+    def die_at_rename(source, target):  # type: ignore[no-untyped-def]
+        if str(target).endswith(".zip"):
+            raise _Killed
+        return real_replace(source, target)
+
+    with Shop.open(home, clock=clock) as shop:
+        sell(shop, "D001")
+        monkeypatch.setattr(os, "replace", die_at_rename)
+        with pytest.raises(_Killed):
+            export_batch(shop, out)
+        monkeypatch.undo()
+    assert _kinds(home)[-1] == "batch.started"
+    assert list(out.glob("*.zip")) == []
