@@ -53,6 +53,8 @@ class ReceiptVerdict:
     derived: tuple[str, dict] | None
     #: The process that did the work (the worker's, or the main one's when it ran here).
     pid: int = field(default_factory=os.getpid)
+    #: Whether the rebuilt ``receipts.csv`` hashes to what the signed manifest states.
+    csv_rebuilt: bool = False
 
 
 def _kind(raw: bytes) -> bytes:
@@ -82,11 +84,12 @@ def check_receipts(path: Path, manifest: dict) -> ReceiptVerdict:
             return ReceiptVerdict(repriced, None)
         if digest.hexdigest() != manifest["files"][fmt.JSONL]["sha256"]:
             return ReceiptVerdict(None, ("batch.file_hash", {"name": fmt.JSONL}))
+        csv_rebuilt = derived.csv_matches()
         try:
             derived.check(archive)
         except BatchError as exc:
-            return ReceiptVerdict(None, (exc.code, exc.data))
-    return ReceiptVerdict(None, None)
+            return ReceiptVerdict(None, (exc.code, exc.data), csv_rebuilt=csv_rebuilt)
+    return ReceiptVerdict(None, None, csv_rebuilt=csv_rebuilt)
 
 
 def _reprice_all(
