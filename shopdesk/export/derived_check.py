@@ -44,8 +44,10 @@ from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
     SHEET_TAIL,
     XML_ILLEGAL,
+    LineRowsXml,
     _column_letters,
     _skeleton,
+    header_row,
     row_xml,
     sheet_rows,
 )
@@ -148,18 +150,20 @@ class DerivedFiles:
         header_titles, line_titles = self.expected.sheet_titles()
         self.sheets = [_ExpectedSheet(header_titles, self.expected.styles)]
         self.sheets.append(_ExpectedSheet(line_titles, self.expected.styles))
+        # the same row builders as the writer's; without its styles the cell-by-cell check decides
+        styles = self.expected.styles
+        self.line_rows = LineRowsXml(self.expected.line_fields, styles) if styles else None
 
     def add_receipt(self, data: dict, time: str) -> None:
-        csv_part, header, lines = self.expected.rows(data, time)
-        self.csv_writer.writerows(csv_part)
+        void = data["no"] in self.expected.voided
+        self.csv_writer.writerows(csv_rows(data, time, void))
         if self.csv_text.tell() >= FLUSH_AT:
             self.csv.add(self.csv_text.getvalue())
             self.csv_text.seek(0)
             self.csv_text.truncate()
-        if header:
-            self.sheets[0].add(header)
-            for row in lines:
-                self.sheets[1].add(row)
+        if not void and self.line_rows is not None:  # voided: never in the workbook
+            self.sheets[0].add(header_row(data, time, self.expected.header_fields))
+            self.sheets[1].text.add(self.line_rows.receipt(data))
 
     def csv_matches(self) -> bool:
         """Whether the rebuilt ``receipts.csv`` has the SHA-256 the signed manifest states."""
