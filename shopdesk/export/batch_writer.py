@@ -55,6 +55,10 @@ COPY_CHUNK = 1 << 20
 CSV_BUFFER = 1 << 20
 STREAM_CHUNK = 1 << 20
 STAGING_PREFIX = ".shopdesk-export-"
+#: What ``csv.writer`` ends each row with (its default dialect, ``excel``).
+CSV_LINE_END = "\r\n"
+#: Distinct receipt lines whose CSV text is kept (a bound on memory, ~10 MB).
+MAX_LINES = 1 << 15
 #: zlib level 1: ~1.6x faster than the default 6 on journal JSON, ~15 % bigger zip.
 COMPRESS_LEVEL = 1
 
@@ -134,34 +138,89 @@ def csv_rows(data: dict, time: str, void: bool) -> Iterable[list[str]]:
 
     Free text gets the formula guard (:func:`_text`), codes the text form
     (``fmt.code_cell``); quantities and amounts stay the record's plain numbers.
-    The verifier rebuilds the file with it.
+    The verifier compares cell by cell with it (:class:`CsvRowsText` writes the same rows).
     """
-    buyer = data.get("buyer") or {}
+    head = _receipt_cells(data, time, void)
     for index, line in enumerate(data["lines"], start=1):
-        yield [
-            fmt.code_cell(data["no"]),
-            str(data["rseq"]),
-            time,
-            fmt.CSV_VOID if void else fmt.CSV_VALID,
-            _text(data.get("cashier", "")),
-            _text(buyer.get("name", "")),
-            fmt.code_cell(buyer.get("tax_id", "")),
-            str(index),
-            fmt.code_cell(line.get("sku", "")),
-            fmt.code_cell(line.get("barcode", "")),
-            _text(line["name"]),
-            _text(line.get("spec", "")),
-            _text(line.get("unit", "")),
-            line["qty"],
-            line["unit_price"],
-            line["discount"],
-            line["amount"],
-            rate_label(line["rate"]),
-            fmt.code_cell(line["tax_code"]),
-            line["net"],
-            line["tax"],
-            data["total"],
-        ]
+        yield [*head, str(index), *_line_cells(line), data["total"]]
+
+
+def _receipt_cells(data: dict, time: str, void: bool) -> list[str]:
+    """The cells of a row before the line number: the receipt's own."""
+    buyer = data.get("buyer") or {}
+    return [
+        fmt.code_cell(data["no"]),
+        str(data["rseq"]),
+        time,
+        fmt.CSV_VOID if void else fmt.CSV_VALID,
+        _text(data.get("cashier", "")),
+        _text(buyer.get("name", "")),
+        fmt.code_cell(buyer.get("tax_id", "")),
+    ]
+
+
+def _line_cells(line: dict) -> list[str]:
+    """The cells of a row after the line number, before the receipt total: the line's own."""
+    return [
+        fmt.code_cell(line.get("sku", "")),
+        fmt.code_cell(line.get("barcode", "")),
+        _text(line["name"]),
+        _text(line.get("spec", "")),
+        _text(line.get("unit", "")),
+        line["qty"],
+        line["unit_price"],
+        line["discount"],
+        line["amount"],
+        rate_label(line["rate"]),
+        fmt.code_cell(line["tax_code"]),
+        line["net"],
+        line["tax"],
+    ]
+
+
+class CsvRowsText:
+    """The :func:`csv_rows` of each receipt as the text :mod:`csv` writes for them.
+
+    A row is the receipt's cells, the line number, the line's cells and the total;
+    ``csv`` quotes each cell on its own and joins them with commas, so each part
+    is quoted once and joined here, and the line part — the same for the same
+    line on any receipt — is kept for each distinct line (at most
+    :data:`MAX_LINES`): ~2× faster than writing every row (issue 12, speed).
+    The writer writes this text; the verifier hashes it.
+    """
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+        self.lines: dict[tuple, str] = {}
+
+    def _quoted(self, cells: list[str]) -> str:
+        # a trailing empty cell: csv writes a lone empty cell as "" but not in a longer row
+        self.writer.writerow([*cells, ""])
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text[: -len(CSV_LINE_END) - 1]
+
+    def receipt(self, data: dict, time: str, void: bool) -> str:
+        head = self._quoted(_receipt_cells(data, time, void))
+        tail = self._quoted([data["total"]]) + CSV_LINE_END
+        rows = []
+        for index, line in enumerate(data["lines"], start=1):
+            rows.append(f"{head},{index},{self._line(line)},{tail}")
+        return "".join(rows)
+
+    def _line(self, line: dict) -> str:
+        try:
+            key: tuple | None = tuple(line.items())
+            found = self.lines.get(key)  # type: ignore[arg-type]
+        except TypeError:  # a value that cannot be a key (not one shopdesk writes)
+            key = found = None
+        if found is None:
+            found = self._quoted(_line_cells(line))
+            if key is not None and len(self.lines) < MAX_LINES:
+                self.lines[key] = found
+        return found
 
 
 def _seq_of(raw: bytes) -> int:
@@ -479,8 +538,8 @@ def _scan_records(
 
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
     csv_text = io.StringIO()
-    writer = csv.writer(csv_text)
-    writer.writerow(fmt.CSV_COLUMNS)
+    csv.writer(csv_text).writerow(fmt.CSV_COLUMNS)
+    rows = CsvRowsText()
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
     expect_seq, prev = plan.first_seq, plan.prev_head
     total = plan.last_seq - plan.first_seq + 1
@@ -504,7 +563,7 @@ def _scan_records(
                 found.first_no = found.first_no or data["no"]
                 found.last_no = data["no"]
                 found.totals.add_receipt(data, void=void)
-                writer.writerows(csv_rows(data, record["time"], void))
+                csv_text.write(rows.receipt(data, record["time"], void))
                 if csv_text.tell() > CSV_BUFFER:
                     csv_file.write(csv_text.getvalue().encode("utf-8"))
                     csv_text.seek(0)

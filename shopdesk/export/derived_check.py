@@ -39,7 +39,7 @@ from pathlib import Path
 from shopdesk.config import ExportSettings
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
-from shopdesk.export.batch_writer import csv_rows
+from shopdesk.export.batch_writer import CsvRowsText, csv_rows
 from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
     SHEET_TAIL,
@@ -143,10 +143,10 @@ class DerivedFiles:
         self.manifest = manifest
         self.expected = _Expected(manifest, _writer_styles(fmt.workbook_layout(manifest)))
         self.csv_text = io.StringIO()
-        self.csv_writer = csv.writer(self.csv_text)
+        self.csv_rows = CsvRowsText()
         self.csv = _HashedText()
         self.csv.add(BOM)
-        self.csv_writer.writerow(self.expected.csv_header())
+        csv.writer(self.csv_text).writerow(self.expected.csv_header())
         header_titles, line_titles = self.expected.sheet_titles()
         self.sheets = [_ExpectedSheet(header_titles, self.expected.styles)]
         self.sheets.append(_ExpectedSheet(line_titles, self.expected.styles))
@@ -156,7 +156,7 @@ class DerivedFiles:
 
     def add_receipt(self, data: dict, time: str) -> None:
         void = data["no"] in self.expected.voided
-        self.csv_writer.writerows(csv_rows(data, time, void))
+        self.csv_text.write(self.csv_rows.receipt(data, time, void))
         if self.csv_text.tell() >= FLUSH_AT:
             self.csv.add(self.csv_text.getvalue())
             self.csv_text.seek(0)

@@ -297,8 +297,8 @@ def header_row(data: dict, time: str, header_fields: list[str]) -> list[Cell]:
 @lru_cache(maxsize=16)
 def _picker(fields: tuple[str, ...]) -> Callable[[dict[str, Cell]], list[Cell]]:
     """The cells of ``fields`` out of a row's dict, in order (one C call a row, not a loop)."""
-    if len(fields) == 1:
-        return lambda row: [row[fields[0]]]
+    if len(fields) < 2:  # itemgetter gives a bare value for one field, and needs one
+        return lambda row: [row[f] for f in fields]
     get = itemgetter(*fields)
     return lambda row: list(get(row))
 
