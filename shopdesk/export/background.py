@@ -14,9 +14,11 @@ re-raised in the main process with its code and data.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -117,3 +119,22 @@ class Background:
                 self.process.terminate()
             self.process.join()
             self.process = None
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector for a pass over a batch's records.
+
+    Each parsed record is a tree of fresh dicts and lists, freed by reference
+    counting as soon as the next one is read; the collector still runs every
+    ~700 allocations and walks them for cycles there are none of: ~0.5 s of
+    CPU per 100k receipts in each process (issue 12, speed). Reference
+    counting still frees everything; the collector is back on afterwards.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export.background import no_cyclic_gc
 from shopdesk.export.receipt_pass import AFTER_ALL, ReceiptPass
 from shopdesk.export.safe_zip import SafeZip
 from shopdesk.export.signatures import SignatureChecker
@@ -483,7 +484,7 @@ def verify_batch(
         if previous is not None
         else None
     )
-    with SafeZip(path) as archive:
+    with SafeZip(path) as archive, no_cyclic_gc():
         manifest = _read_manifest(archive)
         _check_signature(manifest, public_key)
         if before is not None:

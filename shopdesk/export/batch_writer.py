@@ -42,6 +42,7 @@ from shopdesk.config import ExportSettings
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export.background import no_cyclic_gc
 from shopdesk.export.invoice_sheet import InvoiceSheetWriter
 from shopdesk.export.totals import BatchTotals
 from shopdesk.ledger.journal import fsync_dir
@@ -516,7 +517,8 @@ def _scan(
     csv_file = _HashingFile(staging / fmt.CSV)
     sheet = InvoiceSheetWriter(staging / fmt.XLSX, plan.export, plan.exported_at)
     try:
-        return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet)
+        with no_cyclic_gc():
+            return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet)
     except BaseException:
         # the staging folder is deleted by the caller; let go of its files now
         # (a long-running app must not leak descriptors on every failed export)

@@ -31,7 +31,7 @@ from pathlib import Path
 from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
-from shopdesk.export.background import Background
+from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.derived_check import DerivedFiles
 from shopdesk.export.safe_zip import SafeZip
 
@@ -75,7 +75,7 @@ def check_receipts(path: Path, manifest: dict) -> ReceiptVerdict:
     """Re-price every receipt of the batch at ``path`` and rebuild its derived files."""
     derived = DerivedFiles(manifest)
     digest = hashlib.sha256()
-    with SafeZip(path) as archive:
+    with SafeZip(path) as archive, no_cyclic_gc():
         try:
             repriced = _reprice_all(archive, digest, derived)
         except BatchError as exc:  # an unreadable member: the main process names it too

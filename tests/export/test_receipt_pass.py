@@ -128,3 +128,34 @@ def test_a_csv_that_differs_from_its_rebuild_is_still_read_row_by_row(
         verify_batch(signed)
     assert caught.value.code == "batch.csv_mismatch" and caught.value.data["reason"] == "totals"
     assert csv_reads == [1]
+
+
+def test_records_are_walked_with_the_cycle_collector_paused(batch, monkeypatch) -> None:  # noqa: F811
+    """Issue 12, speed: parsed records hold no cycles; the collector is back on afterwards."""
+    import gc
+
+    import shopdesk.export.batch_verifier as batch_verifier
+
+    seen: list[bool] = []
+    real = batch_verifier.check_records
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_verifier, "check_records", noted)
+    assert gc.isenabled()
+    verify_batch(batch[0])
+    assert seen == [False] and gc.isenabled()
+
+
+def test_the_cycle_collector_is_back_on_after_a_failed_check(batch, tmp_path) -> None:  # noqa: F811
+    import gc
+
+    files = members(batch[0])
+    rows = csv_table(files)
+    rows.append(rows[-1])
+    signed = rezip(batch[0], tmp_path / "t.zip", resign(with_csv(files, rows), batch[1]))
+    with pytest.raises(BatchError):
+        verify_batch(signed)
+    assert gc.isenabled()
