@@ -349,7 +349,9 @@ def export_batch(
             # before any zip is under its final name, so a crash finishes this batch
             shop.ledger.append("batch.started", reserved, shop.now())
 
-    lines = select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
+    def lines() -> Iterator[bytes]:
+        return select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
+
     try:
         written = write_batch(plan, lines, out_dir, _signer(shop), progress, publish)
     except BatchError:

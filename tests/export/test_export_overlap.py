@@ -96,3 +96,30 @@ def test_batch_started_is_recorded_before_the_zip_has_its_final_name(
         monkeypatch.undo()
     assert _kinds(home)[-1] == "batch.started"
     assert list(out.glob("*.zip")) == []
+
+
+def test_the_workbook_is_built_in_another_process_with_the_same_bytes(
+    home, clock, tmp_path, monkeypatch
+) -> None:
+    """Issue 12, speed: the worker's workbook is the one the writer's pass builds."""
+    from shopdesk.export import batch_writer
+
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
+    real = batch_writer.build_workbook
+    note = tmp_path / "built-in.txt"
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        note.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_writer, "build_workbook", noted)
+    with Shop.open(home, clock=clock) as shop:
+        for _ in range(3):
+            sell(shop, "D001")
+        first = export_batch(shop, tmp_path / "worker")
+        assert int(note.read_text()) != os.getpid()
+        monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 10**9)
+        note.unlink()
+        again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
+        assert not note.exists()  # built in the writer's own pass this time
+    assert again.matches_recorded and again.sha256 == first.sha256
