@@ -328,8 +328,6 @@ def export_batch(
     # name; the reservation and the rename wait for its verdict (issue 12, speed).
     big = plan.last_seq - plan.first_seq + 1 >= BACKGROUND_CHECK_FROM
     check = Background(verify_range, shop, plan, from_month, start=big)
-    if not check.started:
-        check.result()  # no worker: check first, as before, before writing anything
     reserved = {
         "batch_id": plan.batch_id,
         "batch_no": plan.batch_no,
@@ -349,11 +347,16 @@ def export_batch(
             # before any zip is under its final name, so a crash finishes this batch
             shop.ledger.append("batch.started", reserved, shop.now())
 
+    if not check.started:  # no worker: check and reserve first, then write, as always
+        publish()
+
     def lines() -> Iterator[bytes]:
         return select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
 
     try:
-        written = write_batch(plan, lines, out_dir, _signer(shop), progress, publish)
+        written = write_batch(
+            plan, lines, out_dir, _signer(shop), progress, publish if check.started else None
+        )
     except BatchError:
         check.result()  # the range check names a damaged ledger better than the writer
         raise
