@@ -39,13 +39,15 @@ from pathlib import Path
 from shopdesk.config import ExportSettings
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
-from shopdesk.export.batch_writer import csv_rows
+from shopdesk.export.batch_writer import CsvRowsText, csv_rows
 from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
     SHEET_TAIL,
     XML_ILLEGAL,
+    LineRowsXml,
     _column_letters,
     _skeleton,
+    header_row,
     row_xml,
     sheet_rows,
 )
@@ -159,37 +161,54 @@ class DerivedFiles:
         self.manifest = manifest
         self.expected = _Expected(manifest, _writer_styles(fmt.workbook_layout(manifest)))
         self.csv_text = io.StringIO()
-        self.csv_writer = csv.writer(self.csv_text)
+        refund_columns = len(fmt.CSV_REFUND_COLUMNS) if self.expected.refunds else 0
+        self.csv_rows = CsvRowsText(refund_columns)
+        self.csv_writer = csv.writer(self.csv_text)  # a refund's rows
         self.csv = _HashedText()
         self.csv.add(BOM)
-        self.csv_writer.writerow(self.expected.csv_header())
+        csv.writer(self.csv_text).writerow(self.expected.csv_header())
         header_titles, line_titles = self.expected.sheet_titles()
         self.sheets = [_ExpectedSheet(header_titles, self.expected.styles)]
         self.sheets.append(_ExpectedSheet(line_titles, self.expected.styles))
+        # the same row builders as the writer's; without its styles the cell-by-cell check decides
+        styles = self.expected.styles
+        self.line_rows = LineRowsXml(self.expected.line_fields, styles) if styles else None
 
     def add_receipt(self, data: dict, time: str) -> None:
-        self._add(*self.expected.rows(data, time))
+        void = data["no"] in self.expected.voided
+        self.csv_text.write(self.csv_rows.receipt(data, time, void))
+        self._flush_csv()
+        if not void and self.line_rows is not None:  # voided: never in the workbook
+            self.sheets[0].add(header_row(data, time, self.expected.header_fields))
+            self.sheets[1].text.add(self.line_rows.receipt(data))
 
     def add_refund(self, data: dict, time: str) -> None:
         """A refund the verifier accepted: its red-letter rows, in journal order."""
-        self._add(*self.expected.refund_rows(data, time))
-
-    def _add(self, csv_part: list[list[str]], header: list[Cell], lines: list[list[Cell]]) -> None:
+        csv_part, header, lines = self.expected.refund_rows(data, time)
         self.csv_writer.writerows(csv_part)
+        self._flush_csv()
+        if self.line_rows is not None:
+            self.sheets[0].add(header)
+            self.sheets[1].text.add(self.line_rows.rows(lines))
+
+    def _flush_csv(self) -> None:
         if self.csv_text.tell() >= FLUSH_AT:
             self.csv.add(self.csv_text.getvalue())
             self.csv_text.seek(0)
             self.csv_text.truncate()
-        if header:
-            self.sheets[0].add(header)
-            for row in lines:
-                self.sheets[1].add(row)
+
+    def csv_matches(self) -> bool:
+        """Whether the rebuilt ``receipts.csv`` has the SHA-256 the signed manifest states."""
+        if self.csv_text.tell():
+            self.csv.add(self.csv_text.getvalue())
+            self.csv_text.seek(0)
+            self.csv_text.truncate()
+        return self.csv.hexdigest() == self.manifest["files"][fmt.CSV]["sha256"]
 
     def check(self, archive: SafeZip) -> None:
         """Raise ``batch.derived_mismatch`` if either file differs from its rebuild."""
-        self.csv.add(self.csv_text.getvalue())
         differences: list[Difference] = []
-        if self.csv.hexdigest() != self.manifest["files"][fmt.CSV]["sha256"]:
+        if not self.csv_matches():
             differences += _csv_differences(archive, self.expected)
         differences += self._xlsx_differences(archive)
         if differences:

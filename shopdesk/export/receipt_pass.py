@@ -24,17 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import threading
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.derived_check import DerivedFiles
 from shopdesk.export.safe_zip import SafeZip
 
@@ -57,6 +55,8 @@ class ReceiptVerdict:
     derived: tuple[str, dict] | None
     #: The process that did the work (the worker's, or the main one's when it ran here).
     pid: int = field(default_factory=os.getpid)
+    #: Whether the rebuilt ``receipts.csv`` hashes to what the signed manifest states.
+    csv_rebuilt: bool = False
 
 
 def _kind(raw: bytes) -> bytes:
@@ -77,7 +77,7 @@ def check_receipts(path: Path, manifest: dict) -> ReceiptVerdict:
     """Re-price every receipt of the batch at ``path`` and rebuild its derived files."""
     derived = DerivedFiles(manifest)
     digest = hashlib.sha256()
-    with SafeZip(path) as archive:
+    with SafeZip(path) as archive, no_cyclic_gc():
         try:
             repriced = _reprice_all(archive, digest, derived)
         except BatchError as exc:  # an unreadable member: the main process names it too
@@ -86,11 +86,12 @@ def check_receipts(path: Path, manifest: dict) -> ReceiptVerdict:
             return ReceiptVerdict(repriced, None)
         if digest.hexdigest() != manifest["files"][fmt.JSONL]["sha256"]:
             return ReceiptVerdict(None, ("batch.file_hash", {"name": fmt.JSONL}))
+        csv_rebuilt = derived.csv_matches()
         try:
             derived.check(archive)
         except BatchError as exc:
-            return ReceiptVerdict(None, (exc.code, exc.data))
-    return ReceiptVerdict(None, None)
+            return ReceiptVerdict(None, (exc.code, exc.data), csv_rebuilt=csv_rebuilt)
+    return ReceiptVerdict(None, None, csv_rebuilt=csv_rebuilt)
 
 
 def _reprice_all(
@@ -129,59 +130,18 @@ def _reprice_all(
     return None
 
 
-def _work(path: Path, manifest: dict, conn: Connection) -> None:
-    """The worker process: send the verdict, or ``None`` if it failed (redone in-process)."""
-    try:
-        conn.send(check_receipts(path, manifest))
-    except BaseException:  # the main process redoes it, and so sees the error
-        conn.send(None)
-    finally:
-        conn.close()
-
-
 class ReceiptPass:
     """The per-receipt pass of one batch, started in a worker when the batch is large."""
 
     def __init__(self, path: Path, manifest: dict) -> None:
         self.path = path
         self.manifest = manifest
-        self.verdict: ReceiptVerdict | None = None
-        self.process: multiprocessing.process.BaseProcess | None = None
-        self.conn: Connection | None = None
-        if manifest["journal"]["records"] >= PARALLEL_FROM:
-            self._start()
-
-    def _start(self) -> None:
-        # fork: no imports to redo; only from a single thread (a fork copies no
-        # other thread, so a lock one of them held would stay locked in the child)
-        methods = multiprocessing.get_all_start_methods()
-        method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
-        receive, send = multiprocessing.get_context(method).Pipe(duplex=False)
-        try:
-            self.process = multiprocessing.get_context(method).Process(
-                target=_work, args=(self.path, self.manifest, send), daemon=True
-            )
-            self.process.start()
-        except OSError:
-            self.process = None
-            receive.close()
-        else:
-            self.conn = receive
-        finally:
-            send.close()
+        big = manifest["journal"]["records"] >= PARALLEL_FROM
+        self.worker = Background(check_receipts, path, manifest, spawn=True, start=big)
 
     def result(self) -> ReceiptVerdict:
         """The verdict: from the worker if it ran and answered, else computed here."""
-        if self.verdict is None:
-            answer = None
-            if self.conn is not None:
-                try:
-                    answer = self.conn.recv()
-                except (EOFError, OSError):
-                    answer = None
-                self.close()
-            self.verdict = answer or check_receipts(self.path, self.manifest)
-        return self.verdict
+        return self.worker.result()
 
     def first(self, error: BatchError, line: float) -> BatchError:
         """``error`` (found by the main process at ``line``), or an earlier re-pricing one."""
@@ -202,11 +162,4 @@ class ReceiptPass:
 
     def close(self) -> None:
         """Stop the worker if it still runs (the main process failed first)."""
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-        if self.process is not None:
-            if self.process.is_alive():
-                self.process.terminate()
-            self.process.join()
-            self.process = None
+        self.worker.close()

@@ -36,6 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
+from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
 from shopdesk.ledger.keys import public_key_b64, sign
@@ -46,6 +47,9 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: How a reservation looks in a journal line (canonical JSON escapes quotes in
 #: values, so user text can never contain it).
 STARTED = b'"kind":"batch.started"'
+#: Records from which the range check runs in a worker beside the writer (a
+#: process costs ~0.1 s to fork; ~5 s of CPU per 100k receipts is saved).
+BACKGROUND_CHECK_FROM = 20_000
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,8 @@ def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
             signatures=rule,
         )
 
-    result = check_named(run, SignatureRule.batch(records=count, last_seq=plan.last_seq))
+    with no_cyclic_gc():
+        result = check_named(run, SignatureRule.batch(records=count, last_seq=plan.last_seq))
     if result.problem is not None:
         p = result.problem
         raise _damaged(p.file, p.line, p.seq if p.seq is not None else "?", p.reason)
@@ -363,7 +368,10 @@ def export_batch(
         plan, from_month = _plan_from(shop, pending), pending["scan_from"]
     else:
         plan, from_month = plan_next_batch(shop, since, until)
-    verify_range(shop, plan, from_month)
+    # The range check runs in a worker while the zip is written under a hidden
+    # name; the reservation and the rename wait for its verdict (issue 12, speed).
+    big = plan.last_seq - plan.first_seq + 1 >= BACKGROUND_CHECK_FROM
+    check = Background(verify_range, shop, plan, from_month, start=big)
     reserved = {
         "batch_id": plan.batch_id,
         "batch_no": plan.batch_no,
@@ -376,10 +384,28 @@ def export_batch(
         "scan_from": from_month,
         "exported_at": plan.exported_at.isoformat(timespec="seconds"),
     }
-    if not again and pending is None:
-        shop.ledger.append("batch.started", reserved, shop.now())
-    lines = select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
-    written = write_batch(plan, lines, out_dir, _signer(shop), progress)
+
+    def publish() -> None:
+        check.result()  # a damaged range: nothing recorded, the zip deleted unnamed
+        if not again and pending is None:
+            # before any zip is under its final name, so a crash finishes this batch
+            shop.ledger.append("batch.started", reserved, shop.now())
+
+    if not check.started:  # no worker: check and reserve first, then write, as always
+        publish()
+
+    def lines() -> Iterator[bytes]:
+        return select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
+
+    try:
+        written = write_batch(
+            plan, lines, out_dir, _signer(shop), progress, publish if check.started else None
+        )
+    except BatchError:
+        check.result()  # the range check names a damaged ledger better than the writer
+        raise
+    finally:
+        check.close()
     m = written.manifest
     if not again:
         shop.ledger.append(

@@ -8,8 +8,10 @@ one-process check: the same errors, naming the same receipt, line and cell.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 
@@ -88,3 +90,72 @@ def test_an_earlier_bad_record_wins_over_a_later_repriced_one(batch, tmp_path, i
         verify_batch(rezip(batch[0], tmp_path / "t.zip", resign(files, batch[1])))
     assert caught.value.code == "batch.bad_record"
     assert (caught.value.data["line"], caught.value.data["reason"]) == (1, "bad_hash")
+
+
+@pytest.fixture
+def csv_reads(monkeypatch) -> list[int]:
+    """Counts verify-batch's own reads of receipts.csv with the csv module."""
+    import shopdesk.export.batch_verifier as batch_verifier
+
+    reads: list[int] = []
+    real = batch_verifier.csv.reader
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return real(*args, **kwargs)
+
+    # only verify-batch's own module sees the counting reader (the rebuild's cell diff does not)
+    monkeypatch.setattr(batch_verifier, "csv", SimpleNamespace(reader=counted, Error=csv.Error))
+    return reads
+
+
+def test_a_csv_identical_to_its_rebuild_is_not_parsed_again(batch, csv_reads) -> None:  # noqa: F811
+    """Issue 12, speed: byte-equal to the rebuild from checked records, so its rows add up."""
+    verify_batch(batch[0])
+    assert csv_reads == []
+
+
+def test_a_csv_that_differs_from_its_rebuild_is_still_read_row_by_row(
+    batch,  # noqa: F811
+    tmp_path,
+    csv_reads,
+) -> None:
+    files = members(batch[0])
+    rows = csv_table(files)
+    rows.append(rows[-1])  # one row too many: the row count says so before the cell diff
+    signed = rezip(batch[0], tmp_path / "t.zip", resign(with_csv(files, rows), batch[1]))
+    with pytest.raises(BatchError) as caught:
+        verify_batch(signed)
+    assert caught.value.code == "batch.csv_mismatch" and caught.value.data["reason"] == "totals"
+    assert csv_reads == [1]
+
+
+def test_records_are_walked_with_the_cycle_collector_paused(batch, monkeypatch) -> None:  # noqa: F811
+    """Issue 12, speed: parsed records hold no cycles; the collector is back on afterwards."""
+    import gc
+
+    import shopdesk.export.batch_verifier as batch_verifier
+
+    seen: list[bool] = []
+    real = batch_verifier.check_records
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_verifier, "check_records", noted)
+    assert gc.isenabled()
+    verify_batch(batch[0])
+    assert seen == [False] and gc.isenabled()
+
+
+def test_the_cycle_collector_is_back_on_after_a_failed_check(batch, tmp_path) -> None:  # noqa: F811
+    import gc
+
+    files = members(batch[0])
+    rows = csv_table(files)
+    rows.append(rows[-1])
+    signed = rezip(batch[0], tmp_path / "t.zip", resign(with_csv(files, rows), batch[1]))
+    with pytest.raises(BatchError):
+        verify_batch(signed)
+    assert gc.isenabled()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -195,3 +196,33 @@ def test_a_manifest_claiming_refunds_the_records_lack_fails(
         verify_batch(signed)
     assert caught.value.code == "batch.count_mismatch"
     assert caught.value.data == {"field": "refunds", "stated": 1, "found": 0}
+
+
+@pytest.mark.timeout(120, method="signal")  # a timer thread would stop the fork
+def test_refund_rows_built_by_the_workbook_worker_are_the_same_bytes(
+    shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large export builds the workbook in a second process (issue 12, speed): its
+    red-letter rows must be the writer's own, numbered on with the receipts' rows."""
+    from shopdesk.export import batch_writer
+
+    original = sell(shop, "D001x3", "D004")
+    sell(shop, "D002")
+    give_back(shop, original, (1, Decimal(2)))
+    sell(shop, "D003")
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
+    real, pids = batch_writer.build_workbook, tmp_path / "pid"
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pids.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_writer, "build_workbook", noted)
+    first = export_batch(shop, tmp_path / "worker")
+    assert int(pids.read_text()) != os.getpid()  # it ran in the worker
+    verify_batch(first.path)
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 10**9)
+    again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
+    assert again.matches_recorded and again.sha256 == first.sha256
+    headers, _ = sheet_rows(members(first.path))
+    assert sum(1 for row in headers if row and "红字" in str(row)) == 1

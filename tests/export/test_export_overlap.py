@@ -1,0 +1,115 @@
+"""Export checks the range in a worker while it writes (issue 12, speed), and publishes nothing
+until that check has passed: ``batch.started`` comes first, then the zip's final name."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from shopdesk.services import export as export_service
+from shopdesk.services.export import export_batch
+from shopdesk.services.shop import Shop
+from tests.printing.fixtures import sell
+from tests.services.test_export import (
+    test_export_refuses_a_ledger_with_a_damaged_middle_record as refuses_a_damaged_middle_record,
+)
+
+# pytest-timeout's default timer is a thread, and the worker is only forked from a
+# single-threaded process (as the CLI is): time these out with SIGALRM instead.
+pytestmark = pytest.mark.timeout(120, method="signal")
+
+
+@pytest.fixture
+def checked_in(monkeypatch, tmp_path) -> Path:
+    """Take the worker path even for a tiny batch; the range check writes its pid here."""
+    monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1)
+    real = export_service.verify_range
+    note = tmp_path / "checked-in.txt"
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with note.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_service, "verify_range", noted)
+    return note
+
+
+def _kinds(home: Path) -> list[str]:
+    (part,) = (home / "ledger").glob("journal-*.jsonl")
+    return [json.loads(raw)["kind"] for raw in part.read_bytes().splitlines()]
+
+
+def test_the_range_is_checked_in_another_process(home, clock, tmp_path, checked_in) -> None:
+    out = tmp_path / "out"
+    with Shop.open(home, clock=clock) as shop:
+        sell(shop, "D001")
+        done = export_batch(shop, out)
+    assert [int(pid) for pid in checked_in.read_text().split()] != [os.getpid()]
+    assert len(checked_in.read_text().split()) == 1
+    assert done.path.exists() and _kinds(home)[-2:] == ["batch.started", "batch.exported"]
+
+
+def test_a_damaged_range_found_in_the_worker_publishes_nothing(
+    home, clock, tmp_path, checked_in
+) -> None:
+    # the one-process test's damaged middle record, error and empty folder, now from the worker
+    refuses_a_damaged_middle_record(home, clock, tmp_path)
+    assert "batch.started" not in _kinds(home)
+    pids = [int(pid) for pid in checked_in.read_text().split()]
+    assert pids and os.getpid() not in pids
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs."""
+
+
+def test_batch_started_is_recorded_before_the_zip_has_its_final_name(
+    home, clock, tmp_path, checked_in, monkeypatch
+) -> None:
+    out = tmp_path / "out"
+    real_replace = os.replace
+
+    def die_at_rename(source, target):  # type: ignore[no-untyped-def]
+        if str(target).endswith(".zip"):
+            raise _Killed
+        return real_replace(source, target)
+
+    with Shop.open(home, clock=clock) as shop:
+        sell(shop, "D001")
+        monkeypatch.setattr(os, "replace", die_at_rename)
+        with pytest.raises(_Killed):
+            export_batch(shop, out)
+        monkeypatch.undo()
+    assert _kinds(home)[-1] == "batch.started"
+    assert list(out.glob("*.zip")) == []
+
+
+def test_the_workbook_is_built_in_another_process_with_the_same_bytes(
+    home, clock, tmp_path, monkeypatch
+) -> None:
+    """Issue 12, speed: the worker's workbook is the one the writer's pass builds."""
+    from shopdesk.export import batch_writer
+
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
+    real = batch_writer.build_workbook
+    note = tmp_path / "built-in.txt"
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        note.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_writer, "build_workbook", noted)
+    with Shop.open(home, clock=clock) as shop:
+        for _ in range(3):
+            sell(shop, "D001")
+        first = export_batch(shop, tmp_path / "worker")
+        assert int(note.read_text()) != os.getpid()
+        monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 10**9)
+        note.unlink()
+        again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
+        assert not note.exists()  # built in the writer's own pass this time
+    assert again.matches_recorded and again.sha256 == first.sha256

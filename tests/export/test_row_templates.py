@@ -1,0 +1,74 @@
+"""The cached row builders (issue 12, speed) give exactly what building each row gives."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from shopdesk.config import ExportSettings
+from shopdesk.export.batch_writer import CsvRowsText, csv_rows
+from shopdesk.export.invoice_sheet import LineRowsXml, _column_letters, row_xml, sheet_rows
+
+STYLES = {"money": 1, "rate": 2, "qty": 0}
+AWKWARD = ["=SUM(A1)", "a,b", 'say "hi"', "two\nlines", "50% off & <b>", "\x01ctl", "%(r)s", ""]
+
+
+def _line(name: str, discount: str = "0.00", **extra: str) -> dict:
+    line = {
+        "name": name,
+        "qty": "2",
+        "unit_price": "3.50",
+        "discount": discount,
+        "amount": "7.00" if discount == "0.00" else "6.50",
+        "net": "6.19" if discount == "0.00" else "5.75",
+        "tax": "0.81" if discount == "0.00" else "0.75",
+        "rate": "13",
+        "tax_code": "1030305000000000000",
+    }
+    return {**line, **extra}
+
+
+def _receipts() -> list[dict]:
+    out = []
+    for i, text in enumerate(AWKWARD * 2):  # each line twice: the second comes from the cache
+        lines = [_line(text, spec=text, unit=text, sku=text, barcode=text), _line("水", "0.50")]
+        out.append(
+            {
+                "no": f"T01-{i:08d}" if i % 5 else f'T01-"{text}"',
+                "rseq": i + 1,
+                "cashier": text,
+                "buyer": {"name": text, "tax_id": text},
+                "total": "13.50",
+                "net": "11.94",
+                "tax": "1.56",
+                "lines": lines,
+            }
+        )
+    return out
+
+
+def test_csv_text_is_what_csv_writes_for_csv_rows() -> None:
+    fast, plain = CsvRowsText(), io.StringIO()
+    writer = csv.writer(plain)
+    text = []
+    for data in _receipts():
+        for void in (False, True):
+            text.append(fast.receipt(data, "2026-11-28T10:00:00+08:00", void))
+            writer.writerows(csv_rows(data, "2026-11-28T10:00:00+08:00", void))
+    assert "".join(text) == plain.getvalue()
+    assert fast.lines  # the cache was used
+
+
+def test_line_rows_are_the_rows_built_cell_by_cell() -> None:
+    layout = ExportSettings()
+    fields = [f for f, _ in layout.line_columns]
+    letters = _column_letters(len(fields))
+    fast = LineRowsXml(fields, STYLES)
+    row, built, direct = 1, [], []
+    for data in _receipts():
+        built.append(fast.receipt(data))
+        for cells in sheet_rows(data, "2026-11-28T10:00:00+08:00", [], fields)[1]:
+            row += 1
+            direct.append(row_xml(letters, row, cells, STYLES))
+    assert "".join(built) == "".join(direct)
+    assert fast.row == row and fast.templates
