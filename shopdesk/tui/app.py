@@ -18,8 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -36,6 +38,7 @@ from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
 from shopdesk.tui import i18n
 from shopdesk.tui.errors import log_unexpected
 from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.keyqueue import KeyQueue
 from shopdesk.tui.wording import app_message
 
 DEFAULT_THEME = "shopdesk-light"
@@ -120,6 +123,21 @@ class ShopdeskApp(App[int]):
         i18n.set_language(self._pick_language(None))
         super().__init__()
         translate_bindings(self)
+        #: Keys from the terminal, released one at a time (issue 14, item 6).
+        self.keys = KeyQueue(self, super().post_message)
+
+    def post_message(self, message: Message) -> bool:
+        """A key from the terminal waits in :class:`KeyQueue` until the app is ready for it.
+
+        Forwarded keys (on their way back up from a widget) and every other
+        message go straight on.
+        """
+        if isinstance(message, events.Key) and not message.is_forwarded:
+            if self._loop is not None and threading.get_ident() != self._thread_id:
+                self._loop.call_soon_threadsafe(self.post_message, message)
+                return True
+            return self.keys.hold(message)
+        return super().post_message(message)
 
     # -- start-up -----------------------------------------------------------------
     def _pick_language(self, shop: Shop | None) -> str:
@@ -224,6 +242,7 @@ class ShopdeskApp(App[int]):
         """
         import asyncio
 
+        self.keys.stop()
         deadline = time.monotonic() + JOB_WAIT_SECONDS
         while self._jobs and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
