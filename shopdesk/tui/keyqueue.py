@@ -11,7 +11,8 @@ the screen that was already gone (5 scan + pay bursts made 2 receipts).
 Here the app holds the keys as they arrive and releases the next one only when
 every part of the app has finished with the one before: its messages handled,
 a new dialog mounted, focus moved. A key typed slowly finds the app settled and
-goes through at once; in a burst each key waits a few turns of the event loop.
+goes through at once; in a burst each key waits a few turns of the event loop,
+except a character typed into a text field, which moves nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual import events
@@ -59,10 +62,15 @@ class KeyQueue:
     async def _feed(self) -> None:
         try:
             while self.held:
-                if not self.deliver(self.held.popleft()):
+                key = self.held.popleft()
+                # A character typed into a text field changes nothing but that field:
+                # the next key can follow at once (a scan's digits cost no waiting).
+                typing = key.is_printable and isinstance(self.app.focused, Input)
+                if not self.deliver(key):
                     self.held.clear()  # the app is closing
                     break
-                await self.settled()
+                if not typing:
+                    await self.settled()
         finally:
             self.feeder = None
 
