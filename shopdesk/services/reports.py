@@ -163,9 +163,12 @@ def grand_total(shop: Shop) -> Decimal:
     return _signed_money(shop.ledger.view.last_close)
 
 
-def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
-    """Close a business day: append ``day.closed`` with its figures and the grand total."""
-    now = shop.now()
+def check_day_can_close(shop: Shop, day: str | date | None = None) -> None:
+    """Refuse a Z for a closed or future day — before the app asks for the manager's PIN."""
+    _closable_day(shop, day, shop.now())
+
+
+def _closable_day(shop: Shop, day: str | date | None, now: datetime) -> date:
     when = business_day(shop, day)
     key = when.isoformat()
     today = now.astimezone(shop.profile.tz).date()
@@ -173,6 +176,14 @@ def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
         raise InvalidInput("report.future_day", day=key, today=today.isoformat())
     if key in shop.ledger.view.closed_days:
         raise InvalidInput("report.already_closed", day=key)
+    return when
+
+
+def report_z(shop: Shop, day: str | date | None = None) -> DayReport:
+    """Close a business day: append ``day.closed`` with its figures and the grand total."""
+    now = shop.now()
+    when = _closable_day(shop, day, now)
+    key = when.isoformat()
     figures = day_figures(shop, when)
     previous = _signed_money(shop.ledger.view.last_close)
     total = Decimal(shop.ledger.view.sales_fen).scaleb(-2)

@@ -114,7 +114,9 @@ class OutageScreen(Screen):
 
     @guarded
     def action_start(self) -> None:
-        from shopdesk.services.outage import start_outage
+        from shopdesk.services.outage import check_outage_can_start, start_outage
+
+        check_outage_can_start(self.shopdesk.shop)  # type: ignore[arg-type]  # before the note
 
         def done(note: object) -> None:
             if note is None:
@@ -153,7 +155,9 @@ class OutageScreen(Screen):
 
     @guarded
     def action_report_z(self) -> None:
-        from shopdesk.services.reports import report_z
+        from shopdesk.services.reports import check_day_can_close, report_z
+
+        check_day_can_close(self.shopdesk.shop)  # type: ignore[arg-type]  # before the PIN
 
         def close() -> None:
             def done(yes: bool | None) -> None:
