@@ -160,12 +160,16 @@ class KeyBar(Static):
     Textual's Footer rebuilds a widget per key whenever the focused screen's
     bindings change, which is every time a dialog opens or closes; that was the
     largest single cost between the confirm key and the next sale's first frame.
-    A till's keys do not change while a screen is shown, so one line drawn when
-    the screen mounts does the job.
+    A till's keys do not change while a screen is shown, so the keys are read
+    once when the screen mounts. The line holds as many whole keys as the width
+    allows, in the order of ``BINDINGS``: the last ones (F11, F12 on the sale
+    screen) show from about 100 columns, and a key is never cut in half.
     """
 
+    _keys: list[Text] = []  # noqa: RUF012 - replaced per instance on mount
+
     def on_mount(self) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
+        self._keys = []
         seen: set[str] = set()
         for key, binding in self.screen._bindings:
             if not binding.show or not binding.description or binding.action in seen:
@@ -173,10 +177,25 @@ class KeyBar(Static):
             seen.add(binding.action)
             # A click runs the same action as the key (Textual reads "@click" meta).
             click = {"@click": "screen." + binding.action}
+            entry = Text(no_wrap=True)
+            entry.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
+            entry.append(" " + binding.description, Style(meta=click))
+            self._keys.append(entry)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.size.width or 80
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for entry in self._keys:
+            needed = entry.cell_len + (1 if line else 0)
+            if line and line.cell_len + needed > width:
+                break
             if line:
                 line.append(" ")
-            line.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
-            line.append(" " + binding.description, Style(meta=click))
+            line.append_text(entry)
         self.update(line)
 
 

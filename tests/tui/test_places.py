@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Static
 
 from shopdesk.tui.screens.outage import OutageScreen
 from shopdesk.tui.screens.prompts import PinScreen, PromptScreen
-from shopdesk.tui.widgets import NoticeBar
+from shopdesk.tui.widgets import KeyBar, NoticeBar
 
 
 def notices(app) -> str:
@@ -49,3 +50,17 @@ async def test_a_second_z_is_refused_before_the_pin_is_asked(make_app):
         assert not isinstance(app.screen, PinScreen)
         assert isinstance(app.screen, OutageScreen)
         assert "closed" in notices(app)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh", "F11 重新打印 F12 停机"), ("en", "F11 Print again F12 Outage")]
+)
+async def test_f11_and_f12_are_in_the_key_bar_when_there_is_room(make_app, language, words):
+    app = make_app(language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one(KeyBar).render()).endswith(words)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyBar).render())
+        assert line.endswith(("结账", "Pay")) and "…" not in line  # whole keys only
