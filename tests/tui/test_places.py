@@ -64,3 +64,22 @@ async def test_f11_and_f12_are_in_the_key_bar_when_there_is_room(make_app, langu
         await pilot.pause()
         line = str(app.screen.query_one(KeyBar).render())
         assert line.endswith(("结账", "Pay")) and "…" not in line  # whole keys only
+
+
+async def test_the_create_error_goes_once_the_tax_id_is_fixed(tmp_path):
+    from textual.widgets import Input
+
+    from shopdesk.tui.app import ShopdeskApp
+    from tests.tui.conftest import StepClock
+
+    app = ShopdeskApp(tmp_path / "new-shop", clock=StepClock(), language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Corner Shop", "enter", *"91110000600037341X", "f10")
+        await pilot.pause()
+        error = app.screen.query_one("#form-error", Static)
+        assert str(error.render())  # F10 refused the tax id, and said so
+        await pilot.press("backspace", "L")
+        await pilot.pause()
+        assert str(error.render()) == ""  # fixed: the old refusal no longer stands
+        assert app.screen.query_one("#setup-uscc", Input).value == "91110000600037341L"
