@@ -22,6 +22,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -113,6 +114,8 @@ class ShopdeskApp(App[int]):
         self.printer_seen: str | None = None
         #: The last receipt whose print failed, for F11 (print again).
         self.failed_print: str | None = None
+        #: The notice saying so: withdrawn once that receipt prints.
+        self._print_notice: Notification | None = None
         #: The cashier confirmed a date far after the last record (asked once).
         self.clock_confirmed = False
         #: Serialises ledger appends from the UI thread and worker threads.
@@ -410,6 +413,8 @@ class ShopdeskApp(App[int]):
 
         assert isinstance(outcome, PrintOutcome)
         self.printer_seen = "ok" if outcome.ok else "fault"
+        if outcome.ok:
+            self._withdraw_print_notice()
         if outcome.record_error is not None:  # issued either way: never "not issued"
             from shopdesk.messages import print_record_lost_text
 
@@ -420,15 +425,25 @@ class ShopdeskApp(App[int]):
         else:
             self.failed_print = outcome.number
             reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
-            self.notify(
+            self._withdraw_print_notice()  # one "not printed" notice: the newest
+            self._print_notice = Notification(
                 _(
                     "Receipt {number} is saved but NOT printed: {reason} "
                     "Fix the printer, then press F11 to print it."
                 ).format(number=outcome.number, reason=reason),
                 severity="error",
                 timeout=60,
+                markup=False,
             )
+            self.post_message(Notify(self._print_notice))
         self.refresh_status()
+
+    def _withdraw_print_notice(self) -> None:
+        """A receipt printed (F11, or the next sale's): the earlier "NOT printed" notice
+        no longer stands; left up, it told the cashier to print a receipt already printed."""
+        notice, self._print_notice = self._print_notice, None
+        if notice is not None and notice in self._notifications:
+            self._unnotify(notice)
 
     def check_printer(self) -> None:
         """Ask the printer how it is, off the UI thread: at start and after a new printer

@@ -83,3 +83,30 @@ async def test_the_create_error_goes_once_the_tax_id_is_fixed(tmp_path):
         await pilot.pause()
         assert str(error.render()) == ""  # fixed: the old refusal no longer stands
         assert app.screen.query_one("#setup-uscc", Input).value == "91110000600037341L"
+
+
+async def test_the_print_failure_notice_goes_after_f11_prints_the_receipt(make_app, home):
+    import dataclasses
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens once it is closed
+    profile = home / "profile.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace('url = "preview"', f'url = "tcp://127.0.0.1:{port}"'))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"D001", "enter")
+        await pilot.pause()
+        await pilot.press("f10", "f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "NOT printed" in notices(app)
+        fixed = dataclasses.replace(app.shop.profile.printer, url="preview")
+        app.shop.profile = dataclasses.replace(app.shop.profile, printer=fixed)
+        await pilot.press("f11")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.failed_print is None
+        assert "NOT printed" not in notices(app)
