@@ -519,6 +519,11 @@ class ShopdeskApp(App[int]):
         self.ui_state.theme = name
         save_ui_state(self.home, self.ui_state)
 
+    def remember_export_folder(self, folder: Path) -> None:
+        """The folder a batch goes to is offered again next time, after a restart too."""
+        self.ui_state.export_folder = str(folder)
+        save_ui_state(self.home, self.ui_state)
+
     def set_cashier(self, name: str) -> None:
         """The name every later receipt, void and profile change records as ``by``."""
         assert self.shop is not None

@@ -110,3 +110,69 @@ async def test_the_print_failure_notice_goes_after_f11_prints_the_receipt(make_a
         await pilot.pause()
         assert app.failed_print is None
         assert "NOT printed" not in notices(app)
+
+
+async def open_export_dialog(pilot):
+    from shopdesk.tui.screens.export import ExportScreen
+
+    await pilot.press("f12")
+    await pilot.pause()
+    await pilot.press("f7")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ExportScreen)
+    return pilot.app.screen
+
+
+def export_folder_field(screen) -> str:
+    from textual.widgets import Input
+
+    return screen.query_one("#export-folder", Input).value
+
+
+async def test_the_export_folder_is_remembered_after_a_restart(make_app, tmp_path):
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"D001", "enter", "f10", "f10")
+        await app.workers.wait_for_complete()
+        screen = await open_export_dialog(pilot)
+        await pilot.press("ctrl+u", *str(stick), "enter")  # clear the field, type the folder
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list(stick.glob("*.zip"))
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        screen = await open_export_dialog(pilot)
+        assert export_folder_field(screen) == str(stick)
+
+
+async def test_with_no_usb_stick_no_folder_on_the_tills_disk_is_offered(make_app, monkeypatch):
+    import shopdesk.tui.screens.export as export_screen
+
+    monkeypatch.setattr(export_screen, "removable_drives", lambda: [])
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export_dialog(pilot)
+        assert export_folder_field(screen) == ""
+        assert "USB" in str(screen.query_one("#export-where", Static).render())
+
+
+async def test_the_first_usb_stick_is_offered_and_the_dialog_says_where_it_goes(
+    make_app, monkeypatch, tmp_path
+):
+    import shopdesk.tui.screens.export as export_screen
+
+    first, second = tmp_path / "KINGSTON", tmp_path / "SANDISK"
+    first.mkdir(), second.mkdir()
+    monkeypatch.setattr(export_screen, "removable_drives", lambda: [first, second])
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export_dialog(pilot)
+        assert export_folder_field(screen) == str(first)
+        where = str(screen.query_one("#export-where", Static).render())
+        assert "U 盘" in where and str(first) in where
+        await pilot.press("ctrl+u", *str(app.home))
+        await pilot.pause()
+        where = str(screen.query_one("#export-where", Static).render())
+        assert "本机" in where  # typed a folder on the till's own disk: it says so
