@@ -328,12 +328,15 @@ class ShopdeskApp(App[int]):
             screen = self.screen
         except ScreenStackError:
             return
+        notes = list(self._notifications)
+        held_back = getattr(screen, "held_back_notices", ())  # see PayScreen
+        notes = [note for note in notes if note.identity not in held_back]
         try:
             bar = screen.query_children(NoticeBar).first()
         except NoMatches:
             bar = NoticeBar()
             screen.mount(bar)
-        self.call_later(bar.show, list(self._notifications))
+        self.call_later(bar.show, notes)
 
     def report_error(self, error: BaseException) -> None:
         """Show an error where it happened; log the unexpected ones. Never raises."""
