@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.notifications import Notification
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from shopdesk.services.status import TillStatus
 from shopdesk.tui.formats import date_time, money
@@ -152,6 +153,27 @@ class EntryField(Input):
             self.post_message(self.Entered(text))
             return
         await super()._on_key(event)
+
+
+class RowTable(DataTable):
+    """A table of whole rows: Home and End go to the first and the last row.
+
+    DataTable's own Home/End scroll sideways, which in a list that fits its
+    width only hid the first columns (the receipt number).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", show=False),
+        Binding("end", "last_row", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
 
 
 class KeyBar(Static):

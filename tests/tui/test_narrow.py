@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from textual.widgets import Digits
+import html
+import re
+
+from textual.widgets import DataTable, Digits
 
 from shopdesk.tui.screens.pay import PayScreen
 from shopdesk.tui.widgets import NoticeBar
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal's text as the cashier sees it, line by line (from Textual's screenshot)."""
+    svg = app.export_screenshot()
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for match in re.finditer(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>',
+        svg,
+    ):
+        x, _y, line, text = match.groups()
+        rows.setdefault(int(line), []).append((float(x), html.unescape(text)))
+    return ["".join(text for _x, text in sorted(row)) for _n, row in sorted(rows.items())]
+
 
 START_NOTICE = "电脑时钟比最后一条记录早：请先把电脑的日期和时间改对，再开始收款。" * 2
 
@@ -34,3 +51,47 @@ async def test_start_of_day_notices_never_cover_the_change(make_app):
         assert "付款时出现的新提示" in str(
             app.screen.query_one(NoticeBar).query_one(".notice").render()
         )
+
+
+async def sell_and_export(pilot, folder) -> str:
+    """A sale to a company with a long Chinese name, printed (preview), then exported."""
+    from shopdesk.services.export import export_batch
+
+    app = pilot.app
+    await pilot.press(*"D001", "enter")
+    await pilot.pause()
+    app.cart.set_buyer("北京市海淀区好邻居商贸有限责任公司", "91110000600037341L")
+    await pilot.press("f10", "f10")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    export_batch(app.shop, folder)
+    return app.last_issued.number
+
+
+async def test_voiding_an_exported_receipt_shows_the_whole_warning_at_80x24(make_app, tmp_path):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sell_and_export(pilot, tmp_path)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("f8", *"1234", "enter")
+        await pilot.pause()
+        text = "".join(line.strip() for line in screen_lines(app))
+        assert "已在批次" in text and "红字发票" in text, "\n".join(screen_lines(app))
+
+
+async def test_the_receipts_list_shows_whole_status_words_and_end_does_not_scroll(
+    make_app, tmp_path
+):
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sell_and_export(pilot, tmp_path)
+        await pilot.press("f7")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any("已导出" in line for line in lines), "\n".join(lines)
+        table = app.screen.query_one("#receipts", DataTable)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.scroll_x == 0
+        assert any("号码" in line or "编号" in line for line in screen_lines(app)[:4])

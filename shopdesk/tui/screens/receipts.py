@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -24,7 +25,7 @@ from shopdesk.tui.formats import date_time, day_time, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
-from shopdesk.tui.widgets import KeyBar, QrView, StatusBar, TopBar
+from shopdesk.tui.widgets import KeyBar, QrView, RowTable, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -103,7 +104,7 @@ class ReceiptsScreen(Screen):
             placeholder=_("Search: number, date 2026-11-28, amount 12.50, buyer"),
             id="search",
         )
-        yield DataTable(id="receipts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="receipts", cursor_type="row", zebra_stripes=True)
         yield Static(id="page-info")
         yield StatusBar(id="status")
         yield KeyBar(classes="keybar")
@@ -113,8 +114,8 @@ class ReceiptsScreen(Screen):
         table.add_column(_("Number"), key="no")
         table.add_column(_("Time"), key="time")
         table.add_column(_("Total"), key="total")
-        table.add_column(_("Buyer"), key="buyer")
         table.add_column(_("Status"), key="status")
+        table.add_column(_("Buyer"), key="buyer")
         self.load_page()
         table.focus()
 
@@ -124,15 +125,15 @@ class ReceiptsScreen(Screen):
         self.rows, self.more = page.rows, page.more
         table = self.query_one("#receipts", DataTable)
         table.clear()
-        for row in self.rows:
-            table.add_row(
-                row["no"],
-                day_time(row["time"]),
-                money(Decimal(row["total"])),
-                Text(row["buyer"][:14]),
-                status_label(row),
-                key=row["no"],
-            )
+        cells = [
+            (row["no"], day_time(row["time"]), money(Decimal(row["total"])), status_label(row))
+            for row in self.rows
+        ]
+        room = self.buyer_room(table, cells)
+        for row, (number, when, total, status) in zip(self.rows, cells, strict=True):
+            buyer = Text(row["buyer"], no_wrap=True)
+            buyer.truncate(room, overflow="ellipsis")
+            table.add_row(number, when, total, status, buyer, key=row["no"])
         if not self.rows:
             info = _("No receipts found.")
         else:
@@ -144,6 +145,19 @@ class ReceiptsScreen(Screen):
             if self.skip:
                 info += " · " + _("F3: previous page")
         self.query_one("#page-info", Static).update(info)
+
+    def buyer_room(self, table: DataTable, cells: list[tuple[str, str, str, str]]) -> int:
+        """Cells left for the buyer, the last column, once the others are whole.
+
+        At 80 columns a company name took the width and cut the status ("已导"):
+        the table now fits the screen, and the name gives way (the detail has it).
+        """
+        widths = [cell_len(str(column.label)) for column in table.columns.values()][:4]
+        for row in cells:
+            widths = [max(w, cell_len(text)) for w, text in zip(widths, row, strict=True)]
+        padding = 2 * table.cell_padding * (len(widths) + 1)
+        scrollbar = 2  # the vertical one: a page of 50 is longer than the screen
+        return max(self.app.size.width - sum(widths) - padding - scrollbar, 6)
 
     def selected(self) -> str | None:
         table = self.query_one("#receipts", DataTable)
