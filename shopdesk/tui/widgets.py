@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.notifications import Notification
 from textual.timer import Timer
@@ -119,13 +121,37 @@ class QrView(Static):
         self.payload = payload
         self.refresh(layout=True)
 
+    def _fits(self, room: Size) -> bool:
+        width, height = qr_size(self.payload)
+        return height <= room.height and width + 2 <= room.width
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The code's width when it fits the space around it, else the note's.
+
+        Asked again at every layout (a resize too): the widget's size follows
+        the decision, so a code drawn at 120×40 is never left half-drawn at 80×24.
+        """
+        if not self.payload:
+            return 0
+        if self._fits(container):
+            return qr_size(self.payload)[0]
+        return min(cell_len(self._too_small()), container.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.payload:
+            return 0
+        return qr_size(self.payload)[1] if self._fits(container) else 1
+
+    @staticmethod
+    def _too_small() -> str:
+        return _("QR: enlarge the window to see it")
+
     def render(self) -> Text:
         if not self.payload:
             return Text("")
         width, height = qr_size(self.payload)
-        room = self.parent.size if self.parent is not None else self.size
-        if height > room.height or width + 2 > room.width:
-            return Text(_("QR: enlarge the window to see it"), style="italic")
+        if height > self.size.height or width > self.size.width:  # laid out as the note
+            return Text(self._too_small(), style="italic")
         if self._drawn[0] != self.payload:  # build once per payload, only when shown
             self._drawn = (self.payload, qr_text(self.payload))
         return Text(self._drawn[1])

@@ -95,3 +95,39 @@ async def test_the_receipts_list_shows_whole_status_words_and_end_does_not_scrol
         await pilot.pause()
         assert table.scroll_x == 0
         assert any("号码" in line or "编号" in line for line in screen_lines(app)[:4])
+
+
+async def test_the_qr_is_whole_or_not_drawn_after_shrinking_the_window(make_app):
+    """120×40 shows the last receipt's QR; at 80×24 it does not fit: a line says so,
+    and no half-drawn code (a phone would fail to read it) is left behind."""
+    from shopdesk.tui.widgets import QrView
+
+    app = make_app("zh")
+    app.start_print = lambda number, record=None: None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"D001", "enter")
+        await pilot.pause()
+        await pilot.press("f10", "f10")
+        await pilot.pause()
+        qr = app.screen.query_one("#last-qr", QrView)
+        assert "▀" in str(qr.render()) or "█" in str(qr.render())
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        box = app.screen.query_one("#last")
+        assert box.region.contains_region(qr.region)  # not cut by the space around it
+        assert "放大窗口" in "".join(screen_lines(app)) or qr.region.height >= 20
+
+
+async def test_the_receipts_list_fits_again_after_shrinking_the_window(make_app, tmp_path):
+    app = make_app("zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sell_and_export(pilot, tmp_path)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any("已导出" in line for line in lines), "\n".join(lines)
+        assert app.screen.query_one("#receipts", DataTable).max_scroll_x == 0

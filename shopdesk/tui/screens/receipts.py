@@ -74,6 +74,16 @@ def void_label(app: ShopdeskApp, number: str) -> str:
     )
 
 
+#: The list's columns: key and (untranslated) heading, in order.
+COLUMNS = (
+    ("no", N_("Number")),
+    ("time", N_("Time")),
+    ("total", N_("Total")),
+    ("status", N_("Status")),
+    ("buyer", N_("Buyer")),
+)
+
+
 class ReceiptsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "search", N_("Search")),
@@ -110,30 +120,31 @@ class ReceiptsScreen(Screen):
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
-        table = self.query_one("#receipts", DataTable)
-        table.add_column(_("Number"), key="no")
-        table.add_column(_("Time"), key="time")
-        table.add_column(_("Total"), key="total")
-        table.add_column(_("Status"), key="status")
-        table.add_column(_("Buyer"), key="buyer")
         self.load_page()
-        table.focus()
+        self.query_one("#receipts", DataTable).focus()
 
     def load_page(self) -> None:
         assert self.shopdesk.shop is not None
         page = find_receipts(self.shopdesk.shop.ledger.view, self.query_state, self.skip, PAGE_SIZE)
         self.rows, self.more = page.rows, page.more
         table = self.query_one("#receipts", DataTable)
-        table.clear()
+        table.clear(columns=True)
         cells = [
-            (row["no"], day_time(row["time"]), money(Decimal(row["total"])), status_label(row))
+            (
+                row["no"],
+                day_time(row["time"]),
+                money(Decimal(row["total"])),
+                status_label(row),
+                row["buyer"],
+            )
             for row in self.rows
         ]
-        room = self.buyer_room(table, cells)
-        for row, (number, when, total, status) in zip(self.rows, cells, strict=True):
-            buyer = Text(row["buyer"], no_wrap=True)
-            buyer.truncate(room, overflow="ellipsis")
-            table.add_row(number, when, total, status, buyer, key=row["no"])
+        for (key, label), width in zip(COLUMNS, self.column_widths(cells), strict=True):
+            table.add_column(_(label), key=key, width=width)
+        for row, line in zip(self.rows, cells, strict=True):
+            table.add_row(
+                *line[:4], Text(line[4], no_wrap=True, overflow="ellipsis"), key=row["no"]
+            )
         if not self.rows:
             info = _("No receipts found.")
         else:
@@ -146,18 +157,29 @@ class ReceiptsScreen(Screen):
                 info += " · " + _("F3: previous page")
         self.query_one("#page-info", Static).update(info)
 
-    def buyer_room(self, table: DataTable, cells: list[tuple[str, str, str, str]]) -> int:
-        """Cells left for the buyer, the last column, once the others are whole.
+    def on_resize(self) -> None:
+        """A new width: the buyer column is fitted again, the selected row kept."""
+        table = self.query_one("#receipts", DataTable)
+        row = table.cursor_row
+        self.load_page()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
-        At 80 columns a company name took the width and cut the status ("已导"):
-        the table now fits the screen, and the name gives way (the detail has it).
+    def column_widths(self, cells: list[tuple[str, ...]]) -> list[int]:
+        """Each column as wide as its widest cell; the buyer, last, gets what is left.
+
+        At 80 columns a company name took the width and cut the status ("已导"),
+        and the table scrolled sideways: it now fits the screen, and the name
+        gives way (the receipt's detail shows it whole). DataTable itself only
+        ever widens a column, so the widths are set here, for each page and size.
         """
-        widths = [cell_len(str(column.label)) for column in table.columns.values()][:4]
-        for row in cells:
-            widths = [max(w, cell_len(text)) for w, text in zip(widths, row, strict=True)]
-        padding = 2 * table.cell_padding * (len(widths) + 1)
+        widths = [cell_len(_(label)) for _key, label in COLUMNS]
+        for line in cells:
+            widths = [max(w, cell_len(text)) for w, text in zip(widths, line, strict=True)]
+        padding = 2 * self.query_one("#receipts", DataTable).cell_padding * len(widths)
         scrollbar = 2  # the vertical one: a page of 50 is longer than the screen
-        return max(self.app.size.width - sum(widths) - padding - scrollbar, 6)
+        room = self.app.size.width - sum(widths[:4]) - padding - scrollbar
+        return [*widths[:4], max(min(widths[4], room), 6)]
 
     def selected(self) -> str | None:
         table = self.query_one("#receipts", DataTable)
