@@ -116,7 +116,9 @@ async def test_the_qr_is_whole_or_not_drawn_after_shrinking_the_window(make_app)
         await pilot.pause()
         box = app.screen.query_one("#last")
         assert box.region.contains_region(qr.region)  # not cut by the space around it
-        assert "放大窗口" in "".join(screen_lines(app)) or qr.region.height >= 20
+        lines = screen_lines(app)
+        assert "放大窗口" in "".join(lines) or qr.region.height >= 20
+        assert any(line.strip().startswith("合计") for line in lines)  # the slip's total in view
 
 
 async def test_the_receipts_list_fits_again_after_shrinking_the_window(make_app, tmp_path):

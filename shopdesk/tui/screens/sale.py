@@ -70,6 +70,8 @@ class SaleScreen(Screen):
 
         translate_bindings(self)
         self._first_frame = False
+        #: The first line of the last receipt's slip shown (its items, above the total).
+        self._slip_top = 0
 
     @property
     def shopdesk(self) -> ShopdeskApp:
@@ -198,8 +200,17 @@ class SaleScreen(Screen):
         target = next(
             (i for i, line in enumerate(lines) if line.strip().startswith(TOTAL_WORDS)), 0
         )
+        self._slip_top = max(target - TOTAL_CONTEXT, 0)
+        self._scroll_slip()
+
+    def _scroll_slip(self) -> None:
         box = self.query_one("#last-text-box", VerticalScroll)
-        self.call_after_refresh(box.scroll_to, y=max(target - TOTAL_CONTEXT, 0), animate=False)
+        self.call_after_refresh(box.scroll_to, y=self._slip_top, animate=False)
+
+    def on_resize(self) -> None:
+        """A smaller window: the slip is scrolled to its lines and total again."""
+        if self.query_one("#main", ContentSwitcher).current == "last":
+            self._scroll_slip()
 
     def selected_line(self) -> int:
         table = self.query_one("#lines", DataTable)
