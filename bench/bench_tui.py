@@ -128,6 +128,44 @@ async def confirm_to_next_sale(home: Path, sales: int) -> list[float]:
     return timings
 
 
+async def scan_to_line(home: Path, scans: int, *, queued: bool = True) -> list[float]:
+    """Scan → line: the 13 digits and Enter posted at once (a scanner's burst), until
+    the sale screen's table has the new line and that has been painted.
+
+    ``queued=False`` hands the keys straight to Textual, as before the key queue
+    (issue 14, item 6), to see what the queue costs.
+    """
+    from textual import events
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from shopdesk.tui.app import ShopdeskApp
+
+    app = ShopdeskApp(home, language="zh")
+    timings: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        post = app.post_message if queued else (lambda key: App.post_message(app, key))
+        for _scan in range(scans):
+            app.cart.clear()  # a new sale each time: the scan adds row 1
+            app.screen.refresh_sale()
+            await pilot.pause()
+            table = app.screen.query_one("#lines", DataTable)
+            start = time.perf_counter()
+            for key in [*"6901939621257", "enter"]:
+                event = events.Key(key, key if len(key) == 1 else None)
+                event.set_sender(app)
+                post(event)
+            while table.row_count != 1:
+                await asyncio.sleep(0)
+            painted = asyncio.Event()
+            app.screen.call_after_refresh(painted.set)
+            await painted.wait()
+            timings.append(time.perf_counter() - start)
+            await app.keys.drained()
+    return timings[1:]
+
+
 BIG_CHILD = r"""
 import asyncio, json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
@@ -187,13 +225,43 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), Python {platform.python_version()}"
 
 
+def p90(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.9)]
+
+
+def print_scan_to_line(scans: int) -> int:
+    """Scan → line with and without the key queue, interleaved runs of ``scans`` each."""
+    from shopdesk.services.shop import init_shop
+
+    results: dict[bool, list[float]] = {True: [], False: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(4):
+            for queued in (True, False):
+                home = Path(tmp) / f"shop{run}{queued}"
+                init_shop(home, demo=True).close()
+                results[queued] += asyncio.run(scan_to_line(home, scans + 1, queued=queued))
+    for queued, times in results.items():
+        ms = [t * 1000 for t in times]
+        print(
+            f"scan → line, {'key queue' if queued else 'keys straight to Textual'}: "
+            f"median {statistics.median(ms):.1f} ms, p90 {p90(ms):.1f} ms, "
+            f"max {max(ms):.1f} ms ({len(ms)} scans)"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--sales", type=int, default=200)
     parser.add_argument("--big-home", type=Path, help="a home made by bench/generate.py")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-tui.md")
+    parser.add_argument(
+        "--scan-only", action="store_true", help="only scan → line, queued and not; print it"
+    )
     args = parser.parse_args()
+    if args.scan_only:
+        return print_scan_to_line(args.sales)
 
     from shopdesk.services.shop import init_shop
 

@@ -1,4 +1,4 @@
-"""Where a batch goes: the USB stick plugged in, else the shop's ``exports`` folder.
+"""Where a batch goes: the folder used last, else the first USB stick plugged in, else asked.
 
 The app asks for the folder and offers one; these rules decide what it offers
 and what it accepts, and say in error codes (worded in :mod:`shopdesk.messages`)
@@ -13,7 +13,13 @@ from pathlib import Path
 from shopdesk.errors import InvalidInput
 from shopdesk.platform import removable_drives
 
-__all__ = ["check_folder", "removable_drives", "shop_exports", "suggested_folder"]
+__all__ = [
+    "check_folder",
+    "on_removable_drive",
+    "removable_drives",
+    "shop_exports",
+    "suggested_folder",
+]
 
 
 def shop_exports(home: Path) -> Path:
@@ -21,9 +27,27 @@ def shop_exports(home: Path) -> Path:
     return Path(os.path.abspath(home / "exports"))
 
 
-def suggested_folder(home: Path, drives: list[Path]) -> Path:
-    """The one USB stick plugged in; with none, or several (which one?), the shop's exports."""
-    return drives[0] if len(drives) == 1 else shop_exports(home)
+def suggested_folder(drives: list[Path], remembered: str = "") -> Path | None:
+    """The folder the app offers for a batch, or ``None``: then it asks.
+
+    The folder exported to last time (kept in the UI state), if it is there now
+    (the same stick, mounted again); else the first USB drive plugged in. Never
+    the till's own disk by default: a batch written there is not in the
+    accountant's hands, and the cashier believed it was on the stick.
+    """
+    if remembered:
+        path = Path(remembered)
+        try:
+            if path.is_absolute() and path.is_dir():
+                return path
+        except OSError:
+            pass
+    return drives[0] if drives else None
+
+
+def on_removable_drive(folder: Path, drives: list[Path]) -> bool:
+    """Is ``folder`` one of ``drives`` or inside one (what the dialog says about it)."""
+    return any(folder == drive or drive in folder.parents for drive in drives)
 
 
 def check_folder(text: str, home: Path) -> Path:

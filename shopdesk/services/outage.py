@@ -61,11 +61,16 @@ def start_outage(shop: Shop, note: str = "", *, auto: bool = False) -> dict:
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
         raise InvalidInput("outage.note_too_long", limit=MAX_NOTE)
+    check_outage_can_start(shop)
+    return shop.ledger.append("outage.started", {"note": note, "auto": auto}, shop.now())
+
+
+def check_outage_can_start(shop: Shop) -> None:
+    """Refuse a second start while one is open — before the app asks for the note."""
     current = shop.ledger.view.open_outage
     if current is not None:
         since = datetime.fromisoformat(current["time"]).strftime("%Y-%m-%d %H:%M")
         raise InvalidInput("outage.already_open", since=since, time=current["time"])
-    return shop.ledger.append("outage.started", {"note": note, "auto": auto}, shop.now())
 
 
 def end_outage(shop: Shop) -> dict:

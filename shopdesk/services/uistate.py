@@ -1,4 +1,4 @@
-"""Small choices the app remembers between runs (theme, language), per shop home.
+"""Small choices the app remembers between runs (theme, language, export folder), per shop home.
 
 Kept out of ``profile.toml`` on purpose: the profile is the shopkeeper's file,
 edited by hand and checked strictly; a cashier picking a dark theme must not
@@ -21,6 +21,8 @@ class UiState:
     theme: str = "shopdesk-light"
     #: ``""`` means "the profile's language, else the system's".
     language: str = ""
+    #: The folder the last batch was exported to (offered again), ``""`` before any.
+    export_folder: str = ""
 
 
 def state_path(home: Path) -> Path:
@@ -36,9 +38,11 @@ def load_ui_state(home: Path) -> UiState:
         return UiState()
     theme = data.get("theme")
     language = data.get("language")
+    folder = data.get("export_folder")
     return UiState(
         theme=theme if isinstance(theme, str) and theme else UiState.theme,
         language=language if language in LANGUAGES else "",
+        export_folder=folder if isinstance(folder, str) else "",
     )
 
 

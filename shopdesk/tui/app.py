@@ -18,8 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -36,6 +39,7 @@ from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
 from shopdesk.tui import i18n
 from shopdesk.tui.errors import log_unexpected
 from shopdesk.tui.i18n import N_, _
+from shopdesk.tui.keyqueue import KeyQueue
 from shopdesk.tui.wording import app_message
 
 if TYPE_CHECKING:
@@ -117,6 +121,8 @@ class ShopdeskApp(App[int]):
         self.printer_seen: str | None = None
         #: The last receipt whose print failed, for F11 (print again).
         self.failed_print: str | None = None
+        #: The notice saying so: withdrawn once that receipt prints.
+        self._print_notice: Notification | None = None
         #: The cashier confirmed a date far after the last record (asked once).
         self.clock_confirmed = False
         #: Serialises ledger appends from the UI thread and worker threads.
@@ -127,6 +133,21 @@ class ShopdeskApp(App[int]):
         i18n.set_language(self._pick_language(None))
         super().__init__()
         translate_bindings(self)
+        #: Keys from the terminal, released one at a time (issue 14, item 6).
+        self.keys = KeyQueue(self, super().post_message)
+
+    def post_message(self, message: Message) -> bool:
+        """A key from the terminal waits in :class:`KeyQueue` until the app is ready for it.
+
+        Forwarded keys (on their way back up from a widget) and every other
+        message go straight on.
+        """
+        if isinstance(message, events.Key) and not message.is_forwarded:
+            if self._loop is not None and threading.get_ident() != self._thread_id:
+                self._loop.call_soon_threadsafe(self.post_message, message)
+                return True
+            return self.keys.hold(message)
+        return super().post_message(message)
 
     # -- start-up -----------------------------------------------------------------
     def _pick_language(self, shop: Shop | None) -> str:
@@ -241,6 +262,7 @@ class ShopdeskApp(App[int]):
         """
         import asyncio
 
+        self.keys.stop()
         deadline = time.monotonic() + JOB_WAIT_SECONDS
         while self._jobs and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -323,12 +345,15 @@ class ShopdeskApp(App[int]):
             screen = self.screen
         except ScreenStackError:
             return
+        notes = list(self._notifications)
+        held_back = getattr(screen, "held_back_notices", ())  # see PayScreen
+        notes = [note for note in notes if note.identity not in held_back]
         try:
             bar = screen.query_children(NoticeBar).first()
         except NoMatches:
             bar = NoticeBar()
             screen.mount(bar)
-        self.call_later(bar.show, list(self._notifications))
+        self.call_later(bar.show, notes)
 
     def report_error(self, error: BaseException) -> None:
         """Show an error where it happened; log the unexpected ones. Never raises."""
@@ -415,6 +440,8 @@ class ShopdeskApp(App[int]):
 
         assert isinstance(outcome, PrintOutcome)
         self.printer_seen = "ok" if outcome.ok else "fault"
+        if outcome.ok:
+            self._withdraw_print_notice()
         if outcome.record_error is not None:  # issued either way: never "not issued"
             from shopdesk.messages import print_record_lost_text
 
@@ -425,15 +452,25 @@ class ShopdeskApp(App[int]):
         else:
             self.failed_print = outcome.number
             reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
-            self.notify(
+            self._withdraw_print_notice()  # one "not printed" notice: the newest
+            self._print_notice = Notification(
                 _(
                     "Receipt {number} is saved but NOT printed: {reason} "
                     "Fix the printer, then press F11 to print it."
                 ).format(number=outcome.number, reason=reason),
                 severity="error",
                 timeout=60,
+                markup=False,
             )
+            self.post_message(Notify(self._print_notice))
         self.refresh_status()
+
+    def _withdraw_print_notice(self) -> None:
+        """A receipt printed (F11, or the next sale's): the earlier "NOT printed" notice
+        no longer stands; left up, it told the cashier to print a receipt already printed."""
+        notice, self._print_notice = self._print_notice, None
+        if notice is not None and notice in self._notifications:
+            self._unnotify(notice)
 
     def check_printer(self) -> None:
         """Ask the printer how it is, off the UI thread: at start and after a new printer
@@ -562,6 +599,11 @@ class ShopdeskApp(App[int]):
             return
         self.theme = name
         self.ui_state.theme = name
+        save_ui_state(self.home, self.ui_state)
+
+    def remember_export_folder(self, folder: Path) -> None:
+        """The folder a batch goes to is offered again next time, after a restart too."""
+        self.ui_state.export_folder = str(folder)
         save_ui_state(self.home, self.ui_state)
 
     def set_cashier(self, name: str) -> None:

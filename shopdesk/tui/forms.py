@@ -89,9 +89,11 @@ class FormFields:
 
     @guarded
     def on_input_changed(self, event: Input.Changed) -> None:
+        """Check the field again; once it passes, a refusal under the form (F10's) goes:
+        it was most likely about this field, and a stale one reads as if still refused."""
         for live in self.query(LiveCheck):  # type: ignore[attr-defined]
-            if live.field == event.input.id:
-                live.run(event.value)
+            if live.field == event.input.id and live.run(event.value):
+                self.show_error("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

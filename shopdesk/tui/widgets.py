@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.notifications import Notification
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from shopdesk.services.status import TillStatus
 from shopdesk.tui.formats import date_time, money
@@ -118,13 +121,37 @@ class QrView(Static):
         self.payload = payload
         self.refresh(layout=True)
 
+    def _fits(self, room: Size) -> bool:
+        width, height = qr_size(self.payload)
+        return height <= room.height and width + 2 <= room.width
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The code's width when it fits the space around it, else the note's.
+
+        Asked again at every layout (a resize too): the widget's size follows
+        the decision, so a code drawn at 120×40 is never left half-drawn at 80×24.
+        """
+        if not self.payload:
+            return 0
+        if self._fits(container):
+            return qr_size(self.payload)[0]
+        return min(cell_len(self._too_small()), container.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.payload:
+            return 0
+        return qr_size(self.payload)[1] if self._fits(container) else 1
+
+    @staticmethod
+    def _too_small() -> str:
+        return _("QR: enlarge the window to see it")
+
     def render(self) -> Text:
         if not self.payload:
             return Text("")
         width, height = qr_size(self.payload)
-        room = self.parent.size if self.parent is not None else self.size
-        if height > room.height or width + 2 > room.width:
-            return Text(_("QR: enlarge the window to see it"), style="italic")
+        if height > self.size.height or width > self.size.width:  # laid out as the note
+            return Text(self._too_small(), style="italic")
         if self._drawn[0] != self.payload:  # build once per payload, only when shown
             self._drawn = (self.payload, qr_text(self.payload))
         return Text(self._drawn[1])
@@ -154,18 +181,43 @@ class EntryField(Input):
         await super()._on_key(event)
 
 
+class RowTable(DataTable):
+    """A table of whole rows: Home and End go to the first and the last row.
+
+    DataTable's own Home/End scroll sideways, which in a list that fits its
+    width only hid the first columns (the receipt number).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", show=False),
+        Binding("end", "last_row", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
+
 class KeyBar(Static):
     """The screen's keys in one line (``F2 数量 F3 删行 …``), clickable.
 
     Textual's Footer rebuilds a widget per key whenever the focused screen's
     bindings change, which is every time a dialog opens or closes; that was the
     largest single cost between the confirm key and the next sale's first frame.
-    A till's keys do not change while a screen is shown, so one line drawn when
-    the screen mounts does the job.
+    A till's keys do not change while a screen is shown, so the keys are read
+    once when the screen mounts. The line holds as many whole keys as the width
+    allows, in the order of ``BINDINGS``: the last ones (F11, F12 on the sale
+    screen) show from about 100 columns, and a key is never cut in half.
     """
 
+    _keys: list[Text] = []  # noqa: RUF012 - replaced per instance on mount
+
     def on_mount(self) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
+        self._keys = []
         seen: set[str] = set()
         for key, binding in self.screen._bindings:
             if not binding.show or not binding.description or binding.action in seen:
@@ -173,10 +225,25 @@ class KeyBar(Static):
             seen.add(binding.action)
             # A click runs the same action as the key (Textual reads "@click" meta).
             click = {"@click": "screen." + binding.action}
+            entry = Text(no_wrap=True)
+            entry.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
+            entry.append(" " + binding.description, Style(meta=click))
+            self._keys.append(entry)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.size.width or 80
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for entry in self._keys:
+            needed = entry.cell_len + (1 if line else 0)
+            if line and line.cell_len + needed > width:
+                break
             if line:
                 line.append(" ")
-            line.append(binding.key_display or key.upper(), Style(reverse=True, meta=click))
-            line.append(" " + binding.description, Style(meta=click))
+            line.append_text(entry)
         self.update(line)
 
 

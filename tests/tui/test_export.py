@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Input, ProgressBar, Static
 
 from shopdesk.export.batch_verifier import verify_batch
-from shopdesk.services.export_folder import check_folder
-from shopdesk.tui.screens.export import ExportScreen, Throttle, default_folder
+from shopdesk.services.export_folder import check_folder, suggested_folder
+from shopdesk.tui.screens.export import ExportScreen, Throttle
 from shopdesk.tui.screens.outage import OutageScreen
 from shopdesk.tui.screens.sale import SaleScreen
 
@@ -248,15 +248,12 @@ def test_check_folder_creates_only_the_shop_exports_folder(tmp_path):
     assert check_folder(f"  {tmp_path}  ", home) == tmp_path
 
 
-def test_the_folder_offered_is_the_one_usb_stick_else_the_shop_exports(tmp_path):
-    from textual.app import App
-
-    home = tmp_path / "shop"
+def test_the_folder_offered_is_the_last_one_else_the_first_usb_stick_else_none(tmp_path):
     stick, other = Path("/media/anna/KINGSTON"), Path("/media/anna/SANDISK")
-    app = App()
-    assert default_folder(app, home, [stick]) == stick
-    assert default_folder(app, home, [stick, other]) == home / "exports"  # which one? ask
-    assert default_folder(app, home, []) == home / "exports"
+    assert suggested_folder([stick, other]) == stick
+    assert suggested_folder([]) is None  # never the till's own disk: the dialog asks
+    assert suggested_folder([stick], str(tmp_path)) == tmp_path  # used last, still there
+    assert suggested_folder([stick], str(tmp_path / "gone")) == stick
 
 
 def test_throttle_passes_the_first_then_one_per_interval_and_always_the_end():

@@ -560,8 +560,6 @@ async def test_z_count_dialog_keeps_a_bad_count_and_refuses_an_empty_shift(make_
 
 
 async def test_voiding_an_exported_receipt_warns_first(make_app, home, tmp_path):
-    from textual.widgets import Label
-
     from shopdesk.services.export import export_batch
     from shopdesk.services.shop import Shop
     from tests.tui.conftest import StepClock
@@ -579,7 +577,7 @@ async def test_voiding_an_exported_receipt_warns_first(make_app, home, tmp_path)
         await pilot.pause()
         await pilot.press("f8", *"1234", "enter")
         await pilot.pause()
-        label = str(app.screen.query_one(Label).render())
+        label = str(app.screen.query_one("#prompt-label", Static).render())
         assert f"Already exported in batch {batch}" in label and "red-letter" in label
         await pilot.press(*"wrong item", "enter")
         await pilot.pause()

@@ -16,16 +16,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
-from weakref import WeakKeyDictionary
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from shopdesk.errors import ShopdeskError
-from shopdesk.services.export_folder import check_folder, removable_drives, suggested_folder
+from shopdesk.services.export_folder import (
+    check_folder,
+    on_removable_drive,
+    removable_drives,
+    suggested_folder,
+)
 from shopdesk.tui.errors import guarded, log_unexpected
 from shopdesk.tui.formats import money
 from shopdesk.tui.i18n import N_, _
@@ -38,15 +42,6 @@ if TYPE_CHECKING:
 
 #: The screen hears of progress at most this often (seconds), and always of the end.
 PROGRESS_INTERVAL = 0.1
-
-#: The folder each app last exported to: offered again for the rest of the session.
-_last_folder: WeakKeyDictionary[App, Path] = WeakKeyDictionary()
-
-
-def default_folder(app: App, home: Path, drives: list[Path]) -> Path:
-    """The folder offered: the one used last this session, else the export service's choice."""
-    last = _last_folder.get(app)
-    return last if last is not None else suggested_folder(home, drives)
 
 
 class Throttle:
@@ -143,24 +138,51 @@ class ExportScreen(Dialog):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        drives = removable_drives()
-        folder = default_folder(self.app, self.shopdesk.home, drives)
-        if drives:
-            where = _("USB drives found: {drives}").format(drives=", ".join(map(str, drives)))
-        else:
-            where = _(
-                "A USB stick is a folder such as /media/<your name>/<stick name>: "
-                "plug it in, then type its folder."
-            )
+        self.drives = removable_drives()
+        folder = suggested_folder(self.drives, self.shopdesk.ui_state.export_folder)
+        text = str(folder) if folder is not None else ""
         with Vertical(classes="dialog"):
             yield Static(_("Export batch"), classes="dialog-title")
             yield Label(_("Write the receipts waiting for export to this folder:"), classes="ask")
-            yield Input(str(folder), id="export-folder", select_on_focus=False, classes="ask")
-            yield Static(Text(where), classes="hint ask")
+            yield Input(text, id="export-folder", select_on_focus=False, classes="ask")
+            yield Static(self.where(text), id="export-where", classes="hint ask")
             yield Static("", id="export-error", classes="error-text")
             yield ProgressBar(show_eta=False, id="export-progress")
             yield Static("", id="export-summary")
             yield Static(_("Enter: export · Esc: back"), id="export-keys", classes="hint")
+
+    def where(self, text: str) -> Text:
+        """Where the batch will go, said before Enter: a USB drive, or not one."""
+        lines = []
+        folder = Path(text.strip()).expanduser() if text.strip() else None
+        if folder is None or not folder.is_absolute():
+            lines.append(
+                _(
+                    "A USB stick is a folder such as /media/<your name>/<stick name>: "
+                    "plug it in, then type its folder."
+                )
+            )
+        elif on_removable_drive(folder, self.drives):
+            lines.append(
+                _("The batch will be written to the USB drive {folder}.").format(folder=folder)
+            )
+        else:
+            lines.append(
+                _(
+                    "The batch will be written to {folder}: not a USB drive found, "
+                    "most likely this till's own disk."
+                ).format(folder=folder)
+            )
+        if len(self.drives) > 1 or (self.drives and folder is None):
+            lines.append(
+                _("USB drives found: {drives}").format(drives=", ".join(map(str, self.drives)))
+            )
+        return Text("\n".join(lines))
+
+    @guarded
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "export-folder":
+            self.query_one("#export-where", Static).update(self.where(event.value))
 
     def on_mount(self) -> None:
         for widget in self.query("#export-error, #export-progress, #export-summary"):
@@ -199,7 +221,7 @@ class ExportScreen(Dialog):
     def start(self, folder: Path) -> None:
         app, shop = self.shopdesk, self.shopdesk.shop
         assert shop is not None
-        _last_folder[app] = folder
+        app.remember_export_folder(folder)
         self.state = "running"
         self.say_error("")
         self.query_one("#export-folder", Input).disabled = True

@@ -117,7 +117,9 @@ class OutageScreen(Screen):
 
     @guarded
     def action_start(self) -> None:
-        from shopdesk.services.outage import start_outage
+        from shopdesk.services.outage import check_outage_can_start, start_outage
+
+        check_outage_can_start(self.shopdesk.shop)  # type: ignore[arg-type]  # before the note
 
         def done(note: object) -> None:
             if note is None:

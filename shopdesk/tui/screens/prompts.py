@@ -49,7 +49,9 @@ class PromptScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.label_text)
+            # A Static wraps at the dialog's width; a Label (width: auto) was cut there,
+            # losing the second half of a long question (the exported-void warning).
+            yield Static(self.label_text, id="prompt-label")
             yield Input(self.value, id="prompt-value", select_on_focus=True)
             yield Static("", id="prompt-error", classes="error-text")
             yield Static(_("Enter: OK · Esc: back"), classes="hint")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -24,7 +25,7 @@ from shopdesk.tui.formats import date_time, day_time, money
 from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
-from shopdesk.tui.widgets import KeyBar, QrView, StatusBar, TopBar
+from shopdesk.tui.widgets import KeyBar, QrView, RowTable, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.tui.app import ShopdeskApp
@@ -73,6 +74,16 @@ def void_label(app: ShopdeskApp, number: str) -> str:
     )
 
 
+#: The list's columns: key and (untranslated) heading, in order.
+COLUMNS = (
+    ("no", N_("Number")),
+    ("time", N_("Time")),
+    ("total", N_("Total")),
+    ("status", N_("Status")),
+    ("buyer", N_("Buyer")),
+)
+
+
 class ReceiptsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "search", N_("Search")),
@@ -104,35 +115,36 @@ class ReceiptsScreen(Screen):
             placeholder=_("Search: number, date 2026-11-28, amount 12.50, buyer"),
             id="search",
         )
-        yield DataTable(id="receipts", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="receipts", cursor_type="row", zebra_stripes=True)
         yield Static(id="page-info")
         yield StatusBar(id="status")
         yield KeyBar(classes="keybar")
 
     def on_mount(self) -> None:
-        table = self.query_one("#receipts", DataTable)
-        table.add_column(_("Number"), key="no")
-        table.add_column(_("Time"), key="time")
-        table.add_column(_("Total"), key="total")
-        table.add_column(_("Buyer"), key="buyer")
-        table.add_column(_("Status"), key="status")
         self.load_page()
-        table.focus()
+        self.query_one("#receipts", DataTable).focus()
 
     def load_page(self) -> None:
         assert self.shopdesk.shop is not None
         page = find_receipts(self.shopdesk.shop.ledger.view, self.query_state, self.skip, PAGE_SIZE)
         self.rows, self.more = page.rows, page.more
         table = self.query_one("#receipts", DataTable)
-        table.clear()
-        for row in self.rows:
-            table.add_row(
+        table.clear(columns=True)
+        cells = [
+            (
                 row["no"],
                 day_time(row["time"]),
                 money(Decimal(row["total"])),
-                Text(row["buyer"][:14]),
                 status_label(row),
-                key=row["no"],
+                row["buyer"],
+            )
+            for row in self.rows
+        ]
+        for (key, label), width in zip(COLUMNS, self.column_widths(cells), strict=True):
+            table.add_column(_(label), key=key, width=width)
+        for row, line in zip(self.rows, cells, strict=True):
+            table.add_row(
+                *line[:4], Text(line[4], no_wrap=True, overflow="ellipsis"), key=row["no"]
             )
         if not self.rows:
             info = _("No receipts found.")
@@ -145,6 +157,30 @@ class ReceiptsScreen(Screen):
             if self.skip:
                 info += " · " + _("F3: previous page")
         self.query_one("#page-info", Static).update(info)
+
+    def on_resize(self) -> None:
+        """A new width: the buyer column is fitted again, the selected row kept."""
+        table = self.query_one("#receipts", DataTable)
+        row = table.cursor_row
+        self.load_page()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def column_widths(self, cells: list[tuple[str, ...]]) -> list[int]:
+        """Each column as wide as its widest cell; the buyer, last, gets what is left.
+
+        At 80 columns a company name took the width and cut the status ("已导"),
+        and the table scrolled sideways: it now fits the screen, and the name
+        gives way (the receipt's detail shows it whole). DataTable itself only
+        ever widens a column, so the widths are set here, for each page and size.
+        """
+        widths = [cell_len(_(label)) for _key, label in COLUMNS]
+        for line in cells:
+            widths = [max(w, cell_len(text)) for w, text in zip(widths, line, strict=True)]
+        padding = 2 * self.query_one("#receipts", DataTable).cell_padding * len(widths)
+        scrollbar = 2  # the vertical one: a page of 50 is longer than the screen
+        room = self.app.size.width - sum(widths[:4]) - padding - scrollbar
+        return [*widths[:4], max(min(widths[4], room), 6)]
 
     def selected(self) -> str | None:
         table = self.query_one("#receipts", DataTable)

@@ -67,8 +67,8 @@ class SaleScreen(Screen):
         Binding("f8", "cancel_sale", N_("Cancel")),
         Binding("f9", "settings", N_("Setup")),
         Binding("f10", "pay", N_("Pay")),
-        Binding("f11", "print_again", N_("Print again"), show=False),
-        Binding("f12", "outage", N_("Outage"), show=False),
+        Binding("f11", "print_again", N_("Print again")),
+        Binding("f12", "outage", N_("Outage")),
         Binding("ctrl+o", "open_drawer", N_("Drawer"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
@@ -81,6 +81,8 @@ class SaleScreen(Screen):
 
         translate_bindings(self)
         self._first_frame = False
+        #: The first line of the last receipt's slip shown (its items, above the total).
+        self._slip_top = 0
 
     @property
     def shopdesk(self) -> ShopdeskApp:
@@ -216,8 +218,17 @@ class SaleScreen(Screen):
         target = next(
             (i for i, line in enumerate(lines) if line.strip().startswith(TOTAL_WORDS)), 0
         )
+        self._slip_top = max(target - TOTAL_CONTEXT, 0)
+        self._scroll_slip()
+
+    def _scroll_slip(self) -> None:
         box = self.query_one("#last-text-box", VerticalScroll)
-        self.call_after_refresh(box.scroll_to, y=max(target - TOTAL_CONTEXT, 0), animate=False)
+        self.call_after_refresh(box.scroll_to, y=self._slip_top, animate=False)
+
+    def on_resize(self) -> None:
+        """A smaller window: the slip is scrolled to its lines and total again."""
+        if self.query_one("#main", ContentSwitcher).current == "last":
+            self._scroll_slip()
 
     def selected_line(self) -> int:
         table = self.query_one("#lines", DataTable)
