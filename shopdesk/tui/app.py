@@ -654,17 +654,38 @@ class ShopdeskApp(App[int]):
 
     # -- quitting -----------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Ctrl+Q: quit, but ask first while a sale is in progress (its cart would be lost)."""
+        """Ctrl+Q: quit; a sale in progress is cancelled first, as F8 does (issue 13).
+
+        Quitting dropped the cart without a record, a way round F8's PIN and
+        ``sale.cancelled`` record; now it is that same cancel, then the exit.
+        """
         if self.cart is None or self.cart.is_empty():
             self.exit()
             return
+        question = _("A sale is in progress. Quit and cancel it? The cancellation is recorded.")
+        self.ask_cancel_sale(question, self.exit)
+
+    def ask_cancel_sale(self, question: str, then: Callable[[], object]) -> None:
+        """Ask ``question``; on yes cancel the sale (the manager's PIN when the profile
+        asks for it, see ``needs_approval``), then run ``then``. No, or Esc at the PIN,
+        keeps the sale and records nothing."""
+        from shopdesk.services.till_events import needs_approval
         from shopdesk.tui.screens.prompts import ConfirmScreen
 
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.exit()
+        assert self.shop is not None
 
-        question = _("A sale is in progress and nothing of it is recorded. Quit and lose it?")
+        def cancel(approval: Approval | None) -> None:
+            self.cancel_sale(approval)
+            then()
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if needs_approval(self.shop, "cancel_sale"):  # type: ignore[arg-type]
+                self.with_approval("cancel_sale", cancel)
+            else:
+                guarded_call(self, lambda: cancel(None))
+
         self.push_screen(ConfirmScreen(question), done)
 
     def action_help_quit(self) -> None:
