@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.approval import read_manager_pin
+from shopdesk.cli.approval import cli_approval
 from shopdesk.cli.common import open_shop
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ def cmd_clock_correct(ctx: Context) -> int:
     from shopdesk.services.clock_guard import correct_clock
 
     with open_shop(ctx) as shop:
-        pin = read_manager_pin(ctx)
+        approval = cli_approval(ctx, shop, "clock_correct")
         who = ctx.args.by or shop.profile.cashiers[0]
-        record = correct_clock(shop, note=ctx.args.note, pin=pin, who=who)
+        record = correct_clock(shop, note=ctx.args.note, approval=approval, who=who)
         ctx.out(
             ctx.say(
                 "clock.corrected",

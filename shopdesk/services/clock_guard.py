@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from shopdesk.domain.pin import verify_pin
 from shopdesk.domain.timeline import is_behind, is_far_ahead, next_record_time
 from shopdesk.errors import ClockError, InvalidInput, Notice
 from shopdesk.ledger.store import CLOCK_CORRECTION, clock_texts
+from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop
 
 
@@ -76,21 +76,28 @@ def check_before_sale(shop: Shop, *, ahead_confirmed: bool = False) -> datetime:
     return next_record_time(state.reading, state.last)
 
 
-def correct_clock(shop: Shop, *, note: str, pin: str, who: str) -> dict:
+def correct_clock(shop: Shop, *, note: str, approval: Approval, who: str) -> dict:
     """Record that the records before this one were stamped by a clock that ran ahead.
 
     The one record allowed to be earlier than the record before it: after it,
-    records continue from the corrected clock. It needs the manager's PIN and a
-    note saying what happened (an auditor reads it), and only makes sense while
-    the clock is behind the last record; it never edits the records it explains.
+    records continue from the corrected clock. It needs a manager's approval
+    (:func:`shopdesk.services.approval.approve`, action ``clock_correct``: the
+    one PIN rule with its lockout, and with ``[[people]]`` a manager's own PIN)
+    and a note saying what happened (an auditor reads it), and only makes sense
+    while the clock is behind the last record; it never edits the records it explains.
     """
+    if approval.action != "clock_correct":
+        raise ValueError(f"an approval for {approval.action!r} cannot correct the clock")
     note = " ".join(note.split())
     if not note:
         raise InvalidInput("clock.correction_note_missing")
-    if not verify_pin(shop.profile.manager_pin_hash, pin):
-        raise InvalidInput("pin.wrong")
     state = clock_state(shop)
     if state.last is None or not state.behind:
         raise InvalidInput("clock.nothing_to_correct", **state.texts())
-    data = {"last_time": state.last.isoformat(timespec="microseconds"), "note": note, "by": who}
+    data = {
+        "last_time": state.last.isoformat(timespec="microseconds"),
+        "note": note,
+        "by": who,
+        "approved_by": approval.by,
+    }
     return shop.ledger.append(CLOCK_CORRECTION, data, state.reading)

@@ -30,7 +30,7 @@ from shopdesk.config import (
     default_dots,
     parse_profile,
 )
-from shopdesk.domain.pin import PIN_RE, hash_pin, verify_pin
+from shopdesk.domain.pin import new_pin_hash, verify_pin
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
 from shopdesk.services.shop import Shop
@@ -109,14 +109,14 @@ def edit_profile(shop: Shop, changes: Mapping[str, object], *, who: str) -> Prof
 
 
 def change_manager_pin(shop: Shop, current: str, new: str, repeat: str, *, who: str) -> Profile:
-    """Replace the manager PIN; the current one must be given, the new one twice."""
+    """Replace the manager PIN; the current one must be given, the new one twice.
+
+    The new PIN passes the same check as ``init``'s (:func:`new_pin_hash`): a
+    change must not bring back 1234 or another first guess.
+    """
     if not verify_pin(shop.profile.manager_pin_hash, current):
         raise InvalidInput("pin.wrong")
-    if not PIN_RE.match(new):
-        raise InvalidInput("pin.bad_shape")
-    if new != repeat:
-        raise InvalidInput("pin.mismatch")
-    return edit_profile(shop, {"security.manager_pin": hash_pin(new)}, who=who)
+    return edit_profile(shop, {"security.manager_pin": new_pin_hash(new, repeat)}, who=who)
 
 
 def update_shop_details(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from shopdesk.backup.files import write_atomic
 from shopdesk.config import Profile, parse_profile
-from shopdesk.domain.pin import PIN_RE, hash_pin
+from shopdesk.domain.pin import new_pin_hash
 from shopdesk.errors import ConfigError, InvalidInput, LedgerError
 from shopdesk.ledger.journal import Journal
 from shopdesk.services.profile_edit import EDITABLE, SECRET, changed_text
@@ -118,8 +118,7 @@ def rebuild_profile(home: ShopHome, pin: str, base: Path | None = None) -> Rebui
 
     if home.profile.exists():
         raise InvalidInput("profile.exists", file=str(home.profile))
-    if not PIN_RE.match(pin):
-        raise InvalidInput("pin.bad_shape")
+    pin_hash = new_pin_hash(pin, pin)  # the rule init applies: no 1234, 0000, runs
     result = verify_ledger(home.root)
     if not result.ok:
         raise LedgerError("profile.ledger_unverified", folder=str(home.root))
@@ -128,7 +127,7 @@ def rebuild_profile(home: ShopHome, pin: str, base: Path | None = None) -> Rebui
     except (OSError, UnicodeDecodeError):
         raise ConfigError("profile.base_unreadable", file=str(base)) from None
     rebuilt = profile_from_ledger(home, base_text)
-    text = changed_text(rebuilt.text, {"security.manager_pin": hash_pin(pin)})
+    text = changed_text(rebuilt.text, {"security.manager_pin": pin_hash})
     profile = parse_profile(text, home.profile)
     write_atomic(home.profile, text.encode("utf-8"))
     return replace(rebuilt, text=text, profile=profile)

@@ -109,6 +109,8 @@ class ShopdeskApp(App[int]):
         self.cart: Cart | None = None
         self.training = False
         self.cashier = ""
+        #: The signed-in person's role (``cashier``/``manager``); empty without [[people]].
+        self.cashier_role = ""
         #: The manager's yes behind the last PIN dialog (see with_pin), and the one
         #: the sale in the cart carries for its price override or discount.
         self.approval: Approval | None = None
@@ -184,18 +186,24 @@ class ShopdeskApp(App[int]):
         translate_bindings(self)
         self.cart = Cart(self.shop.catalog)
         self.training = self.shop.profile.training
-        self.cashier = self.shop.profile.cashiers[0]
+        self.cashier = "" if self.shop.profile.people else self.shop.profile.cashiers[0]
         # The view of a big ledger is hundreds of thousands of long-lived objects;
         # without this every full garbage collection walks them all again (tens of
         # ms each, felt as stutter). They live as long as the app anyway.
         gc.freeze()
         self._serialise_ledger_writes()
-        from shopdesk.tui.screens.sale import SaleScreen
+        if self.shop.profile.people:  # each person signs in with their own PIN
+            from shopdesk.tui.screens.signin import SignInScreen
 
-        if len(self.screen_stack) > 1:  # the first-run form goes; the sale takes its place
-            self.switch_screen(SaleScreen())
+            first: Screen = SignInScreen()
         else:
-            self.push_screen(SaleScreen())
+            from shopdesk.tui.screens.sale import SaleScreen
+
+            first = SaleScreen()
+        if len(self.screen_stack) > 1:  # the first-run form goes; the sale takes its place
+            self.switch_screen(first)
+        else:
+            self.push_screen(first)
         self.warn_about_clock()
         self.warn_about_demo_pin()
 
@@ -606,6 +614,35 @@ class ShopdeskApp(App[int]):
         self.ui_state.export_folder = str(folder)
         save_ui_state(self.home, self.ui_state)
 
+    def sign_in(self, name: str, pin: str) -> None:
+        """``name`` proved by their own PIN (:func:`shopdesk.services.approval.sign_in`,
+        the approvals' lockout) is who every later record names; the sale screen follows."""
+        from shopdesk.services.approval import sign_in
+        from shopdesk.tui.screens.sale import SaleScreen
+
+        assert self.shop is not None
+        person = sign_in(self.shop, name, pin)
+        self.cashier, self.cashier_role = person.name, person.role
+        self.switch_screen(SaleScreen())
+
+    async def sign_out(self) -> None:
+        """Back to the sign-in screen for the next person; not with a sale in progress
+        (it would pass to them under the first person's name): park or finish it first."""
+        from shopdesk.tui.screens.signin import SignInScreen
+
+        if self.cart is not None and not self.cart.is_empty():
+            self.notify(
+                _(
+                    "A sale is in progress: finish it, park it (F1) or cancel it (F8), then sign out."
+                ),
+                severity="warning",
+            )
+            return
+        self.cashier, self.cashier_role = "", ""
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(SignInScreen())
+
     def set_cashier(self, name: str) -> None:
         """The name every later receipt, void and profile change records as ``by``."""
         assert self.shop is not None
@@ -654,17 +691,38 @@ class ShopdeskApp(App[int]):
 
     # -- quitting -----------------------------------------------------------------
     async def action_quit(self) -> None:
-        """Ctrl+Q: quit, but ask first while a sale is in progress (its cart would be lost)."""
+        """Ctrl+Q: quit; a sale in progress is cancelled first, as F8 does (issue 13).
+
+        Quitting dropped the cart without a record, a way round F8's PIN and
+        ``sale.cancelled`` record; now it is that same cancel, then the exit.
+        """
         if self.cart is None or self.cart.is_empty():
             self.exit()
             return
+        question = _("A sale is in progress. Quit and cancel it? The cancellation is recorded.")
+        self.ask_cancel_sale(question, self.exit)
+
+    def ask_cancel_sale(self, question: str, then: Callable[[], object]) -> None:
+        """Ask ``question``; on yes cancel the sale (the manager's PIN when the profile
+        asks for it, see ``needs_approval``), then run ``then``. No, or Esc at the PIN,
+        keeps the sale and records nothing."""
+        from shopdesk.services.till_events import needs_approval
         from shopdesk.tui.screens.prompts import ConfirmScreen
 
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.exit()
+        assert self.shop is not None
 
-        question = _("A sale is in progress and nothing of it is recorded. Quit and lose it?")
+        def cancel(approval: Approval | None) -> None:
+            self.cancel_sale(approval)
+            then()
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if needs_approval(self.shop, "cancel_sale"):  # type: ignore[arg-type]
+                self.with_approval("cancel_sale", cancel)
+            else:
+                guarded_call(self, lambda: cancel(None))
+
         self.push_screen(ConfirmScreen(question), done)
 
     def action_help_quit(self) -> None:

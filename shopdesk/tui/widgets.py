@@ -40,8 +40,13 @@ def printer_text(state: str) -> str:
     }.get(state, _("Printer: not checked"))
 
 
+def role_name(role: str) -> str:
+    """``manager`` / ``cashier`` in the cashier's language."""
+    return _("Manager") if role == "manager" else _("Cashier")
+
+
 class TopBar(Static):
-    """Shop, cashier and the till clock (the shop's clock, fixed in tests)."""
+    """Shop, who is signed in (and their role) and the till clock (fixed in tests)."""
 
     def on_mount(self) -> None:
         self.update_text()
@@ -57,6 +62,8 @@ class TopBar(Static):
         profile = app.shop.profile
         now = date_time(app.shop.now())
         left = f" {profile.shop_name} · {profile.terminal} · {app.cashier}"
+        if app.cashier and app.cashier_role:  # signed in (a profile with people)
+            left += f" ({role_name(app.cashier_role)})"
         width = max(self.size.width, 40)
         from rich.cells import cell_len
 

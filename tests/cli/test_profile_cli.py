@@ -112,3 +112,19 @@ def test_rebuild_takes_a_backup_profile_as_the_base(
     assert profile.printer.url == "file:///dev/null"  # from the backup
     assert profile.shop_name == "新名字便利店"  # the ledger's newer record wins
     assert verify_pin(profile.manager_pin_hash, "97531")
+
+
+@pytest.mark.parametrize("weak", ["1234", "0000", "98765"])
+def test_rebuild_refuses_a_weak_pin_as_init_does(
+    lost: Path,
+    weak: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pin_file = tmp_path / "pin"
+    pin_file.write_text(weak + "\n", encoding="utf-8")
+    monkeypatch.setenv("SHOPDESK_PIN_FILE", str(pin_file))
+    assert run(lost, "profile", "rebuild") == 2
+    assert "too easy to guess" in capsys.readouterr().err
+    assert not (lost / "profile.toml").exists()

@@ -102,19 +102,21 @@ def test_cli_far_ahead_needs_clock_ok(capsys: pytest.CaptureFixture, home: Path,
     assert code == 0 and "The clock is fine." in out
 
 
-def test_correction_needs_the_pin_a_note_and_a_clock_behind(shop: Shop, clock: Clock) -> None:
+def test_correction_needs_an_approval_a_note_and_a_clock_behind(shop: Shop, clock: Clock) -> None:
     sell(shop)
+    approval = approve(shop, "clock_correct", DEMO_PIN)
     with pytest.raises(InvalidInput) as err:
-        correct_clock(shop, note="battery", pin=DEMO_PIN, who="王芳")
+        correct_clock(shop, note="battery", approval=approval, who="王芳")
     assert err.value.code == "clock.nothing_to_correct"
     clock.now -= timedelta(days=3)
+    with pytest.raises(ValueError):  # an approval for something else does not do
+        correct_clock(shop, note="battery", approval=approve(shop, "void", DEMO_PIN), who="王芳")
     with pytest.raises(InvalidInput) as err:
-        correct_clock(shop, note="battery", pin="9999", who="王芳")
-    assert err.value.code == "pin.wrong"
-    with pytest.raises(InvalidInput) as err:
-        correct_clock(shop, note="  ", pin=DEMO_PIN, who="王芳")
+        correct_clock(shop, note="  ", approval=approval, who="王芳")
     assert err.value.code == "clock.correction_note_missing"
     assert clock_state(shop).behind
+    record = correct_clock(shop, note="battery", approval=approval, who="王芳")
+    assert record["data"]["by"] == "王芳" and record["data"]["approved_by"] == "manager"
 
 
 def test_a_year_ahead_then_corrected_counts_today_in_every_report(
@@ -135,6 +137,9 @@ def test_a_year_ahead_then_corrected_counts_today_in_every_report(
         )
     assert code == 0, err
     assert "2027-11-28" in out and "2026-11-28" in out
+    with Shop.open(home, readonly=True) as reader:
+        [corrected] = [r for r in reader.ledger.records() if r["kind"] == "clock.corrected"]
+    assert corrected["data"]["approved_by"] == "manager"
     for _ in range(3):
         code, _, err = cli(capsys, home, "sell", "--item", "D002", "--no-print")
         assert code == 0, err
@@ -166,3 +171,22 @@ def test_verify_names_a_record_whose_time_goes_back(shop: Shop, clock: Clock) ->
     result = verify_ledger(shop.home.root)
     assert result.problem is not None
     assert (result.problem.reason, result.problem.seq) == ("time_backwards", shop.ledger.head_seq)
+
+
+def test_cli_correction_with_a_wrong_pin_is_refused_like_every_approval(
+    capsys: pytest.CaptureFixture, home: Path, clock: Clock, tmp_path: Path
+) -> None:
+    """Exit 10 and a ``pin.failed`` record: the lockout's rule, not a PIN check of its own."""
+    today = clock.now
+    clock.now = today + timedelta(days=365)
+    assert cli(capsys, home, "sell", "--item", "D001", "--no-print", "--clock-ok")[0] == 0
+    clock.now = today
+    pin = tmp_path / "pin"
+    pin.write_text("9999\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHOPDESK_PIN_FILE", str(pin))
+        code, _, err = cli(capsys, home, "clock", "correct", "--note", "BIOS")
+    assert code == 10 and "PIN is wrong" in err
+    with Shop.open(home, readonly=True) as reader:
+        kinds = [r["kind"] for r in reader.ledger.records()]
+    assert "clock.corrected" not in kinds

@@ -110,19 +110,22 @@ def test_any_shop_name_round_trips(name: str) -> None:
     assert tomllib.loads(new)["shop"]["name"] == name
 
 
-def test_manager_pin_change_needs_the_current_pin_and_the_new_one_twice(shop: Shop) -> None:
+def test_manager_pin_change_needs_the_current_pin_and_a_strong_new_one_twice(shop: Shop) -> None:
     for current, new, repeat, code in (
-        ("0000", "5678", "5678", "pin.wrong"),
+        ("0000", "5806", "5806", "pin.wrong"),
         (DEMO_PIN, "56", "56", "pin.bad_shape"),
-        (DEMO_PIN, "5678", "5679", "pin.mismatch"),
+        (DEMO_PIN, "5806", "5809", "pin.mismatch"),
+        (DEMO_PIN, "0000", "0000", "pin.too_weak"),
+        (DEMO_PIN, "5678", "5678", "pin.too_weak"),
+        (DEMO_PIN, "4321", "4321", "pin.too_weak"),
     ):
         with pytest.raises(InvalidInput) as error:
             change_manager_pin(shop, current, new, repeat, who="x")
         assert error.value.code == code
     assert verify_pin(shop.profile.manager_pin_hash, DEMO_PIN)
-    change_manager_pin(shop, DEMO_PIN, "5678", "5678", who="李强")
+    change_manager_pin(shop, DEMO_PIN, "5806", "5806", who="李强")
     stored = load_profile(shop.home.profile).manager_pin_hash
-    assert verify_pin(stored, "5678") and not verify_pin(stored, DEMO_PIN)
+    assert verify_pin(stored, "5806") and not verify_pin(stored, DEMO_PIN)
     [record] = records_of(shop, "profile.changed")
     assert record["data"]["fields"] == {"security.manager_pin": "(changed)"}  # never the hash
 

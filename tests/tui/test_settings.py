@@ -152,14 +152,17 @@ async def test_manager_pin_change(make_app, home):
         assert isinstance(app.screen, PinChangeScreen)
         assert "wrong" in text_of(app.screen.query_one("#form-error", Static))
         assert app.focused is app.screen.query_one("#pin-current", Input)
-        await pilot.press(*"1234", "enter", *"5678", "enter", *"5670", "enter")
+        await pilot.press(*"1234", "enter", *"5806", "enter", *"5807", "enter")
         await pilot.pause()
         assert "differ" in text_of(app.screen.query_one("#form-error", Static))
         await pilot.press(*"1234", "enter", *"5678", "enter", *"5678", "enter")
         await pilot.pause()
+        assert "easy to guess" in text_of(app.screen.query_one("#form-error", Static))
+        await pilot.press(*"1234", "enter", *"5806", "enter", *"5806", "enter")
+        await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
-        assert verify_pin(load_profile(home / "profile.toml").manager_pin_hash, "5678")
-        assert app.approve_pin("void", "5678").by == "manager"
+        assert verify_pin(load_profile(home / "profile.toml").manager_pin_hash, "5806")
+        assert app.approve_pin("void", "5806").by == "manager"
         with pytest.raises(InvalidInput):
             app.approve_pin("void", "1234")
 

@@ -476,29 +476,15 @@ class SaleScreen(Screen):
 
     @guarded
     def action_cancel_sale(self) -> None:
-        from shopdesk.tui.screens.prompts import ConfirmScreen
-
         if self.cart.is_empty():
             return  # no sale: nothing to record, nothing to ask
-        assert self.shopdesk.shop is not None
 
-        def cancel(approval: Approval | None) -> None:
-            self.shopdesk.cancel_sale(approval)
+        def cancelled() -> None:
             self.refresh_sale()
             self.query_one("#entry", Input).focus()
 
-        def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            if needs_approval(self.shopdesk.shop, "cancel_sale"):
-                self.shopdesk.with_approval("cancel_sale", cancel)
-            else:
-                from shopdesk.tui.app import guarded_call
-
-                guarded_call(self.shopdesk, lambda: cancel(None))
-
-        self.app.push_screen(
-            ConfirmScreen(_("Cancel this sale? The cancellation is recorded.")), done
+        self.shopdesk.ask_cancel_sale(
+            _("Cancel this sale? The cancellation is recorded."), cancelled
         )
 
     @guarded

@@ -45,7 +45,14 @@ class SettingsScreen(Screen):
         self.cashiers_shown: tuple[str, ...] = ()
         from shopdesk.tui.app import translate_bindings
 
+        if self.signs_in:  # people sign in: F5 hands the till to the next one
+            self._bindings.key_to_bindings["f5"] = [Binding("f5", "sign_out", N_("Sign out"))]
         translate_bindings(self)
+
+    @property
+    def signs_in(self) -> bool:
+        """The profile lists ``[[people]]``: the cashier is who signed in, not a pick here."""
+        return bool(self.shopdesk.shop.profile.people)  # type: ignore[union-attr]
 
     @property
     def shopdesk(self) -> ShopdeskApp:
@@ -70,12 +77,18 @@ class SettingsScreen(Screen):
                 yield Select(LANGUAGE_NAMES, value=app.lang, allow_blank=False, id="language")
             with Horizontal(classes="setting"):
                 yield Label(_("Cashier"), classes="setting-label")
-                yield Select(
-                    [(name, name) for name in app.shop.profile.cashiers],  # type: ignore[union-attr]
-                    value=app.cashier,
-                    allow_blank=False,
-                    id="cashier",
-                )
+                if self.signs_in:
+                    yield Static(
+                        _("{name} (signed in; F5 signs out)").format(name=app.cashier),
+                        id="cashier",
+                    )
+                else:
+                    yield Select(
+                        [(name, name) for name in app.shop.profile.cashiers],  # type: ignore[union-attr]
+                        value=app.cashier,
+                        allow_blank=False,
+                        id="cashier",
+                    )
             with Horizontal(classes="setting"):
                 yield Label(_("Training mode"), classes="setting-label")
                 yield Switch(value=app.training, id="training")
@@ -96,7 +109,7 @@ class SettingsScreen(Screen):
 
     def show_profile(self) -> None:
         profile = self.shopdesk.shop.profile  # type: ignore[union-attr]
-        if self.cashiers_shown != profile.cashiers:  # the list was edited (F6)
+        if self.cashiers_shown != profile.cashiers and not self.signs_in:  # edited (F6)
             self.cashiers_shown = profile.cashiers
             cashiers = self.query_one("#cashier", Select)
             with cashiers.prevent(Select.Changed):
@@ -154,6 +167,9 @@ class SettingsScreen(Screen):
 
     def action_toggle_training(self) -> None:
         self.query_one("#training", Switch).toggle()
+
+    async def action_sign_out(self) -> None:
+        await self.shopdesk.sign_out()
 
     def action_back(self) -> None:
         self.app.pop_screen()
