@@ -33,6 +33,7 @@ from shopdesk.config import (
 from shopdesk.domain.pin import new_pin_hash, verify_pin
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
+from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop
 
 #: ``section.key`` the app may set. Anything else is the hand editor's business.
@@ -77,11 +78,15 @@ def changed_text(text: str, changes: Mapping[str, object]) -> str:
     return tomlkit.dumps(document)
 
 
-def edit_profile(shop: Shop, changes: Mapping[str, object], *, who: str) -> Profile:
+def edit_profile(
+    shop: Shop, changes: Mapping[str, object], *, who: str, approval: Approval | None = None
+) -> Profile:
     """Apply ``changes`` to the profile on disk and to ``shop``; return the new profile.
 
     Only what differs from the current profile is written and recorded; a bad
-    value raises the same error a hand edit would, and nothing changes.
+    value raises the same error a hand edit would, and nothing changes. The
+    record names who changed it and, with ``approval``, the manager who approved
+    (``approved_by``; issue 13, item 3).
     """
     path = shop.home.profile
     text = path.read_text(encoding="utf-8")
@@ -102,7 +107,8 @@ def edit_profile(shop: Shop, changes: Mapping[str, object], *, who: str) -> Prof
                 k: ("(changed)" if k in SECRET else _comparable(v)) for k, v in wanted.items()
             },
             "by": who,
-        },
+        }
+        | ({"approved_by": approval.by} if approval is not None else {}),
         shop.now(),
     )
     return profile
@@ -120,7 +126,15 @@ def change_manager_pin(shop: Shop, current: str, new: str, repeat: str, *, who: 
 
 
 def update_shop_details(
-    shop: Shop, *, name: str, uscc: str, address: str, phone: str, cashiers: str, who: str
+    shop: Shop,
+    *,
+    name: str,
+    uscc: str,
+    address: str,
+    phone: str,
+    cashiers: str,
+    who: str,
+    approval: Approval | None = None,
 ) -> Profile:
     """The settings dialog's shop fields, as typed: checked, normalised and saved."""
     return edit_profile(
@@ -133,6 +147,7 @@ def update_shop_details(
             "terminal.cashiers": parse_cashiers(cashiers),
         },
         who=who,
+        approval=approval,
     )
 
 
@@ -166,7 +181,9 @@ def printer_settings(
     )
 
 
-def update_printer(shop: Shop, settings: PrinterSettings, *, who: str) -> Profile:
+def update_printer(
+    shop: Shop, settings: PrinterSettings, *, who: str, approval: Approval | None = None
+) -> Profile:
     """Save the printer a settings dialog tried (see :func:`printer_settings`)."""
     return edit_profile(
         shop,
@@ -176,6 +193,7 @@ def update_printer(shop: Shop, settings: PrinterSettings, *, who: str) -> Profil
             "printer.text_mode": settings.text_mode,
         },
         who=who,
+        approval=approval,
     )
 
 

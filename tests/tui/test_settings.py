@@ -102,6 +102,7 @@ async def test_shop_profile_needs_the_pin_checks_the_tax_id_and_saves(make_app, 
         assert app.screen.query_one("#cashier", Select).value == "王芳"
         [change] = changes_recorded(app)
         assert change["fields"]["shop.name"] == "朝阳好邻居" and change["by"] == "王芳"
+        assert change["approved_by"] == "manager"  # the PIN that opened the dialog
         assert "# The demo shop" in (home / "profile.toml").read_text(encoding="utf-8")
 
 

@@ -88,6 +88,7 @@ class ShopProfileScreen(FormDialog):
             phone=self.value("shop-phone"),
             cashiers=self.value("shop-cashiers"),
             who=self.shopdesk.cashier,
+            approval=self.shopdesk.approval,
         )
         self.dismiss(True)
 
@@ -166,6 +167,7 @@ class PrinterScreen(FormDialog):
             self.shopdesk.shop,  # type: ignore[arg-type]
             self.settings_on_screen(),
             who=self.shopdesk.cashier,
+            approval=self.shopdesk.approval,
         )
         self.shopdesk.printer_seen = None  # a new printer has not been heard from yet
         self.dismiss(True)
