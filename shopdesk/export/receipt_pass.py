@@ -23,7 +23,6 @@ costs more to start than it saves.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from shopdesk.export import batch_format as fmt
 from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.derived_check import DerivedFiles
 from shopdesk.export.safe_zip import SafeZip
+from shopdesk.ledger.canonical import loads
 
 #: Records from which the worker process pays off (it costs ~0.1 s to fork).
 PARALLEL_FROM = 20_000
@@ -103,7 +103,7 @@ def _reprice_all(
         if kind == REFUNDED:
             # figures re-checked by the main process (refund_problem): only the rows here
             try:
-                record = json.loads(raw)
+                record = loads(raw)
                 if refund_problem(record["data"]) is None:
                     derived.add_refund(record["data"], record["time"])
             except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -112,7 +112,7 @@ def _reprice_all(
         if kind != ISSUED:
             continue
         try:
-            record = json.loads(raw)
+            record = loads(raw)
             data = record["data"]
             wrong = reprice_receipt(data)
             if not wrong and data.get("training") is not True:

@@ -30,7 +30,6 @@ ledger recorded (``ledger.repaired``) is listed.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from shopdesk.backup.files import line_ending_at
 from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import is_mispriced
-from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.ledger.canonical import canonical_json, loads, record_hash
 from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
 from shopdesk.ledger.keys import verify_signature
 from shopdesk.ledger.store import CLOCK_CORRECTION
@@ -164,7 +163,7 @@ def check_records(
     count = 0
     for file, number, raw in lines:
         try:
-            record = json.loads(raw)
+            record = loads(raw)
         except (ValueError, RecursionError):  # deeply nested JSON raises the latter
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, None, "bad_json")
@@ -438,7 +437,7 @@ def _last_seq(journal: Journal, ends: dict[str, tuple[int, int]]) -> int:
     for month in reversed(list(ends)):
         if ends[month][0]:
             try:
-                seq = json.loads(line_ending_at(journal.path(month), ends[month][0]))["seq"]
+                seq = loads(line_ending_at(journal.path(month), ends[month][0]))["seq"]
             except (ValueError, KeyError, TypeError, RecursionError):
                 return 0
             return seq if isinstance(seq, int) else 0
