@@ -56,28 +56,42 @@ def _plain(value: Any) -> bool:
     return kind in _PLAIN_SCALARS
 
 
-def canonical_json(value: Any) -> bytes:
-    """The canonical bytes of ``value``: always exactly what the json module writes."""
+def canonical_json(value: Any, *, plain: bool = False) -> bytes:
+    """The canonical bytes of ``value``: always exactly what the json module writes.
+
+    ``plain=True`` says the caller already knows :func:`_plain` holds (``value``
+    came from :func:`parse` as plain and was not changed since), which saves the
+    walk: it costs as much as orjson's own serialisation.
+    """
     if orjson is not None:
         try:
             out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # big int, lone surrogate, non-str key, too deep, other types
             return _json_canonical(value)
-        if _plain(value):
+        if plain or _plain(value):
             return out
     return _json_canonical(value)
 
 
-def loads(raw: bytes | str) -> Any:
-    """``json.loads(raw)``'s answer (value or error), by orjson when it surely agrees."""
+def parse(raw: bytes | str) -> tuple[Any, bool]:
+    """``json.loads(raw)``'s answer (value or error), and whether the value is plain.
+
+    orjson parses when it surely agrees: its value holds no float (it would
+    parse an int beyond 64 bits as one). Anything else is the json module's.
+    """
     if orjson is not None:
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError:  # json may still accept it (NaN, lone surrogates, BOM)
-            return json.loads(raw)
+            return json.loads(raw), False
         if _plain(value):
-            return value
-    return json.loads(raw)
+            return value, True
+    return json.loads(raw), False
+
+
+def loads(raw: bytes | str) -> Any:
+    """``json.loads(raw)``'s answer (value or error), by orjson when it surely agrees."""
+    return parse(raw)[0]
 
 
 def record_hash(record: dict) -> str:

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from shopdesk import clock
 from shopdesk.errors import LedgerError, LedgerLocked
-from shopdesk.ledger.canonical import canonical_json, loads, record_hash
+from shopdesk.ledger.canonical import canonical_json, loads, parse, record_hash
 from shopdesk.platform import O_BINARY, FolderLock, FolderLocked, fsync_dir, lock_folder
 
 __all__ = ["GENESIS_PREV", "Journal", "TornTail", "fsync_dir", "partition_name"]
@@ -410,11 +410,11 @@ def _parse_record(raw: bytes) -> dict | None:
     search the raw bytes, so an equivalent but differently spelt line is damage.
     """
     try:
-        record = loads(raw)
+        record, plain = parse(raw)
     except (ValueError, RecursionError):  # deeply nested JSON raises the latter
         return None
     if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
         return None
-    if record.get("hash") != record_hash(record) or canonical_json(record) != raw:
+    if record.get("hash") != record_hash(record) or canonical_json(record, plain=plain) != raw:
         return None
     return record

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopdesk.ledger import canonical
-from shopdesk.ledger.canonical import canonical_json, loads
+from shopdesk.ledger.canonical import canonical_json, loads, parse
 
 #: Any text a record could hold: every code point but lone surrogates, and the
 #: ones that escape or trip encoders, often.
@@ -113,6 +113,11 @@ def test_loads_is_always_the_json_modules_answer(value):
         got = json_answer(lambda text=text: loads(text))
         assert type(got) is type(expected)
         assert same_value(got, expected)
+        if not isinstance(expected, type):
+            # what parse calls plain may skip canonical_json's check, so it must be
+            parsed, plain = parse(text)
+            if plain:
+                assert canonical_json(parsed, plain=True) == json_canonical(expected)
 
 
 @pytest.mark.parametrize(
@@ -133,6 +138,20 @@ def test_loads_falls_back_where_orjson_differs(text):
     expected = json_answer(lambda: json.loads(text))
     got = json_answer(lambda: loads(text))
     assert type(got) is type(expected) and same_value(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"a":[1,"x",null,true]}', True),
+        (b'{"a":[1.0]}', False),
+        (b"1e400", False),
+        (b"18446744073709551616", False),
+        (b"NaN", False),
+    ],
+)
+def test_parse_says_when_the_value_is_plain(text, plain):
+    assert parse(text)[1] is plain
 
 
 def test_deep_values_take_the_json_path():
