@@ -303,8 +303,8 @@ def main() -> None:
             "",
             "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
             "single process among the command and its descendants. verify-batch checks",
-            "Ed25519 signatures in worker processes (one per CPU, at most 4) and re-prices",
-            "and rebuilds the derived files in one more; export checks the range and builds",
+            "Ed25519 signatures in worker processes (one per CPU, at most 4) and rebuilds",
+            "the derived files in one more; export checks the range and builds",
             "the workbook in two forked workers; the figure is the largest of them.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
