@@ -24,7 +24,7 @@ from shopdesk.export.batch_verifier import (
     _read_manifest,
 )
 from shopdesk.export.safe_zip import SafeZip
-from shopdesk.ledger.canonical import record_hash
+from shopdesk.ledger.canonical import loads, record_hash
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
 
 
@@ -61,7 +61,7 @@ def find_receipt(path: Path, number: str) -> BatchReceipt:
             if needle not in raw:
                 continue
             try:
-                candidate = json.loads(raw)
+                candidate = loads(raw)
                 data = candidate["data"]
                 if data.get("no") != number:
                     continue

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shopdesk.domain.refund import refund_problem
+from shopdesk.domain.repricing import reprice_receipt
 from shopdesk.errors import BatchError, LedgerError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export.background import no_cyclic_gc
@@ -268,7 +269,16 @@ class _Tally:
             reason = receipt_problem(data)
             if reason is not None or not isinstance(no, str):
                 raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
-            # re-pricing and the derived files: :mod:`shopdesk.export.receipt_pass`
+            wrong = reprice_receipt(data)
+            if wrong:
+                raise BatchError(
+                    "batch.receipt_repriced",
+                    number=no,
+                    field=wrong[0].field,
+                    expected=wrong[0].expected,
+                    found=wrong[0].found,
+                )
+            # the derived files: :mod:`shopdesk.export.receipt_pass`
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
                 return
@@ -542,7 +552,7 @@ def verify_batch(
         receipts = ReceiptPass(path, manifest)
         try:
             tally = _check_records(archive, manifest, all_signatures, receipts)
-            receipts.raise_repriced()
+            receipts.raise_unreadable()
             _compare(manifest, tally)
             if receipts.result().csv_rebuilt:
                 # the file is the signed one and byte for byte the rebuild from the

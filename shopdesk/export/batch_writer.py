@@ -26,7 +26,6 @@ import contextlib
 import csv
 import hashlib
 import io
-import json
 import os
 import queue
 import shutil
@@ -46,6 +45,7 @@ from shopdesk.export import batch_format as fmt
 from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.invoice_sheet import InvoiceSheetWriter
 from shopdesk.export.totals import BatchTotals, RefundTotals
+from shopdesk.ledger.canonical import loads
 from shopdesk.ledger.journal import fsync_dir
 
 T = TypeVar("T")
@@ -588,9 +588,9 @@ def _scan_records(
         jsonl.write(raw + b"\n")
         kind = _field(raw, b'"kind":"')
         if kind == REFUNDED:
-            _add_refund(found, json.loads(raw), writer, sheet)
+            _add_refund(found, loads(raw), writer, sheet)
         elif kind in (ISSUED, VOIDED):
-            record = json.loads(raw)
+            record = loads(raw)
             data = record["data"]
             if kind == VOIDED:
                 if plan.earlier_receipt(data.get("no", "")):
@@ -656,10 +656,10 @@ def build_workbook(plan: BatchPlan, lines: Callable[[], Iterable[bytes]], path: 
             for raw in lines():
                 kind = _field(raw, b'"kind":"')
                 if kind == REFUNDED:
-                    record = json.loads(raw)
+                    record = loads(raw)
                     sheet.add_refund(record["data"], record["time"])
                 elif kind == ISSUED:
-                    record = json.loads(raw)
+                    record = loads(raw)
                     data = record["data"]
                     if not data.get("training") and data["no"] not in plan.voided:
                         sheet.add_receipt(data, record["time"])

@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -53,6 +52,7 @@ from shopdesk.export.invoice_sheet import (
 )
 from shopdesk.export.refund_rows import padded, refund_csv_rows, refund_sheet_rows
 from shopdesk.export.safe_zip import SafeZip
+from shopdesk.ledger.canonical import loads
 
 #: How many differences an error names; the count says how many there are in all.
 MAX_NAMED = 20
@@ -323,7 +323,7 @@ def _items(archive: SafeZip) -> Iterator[tuple[str, dict, str]]:
     """(kind, data, time) of the valid receipts and the refunds of the (already
     verified) jsonl again, in journal order, for the slow comparison."""
     for _, raw in archive.lines(fmt.JSONL):
-        record = json.loads(raw)
+        record = loads(raw)
         data = record["data"]
         if record["kind"] == REFUND or (
             record["kind"] == "receipt.issued" and not data.get("training")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import mmap
 import os
 import re
@@ -40,7 +39,7 @@ from pathlib import Path
 
 from shopdesk import clock
 from shopdesk.errors import LedgerError, LedgerLocked
-from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.ledger.canonical import canonical_json, loads, parse, record_hash
 from shopdesk.platform import O_BINARY, FolderLock, FolderLocked, fsync_dir, lock_folder
 
 __all__ = ["GENESIS_PREV", "Journal", "TornTail", "fsync_dir", "partition_name"]
@@ -204,7 +203,7 @@ class Journal:
     def _damaged(self, month: str, offset: int, raw: bytes) -> LedgerError:
         """The error for a complete last line that is not a good record (issue 11, item 1)."""
         try:
-            seq = json.loads(raw).get("seq", "?")
+            seq = loads(raw).get("seq", "?")
         except (ValueError, RecursionError, AttributeError):
             seq = "?"
         return LedgerError(
@@ -330,7 +329,7 @@ class Journal:
         for index, month in enumerate(self.months() if months is None else months):
             for number, raw in self.lines(month, offset if index == 0 else 0):
                 try:
-                    yield json.loads(raw)
+                    yield loads(raw)
                 except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                     raise LedgerError(
                         "ledger.bad_line", file=partition_name(month), line=number
@@ -411,11 +410,11 @@ def _parse_record(raw: bytes) -> dict | None:
     search the raw bytes, so an equivalent but differently spelt line is damage.
     """
     try:
-        record = json.loads(raw)
+        record, plain = parse(raw)
     except (ValueError, RecursionError):  # deeply nested JSON raises the latter
         return None
     if not isinstance(record, dict) or not isinstance(record.get("seq"), int):
         return None
-    if record.get("hash") != record_hash(record) or canonical_json(record) != raw:
+    if record.get("hash") != record_hash(record) or canonical_json(record, plain=plain) != raw:
         return None
     return record

@@ -30,7 +30,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shopdesk.errors import ClockError, LedgerError
-from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.ledger.canonical import canonical_json, loads, record_hash
 from shopdesk.ledger.journal import Journal, TornTail
 from shopdesk.ledger.keys import sign, verify_signature
 from shopdesk.ledger.view import ROW_FIELDS, ReceiptView, project
@@ -239,7 +239,7 @@ class Ledger:
         except OSError:
             return None
         try:
-            cp = json.loads(handle.readline())
+            cp = loads(handle.readline())
             if cp["version"] != CHECKPOINT_VERSION or cp["terminal"] != self.terminal:
                 raise ValueError("another version or terminal")
             signature = cp.pop("sig")
@@ -253,7 +253,7 @@ class Ledger:
                     part.seek(max(0, size - TAIL_LINE))
                     tail = part.read(size - max(0, size - TAIL_LINE))
                 last = tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 : -1]
-                if not tail.endswith(b"\n") or json.loads(last)["hash"] != cp["hash"]:
+                if not tail.endswith(b"\n") or loads(last)["hash"] != cp["hash"]:
                     raise ValueError("not a prefix of this journal")
         except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
             handle.close()
@@ -268,7 +268,7 @@ class Ledger:
             """The checkpoint's columns; if that line is damaged, rebuilt from the journal."""
             try:
                 with handle:
-                    columns = json.loads(handle.readline())
+                    columns = loads(handle.readline())
                 if isinstance(columns, dict) and set(columns) >= set(ROW_FIELDS):
                     return columns
             except (OSError, ValueError, RecursionError):
@@ -402,7 +402,7 @@ class Ledger:
                     raise self._bad_line(month, offset) from None
                 if start <= stamp < end:
                     try:
-                        yield json.loads(raw)
+                        yield loads(raw)
                     except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                         raise self._bad_line(month, offset) from None
 
@@ -419,7 +419,7 @@ class Ledger:
             for offset, raw in self.journal.grep_last(month, needle):
                 if _may_be(raw, {kind.encode("ascii")}):
                     try:
-                        return month, offset, json.loads(raw)
+                        return month, offset, loads(raw)
                     except (ValueError, RecursionError):
                         raise self._bad_line(month, offset) from None
         return None
@@ -444,7 +444,7 @@ class Ledger:
                 if (at <= offset and m == month) or not _may_be(raw, wanted):
                     continue
                 try:
-                    yield json.loads(raw)
+                    yield loads(raw)
                 except (ValueError, RecursionError):
                     raise self._bad_line(m, at) from None
 
@@ -457,7 +457,7 @@ class Ledger:
         for month in self.journal.months() if months is None else months:
             for offset, raw in self.journal.grep(month, needle):
                 try:
-                    yield json.loads(raw)
+                    yield loads(raw)
                 except (ValueError, RecursionError):  # deeply nested JSON raises the latter
                     raise self._bad_line(month, offset) from None
 
@@ -477,7 +477,7 @@ class Ledger:
             for _, raw in self.journal.lines(month):
                 # cheap pre-filter before parsing: canonical JSON sorts "seq" after "prev"
                 if f'"seq":{seq},'.encode() in raw:
-                    record = json.loads(raw)
+                    record = loads(raw)
                     if record["seq"] == seq:
                         return record
         return None

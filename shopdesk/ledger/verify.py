@@ -30,7 +30,6 @@ ledger recorded (``ledger.repaired``) is listed.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from shopdesk.backup.files import line_ending_at
 from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import is_mispriced
-from shopdesk.ledger.canonical import canonical_json, record_hash
+from shopdesk.ledger.canonical import canonical_json, loads, parse, record_hash
 from shopdesk.ledger.journal import GENESIS_PREV, QUARANTINE_DIR, Journal, partition_name
 from shopdesk.ledger.keys import verify_signature
 from shopdesk.ledger.store import CLOCK_CORRECTION
@@ -164,7 +163,7 @@ def check_records(
     count = 0
     for file, number, raw in lines:
         try:
-            record = json.loads(raw)
+            record, plain = parse(raw)
         except (ValueError, RecursionError):  # deeply nested JSON raises the latter
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, None, "bad_json")
@@ -178,7 +177,7 @@ def check_records(
                 count, expect_seq - 1, expect_prev, Problem(file, number, seq, "bad_shape")
             )
         reason = (
-            content_problem(record, raw)
+            content_problem(record, raw, plain=plain)
             or _signature_problem(record, signatures, public_key)
             or _order_problem(record, expect_seq, expect_prev)
             or (on_record(record) if on_record is not None else None)
@@ -208,7 +207,7 @@ def _order_problem(record: dict, expect_seq: int, expect_prev: str) -> str | Non
     return "bad_link" if record["prev"] != expect_prev else None
 
 
-def content_problem(record: dict, raw: bytes) -> str | None:
+def content_problem(record: dict, raw: bytes, *, plain: bool = False) -> str | None:
     """``bad_hash``, ``non_canonical`` or ``None``: what hashing the re-serialised body says.
 
     The plain way serialises twice (the body to hash it, the record to compare
@@ -219,8 +218,9 @@ def content_problem(record: dict, raw: bytes) -> str | None:
     keys, so ``data`` comes first, and in the scalars after it every ``"`` inside
     a string is escaped, so the last ``,"hash":`` and ``,"sig":`` are the top-level
     members. Anything else takes the plain way, so the answer is always the same.
+    ``plain``: ``record`` came from :func:`~shopdesk.ledger.canonical.parse` as plain.
     """
-    if canonical_json(record) == raw and _flat_after_data(record):
+    if canonical_json(record, plain=plain) == raw and _flat_after_data(record):
         body = _cut_member(_cut_member(raw, b',"sig":'), b',"hash":')
         return None if hashlib.sha256(body).hexdigest() == record["hash"] else "bad_hash"
     if record["hash"] != record_hash(record):
@@ -438,7 +438,7 @@ def _last_seq(journal: Journal, ends: dict[str, tuple[int, int]]) -> int:
     for month in reversed(list(ends)):
         if ends[month][0]:
             try:
-                seq = json.loads(line_ending_at(journal.path(month), ends[month][0]))["seq"]
+                seq = loads(line_ending_at(journal.path(month), ends[month][0]))["seq"]
             except (ValueError, KeyError, TypeError, RecursionError):
                 return 0
             return seq if isinstance(seq, int) else 0

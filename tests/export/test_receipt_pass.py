@@ -59,7 +59,7 @@ def test_a_changed_csv_cell_is_named_from_the_worker(batch, tmp_path, in_worker)
     assert (d["file"], d["row"], d["column"], d["found"]) == (fmt.CSV, 3, "数量", "3")
 
 
-def test_a_repriced_receipt_is_named_from_the_worker(shop, tmp_path, monkeypatch) -> None:
+def test_a_repriced_receipt_is_named_while_the_worker_rebuilds(shop, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(receipt_pass, "PARALLEL_FROM", 1)
 
     def plus_one_fen(data: dict) -> dict:
@@ -82,7 +82,7 @@ def test_an_earlier_bad_record_wins_over_a_later_repriced_one(batch, tmp_path, i
     lines[0] = canonical_json(first)
     at = next(i for i in range(1, len(lines)) if json.loads(lines[i])["kind"] == "receipt.issued")
     later = json.loads(lines[at])
-    later["data"]["lines"][0]["unit_price"] = "0.01"  # mispriced (worker process)
+    later["data"]["lines"][0]["unit_price"] = "0.01"  # mispriced (a later line)
     later["hash"] = record_hash(later)
     lines[at] = canonical_json(later)
     files[fmt.JSONL] = b"\n".join(lines)
@@ -159,3 +159,22 @@ def test_the_cycle_collector_is_back_on_after_a_failed_check(batch, tmp_path) ->
     with pytest.raises(BatchError):
         verify_batch(signed)
     assert gc.isenabled()
+
+
+def test_receipts_are_repriced_by_the_main_process(batch, monkeypatch, in_worker) -> None:  # noqa: F811
+    """With orjson the main pass got lighter than the worker's rebuild: re-pricing moved
+    to the main process (the worker only rebuilds the derived files), so the two balance."""
+    import shopdesk.export.batch_verifier as batch_verifier
+    from shopdesk.domain.repricing import reprice_receipt
+
+    priced: list[str] = []
+
+    def counted(data: dict):  # type: ignore[no-untyped-def]
+        priced.append(data["no"])
+        return reprice_receipt(data)
+
+    monkeypatch.setattr(batch_verifier, "reprice_receipt", counted, raising=False)
+    verify_batch(batch[0])
+    assert in_worker and all(pid != os.getpid() for pid in in_worker)
+    issued = members(batch[0])[fmt.JSONL].count(b'"kind":"receipt.issued"')
+    assert len(priced) == issued > 0

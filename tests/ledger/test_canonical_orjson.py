@@ -1,0 +1,169 @@
+"""orjson on the canonical paths: the json module's answer, byte for byte.
+
+docs/format.md §2 defines the canonical form by the json module. orjson is
+used because it is faster; these properties are why that is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shopdesk.ledger import canonical
+from shopdesk.ledger.canonical import canonical_json, loads, parse
+
+#: Any text a record could hold: every code point but lone surrogates, and the
+#: ones that escape or trip encoders, often.
+TEXT = st.text(
+    st.one_of(
+        st.characters(blacklist_categories=("Cs",)),
+        st.sampled_from('\x00\x01\x08\t\n\x0c\r\x1f\x7f"\\/\u2028\u2029\ufeff\U0001f600\U0010ffff'),
+    )
+)
+#: What shopdesk writes: str, ints of any size, bools, None, str-keyed dicts, lists.
+PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(TEXT, inner, max_size=5),
+    max_leaves=30,
+)
+#: And what it never writes, where orjson differs or refuses: floats (NaN and
+#: infinities too), lone surrogates, non-str keys, tuples.
+ODD_SCALARS = (
+    st.floats()
+    | st.text(st.characters(whitelist_categories=("Cs",)), min_size=1)
+    | st.integers(min_value=2**64 - 2, max_value=2**70)
+)
+ANY = st.recursive(
+    st.none() | st.booleans() | st.integers() | TEXT | ODD_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(TEXT | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+#: Floats where everything else is plain: the difference most likely to slip by.
+FLOATY = st.recursive(
+    st.floats() | st.integers() | TEXT | st.none(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=10,
+)
+
+
+def json_canonical(value):
+    """The definition, written out here so the test does not trust the module."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def json_answer(call):
+    """What ``call`` returns, or the type of what it raises."""
+    try:
+        return call()
+    except Exception as error:  # the kind of refusal must agree too
+        return type(error)
+
+
+def same_value(a, b) -> bool:
+    """Equal, NaN equal to NaN (compared through their json text)."""
+    return json_answer(lambda: json_canonical(a)) == json_answer(lambda: json_canonical(b))
+
+
+def small_ints_only(value) -> bool:
+    if isinstance(value, dict):
+        return all(small_ints_only(v) for v in value.values())
+    if isinstance(value, list):
+        return all(small_ints_only(v) for v in value)
+    return not isinstance(value, int) or -(2**63) <= value < 2**64
+
+
+@settings(max_examples=400)
+@given(PLAIN)
+def test_orjson_writes_the_json_modules_bytes_for_what_shopdesk_writes(value):
+    """The raw claim: orjson with sorted keys is the canonical form (within 64-bit ints)."""
+    if small_ints_only(value):
+        assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == json_canonical(value)
+    assert canonical_json(value) == json_canonical(value)
+
+
+@settings(max_examples=400)
+@given(ANY | FLOATY)
+def test_canonical_json_is_always_the_json_modules_answer(value):
+    assert json_answer(lambda: canonical_json(value)) == json_answer(lambda: json_canonical(value))
+
+
+@settings(max_examples=300)
+@given(ANY | FLOATY)
+def test_loads_is_always_the_json_modules_answer(value):
+    """Canonical lines, their ASCII-escaped spelling and spaced-out text parse as json parses."""
+    try:
+        texts = [
+            json_canonical(value),
+            json.dumps(value, ensure_ascii=True).encode(),
+            json.dumps(value, indent=1).encode("utf-8", "surrogatepass"),
+        ]
+    except (TypeError, ValueError):
+        return  # not JSON at all (a non-str key beside a str one, say)
+    for text in texts:
+        expected = json_answer(lambda text=text: json.loads(text))
+        got = json_answer(lambda text=text: loads(text))
+        assert type(got) is type(expected)
+        assert same_value(got, expected)
+        if not isinstance(expected, type):
+            # what parse calls plain may skip canonical_json's check, so it must be
+            parsed, plain = parse(text)
+            if plain:
+                assert canonical_json(parsed, plain=True) == json_canonical(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"18446744073709551616",  # orjson alone: a float
+        b'{"a":[1,-9223372036854775809]}',
+        b"NaN",
+        b'{"x":Infinity}',
+        b'"\\ud800"',
+        b"\xef\xbb\xbf{}",
+        b'{"a":1,"a":2}',
+        b'{"v":1e400}',
+        b"[" * 1100 + b"]" * 1100,
+    ],
+)
+def test_loads_falls_back_where_orjson_differs(text):
+    expected = json_answer(lambda: json.loads(text))
+    got = json_answer(lambda: loads(text))
+    assert type(got) is type(expected) and same_value(got, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"a":[1,"x",null,true]}', True),
+        (b'{"a":[1.0]}', False),
+        (b"1e400", False),
+        (b"18446744073709551616", False),
+        (b"NaN", False),
+    ],
+)
+def test_parse_says_when_the_value_is_plain(text, plain):
+    assert parse(text)[1] is plain
+
+
+def test_deep_values_take_the_json_path():
+    deep: list = []
+    for _ in range(300):  # orjson refuses beyond 255 levels
+        deep = [deep]
+    assert canonical_json(deep) == json_canonical(deep)
+
+
+def test_without_orjson(monkeypatch):
+    """orjson is a hard dependency, but an install without it still works, the json way."""
+    monkeypatch.setattr(canonical, "orjson", None)
+    value = {"b": [1, 2.5, "\u2028"], "a": None}
+    assert canonical_json(value) == json_canonical(value)
+    assert loads(b'{"a":NaN}')["a"] != loads(b'{"a":NaN}')["a"]
