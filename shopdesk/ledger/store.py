@@ -74,6 +74,8 @@ RECORD_KINDS = frozenset(
         "backup.made",
         "profile.changed",
         "clock.corrected",
+        # Training mode switched on (with a manager's approval) or off (issue 13).
+        "training.changed",
         # A torn tail was cut off at open: what, where, its SHA-256 and where the
         # bytes were kept (the technical-event journal NF525 asks for; issue 11).
         "ledger.repaired",

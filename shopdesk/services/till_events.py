@@ -150,3 +150,18 @@ def open_drawer(
         "reason": reason,
     }
     return shop.ledger.append(DRAWER_OPENED, data, shop.now())
+
+
+def set_training(shop: Shop, on: bool, *, by: str, approval: Approval | None) -> dict:
+    """Record training mode switched on or off: ``training.changed`` (issue 13, item 3).
+
+    A training receipt looks like a sale to a customer but is none, so turning it
+    on needs a manager (``approval`` for ``training``); turning it off needs
+    nobody. Either way the ledger says who, and who approved.
+    """
+    if on and approval is None:
+        raise ApprovalRefused("approval.needed", action="training")
+    if approval is not None and approval.action != "training":
+        raise ValueError(f"approval for {approval.action!r}, not 'training'")
+    data = {"on": on, "by": by, "approved_by": approval.by if on and approval else None}
+    return shop.ledger.append("training.changed", data, shop.now())

@@ -663,6 +663,14 @@ class ShopdeskApp(App[int]):
             self.check_printer()
 
     def set_training(self, on: bool) -> None:
+        """Switch training mode, recorded with who and who approved (the PIN just given)."""
+        from shopdesk.services.till_events import set_training
+
+        assert self.shop is not None
+        approval = (
+            self.approval if on and self.approval and self.approval.action == "training" else None
+        )
+        set_training(self.shop, on, by=self.cashier, approval=approval)
         self.training = on
         self.refresh_status()
 

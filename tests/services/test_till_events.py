@@ -221,3 +221,19 @@ def test_a_batch_after_till_events_holds_only_the_receipts_and_verifies(
     assert (summary.first_no, summary.last_no) == ("T01-00000001", "T01-00000002")
     assert summary.counts["issued"] == 2, summary.counts
     assert verify_batch(summary.path, all_signatures=True).batch_id == summary.batch_id
+
+
+def test_training_on_needs_a_training_approval_and_is_recorded(shop: Shop) -> None:
+    from shopdesk.errors import ApprovalRefused
+    from shopdesk.services.till_events import set_training
+
+    before = kinds(shop)
+    with pytest.raises(ApprovalRefused):
+        set_training(shop, True, by="王芳", approval=None)
+    with pytest.raises(ValueError):
+        set_training(shop, True, by="王芳", approval=approve(shop, "void", "1234"))
+    assert kinds(shop) == before
+    on = set_training(shop, True, by="王芳", approval=approve(shop, "training", "1234"))
+    off = set_training(shop, False, by="王芳", approval=None)
+    assert on["data"] == {"on": True, "by": "王芳", "approved_by": "manager"}
+    assert off["data"]["approved_by"] is None

@@ -216,3 +216,8 @@ async def test_training_mode_on_needs_the_manager_pin(make_app):
         await pilot.press("f4")  # off again needs no PIN
         await pilot.pause()
         assert not app.training
+        switched = [r["data"] for r in app.shop.ledger.records() if r["kind"] == "training.changed"]
+        assert switched == [  # the Esc left no record; on and off name who (and who approved)
+            {"on": True, "by": "王芳", "approved_by": "manager"},
+            {"on": False, "by": "王芳", "approved_by": None},
+        ]

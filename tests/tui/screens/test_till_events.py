@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from textual.widgets import Input
 
+from shopdesk.services.approval import approve
 from shopdesk.tui.screens.prompts import ConfirmScreen, PinScreen, PromptScreen
 from shopdesk.tui.screens.sale import SaleScreen
 
@@ -107,6 +108,7 @@ async def test_ctrl_o_opens_the_drawer_with_pin_and_reason(make_app):
 async def test_training_cancels_are_recorded_as_training(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        app.approval = approve(app.shop, "training", "1234")
         app.set_training(True)
         await pilot.press(*COLA, "enter", "f8", "enter", *"1234", "enter")
         await pilot.pause()
