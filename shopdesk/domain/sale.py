@@ -400,20 +400,20 @@ def receipt_body(
         },
         "payments": [{"method": m, "amount": money_str(a)} for m, a in settlement.payments],
         "change": money_str(settlement.change),
-        "buyer": None
-        if buyer is None
-        else {
-            "name": buyer.name,
-            "tax_id": buyer.tax_id,
-            "phone": buyer.phone,
-            "email": buyer.email,
-        },
+        "buyer": buyer_json(buyer),
     }
     if priced.sale_discount_pct is not None:
         body["percent_off"] = _percent_off(priced.sale_discount_pct, priced.sale_discount)
     if priced.rounding:
         body["rounding"] = money_str(priced.rounding)
     return body
+
+
+def buyer_json(buyer: Buyer | None) -> dict | None:
+    """The buyer as a receipt (and a parked sale) stores it."""
+    if buyer is None:
+        return None
+    return {"name": buyer.name, "tax_id": buyer.tax_id, "phone": buyer.phone, "email": buyer.email}
 
 
 def parse_payment(text: str) -> Payment:

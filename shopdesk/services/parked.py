@@ -20,7 +20,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from shopdesk.domain.money import ZERO, format_yuan, money_str
-from shopdesk.domain.sale import Buyer, DraftLine, SaleDraft, percent_str, price_sale
+from shopdesk.domain.sale import (
+    Buyer,
+    DraftLine,
+    SaleDraft,
+    buyer_json,
+    percent_str,
+    price_sale,
+)
 from shopdesk.errors import InvalidInput, NotFound
 from shopdesk.services.cart import Cart
 from shopdesk.services.sales import line_from_catalog
@@ -135,14 +142,7 @@ def park_sale(shop: Shop, cart: Cart) -> ParkedSale:
         "lines": [_line_json(line) for line in draft.lines],
         "sale_discount": money_str(draft.sale_discount),
         "sale_discount_pct": _pct(draft.sale_discount_pct),
-        "buyer": None
-        if buyer is None
-        else {
-            "name": buyer.name,
-            "tax_id": buyer.tax_id,
-            "phone": buyer.phone,
-            "email": buyer.email,
-        },
+        "buyer": buyer_json(buyer),
         "total": money_str(priced.total),
     }
     _save(shop, [*sales, entry])

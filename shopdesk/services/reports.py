@@ -141,15 +141,28 @@ def _read_day(shop: Shop, day: date) -> tuple[DayFigures, bool]:
             refunds.append(record["data"])
         elif kind == "day.closed" and record["data"].get("day") == day.isoformat():
             closed = True
+    figures = _figures(shop, issued, bodies, voided_numbers, refunds, events)
+    return figures, closed
+
+
+def _figures(
+    shop: Shop,
+    issued: list[dict],
+    bodies: dict[str, dict],
+    voided_numbers: list[str],
+    refunds: list[dict],
+    events: list[dict],
+) -> DayFigures:
+    """The figures of a day's or a shift's records; a voided receipt issued before
+    them is found by its number."""
     voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
-    figures = summarize_day(
+    return summarize_day(
         issued,
         [b for b in voided if b is not None],
         opening_float=shop.profile.opening_float,
         refunds=refunds,
         events=events,
     )
-    return figures, closed
 
 
 def _receipt_body(shop: Shop, number: str) -> dict | None:
@@ -212,14 +225,7 @@ def _read_shift(shop: Shop) -> _Shift:
             refunds.append(record["data"])
         else:
             voided_numbers.append(record["data"]["no"])
-    voided = [bodies.get(no) or _receipt_body(shop, no) for no in voided_numbers]
-    figures = summarize_day(
-        issued,
-        [b for b in voided if b is not None],
-        opening_float=shop.profile.opening_float,
-        refunds=refunds,
-        events=events,
-    )
+    figures = _figures(shop, issued, bodies, voided_numbers, refunds, events)
     real = [b["rseq"] for b in issued if not b.get("training")]
     before = 0 if last_close is None else _close_rseq(shop, last_close, real)
     span = {
