@@ -662,14 +662,11 @@ class ShopdeskApp(App[int]):
         if self.printer_seen is None:  # a new printer was saved: ask it how it is
             self.check_printer()
 
-    def set_training(self, on: bool) -> None:
-        """Switch training mode, recorded with who and who approved (the PIN just given)."""
+    def set_training(self, on: bool, approval: Approval | None = None) -> None:
+        """Switch training mode, recorded with who and who approved (needed to switch it on)."""
         from shopdesk.services.till_events import set_training
 
         assert self.shop is not None
-        approval = (
-            self.approval if on and self.approval and self.approval.action == "training" else None
-        )
         set_training(self.shop, on, by=self.cashier, approval=approval)
         self.training = on
         self.refresh_status()

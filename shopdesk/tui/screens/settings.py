@@ -22,6 +22,7 @@ from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
 if TYPE_CHECKING:
+    from shopdesk.services.approval import Approval
     from shopdesk.tui.app import ShopdeskApp
 
 LANGUAGE_NAMES = (("中文（简体）", "zh"), ("English", "en"))
@@ -148,13 +149,13 @@ class SettingsScreen(Screen):
             return
         if event.value:
             self._show_training(False)  # until the PIN is given
-            self.shopdesk.with_pin(lambda: self._set_training(True), "training")
+            self.shopdesk.with_approval("training", lambda a: self._set_training(True, a))
         else:
             self._set_training(False)
 
-    def _set_training(self, on: bool) -> None:
+    def _set_training(self, on: bool, approval: Approval | None = None) -> None:
         self._show_training(on)
-        self.shopdesk.set_training(on)
+        self.shopdesk.set_training(on, approval)
         self.notify(_("Training mode on") if on else _("Training mode off"))
 
     def _show_training(self, on: bool) -> None:

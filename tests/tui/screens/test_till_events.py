@@ -108,8 +108,7 @@ async def test_ctrl_o_opens_the_drawer_with_pin_and_reason(make_app):
 async def test_training_cancels_are_recorded_as_training(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.approval = approve(app.shop, "training", "1234")
-        app.set_training(True)
+        app.set_training(True, approve(app.shop, "training", "1234"))
         await pilot.press(*COLA, "enter", "f8", "enter", *"1234", "enter")
         await pilot.pause()
         [cancelled] = events(app, "sale.cancelled")
