@@ -98,6 +98,14 @@ def cli_cashier(ctx: Context, shop: Shop, name: str | None) -> Person | None:
     return sign_in(shop, name, pin)
 
 
+def cli_person(ctx: Context, shop: Shop, name: str | None) -> str | None:
+    """Who does a CLI action (``--cashier``, ``--by``): with ``[[people]]``, the named
+    person proven by their own PIN, as the app's sign-in proves them; else the
+    name as given (``None``: the command's default)."""
+    person = cli_cashier(ctx, shop, name)
+    return person.name if person is not None else name
+
+
 def ask_pin(prompt: str) -> str:
     """One PIN without echo; no terminal and nothing to read is a user error, not a crash.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.approval import cli_approval
+from shopdesk.cli.approval import cli_approval, cli_person
 from shopdesk.cli.common import open_shop
 
 if TYPE_CHECKING:
@@ -46,8 +46,8 @@ def cmd_clock_correct(ctx: Context) -> int:
     from shopdesk.services.clock_guard import correct_clock
 
     with open_shop(ctx) as shop:
+        who = cli_person(ctx, shop, ctx.args.by) or shop.profile.cashiers[0]
         approval = cli_approval(ctx, shop, "clock_correct")
-        who = ctx.args.by or shop.profile.cashiers[0]
         record = correct_clock(shop, note=ctx.args.note, approval=approval, who=who)
         ctx.out(
             ctx.say(

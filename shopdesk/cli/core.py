@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from shopdesk.cli.approval import cli_approval, cli_cashier
+from shopdesk.cli.approval import cli_approval, cli_person
 from shopdesk.cli.common import (
     after_sale,
     open_app,
@@ -206,12 +206,12 @@ def cmd_sell(ctx: Context) -> int:
             buyer=make_buyer(a.buyer_name, a.buyer_tax_id, a.buyer_phone, a.buyer_email),
             payments=[parse_payment(p) for p in a.pay],
         )
-        person = cli_cashier(ctx, shop, a.cashier)
+        cashier = cli_person(ctx, shop, a.cashier)
         needed = approval_needed(draft)
         issued = issue_receipt(
             shop,
             draft,
-            cashier=person.name if person else a.cashier,
+            cashier=cashier,
             training=a.training,
             clock_confirmed=a.clock_ok,
             approval=cli_approval(ctx, shop, needed) if needed else None,
@@ -242,7 +242,7 @@ def cmd_void(ctx: Context) -> int:
             shop,
             ctx.args.number,
             reason=ctx.args.reason,
-            who=ctx.args.by or shop.profile.cashiers[0],
+            who=cli_person(ctx, shop, ctx.args.by) or shop.profile.cashiers[0],
             approval=cli_approval(ctx, shop, "void"),
         )
         ctx.out(ctx.say("void.done", number=record["data"]["no"]))
@@ -264,7 +264,7 @@ def cmd_return(ctx: Context) -> int:
             reason=ctx.args.reason,
             approval=approval,
             pay=pay,
-            cashier=ctx.args.cashier,
+            cashier=cli_person(ctx, shop, ctx.args.cashier),
         )
         d = refund.record["data"]
         payments = ", ".join(f"{p['method']} {p['amount']}" for p in d["payments"])

@@ -26,16 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_drawer_open(ctx: Context) -> int:
-    from shopdesk.cli.approval import cli_approval
+    from shopdesk.cli.approval import cli_approval, cli_person
     from shopdesk.services.printing import kick_drawer
     from shopdesk.services.till_events import open_drawer
 
     with open_shop(ctx) as shop:
+        by = cli_person(ctx, shop, ctx.args.cashier) or shop.profile.cashiers[0]
         approval = cli_approval(ctx, shop, "drawer_open")
         record = open_drawer(
             shop,
             ctx.args.reason,
-            by=ctx.args.cashier or shop.profile.cashiers[0],
+            by=by,
             approval=approval,
         )
         d = record["data"]

@@ -143,3 +143,28 @@ def test_with_people_a_sale_needs_the_cashiers_own_pin(sold: Path) -> None:
         SHOPDESK_CASHIER_PIN_FILE=str(cashier_pin),
     )
     assert wrong.returncode == APPROVAL_REFUSED
+
+
+def test_with_people_who_voids_or_opens_the_drawer_proves_it_too(sold: Path) -> None:
+    """One rule for every CLI action a person does, as the app's sign-in: not only sell."""
+    profile = sold / "profile.toml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8")
+        + f'\n[[people]]\nname = "王芳"\nrole = "cashier"\npin = "{hash_pin("2580")}"\n'
+        + f'\n[[people]]\nname = "李强"\nrole = "manager"\npin = "{hash_pin("7391")}"\n',
+        encoding="utf-8",
+    )
+    cashier_pin = sold.parent / "cashier-pin.txt"
+    cashier_pin.write_text("0000\n", encoding="utf-8")  # not 王芳's PIN
+    before = records(sold)
+    void = ["void", "T01-00000001", "--reason", "退货", "--by", "王芳"]
+    wrong = cli(sold, *void, pin="7391", SHOPDESK_CASHIER_PIN_FILE=str(cashier_pin))
+    assert wrong.returncode == APPROVAL_REFUSED
+    unnamed = cli(sold, "drawer", "open", "--reason", "换零钱", pin="7391")
+    assert unnamed.returncode == 2 and "--cashier" in unnamed.stderr
+    assert [r["kind"] for r in records(sold)] == [r["kind"] for r in before] + ["pin.failed"]
+    cashier_pin.write_text("2580\n", encoding="utf-8")
+    done = cli(sold, *void, pin="7391", SHOPDESK_CASHIER_PIN_FILE=str(cashier_pin))
+    assert done.returncode == 0, done.stderr
+    voided = records(sold)[-1]["data"]
+    assert (voided["by"], voided["approved_by"]) == ("王芳", "李强")
