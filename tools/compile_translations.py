@@ -1,7 +1,7 @@
 """Compile (and optionally refresh) the app's gettext catalogs with Babel.
 
     python tools/compile_translations.py            # .po → .mo for every language
-    python tools/compile_translations.py --extract  # also add new msgids from shopdesk/tui
+    python tools/compile_translations.py --extract  # also add new msgids from shopdesk/
 
 The ``.mo`` files are committed so an installed wheel needs no build step;
 ``tests/tui/test_translations.py`` fails when a ``.mo`` is stale or a string
@@ -31,14 +31,14 @@ def po_files() -> list[Path]:
 
 
 def extract_messages() -> dict[str, list[tuple[str, int]]]:
-    """Every msgid marked with ``_()`` or ``N_()`` in shopdesk/tui, with where it is used."""
+    """Every msgid marked with ``_()`` or ``N_()`` in the package, with where it is used."""
     found: dict[str, list[tuple[str, int]]] = {}
-    source = ROOT / "shopdesk" / "tui"
+    source = ROOT / "shopdesk"
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(source), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         if isinstance(message, str) and message:
-            found.setdefault(message, []).append((f"shopdesk/tui/{filename}", lineno))
+            found.setdefault(message, []).append((f"shopdesk/{filename}", lineno))
     return found
 
 

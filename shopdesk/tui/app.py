@@ -26,8 +26,10 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.theme import Theme
 
+from shopdesk import i18n
 from shopdesk.domain.sale import Payment
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.messages import system_language
 from shopdesk.services.approval import Approval, approve
 from shopdesk.services.cart import Cart
@@ -36,9 +38,7 @@ from shopdesk.services.shop import Shop, bundled
 from shopdesk.services.status import TillStatus, till_status
 from shopdesk.services.themes import ThemeSpec, load_themes
 from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
-from shopdesk.tui import i18n
 from shopdesk.tui.errors import log_unexpected
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.keyqueue import KeyQueue
 from shopdesk.tui.wording import app_message
 

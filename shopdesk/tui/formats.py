@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from shopdesk import i18n
 from shopdesk.domain.money import round_fen
-from shopdesk.tui import i18n
 
 #: CLDR currency symbols for CNY: zh_CN "¥", en "CN¥" (an English "¥" could be yen).
 SYMBOLS = {"zh": "¥", "en": "CN¥"}

@@ -18,9 +18,9 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.messages import printer_status_text
 from shopdesk.tui.errors import guarded
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:

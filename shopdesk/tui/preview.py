@@ -13,8 +13,8 @@ from decimal import Decimal
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import _
 from shopdesk.services.shop import Shop
-from shopdesk.tui.i18n import _
 
 #: Width of the rules between sections (fits a 58 mm slip's 32 cells).
 RULE_WIDTH = 30
@@ -103,6 +103,6 @@ def status_label(row: dict) -> str:
 
 
 def language_is_en() -> bool:
-    from shopdesk.tui.i18n import language
+    from shopdesk.i18n import language
 
     return language() == "en"

@@ -17,9 +17,9 @@ from textual.notifications import Notification
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from shopdesk.i18n import _
 from shopdesk.services.status import TillStatus
 from shopdesk.tui.formats import date_time, money
-from shopdesk.tui.i18n import _
 from shopdesk.tui.qr import qr_size, qr_text
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ wording is unchanged.
 
 from __future__ import annotations
 
+from shopdesk.i18n import N_, _
 from shopdesk.messages import message
-from shopdesk.tui.i18n import N_, _
 
 #: Codes whose shared sentence names a CLI command: the app says the key instead.
 REWORDED: dict[str, str] = {

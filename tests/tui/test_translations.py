@@ -50,7 +50,7 @@ def test_translations_keep_the_placeholders():
 
 
 def test_switching_language_translates():
-    from shopdesk.tui import i18n
+    from shopdesk import i18n
 
     i18n.set_language("zh")
     assert i18n._("Pay") == "结账"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from shopdesk import i18n
 from shopdesk.messages import message
-from shopdesk.tui import i18n
 from shopdesk.tui.screens.export import ExportScreen
 from shopdesk.tui.screens.pay import PayScreen
 from shopdesk.tui.screens.sale import SaleScreen

@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from shopdesk.domain.uscc import validate_tax_id
+from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.forms import FormDialog, LiveCheck
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.services.export_folder import (
     check_folder,
     on_removable_drive,
@@ -32,7 +33,6 @@ from shopdesk.services.export_folder import (
 )
 from shopdesk.tui.errors import guarded, log_unexpected
 from shopdesk.tui.formats import money
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:

@@ -19,9 +19,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import date_time, money
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar, elapsed_text
 

@@ -12,8 +12,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from shopdesk.domain.money import format_yuan
+from shopdesk.i18n import _
 from shopdesk.services.parked import ParkedSale
-from shopdesk.tui.i18n import _
 from shopdesk.tui.screens.prompts import Dialog
 
 

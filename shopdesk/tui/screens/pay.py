@@ -22,10 +22,10 @@ from textual.widgets import Digits, Input, Static
 from shopdesk.domain.money import money_str
 from shopdesk.domain.sale import PAYMENT_METHODS
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.services.cart import Tender
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import currency_symbol, money
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
 from shopdesk.tui.widgets import KeyBar

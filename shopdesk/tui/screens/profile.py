@@ -18,6 +18,7 @@ from textual.widgets import Input, Select, Static
 from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.printing.connections import check_printer_url
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.forms import (
@@ -28,7 +29,6 @@ from shopdesk.tui.forms import (
     field_row,
     text_field,
 )
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar
 
 

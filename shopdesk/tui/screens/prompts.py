@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
-from shopdesk.tui.i18n import N_, _
 
 
 class Dialog(ModalScreen):

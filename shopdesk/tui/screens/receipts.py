@@ -18,11 +18,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from shopdesk.i18n import N_, _
 from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import date_time, day_time, money
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
 from shopdesk.tui.widgets import KeyBar, QrView, RowTable, StatusBar, TopBar

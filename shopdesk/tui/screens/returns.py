@@ -21,6 +21,7 @@ from textual.widgets import Input, Select, Static
 
 from shopdesk.domain.sale import Payment, parse_quantity
 from shopdesk.errors import InvalidInput, ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.services.approval import Approval
 from shopdesk.services.returns import (
     ReturnState,
@@ -32,7 +33,6 @@ from shopdesk.services.returns import (
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import money
 from shopdesk.tui.forms import choice_field, field_row, text_field
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
 

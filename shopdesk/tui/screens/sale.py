@@ -30,11 +30,11 @@ from shopdesk.domain.money import money_str, parse_money
 from shopdesk.domain.sale import parse_quantity, percent_label
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.services.approval import Approval
 from shopdesk.services.till_events import needs_approval, open_drawer, reduces, remove_line
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import currency_symbol, money
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.preview import receipt_preview
 from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
 

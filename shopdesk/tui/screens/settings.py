@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Select, Static, Switch
 
+from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
 if TYPE_CHECKING:

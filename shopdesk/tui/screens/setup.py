@@ -17,11 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Select, Static
 
+from shopdesk import i18n
 from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.printing.connections import check_printer_url
-from shopdesk.tui import i18n
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.forms import (
     FormFields,
@@ -31,7 +32,6 @@ from shopdesk.tui.forms import (
     field_row,
     text_field,
 )
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.screens.settings import LANGUAGE_NAMES
 from shopdesk.tui.widgets import KeyBar
 

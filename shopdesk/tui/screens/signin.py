@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
-from shopdesk.tui.i18n import N_, _
 from shopdesk.tui.widgets import KeyBar, TopBar, role_name
 
 if TYPE_CHECKING:

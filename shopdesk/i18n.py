@@ -1,0 +1,51 @@
+"""One translation system for the app, the CLI and the services: gettext, catalog ``shopdesk``.
+
+The catalogs live in ``shopdesk/locale/<locale>/LC_MESSAGES/shopdesk.po``; the
+compiled ``.mo`` files are committed (``tools/compile_translations.py``) so an
+installed wheel needs no build step. English is the msgid itself, so a third
+language is one more ``.po`` file. The app switches the process-wide language
+with :func:`set_language`; code that is handed a language (the CLI, printed
+reports) asks :func:`translation` for that language's catalog.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "shopdesk"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: Our language codes → gettext locale folders.
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+@cache
+def translation(lang: str) -> gettext.NullTranslations:
+    """The catalog for ``lang``; an unknown language gets the English msgids."""
+    return gettext.translation(
+        DOMAIN, LOCALE_DIR, languages=[LOCALES.get(lang, "en")], fallback=True
+    )
+
+
+def set_language(lang: str) -> None:
+    """Switch every later :func:`_` call to ``lang`` (``zh`` or ``en``)."""
+    global _translation, _language
+    _language = lang if lang in LOCALES else "en"
+    _translation = translation(_language)
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalog where it is defined; translated where shown."""
+    return message
