@@ -13,14 +13,16 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from shopdesk import __version__
+from shopdesk import __version__, i18n
 from shopdesk import clock as clock_seam  # not .clock: shopdesk.cli.clock is a command module
 from shopdesk.errors import ShopdeskError
+from shopdesk.i18n import _
 from shopdesk.messages import message, system_language
 
 #: Modules that each add their subcommands with ``register(subparsers)``.
@@ -39,32 +41,85 @@ COMMAND_MODULES = (
 )
 
 
+def home_folder(option: str | None) -> Path:
+    """The shop home: ``--home`` if given, else $SHOPDESK_HOME or the user data folder."""
+    from shopdesk.services.shop import default_home
+
+    return Path(option).expanduser() if option else default_home()
+
+
+def choose_language(option: str | None, home: Path) -> str:
+    """The one decision of the CLI's language: ``--lang``, $SHOPDESK_LANG, the profile, the system.
+
+    ``main`` makes it before the parser exists (help and usage errors speak it
+    too) and :class:`Context` again with the parsed options; both come here.
+    """
+    import tomllib
+
+    for lang in (option, os.environ.get("SHOPDESK_LANG")):
+        if lang in i18n.LOCALES:
+            return lang
+    try:
+        data = tomllib.loads((home / "profile.toml").read_text(encoding="utf-8-sig"))
+        lang = data.get("shop", {}).get("language")
+        if lang in i18n.LOCALES:
+            return lang
+    except (OSError, ValueError):
+        pass
+    return system_language()
+
+
+def option_in(argv: Sequence[str], name: str) -> str | None:
+    """The value of a global option (``--lang zh`` or ``--lang=zh``) wherever it is typed.
+
+    The parser cannot tell us: its help and errors must already be in the
+    language. The later one wins, as in :class:`CommandParser`.
+    """
+    value = None
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == name and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif word.startswith(name + "="):
+            value = word.partition("=")[2]
+    return value
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Speak ``lang`` in our strings and argparse's own ("usage:", "error:") for one run.
+
+    argparse looks its words up through its module-level ``_`` (Python 3.11-3.13),
+    so pointing that at our catalog translates them with the rest; their msgids
+    are listed in :mod:`shopdesk.cli.argparse_words`. (Its few plural messages,
+    e.g. "expected 2 arguments", stay English: no command takes a fixed count.)
+    The previous language comes back afterwards (tests call :func:`main` in-process).
+    """
+    before = i18n.language()
+    words = argparse._  # type: ignore[attr-defined]
+    i18n.set_language(lang)
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = words  # type: ignore[attr-defined]
+        i18n.set_language(before)
+
+
 class Context:
     """What every command needs: where the shop is and which language to speak."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        from shopdesk.services.shop import default_home
-
-        self.home: Path = Path(args.home).expanduser() if args.home else default_home()
-        self.lang: str = args.lang or os.environ.get("SHOPDESK_LANG") or self._profile_language()
-
-    def _profile_language(self) -> str:
-        import tomllib
-
-        try:
-            data = tomllib.loads((self.home / "profile.toml").read_text(encoding="utf-8-sig"))
-            lang = data.get("shop", {}).get("language")
-            if lang in ("zh", "en"):
-                return lang
-        except (OSError, ValueError):
-            pass
-        return system_language()
+        self.home: Path = home_folder(args.home)
+        self.lang: str = choose_language(args.lang, self.home)
 
     def adopt_profile_language(self, language: str) -> None:
         """After ``init`` the profile exists: speak its language unless told otherwise."""
         if not self.args.lang and not os.environ.get("SHOPDESK_LANG"):
             self.lang = language
+            i18n.set_language(language)
 
     def say(self, code: str, **data: object) -> str:
         return message(code, self.lang, **data)
@@ -93,24 +148,40 @@ class CommandParser(argparse.ArgumentParser):
         self.add_argument(
             "--home",
             default=global_default,
-            help="shop home folder (default: $SHOPDESK_HOME or the user data folder)",
+            metavar=_("DIR"),
+            help=_("shop home folder (default: $SHOPDESK_HOME or the user data folder)"),
         )
         self.add_argument(
             "--lang",
-            choices=("zh", "en"),
+            choices=tuple(i18n.LOCALES),
             default=global_default,
-            help="language of messages (default: the profile's)",
+            help=_("language of messages, help and errors (default: the profile's)"),
+        )
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, plus what to do about it; exit code 2 as before."""
+        self.print_usage(sys.stderr)
+        self.exit(
+            2,
+            _("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
+            + _("Run %(prog)s --help to see how to use it.") % {"prog": self.prog}
+            + "\n",
         )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog="shopdesk",
-        description="Provisional receipts while the e-invoice system is down / 发票系统故障期间的临时收据",
+        description=_("Provisional receipts while the e-invoice system is down"),
         global_default=None,
     )
-    parser.add_argument("--version", action="version", version=f"shopdesk {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"shopdesk {__version__}",
+        help=_("show the version and exit"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     import importlib
 
     for name in COMMAND_MODULES:
@@ -119,8 +190,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    home = home_folder(option_in(argv, "--home"))
+    with speaking(choose_language(option_in(argv, "--lang"), home)):
+        return _run(argv)
+
+
+def command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
+    """The parser of the (sub-)command that ``args`` chose, e.g. ``shopdesk outage status``'s."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None) or "")
+            if chosen is not None:
+                return command_parser(chosen, args)
+    return parser
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse names the top parser here; the user needs the command's help
+        command_parser(parser, args).error(_("unrecognized arguments: %s") % " ".join(extra))
     if args.command is None:
         # No command: the till app, the product's main job.
         from shopdesk.cli.common import open_app

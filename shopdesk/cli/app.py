@@ -10,15 +10,16 @@ import argparse
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_app
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("app", help="open the till app (the default with no command)")
+    p = sub.add_parser("app", help=_("open the till app (the default with no command)"))
     p.set_defaults(run=open_app)
-    p = sub.add_parser("hash-pin", help="print a [security] manager_pin line for profile.toml")
+    p = sub.add_parser("hash-pin", help=_("print a [security] manager_pin line for profile.toml"))
     p.set_defaults(run=cmd_hash_pin)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_shop, report_bad_record, say_backup_done, show_backup_warning
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -25,40 +26,44 @@ PASSPHRASE_ENV = "SHOPDESK_BACKUP_PASSPHRASE"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "backup",
-        help="back the ledger up (incremental, verified); 'status' or 'verify' to check",
+        help=_("back the ledger up (incremental, verified); 'status' or 'verify' to check"),
     )
     p.add_argument(
         "action",
         nargs="?",
         choices=("now", "status", "verify"),
         default="now",
-        help="now (default): make a backup; status: last backup and what is not backed up; "
-        "verify: check a backup completely",
+        help=_(
+            "now (default): make a backup; status: last backup and what is not backed up; "
+            "verify: check a backup completely"
+        ),
     )
-    p.add_argument("--to", metavar="DIR", help="backup folder (default: the profile's [backup])")
     p.add_argument(
-        "--passphrase-file", metavar="FILE", help="file whose first line is the passphrase"
+        "--to", metavar=_("DIR"), help=_("backup folder (default: the profile's [backup])")
     )
-    p.add_argument("--no-key", action="store_true", help="do not ask for a passphrase")
     p.add_argument(
-        "--full", action="store_true", help="re-read and verify every record, not only new ones"
+        "--passphrase-file", metavar=_("FILE"), help=_("file whose first line is the passphrase")
+    )
+    p.add_argument("--no-key", action="store_true", help=_("do not ask for a passphrase"))
+    p.add_argument(
+        "--full", action="store_true", help=_("re-read and verify every record, not only new ones")
     )
     p.set_defaults(run=cmd_backup)
 
     p = sub.add_parser(
-        "restore", help="build a shop home (--home) from a backup; refuses any existing ledger"
+        "restore", help=_("build a shop home (--home) from a backup; refuses any existing ledger")
     )
-    p.add_argument("source", metavar="FROM", help="backup folder (or the stick holding it)")
+    p.add_argument("source", metavar=_("FROM"), help=_("backup folder (or the stick holding it)"))
     p.add_argument(
-        "--passphrase-file", metavar="FILE", help="file whose first line is the passphrase"
+        "--passphrase-file", metavar=_("FILE"), help=_("file whose first line is the passphrase")
     )
     p.add_argument(
-        "--no-key", action="store_true", help="restore without the signing key (read-only shop)"
+        "--no-key", action="store_true", help=_("restore without the signing key (read-only shop)")
     )
     p.add_argument(
         "--key-only",
         action="store_true",
-        help="add the signing key to a home restored earlier without it",
+        help=_("add the signing key to a home restored earlier without it"),
     )
     p.set_defaults(run=cmd_restore)
 

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shopdesk.i18n import _
+
 if TYPE_CHECKING:
     from shopdesk.cli import Context
     from shopdesk.domain.catalog import Catalog
@@ -20,19 +22,19 @@ EXIT_PROBLEMS = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("catalog", help="check a catalog file, or import one from a spreadsheet")
-    csub = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    c = csub.add_parser("check", help="list every problem of a catalog CSV (file, line, column)")
-    c.add_argument("file", help="catalog CSV (UTF-8, GBK/GB18030 or UTF-16)")
+    p = sub.add_parser("catalog", help=_("check a catalog file, or import one from a spreadsheet"))
+    csub = p.add_subparsers(dest="catalog_command", metavar=_("ACTION"), required=True)
+    c = csub.add_parser("check", help=_("list every problem of a catalog CSV (file, line, column)"))
+    c.add_argument("file", metavar=_("FILE"), help=_("catalog CSV (UTF-8, GBK/GB18030 or UTF-16)"))
     c.set_defaults(run=cmd_check)
-    i = csub.add_parser("import", help="replace catalog.csv from an xlsx or CSV the shop keeps")
-    i.add_argument("file", help="spreadsheet: .xlsx (first sheet) or .csv")
+    i = csub.add_parser("import", help=_("replace catalog.csv from an xlsx or CSV the shop keeps"))
+    i.add_argument("file", metavar=_("FILE"), help=_("spreadsheet: .xlsx (first sheet) or .csv"))
     i.add_argument(
         "--map",
         action="append",
         default=[],
-        metavar="COLUMN=FIELD",
-        help="sheet column for a catalog field, e.g. 售价=price (common names are found alone)",
+        metavar=_("COLUMN=FIELD"),
+        help=_("sheet column for a catalog field, e.g. 售价=price (common names are found alone)"),
     )
     i.set_defaults(run=cmd_import)
 

@@ -7,22 +7,25 @@ from typing import TYPE_CHECKING
 
 from shopdesk.cli.approval import cli_approval, cli_person
 from shopdesk.cli.common import open_shop
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("clock", help="the PC clock against the ledger; record a clock correction")
-    clock_sub = p.add_subparsers(dest="clock_command", metavar="ACTION", required=True)
-    s = clock_sub.add_parser("status", help="the PC clock and the last record's time")
+    p = sub.add_parser(
+        "clock", help=_("the PC clock against the ledger; record a clock correction")
+    )
+    clock_sub = p.add_subparsers(dest="clock_command", metavar=_("ACTION"), required=True)
+    s = clock_sub.add_parser("status", help=_("the PC clock and the last record's time"))
     s.set_defaults(run=cmd_clock_status)
     c = clock_sub.add_parser(
         "correct",
-        help="record that earlier records were stamped by a clock that ran ahead (manager PIN)",
+        help=_("record that earlier records were stamped by a clock that ran ahead (manager PIN)"),
     )
-    c.add_argument("--note", required=True, help="what happened, for the accountant")
-    c.add_argument("--by", default="", help="who corrects it (default: the first cashier)")
+    c.add_argument("--note", required=True, help=_("what happened, for the accountant"))
+    c.add_argument("--by", default="", help=_("who corrects it (default: the first cashier)"))
     c.set_defaults(run=cmd_clock_correct)
 
 

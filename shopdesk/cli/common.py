@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from shopdesk.i18n import _
+
 #: Catalog problems named one by one on stderr (``catalog check`` lists them all).
 CATALOG_PROBLEMS_SHOWN = 3
 
@@ -79,22 +81,18 @@ def report_bad_record(ctx: Context, p: Problem) -> int:
     return 3
 
 
-def status_words(row: dict, zh: bool) -> list[str]:
+def status_words(row: dict) -> list[str]:
     """A receipt's status as short words: void/valid, training, printed, exported, invoiced."""
-    words = [
-        ("已作废" if zh else "void") if row["status"] == "void" else ("有效" if zh else "valid")
-    ]
+    words = [_("void") if row["status"] == "void" else _("valid")]
     if row["training"]:
-        words.append("培训" if zh else "training")
+        words.append(_("training"))
     words.append(
-        (f"已打印 {row['printed']} 次" if zh else f"printed {row['printed']}x")
-        if row["printed"]
-        else ("未打印" if zh else "not printed")
+        _("printed {count}x").format(count=row["printed"]) if row["printed"] else _("not printed")
     )
     if row["batch"]:
-        words.append(("已导出 " if zh else "exported ") + row["batch"])
+        words.append(_("exported {batch}").format(batch=row["batch"]))
     if row["invoice"]:
-        words.append(("发票 " if zh else "invoice ") + row["invoice"])
+        words.append(_("invoice {number}").format(number=row["invoice"]))
     return words
 
 

@@ -17,6 +17,7 @@ from shopdesk.cli.common import (
     status_words,
 )
 from shopdesk.domain.money import format_yuan, parse_money
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -25,37 +26,43 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "init",
-        help="create a shop home (profile, key, ledger); a real shop sets its manager PIN "
-        "(asked twice without echo, or read from the file $SHOPDESK_PIN_FILE)",
+        help=_(
+            "create a shop home (profile, key, ledger); a real shop sets its manager PIN "
+            "(asked twice without echo, or read from the file $SHOPDESK_PIN_FILE)"
+        ),
     )
-    p.add_argument("--demo", action="store_true", help="copy the demo shop from sample_data/")
-    p.add_argument("--name", default="", help="shop name (without --demo)")
-    p.add_argument("--uscc", default="", help="统一社会信用代码 (without --demo)")
+    p.add_argument("--demo", action="store_true", help=_("copy the demo shop from sample_data/"))
+    p.add_argument("--name", default="", help=_("shop name (without --demo)"))
+    p.add_argument("--uscc", default="", help=_("统一社会信用代码 (without --demo)"))
     p.add_argument("--address", default="")
     p.add_argument("--phone", default="")
-    p.add_argument("--terminal", default="T01", help="terminal id, e.g. T01")
+    p.add_argument("--terminal", default="T01", help=_("terminal id, e.g. T01"))
     p.add_argument(
         "--printer",
         default="preview",
-        help="printer URL, e.g. tcp://192.168.1.50:9100 (default: preview, no printer)",
+        help=_("printer URL, e.g. tcp://192.168.1.50:9100 (default: preview, no printer)"),
     )
     p.set_defaults(run=cmd_init)
 
-    p = sub.add_parser("sell", help="issue one provisional receipt")
-    p.add_argument("--item", action="append", required=True, metavar="SKU_OR_BARCODE[xQTY][@PRICE]")
+    p = sub.add_parser("sell", help=_("issue one provisional receipt"))
+    p.add_argument(
+        "--item", action="append", required=True, metavar=_("SKU_OR_BARCODE[xQTY][@PRICE]")
+    )
     p.add_argument(
         "--discount",
         action="append",
         default=[],
-        metavar="AMOUNT|PCT%|LINE:AMOUNT|LINE:PCT%",
-        help="sale discount (5.00 or 10%%), or LINE:… for one line (1-based)",
+        metavar=_("AMOUNT|PCT%|LINE:AMOUNT|LINE:PCT%"),
+        help=_("sale discount (5.00 or 10%%), or LINE:… for one line (1-based)"),
     )
     p.add_argument(
         "--round-off",
         choices=("jiao", "yuan"),
         default="",
-        help="抹零: round the amount due down to the jiao or the yuan "
-        "(within the profile's [sale] max_rounding)",
+        help=_(
+            "抹零: round the amount due down to the jiao or the yuan "
+            "(within the profile's [sale] max_rounding)"
+        ),
     )
     p.add_argument("--buyer-name")
     p.add_argument("--buyer-tax-id")
@@ -65,91 +72,99 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--pay",
         action="append",
         default=[],
-        metavar="METHOD[:AMOUNT]",
-        help="cash, wechat, alipay, card or other; cash gives change",
+        metavar=_("METHOD[:AMOUNT]"),
+        help=_("cash, wechat, alipay, card or other; cash gives change"),
     )
     p.add_argument("--cashier")
     p.add_argument(
-        "--training", action="store_true", default=None, help="training receipt (never exported)"
+        "--training", action="store_true", default=None, help=_("training receipt (never exported)")
     )
-    p.add_argument("--json", action="store_true", help="print the whole receipt record as JSON")
-    p.add_argument("--no-print", action="store_true", help="save the receipt without printing it")
+    p.add_argument("--json", action="store_true", help=_("print the whole receipt record as JSON"))
+    p.add_argument(
+        "--no-print", action="store_true", help=_("save the receipt without printing it")
+    )
     p.add_argument(
         "--clock-ok",
         action="store_true",
-        help="the PC's date is right although it is far after the last record",
+        help=_("the PC's date is right although it is far after the last record"),
     )
     p.set_defaults(run=cmd_sell)
 
-    p = sub.add_parser("void", help="void a receipt (a new record; nothing is deleted)")
-    p.add_argument("number")
+    p = sub.add_parser("void", help=_("void a receipt (a new record; nothing is deleted)"))
+    p.add_argument("number", metavar=_("RECEIPT_NO"))
     p.add_argument("--reason", required=True)
     p.add_argument(
         "--by",
         default="",
-        help="who asked for the void (default: first cashier); "
-        "a manager approves with the PIN (no echo, or the file $SHOPDESK_PIN_FILE)",
+        help=_(
+            "who asked for the void (default: first cashier); "
+            "a manager approves with the PIN (no echo, or the file $SHOPDESK_PIN_FILE)"
+        ),
     )
     p.set_defaults(run=cmd_void)
 
     p = sub.add_parser(
-        "return", help="give back lines of a receipt: a refund receipt (退货), manager's PIN"
+        "return", help=_("give back lines of a receipt: a refund receipt (退货), manager's PIN")
     )
-    p.add_argument("number", metavar="RECEIPT_NO")
+    p.add_argument("number", metavar=_("RECEIPT_NO"))
     p.add_argument(
         "--line",
         action="append",
         required=True,
-        metavar="N[xQTY]",
-        help="line number as `show` prints it (1-based); without xQTY all that is left",
+        metavar=_("N[xQTY]"),
+        help=_("line number as `show` prints it (1-based); without xQTY all that is left"),
     )
     p.add_argument(
         "--pay-back",
         action="append",
         default=[],
-        metavar="METHOD[:AMOUNT]",
-        help="how the money goes back (default: the way the customer paid)",
+        metavar=_("METHOD[:AMOUNT]"),
+        help=_("how the money goes back (default: the way the customer paid)"),
     )
     p.add_argument("--reason", required=True)
     p.add_argument("--cashier")
-    p.add_argument("--no-print", action="store_true", help="save the refund without printing it")
+    p.add_argument("--no-print", action="store_true", help=_("save the refund without printing it"))
     p.set_defaults(run=cmd_return)
 
-    p = sub.add_parser("show", help="show one receipt, its status and later records")
-    p.add_argument("number")
+    p = sub.add_parser("show", help=_("show one receipt, its status and later records"))
+    p.add_argument("number", metavar=_("RECEIPT_NO"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_show)
 
-    p = sub.add_parser("list", help="list receipts")
-    p.add_argument("--date", help="YYYY-MM-DD (default: all)")
+    p = sub.add_parser("list", help=_("list receipts"))
+    p.add_argument("--date", help=_("YYYY-MM-DD (default: all)"))
     p.add_argument(
-        "--pending", action="store_true", help="only receipts still waiting for an official invoice"
+        "--pending",
+        action="store_true",
+        help=_("only receipts still waiting for an official invoice"),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_list)
 
     p = sub.add_parser(
-        "verify", help="check every record's hash, sequence, chain and receipt number"
+        "verify", help=_("check every record's hash, sequence, chain and receipt number")
     )
     p.add_argument(
         "--all-signatures",
         action="store_true",
-        help="check every record's signature, not only the newest, voids, buyer tax ids "
-        "and a random sample (slower: ~30 s at 100k receipts)",
+        help=_(
+            "check every record's signature, not only the newest, voids, buyer tax ids "
+            "and a random sample (slower: ~30 s at 100k receipts)"
+        ),
     )
     p.set_defaults(run=cmd_verify)
 
-    p = sub.add_parser("pubkey", help="print the terminal's public key (PEM)")
+    p = sub.add_parser("pubkey", help=_("print the terminal's public key (PEM)"))
     p.add_argument(
         "--fingerprint",
         action="store_true",
-        help="print only the key fingerprint (what verify-batch and the Z report show)",
+        help=_("print only the key fingerprint (what verify-batch and the Z report show)"),
     )
     p.set_defaults(run=cmd_pubkey)
 
-    p = sub.add_parser("demo", help="set up the demo shop (if needed) and open the app on it")
+    p = sub.add_parser("demo", help=_("set up the demo shop (if needed) and open the app on it"))
     p.add_argument(
-        "--sell", action="store_true", help="sell one demo receipt instead of opening the app"
+        "--sell", action="store_true", help=_("sell one demo receipt instead of opening the app")
     )
     p.set_defaults(run=cmd_demo)
 
@@ -286,14 +301,13 @@ def cmd_return(ctx: Context) -> int:
 
 def _show_refund(ctx: Context, record: dict) -> int:
     d = record["data"]
-    zh = ctx.lang == "zh"
-    ctx.out(f"{d['no']}  退货  {record['time']}  {d['cashier']}")
-    ctx.out(("原收据 " if zh else "Original receipt ") + d["original"])
+    ctx.out(f"{d['no']}  {_('refund')}  {record['time']}  {d['cashier']}")
+    ctx.out(_("Original receipt {number}").format(number=d["original"]))
     for line in d["lines"]:
         ctx.out(f"  {line['line']}. {line['name']}  -{line['qty']}  -{line['amount']}")
     payments = ", ".join(f"{p['method']} -{p['amount']}" for p in d["payments"])
-    ctx.out(("退款 " if zh else "Refund ") + f"-{d['total']}  ({payments})")
-    ctx.out(("原因 " if zh else "Reason ") + d["reason"] + f"  ({d['approved_by']})")
+    ctx.out(_("Refund -{total}  ({payments})").format(total=d["total"], payments=payments))
+    ctx.out(_("Reason {reason}  ({by})").format(reason=d["reason"], by=d["approved_by"]))
     return 0
 
 
@@ -322,26 +336,21 @@ def cmd_show(ctx: Context) -> int:
         )
         return 0
     d = detail.record["data"]
-    zh = ctx.lang == "zh"
     ctx.out(f"{d['no']}  {detail.record['time']}  {d['cashier']}")
     for index, line in enumerate(d["lines"], start=1):
         ctx.out(
             f"  {index}. {line['name']}  {line['qty']} x {line['unit_price']} = {line['amount']}  ({line['rate']}%)"
         )
-    ctx.out(
-        ("合计 " if zh else "Total ")
-        + format_yuan(parse_money(d["total"]))
-        + ("  税额 " if zh else "  tax ")
-        + d["tax"]
-    )
+    total = format_yuan(parse_money(d["total"]))
+    ctx.out(_("Total {total}  tax {tax}").format(total=total, tax=d["tax"]))
     if d.get("buyer"):
-        ctx.out(("购买方 " if zh else "Buyer ") + f"{d['buyer']['name']} {d['buyer']['tax_id']}")
-    s = detail.status
-    ctx.out(("状态 " if zh else "Status ") + ", ".join(status_words(s, zh)))
+        buyer = d["buyer"]
+        ctx.out(_("Buyer {name} {tax_id}").format(name=buyer["name"], tax_id=buyer["tax_id"]))
+    ctx.out(_("Status {words}").format(words=", ".join(status_words(detail.status))))
     if returned:
         amount = format(Decimal(returned["fen"]) / 100, ".2f")
         refunds = ", ".join(returned["refunds"])
-        ctx.out(f"已退货 {amount}（{refunds}）" if zh else f"returned {amount} ({refunds})")
+        ctx.out(_("returned {amount} ({refunds})").format(amount=amount, refunds=refunds))
     for event in detail.events:
         ctx.out(
             f"  {event['time']}  {event['kind']}  {json.dumps(event['data'], ensure_ascii=False)}"
@@ -357,17 +366,12 @@ def cmd_list(ctx: Context) -> int:
     if ctx.args.json:
         ctx.out(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    zh = ctx.lang == "zh"
     for row in rows:
         ctx.out(
             f"{row['no']}  {row['time'][:19]}  {row['total']:>10}  {row['buyer'] or '-'}  "
-            + ", ".join(status_words(row, zh))
+            + ", ".join(status_words(row))
         )
-    ctx.out(
-        ("共 {n} 张，合计 {t}" if zh else "{n} receipts, total {t}").format(
-            n=len(rows), t=format_yuan(sale_total(rows))
-        )
-    )
+    ctx.out(_("{n} receipts, total {t}").format(n=len(rows), t=format_yuan(sale_total(rows))))
     return 0
 
 

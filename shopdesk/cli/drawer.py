@@ -11,17 +11,18 @@ import argparse
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_shop
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("drawer", help="the cash drawer: open it without a sale (manager's PIN)")
-    actions = p.add_subparsers(dest="drawer_action", metavar="ACTION", required=True)
-    opened = actions.add_parser("open", help="open the drawer without a sale; recorded with why")
-    opened.add_argument("--reason", required=True, help="why, e.g. 换零钱 (change for a note)")
-    opened.add_argument("--cashier", help="who opens it (default: the first cashier)")
+    p = sub.add_parser("drawer", help=_("the cash drawer: open it without a sale (manager's PIN)"))
+    actions = p.add_subparsers(dest="drawer_action", metavar=_("ACTION"), required=True)
+    opened = actions.add_parser("open", help=_("open the drawer without a sale; recorded with why"))
+    opened.add_argument("--reason", required=True, help=_("why, e.g. 换零钱 (change for a note)"))
+    opened.add_argument("--cashier", help=_("who opens it (default: the first cashier)"))
     opened.set_defaults(run=cmd_drawer_open)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_shop
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -18,29 +19,36 @@ PROGRESS_BAR_FROM = 5000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the next batch (zip) for the accountant")
-    p.add_argument("--out", help="destination folder, e.g. a USB stick (default: HOME/exports)")
+    p = sub.add_parser("export", help=_("write the next batch (zip) for the accountant"))
+    p.add_argument("--out", help=_("destination folder, e.g. a USB stick (default: HOME/exports)"))
     p.add_argument(
-        "--since", metavar="DATE", help="YYYY-MM-DD: refuse if older receipts are pending"
+        "--since", metavar=_("DATE"), help=_("YYYY-MM-DD: refuse if older receipts are pending")
     )
-    p.add_argument("--until", metavar="DATE", help="YYYY-MM-DD: end the batch with this day")
-    p.add_argument("--again", metavar="BATCH_ID", help="write an earlier batch again (same bytes)")
+    p.add_argument("--until", metavar=_("DATE"), help=_("YYYY-MM-DD: end the batch with this day"))
+    p.add_argument(
+        "--again", metavar=_("BATCH_ID"), help=_("write an earlier batch again (same bytes)")
+    )
     p.set_defaults(run=cmd_export)
 
-    p = sub.add_parser("verify-batch", help="check a batch zip (no shop home needed)")
-    p.add_argument("file", type=Path)
-    p.add_argument("--previous", type=Path, help="the batch before it: checks the chain links")
-    p.add_argument("--key", help="the shop's public key (PEM file or base64) to insist on")
-    p.add_argument("--json", action="store_true", help="print the verified manifest as JSON")
+    p = sub.add_parser("verify-batch", help=_("check a batch zip (no shop home needed)"))
+    p.add_argument("file", type=Path, metavar=_("BATCH_ZIP"), help=_("the batch zip to check"))
+    p.add_argument("--previous", type=Path, help=_("the batch before it: checks the chain links"))
+    p.add_argument("--key", help=_("the shop's public key (PEM file or base64) to insist on"))
+    p.add_argument("--json", action="store_true", help=_("print the verified manifest as JSON"))
     p.add_argument(
         "--all-signatures",
         action="store_true",
-        help="check every record's signature (default: the batch rule, as `verify`)",
+        help=_("check every record's signature (default: the batch rule, as `verify`)"),
     )
     p.set_defaults(run=cmd_verify_batch)
 
-    p = sub.add_parser("reconcile", help="record official invoice numbers (CSV or xlsx)")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser("reconcile", help=_("record official invoice numbers (CSV or xlsx)"))
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar=_("FILE"),
+        help=_("the invoice list: receipt number and invoice number per row"),
+    )
     p.set_defaults(run=cmd_reconcile)
 
 
@@ -142,13 +150,15 @@ def cmd_verify_batch(ctx: Context) -> int:
     if a.json:
         ctx.out(json.dumps(m, ensure_ascii=False, indent=2))
         return 0
-    zh = ctx.lang == "zh"
     ctx.out(ctx.say("verify_batch.ok", batch=m["batch_id"], file=str(a.file)))
-    ctx.out(f"  {m['shop']}  {m['uscc']}  {'终端' if zh else 'terminal'} {m['terminal']}")
+    ctx.out(f"  {m['shop']}  {m['uscc']}  " + _("terminal {id}").format(id=m["terminal"]))
     r, c, t = m["receipts"], m["counts"], m["totals"]
     ctx.out(
-        ("  收据 " if zh else "  receipts ")
-        + f"{r['first_no'] or '-'} … {r['last_no'] or '-'}  "
+        "  "
+        + _("receipts {first} … {last}").format(
+            first=r["first_no"] or "-", last=r["last_no"] or "-"
+        )
+        + "  "
         + ctx.say(
             "verify_batch.counts",
             issued=c["issued"],
@@ -159,7 +169,7 @@ def cmd_verify_batch(ctx: Context) -> int:
     )
     from shopdesk.domain.tax import RATE_ORDER, rate_label
 
-    ctx.out(("  合计 " if zh else "  total ") + f"{t['gross']}  (net {t['net']}, tax {t['tax']})")
+    ctx.out("  " + _("total {gross}  (net {net}, tax {tax})").format(**t))
     by_rate = t["by_rate"]  # the manifest's keys are sorted as text: show them in rate order
     for rate in sorted(by_rate, key=lambda r: RATE_ORDER.index(r) if r in RATE_ORDER else 99):
         fig = by_rate[rate]
@@ -170,8 +180,10 @@ def cmd_verify_batch(ctx: Context) -> int:
         ctx.out(f"    {method:>8}  {amount:>12}")
     j = m["journal"]
     ctx.out(
-        ("  记录 " if zh else "  records ")
-        + f"{j['first_seq']}–{j['last_seq']}  head {j['head'][:16]}…  prev {j['prev_head'][:16]}…"
+        "  "
+        + _("records {first}–{last}  head {head}…  prev {prev}…").format(
+            first=j["first_seq"], last=j["last_seq"], head=j["head"][:16], prev=j["prev_head"][:16]
+        )
     )
     if m["late_voids"]:
         ctx.out(ctx.say("export.late_voids", numbers=", ".join(m["late_voids"])))

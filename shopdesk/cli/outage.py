@@ -9,58 +9,45 @@ from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_shop
 from shopdesk.domain.money import format_yuan
+from shopdesk.i18n import N_, _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
     from shopdesk.domain.limits import LimitState
 
-#: zh, en labels of the status table.
-LABELS: dict[str, tuple[str, str]] = {
-    "open": (
-        "发票系统停机中：自 {since} 起，已 {duration}",
-        "E-invoice outage open since {since} ({duration})",
-    ),
-    "auto": ("（首笔销售时自动记录）", " (recorded automatically at the first sale)"),
-    "closed": ("当前没有未结束的停机记录。", "No outage is open."),
-    "note": ("备注：{note}", "Note: {note}"),
-    "waiting": (
-        "待开正式发票：{count} 张，{amount}",
-        "Waiting for official invoices: {count} receipts, {amount}",
-    ),
-    "oldest": ("最早一张：{time}", "Oldest: {time}"),
-    "hours": (
-        "离线时限：{value} / {limit} 小时（{percent}%）{flag}",
-        "Offline time: {value} / {limit} h ({percent}%){flag}",
-    ),
-    "amount": (
-        "离线累计：{value} / {limit}（{percent}%）{flag}",
-        "Offline amount: {value} / {limit} ({percent}%){flag}",
-    ),
-    "warn_80": ("  ⚠ 接近上限", "  ⚠ near the limit"),
-    "exceeded_100": ("  ✖ 已达上限", "  ✖ limit reached"),
-    "ok": ("", ""),
-    "block": ("超限时：停止开票", "Past a limit: sales are refused"),
-    "warn": ("超限时：仅警告", "Past a limit: warn only"),
+#: Labels of the status table, translated where shown (:func:`label`).
+LABELS: dict[str, str] = {
+    "open": N_("E-invoice outage open since {since} ({duration})"),
+    "auto": N_(" (recorded automatically at the first sale)"),
+    "closed": N_("No outage is open."),
+    "note": N_("Note: {note}"),
+    "waiting": N_("Waiting for official invoices: {count} receipts, {amount}"),
+    "oldest": N_("Oldest: {time}"),
+    "hours": N_("Offline time: {value} / {limit} h ({percent}%){flag}"),
+    "amount": N_("Offline amount: {value} / {limit} ({percent}%){flag}"),
+    "warn_80": N_("  ⚠ near the limit"),
+    "exceeded_100": N_("  ✖ limit reached"),
+    "ok": "",
+    "block": N_("Past a limit: sales are refused"),
+    "warn": N_("Past a limit: warn only"),
 }
 
 
-def label(ctx: Context, key: str, **data: object) -> str:
-    zh, en = LABELS[key]
-    return (zh if ctx.lang == "zh" else en).format(**data)
+def label(key: str, **data: object) -> str:
+    return _(LABELS[key]).format(**data) if LABELS[key] else ""
 
 
-def duration_text(ctx: Context, span: timedelta) -> str:
+def duration_text(span: timedelta) -> str:
     """``3 天 4 小时 5 分`` / ``3 d 4 h 5 min``: how long, to the minute."""
     minutes = int(span.total_seconds()) // 60
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    zh = ctx.lang == "zh"
     parts = []
     if days:
-        parts.append(f"{days} 天" if zh else f"{days} d")
+        parts.append(_("{days} d").format(days=days))
     if days or hours:
-        parts.append(f"{hours} 小时" if zh else f"{hours} h")
-    parts.append(f"{mins} 分" if zh else f"{mins} min")
+        parts.append(_("{hours} h").format(hours=hours))
+    parts.append(_("{minutes} min").format(minutes=mins))
     return " ".join(parts)
 
 
@@ -69,14 +56,16 @@ def local_time(moment: datetime) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("outage", help="record when the e-invoice system went down / came back")
+    p = sub.add_parser("outage", help=_("record when the e-invoice system went down / came back"))
     osub = p.add_subparsers(dest="outage_command", metavar="start|end|status", required=True)
-    s = osub.add_parser("start", help="the e-invoice system is down (automatic at the first sale)")
-    s.add_argument("--note", default="", help="what happened, e.g. 税务平台无法登录")
+    s = osub.add_parser(
+        "start", help=_("the e-invoice system is down (automatic at the first sale)")
+    )
+    s.add_argument("--note", default="", help=_("what happened, e.g. 税务平台无法登录"))
     s.set_defaults(run=cmd_outage_start)
-    s = osub.add_parser("end", help="the e-invoice system is back")
+    s = osub.add_parser("end", help=_("the e-invoice system is back"))
     s.set_defaults(run=cmd_outage_end)
-    s = osub.add_parser("status", help="how long, how many receipts and how much money wait")
+    s = osub.add_parser("status", help=_("how long, how many receipts and how much money wait"))
     s.add_argument("--json", action="store_true")
     s.set_defaults(run=cmd_outage_status)
 
@@ -101,7 +90,7 @@ def cmd_outage_end(ctx: Context) -> int:
         ctx.say(
             "outage.ended",
             time=local_time(ended),
-            duration=duration_text(ctx, ended - started),
+            duration=duration_text(ended - started),
         )
     )
     return 0
@@ -113,12 +102,11 @@ def _limit_line(ctx: Context, state: LimitState) -> str:
     else:
         value, limit = str(state.value), str(state.limit)
     return label(
-        ctx,
         state.name,
         value=value,
         limit=limit,
         percent=state.percent,
-        flag=label(ctx, state.state),
+        flag=label(state.state),
     )
 
 
@@ -136,27 +124,25 @@ def cmd_outage_status(ctx: Context) -> int:
         return 0
     if status.open and status.since and status.duration is not None:
         head = label(
-            ctx,
             "open",
             since=local_time(status.since),
-            duration=duration_text(ctx, status.duration),
+            duration=duration_text(status.duration),
         )
-        ctx.out(head + (label(ctx, "auto") if status.auto else ""))
+        ctx.out(head + (label("auto") if status.auto else ""))
         if status.note:
-            ctx.out(label(ctx, "note", note=status.note))
+            ctx.out(label("note", note=status.note))
     else:
-        ctx.out(label(ctx, "closed"))
+        ctx.out(label("closed"))
     ctx.out(
         label(
-            ctx,
             "waiting",
             count=status.waiting_receipts,
             amount=format_yuan(status.waiting_amount),
         )
     )
     if status.oldest_waiting:
-        ctx.out(label(ctx, "oldest", time=local_time(status.oldest_waiting)))
+        ctx.out(label("oldest", time=local_time(status.oldest_waiting)))
     ctx.out(_limit_line(ctx, status.limits.hours))
     ctx.out(_limit_line(ctx, status.limits.amount))
-    ctx.out(label(ctx, "block" if status.block else "warn"))
+    ctx.out(label("block" if status.block else "warn"))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.common import open_shop, report_print, status_words
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -15,36 +16,43 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("reprint", help="print a marked copy (重印 / COPY n) of a receipt")
-    p.add_argument("number")
+    p = sub.add_parser("reprint", help=_("print a marked copy (重印 / COPY n) of a receipt"))
+    p.add_argument("number", metavar=_("RECEIPT_NO"))
     p.set_defaults(run=cmd_reprint)
 
     p = sub.add_parser(
-        "print", help="print a receipt (a marked copy if it printed before), or --retry the queue"
+        "print",
+        help=_("print a receipt (a marked copy if it printed before), or --retry the queue"),
     )
-    p.add_argument("number", nargs="?")
-    p.add_argument("--retry", action="store_true", help="print every receipt not printed yet")
+    p.add_argument("number", nargs="?", metavar=_("RECEIPT_NO"))
+    p.add_argument("--retry", action="store_true", help=_("print every receipt not printed yet"))
     p.set_defaults(run=cmd_print)
 
-    p = sub.add_parser("print-queue", help="list receipts not printed yet (failed or never tried)")
-    p.add_argument("--retry", action="store_true", help="print them again now")
+    p = sub.add_parser(
+        "print-queue", help=_("list receipts not printed yet (failed or never tried)")
+    )
+    p.add_argument("--retry", action="store_true", help=_("print them again now"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_print_queue)
 
-    p = sub.add_parser("printer", help="check the printer: test page or status")
+    p = sub.add_parser("printer", help=_("check the printer: test page or status"))
     psub = p.add_subparsers(dest="printer_command", metavar="test|status", required=True)
-    t = psub.add_parser("test", help="print a test page (ruler, both text modes, a QR)")
+    t = psub.add_parser("test", help=_("print a test page (ruler, both text modes, a QR)"))
     t.set_defaults(run=cmd_printer_test)
-    s = psub.add_parser("status", help="ask the printer for its status")
+    s = psub.add_parser("status", help=_("ask the printer for its status"))
     s.set_defaults(run=cmd_printer_status)
 
-    p = sub.add_parser("verify-qr", help="check a receipt QR: signature, and the ledger's status")
-    p.add_argument("payload", help="the scanned text (bare SDPR*… or the shop's URL)")
+    p = sub.add_parser(
+        "verify-qr", help=_("check a receipt QR: signature, and the ledger's status")
+    )
+    p.add_argument(
+        "payload", metavar=_("QR_TEXT"), help=_("the scanned text (bare SDPR*… or the shop's URL)")
+    )
     # Without --pubkey or --batch, the shop in --home (anywhere on the line) is checked.
     key = p.add_mutually_exclusive_group()
-    key.add_argument("--pubkey", help="terminal public key file (PEM or base64), no ledger")
+    key.add_argument("--pubkey", help=_("terminal public key file (PEM or base64), no ledger"))
     key.add_argument(
-        "--batch", type=Path, help="a batch zip: is this receipt in it, and does it match?"
+        "--batch", type=Path, help=_("a batch zip: is this receipt in it, and does it match?")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_verify_qr)
@@ -181,7 +189,7 @@ def cmd_verify_qr(ctx: Context) -> int:
         ctx.out(ctx.say("qr.mismatch", fields=", ".join(report.mismatches)))
         return 1
     if report.status is not None:
-        words = ", ".join(status_words(report.status, ctx.lang == "zh"))
+        words = ", ".join(status_words(report.status))
         ctx.out(ctx.say("qr.in_ledger", status=words))
     if report.voided:
         ctx.out(ctx.say("qr.voided", number=q.number))

@@ -11,21 +11,23 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shopdesk.i18n import _
+
 if TYPE_CHECKING:
     from shopdesk.cli import Context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("profile", help="the shop profile: rebuild a lost profile.toml")
-    psub = p.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    p = sub.add_parser("profile", help=_("the shop profile: rebuild a lost profile.toml"))
+    psub = p.add_subparsers(dest="profile_command", metavar=_("ACTION"), required=True)
     r = psub.add_parser(
-        "rebuild", help="write a lost profile.toml from the ledger, with a new manager PIN"
+        "rebuild", help=_("write a lost profile.toml from the ledger, with a new manager PIN")
     )
     r.add_argument(
         "--from",
         dest="base",
-        metavar="FILE",
-        help="an older profile.toml (e.g. from a backup) for what the ledger does not hold",
+        metavar=_("FILE"),
+        help=_("an older profile.toml (e.g. from a backup) for what the ledger does not hold"),
     )
     r.set_defaults(run=cmd_rebuild)
 

@@ -14,6 +14,7 @@ from shopdesk.domain.money import format_yuan, parse_money
 from shopdesk.domain.reports import CashCount, parse_count
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import InvalidInput
+from shopdesk.i18n import _
 
 if TYPE_CHECKING:
     from shopdesk.cli import Context
@@ -141,35 +142,39 @@ def _yuan(value: Decimal) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="X (running) and Z (closing) reports of a shift")
+    p = sub.add_parser("report", help=_("X (running) and Z (closing) reports of a shift"))
     rsub = p.add_subparsers(dest="report_command", metavar="x|z", required=True)
     for name, run, helptext in (
-        ("x", cmd_report_x, "running totals of the open shift (or of --date); writes nothing"),
+        ("x", cmd_report_x, _("running totals of the open shift (or of --date); writes nothing")),
         (
             "z",
             cmd_report_z,
-            "close the shift: count the drawer, manager PIN, written to the ledger",
+            _("close the shift: count the drawer, manager PIN, written to the ledger"),
         ),
     ):
         s = rsub.add_parser(name, help=helptext)
-        s.add_argument("--json", action="store_true", help="print the figures as JSON")
-        s.add_argument("--print", action="store_true", help="also print it on the receipt printer")
+        s.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
+        s.add_argument(
+            "--print", action="store_true", help=_("also print it on the receipt printer")
+        )
         if name == "x":
-            s.add_argument("--date", help="a calendar date YYYY-MM-DD instead of the open shift")
+            s.add_argument("--date", help=_("a calendar date YYYY-MM-DD instead of the open shift"))
         else:
             s.add_argument(
                 "--reprint",
                 action="store_true",
-                help="show (and with --print, print) the newest Z again, as recorded",
+                help=_("show (and with --print, print) the newest Z again, as recorded"),
             )
-            s.add_argument("--date", help="with --reprint: the newest Z closed on YYYY-MM-DD")
+            s.add_argument("--date", help=_("with --reprint: the newest Z closed on YYYY-MM-DD"))
             counted = s.add_mutually_exclusive_group()
-            counted.add_argument("--counted", help="the cash counted in the drawer, e.g. 1234.50")
+            counted.add_argument(
+                "--counted", help=_("the cash counted in the drawer, e.g. 1234.50")
+            )
             counted.add_argument(
                 "--count",
                 nargs="+",
-                metavar="VALUExPIECES",
-                help="the drawer by denomination, e.g. 100x3 50x1 0.5x4",
+                metavar=_("VALUExPIECES"),
+                help=_("the drawer by denomination, e.g. 100x3 50x1 0.5x4"),
             )
         s.set_defaults(run=run)
 
