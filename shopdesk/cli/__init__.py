@@ -21,6 +21,7 @@ from typing import Any, NoReturn
 
 from shopdesk import __version__, i18n
 from shopdesk import clock as clock_seam  # not .clock: shopdesk.cli.clock is a command module
+from shopdesk.cli.common import cells, wrap_cells
 from shopdesk.errors import ShopdeskError
 from shopdesk.i18n import _
 from shopdesk.messages import message, system_language
@@ -131,6 +132,26 @@ class Context:
         print(text, file=sys.stderr, flush=True)
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help laid out in terminal columns, where a Chinese character takes two.
+
+    argparse counts characters: Chinese help overflowed the terminal, and an
+    option with a Chinese placeholder (``--home 目录``) pushed its help out of the
+    column the others share.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_cells(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        head = " " * self._current_indent + self._format_action_invocation(action)
+        extra = cells(head) - len(head)  # the columns argparse did not count
+        if extra and text.startswith(head + " " * (extra + 2)):
+            text = head + text[len(head) + extra :]
+        return text
+
+
 class CommandParser(argparse.ArgumentParser):
     """A parser that takes the global options too: ``--home`` and ``--lang`` anywhere.
 
@@ -144,6 +165,7 @@ class CommandParser(argparse.ArgumentParser):
     """
 
     def __init__(self, *args: Any, global_default: object = argparse.SUPPRESS, **kwargs: Any):
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.add_argument(
             "--home",

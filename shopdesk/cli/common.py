@@ -10,6 +10,8 @@ keeps it so). Services are still imported inside the functions, so that
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,29 @@ if TYPE_CHECKING:
     from shopdesk.services.backup import BackupResult
     from shopdesk.services.printing import PrintOutcome
     from shopdesk.services.shop import Shop
+
+
+def cells(text: str) -> int:
+    """Terminal columns: East Asian wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns.
+
+    Latin words stay whole; a line may break between any two Chinese characters,
+    as Chinese text does (``textwrap`` counts characters and breaks only at spaces).
+    """
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r" +|[!-~]+|.", text):
+        if line.strip() and cells(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    lines.append(line.rstrip())
+    return lines
 
 
 def open_shop(ctx: Context, *, readonly: bool = False, load_view: bool = True) -> Shop:

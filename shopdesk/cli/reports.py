@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from shopdesk.cli.approval import cli_approval
-from shopdesk.cli.common import after_z_report, open_shop
+from shopdesk.cli.common import after_z_report, cells, open_shop
 from shopdesk.domain.money import format_yuan, parse_money
 from shopdesk.domain.reports import CashCount, parse_count
 from shopdesk.domain.tax import rate_label
@@ -26,11 +25,6 @@ WIDTH = 44
 
 def word(ctx: Context, key: str) -> str:
     return ctx.say(f"report.w.{key}")
-
-
-def cells(text: str) -> int:
-    """Terminal columns: East Asian wide and fullwidth characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def row(left: str, right: str, width: int = WIDTH) -> str:

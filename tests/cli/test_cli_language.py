@@ -169,3 +169,24 @@ def test_show_and_verify_batch_speak_chinese_under_lang_zh(
     assert code == 0
     assert "不含税" in text
     assert english_words(text) == set(), text
+
+
+def test_chinese_help_fits_the_terminal_and_keeps_its_column(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argparse counts characters: a Chinese one takes two columns, so lines overflowed
+    and ``--home 目录`` pushed its help two columns right of the others."""
+    from shopdesk.cli.common import cells
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, text = run(["--lang", "zh", "sell", "--help"], capsys)
+    assert code == 0
+    options = text[text.index("  -h, --help") :].splitlines()
+    assert [line for line in options if cells(line) > 80] == []
+    starts = {
+        cells(line[: line.index(help_text)])
+        for line in options
+        for help_text in ("显示此帮助信息并退出", "店铺目录", "保存收据但不打印")
+        if help_text in line
+    }
+    assert len(starts) == 1
