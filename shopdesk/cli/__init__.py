@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -139,6 +140,13 @@ class HelpFormatter(argparse.HelpFormatter):
     option with a Chinese placeholder (``--home 目录``) pushed its help out of the
     column the others share.
     """
+
+    #: A section heading argparse ends with an ASCII colon, when the heading is Chinese.
+    _CHINESE_HEADING = re.compile(r"^(.*[\u3400-\u9fff].*):$", re.MULTILINE)
+
+    def format_help(self) -> str:
+        """Chinese headings take the Chinese colon ("位置参数：") that argparse cannot give them."""
+        return self._CHINESE_HEADING.sub(r"\1：", super().format_help())
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap_cells(self._whitespace_matcher.sub(" ", text).strip(), width)

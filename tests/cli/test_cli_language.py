@@ -139,6 +139,8 @@ def test_every_command_help_is_chinese(
     code, text = run(["--lang", "zh", *path, "--help"], capsys)
     assert code == 0
     assert english_words(text) == set()
+    # Headings end with the Chinese colon: argparse writes an ASCII one ("选项:").
+    assert not [line for line in text.splitlines() if line.endswith(":")]
 
 
 @pytest.mark.parametrize("argv", [["outage", "status"], ["report", "x"], ["list"]])
