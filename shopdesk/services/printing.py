@@ -312,15 +312,26 @@ def retry_print_queue(shop: Shop) -> list[PrintOutcome]:
     return outcomes
 
 
+def report_layout(shop: Shop, report: dict, *, header: bool = True) -> list[Block]:
+    """An X/Z report's blocks (a figures dict, see :func:`layout_report`) on the profile's paper.
+
+    :func:`print_report` prints these; the outage screen shows them without the
+    shop header (:func:`shopdesk.services.report_text.report_text`), so the two
+    never word a figure differently.
+    """
+    return layout_report(
+        report,
+        cells_for(shop.profile.printer.dots),
+        header=ShopHeader.from_profile(shop.profile) if header else None,
+    )
+
+
 def print_report(shop: Shop, report: dict, *, job: str = "report") -> PrintOutcome:
     """Print an X/Z report (a figures dict, see :func:`layout_report`); raises on failure.
 
     Reports are not receipts: nothing is recorded, and the caller shows the error.
     """
-    blocks = layout_report(
-        report, cells_for(shop.profile.printer.dots), header=ShopHeader.from_profile(shop.profile)
-    )
-    files = send_blocks(shop, blocks, job=job)
+    files = send_blocks(shop, report_layout(shop, report), job=job)
     return PrintOutcome(job, True, 0, shop.profile.printer.url, None, files)
 
 

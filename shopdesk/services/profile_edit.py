@@ -33,6 +33,9 @@ from shopdesk.config import (
 from shopdesk.domain.pin import new_pin_hash, verify_pin
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, LedgerError
+
+# Also the settings and set-up forms' as-typed URL check: screens ask services, not printing.
+from shopdesk.printing.connections import check_printer_url
 from shopdesk.services.approval import Approval
 from shopdesk.services.shop import Shop
 
@@ -167,8 +170,6 @@ def printer_settings(
     A new paper width takes that width's usual dot count (as a profile without
     ``dots`` does); the same width keeps the saved one.
     """
-    from shopdesk.printing.connections import check_printer_url
-
     paper = check_paper_width(paper_mm)
     if text_mode not in TEXT_MODES:
         raise ValueError(f"text mode {text_mode!r}")

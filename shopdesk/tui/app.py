@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
@@ -38,6 +37,7 @@ from shopdesk.services.shop import Shop, bundled
 from shopdesk.services.status import TillStatus, till_status
 from shopdesk.services.themes import ThemeSpec, load_themes
 from shopdesk.services.uistate import UiState, load_ui_state, save_ui_state
+from shopdesk.tui.bindings import translate_bindings
 from shopdesk.tui.errors import log_unexpected
 from shopdesk.tui.keyqueue import KeyQueue
 from shopdesk.tui.wording import app_message
@@ -52,34 +52,6 @@ FIRST_FRAME_ENV = "SHOPDESK_FIRST_FRAME_FILE"
 #: At exit, how long to wait for a print job or an export still running (a hung
 #: network printer gives up after its own timeout, well within this).
 JOB_WAIT_SECONDS = 60
-
-
-def translate_bindings(node: App | Screen) -> None:
-    """Re-make a node's bindings with descriptions in the current language.
-
-    Textual reads ``Binding.description`` as plain text for the footer, so the
-    English msgids in ``BINDINGS`` are swapped for translations when the node
-    is built (screens are rebuilt on a language switch).
-    """
-    from dataclasses import replace
-
-    node._bindings = BindingsMap(
-        [
-            replace(
-                binding,
-                description=_(binding.description) if binding.description else "",
-                key_display=binding.key_display or _key_display(binding.key),
-            )
-            for _key, binding in node._bindings
-        ]
-    )
-
-
-def _key_display(key: str) -> str | None:
-    """``F10`` rather than Textual's ``f10``: as printed on the keyboard."""
-    if re.fullmatch(r"f\d{1,2}", key):
-        return key.upper()
-    return {"escape": "Esc", "enter": "Enter", "ctrl+q": "Ctrl+Q"}.get(key)
 
 
 def theme_from_spec(spec: ThemeSpec) -> Theme:

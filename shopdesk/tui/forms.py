@@ -25,7 +25,7 @@ from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
     from shopdesk.config import PrinterSettings
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 def field_row(label: str, widget: Widget) -> Horizontal:
@@ -123,7 +123,7 @@ class FormDialog(FormFields, Dialog):
     ]
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:

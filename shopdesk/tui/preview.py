@@ -1,7 +1,7 @@
 """The receipt as the screen shows it: the printer's own lines and QR payload.
 
-:func:`receipt_preview` asks the printing service for the layout the paper gets
-(``receipt_layout``) and the signed QR payload (``receipt_qr``), so what the
+:func:`receipt_preview` asks the services for the lines the paper gets
+(``receipt_text``) and the signed QR payload (``receipt_qr``), so what the
 cashier sees is what the customer holds. :func:`receipt_lines` is the plain
 fallback when that cannot be had (e.g. a read-only shop without its key).
 """
@@ -22,15 +22,13 @@ RULE_WIDTH = 30
 
 def receipt_preview(shop: Shop, record: dict) -> tuple[list[str], str]:
     """(lines as printed, QR payload) for a stored receipt record."""
-    number = record["data"]["no"]
     try:
-        from shopdesk.printing.layout import block_texts
-        from shopdesk.services.printing import receipt_layout, receipt_qr
+        from shopdesk.services.printing import receipt_qr
+        from shopdesk.services.report_text import receipt_text
 
-        lines = block_texts(receipt_layout(shop, number, record=record))
-        return [line.rstrip() for line in lines], receipt_qr(shop, record)
+        return receipt_text(shop, record), receipt_qr(shop, record)
     except ShopdeskError:
-        return receipt_lines(record), number
+        return receipt_lines(record), record["data"]["no"]
 
 
 def receipt_lines(record: dict) -> list[str]:

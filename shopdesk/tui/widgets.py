@@ -23,7 +23,7 @@ from shopdesk.tui.formats import date_time, money
 from shopdesk.tui.qr import qr_size, qr_text
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 def elapsed_text(since: datetime, now: datetime) -> str:
@@ -56,7 +56,7 @@ class TopBar(Static):
         self.update_text()  # the clock keeps to the right edge
 
     def update_text(self) -> None:
-        app: ShopdeskApp = self.app  # type: ignore[assignment]
+        app: ShopHost = self.app  # type: ignore[assignment]
         if app.shop is None:
             return
         profile = app.shop.profile
@@ -79,7 +79,7 @@ class StatusBar(Static):
         self.set_interval(30, self.update_text)
 
     def update_text(self) -> None:
-        app: ShopdeskApp = self.app  # type: ignore[assignment]
+        app: ShopHost = self.app  # type: ignore[assignment]
         if app.shop is None:
             return
         status: TillStatus = app.till_status()

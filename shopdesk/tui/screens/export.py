@@ -38,7 +38,7 @@ from shopdesk.tui.screens.prompts import Dialog
 if TYPE_CHECKING:
     from shopdesk.services.export import BatchSummary
     from shopdesk.services.shop import Shop
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 #: The screen hears of progress at most this often (seconds), and always of the end.
 PROGRESS_INTERVAL = 0.1
@@ -74,7 +74,7 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def summary_text(app: ShopdeskApp, summary: BatchSummary) -> Text:
+def summary_text(app: ShopHost, summary: BatchSummary) -> Text:
     """What was written, as ``shopdesk export`` says it, for the dialog."""
     counts = summary.counts
     text = Text(_("Batch {batch} is written.").format(batch=summary.batch_id), style="bold")
@@ -134,7 +134,7 @@ class ExportScreen(Dialog):
         self.summary: BatchSummary | None = None
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -234,7 +234,7 @@ class ExportScreen(Dialog):
 
     # -- on the worker thread -----------------------------------------------------
     def export(
-        self, app: ShopdeskApp, shop: Shop, folder: Path, progress: Callable[[int, int], None]
+        self, app: ShopHost, shop: Shop, folder: Path, progress: Callable[[int, int], None]
     ) -> None:
         from shopdesk.services.export import export_batch
 
@@ -246,7 +246,7 @@ class ExportScreen(Dialog):
         self.to_ui(app, self.exported, summary)
 
     @staticmethod
-    def to_ui(app: ShopdeskApp, callback: Callable[..., object], *args: object) -> None:
+    def to_ui(app: ShopHost, callback: Callable[..., object], *args: object) -> None:
         # RuntimeError: the app was closed meanwhile; the export goes on all the same.
         with contextlib.suppress(RuntimeError):
             app.call_from_thread(callback, *args)

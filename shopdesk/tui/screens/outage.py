@@ -3,7 +3,7 @@ and exporting the waiting receipts as a batch (F7, :mod:`.export`).
 
 Every figure comes from :mod:`shopdesk.services.outage` and
 :mod:`shopdesk.services.reports`; the report text is the printer's own layout
-(``layout_report``), so the screen shows what the paper would. Closing the shift
+(``report_text``), so the screen shows what the paper would. Closing the shift
 (Z) cannot be undone: it asks for the manager's PIN, the drawer's count, and a
 confirmation that shows the over/short.
 """
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from shopdesk.domain.reports import CashCount
     from shopdesk.services.approval import Approval
     from shopdesk.services.reports import DayReport
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 class OutageScreen(Screen):
@@ -46,13 +46,13 @@ class OutageScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
         self.report: DayReport | None = None
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -98,14 +98,13 @@ class OutageScreen(Screen):
         self.query_one("#status", StatusBar).update_text()
 
     def show_report(self, report: DayReport) -> None:
-        from shopdesk.printing.layout import block_texts, cells_for, layout_report
+        from shopdesk.services.report_text import report_text
         from shopdesk.services.reports import report_sheet
 
         assert self.shopdesk.shop is not None
         self.report = report
         sheet = report_sheet(report, self.shopdesk.lang)
-        cells = cells_for(self.shopdesk.shop.profile.printer.dots)
-        text = "\n".join(line.rstrip() for line in block_texts(layout_report(sheet, cells)))
+        text = "\n".join(report_text(self.shopdesk.shop, sheet))
         self.query_one("#report-text", Static).update(Text(text))
 
     @guarded

@@ -31,7 +31,7 @@ from shopdesk.tui.screens.prompts import Dialog
 from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 METHOD_KEYS = dict(zip(PAYMENT_METHODS, ("f2", "f3", "f4", "f5", "f6"), strict=True))
 
@@ -60,7 +60,7 @@ class PayScreen(Dialog):
         self.method = "cash"
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -19,7 +19,7 @@ from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import InvalidInput, ShopdeskError
 from shopdesk.i18n import N_, _
-from shopdesk.printing.connections import check_printer_url
+from shopdesk.services.profile_edit import check_printer_url
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.forms import (
     FormDialog,

@@ -23,7 +23,7 @@ class Dialog(ModalScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
 

@@ -28,10 +28,10 @@ from shopdesk.tui.screens.prompts import Dialog, PromptScreen
 from shopdesk.tui.widgets import KeyBar, QrView, RowTable, StatusBar, TopBar
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
-def start_void(app: ShopdeskApp, number: str, after: object) -> None:
+def start_void(app: ShopHost, number: str, after: object) -> None:
     """PIN, then the reason, then the void record; ``after()`` refreshes the caller."""
 
     def ask_reason() -> None:
@@ -55,7 +55,7 @@ def start_void(app: ShopdeskApp, number: str, after: object) -> None:
     app.with_pin(ask_reason, "void")
 
 
-def void_label(app: ShopdeskApp, number: str) -> str:
+def void_label(app: ShopHost, number: str) -> str:
     """The reason prompt, warning first when the receipt already left in a batch.
 
     Such a void is carried by the next batch as a late void; the accountant may
@@ -97,7 +97,7 @@ class ReceiptsScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
         self.query_state = ReceiptQuery()
@@ -106,7 +106,7 @@ class ReceiptsScreen(Screen):
         self.rows: list[dict] = []
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -278,7 +278,7 @@ class ReceiptDetailScreen(Dialog):
         self.number = number
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

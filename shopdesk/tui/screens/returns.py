@@ -37,7 +37,7 @@ from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 #: The pay-back choice meaning "the way the customer paid" (the service's default).
 AS_PAID = ""
@@ -64,7 +64,7 @@ class ReturnScreen(Dialog):
         self.state = state
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -244,7 +244,7 @@ def _on_line(error: InvalidInput, line: int) -> InvalidInput:
     return InvalidInput(error.code, **{**error.data, "line": line})
 
 
-def start_return(app: ShopdeskApp, number: str, after: object) -> None:
+def start_return(app: ShopHost, number: str, after: object) -> None:
     """Open the return dialog for ``number``; on a refund: say so, print it, ``after()``."""
     assert app.shop is not None
     state = return_state(app.shop, number)

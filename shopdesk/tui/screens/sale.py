@@ -40,7 +40,7 @@ from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.cart import Cart
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 #: How the printed layout starts its total line, in each receipt language.
@@ -77,7 +77,7 @@ class SaleScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
         self._first_frame = False
@@ -85,7 +85,7 @@ class SaleScreen(Screen):
         self._slip_top = 0
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     @property

@@ -23,7 +23,7 @@ from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.approval import Approval
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 LANGUAGE_NAMES = (("中文（简体）", "zh"), ("English", "en"))
 
@@ -44,7 +44,7 @@ class SettingsScreen(Screen):
         super().__init__()
         self.first_focus = focus
         self.cashiers_shown: tuple[str, ...] = ()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         if self.signs_in:  # people sign in: F5 hands the till to the next one
             self._bindings.key_to_bindings["f5"] = [Binding("f5", "sign_out", N_("Sign out"))]
@@ -56,7 +56,7 @@ class SettingsScreen(Screen):
         return bool(self.shopdesk.shop.profile.people)  # type: ignore[union-attr]
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

@@ -22,7 +22,7 @@ from shopdesk.config import PrinterSettings
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ShopdeskError
 from shopdesk.i18n import N_, _
-from shopdesk.printing.connections import check_printer_url
+from shopdesk.services.profile_edit import check_printer_url
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.forms import (
     FormFields,
@@ -36,7 +36,7 @@ from shopdesk.tui.screens.settings import LANGUAGE_NAMES
 from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 class SetupScreen(FormFields, Screen):
@@ -59,13 +59,13 @@ class SetupScreen(FormFields, Screen):
 
     def __init__(self, values: dict[str, str] | None = None) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
         self.values = values or {"setup-terminal": "T01", "setup-printer": "preview"}
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -138,7 +138,7 @@ class SetupScreen(FormFields, Screen):
         if event.select.id != "setup-language" or lang == i18n.language():
             return
         i18n.set_language(lang)
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self.app)  # type: ignore[arg-type]
         values = {field: self.value(field) for field in self.FIELDS}

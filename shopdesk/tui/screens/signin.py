@@ -23,7 +23,7 @@ from shopdesk.tui.errors import guarded
 from shopdesk.tui.widgets import KeyBar, TopBar, role_name
 
 if TYPE_CHECKING:
-    from shopdesk.tui.app import ShopdeskApp
+    from shopdesk.tui.host import ShopHost
 
 
 class SignInScreen(Screen):
@@ -37,12 +37,12 @@ class SignInScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from shopdesk.tui.app import translate_bindings
+        from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
 
     @property
-    def shopdesk(self) -> ShopdeskApp:
+    def shopdesk(self) -> ShopHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
