@@ -25,17 +25,22 @@ _language = "en"
 
 @cache
 def translation(lang: str) -> gettext.NullTranslations:
-    """The catalog for ``lang``; an unknown language gets the English msgids."""
+    """The catalog for ``lang``; a language without a catalog gets the English msgids.
+
+    A code we do not map (``fr``) is looked up as its own locale folder, so a
+    new language needs only ``locale/fr/LC_MESSAGES/shopdesk.po`` (and its .mo).
+    """
     return gettext.translation(
-        DOMAIN, LOCALE_DIR, languages=[LOCALES.get(lang, "en")], fallback=True
+        DOMAIN, LOCALE_DIR, languages=[LOCALES.get(lang, lang)], fallback=True
     )
 
 
 def set_language(lang: str) -> None:
-    """Switch every later :func:`_` call to ``lang`` (``zh`` or ``en``)."""
+    """Switch every later :func:`_` call to ``lang``; English when it has no catalog."""
     global _translation, _language
-    _language = lang if lang in LOCALES else "en"
-    _translation = translation(_language)
+    _translation = translation(lang)
+    has_catalog = lang in LOCALES or type(_translation) is not gettext.NullTranslations
+    _language = lang if has_catalog else "en"
 
 
 def language() -> str:

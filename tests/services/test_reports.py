@@ -404,13 +404,16 @@ def test_report_words_print_as_written_without_the_printer_filter(
     shop: Shop, language: str
 ) -> None:
     """Issue 14 item 3: "现金（收款？找零）" — U+2212 has no GBK code, the filter made it ？."""
-    from shopdesk.messages import MESSAGES
+    from shopdesk.messages import MESSAGES, template
     from shopdesk.printing.cells import sanitize
     from shopdesk.printing.layout import LABELS, block_texts, layout_report
     from shopdesk.services.reports import report_sheet
 
     ours = [
-        text for code, texts in MESSAGES.items() if code.startswith("report.w.") for text in texts
+        template(code, lang)
+        for code in MESSAGES
+        if code.startswith("report.w.")
+        for lang in ("zh", "en")
     ]
     ours += [text for texts in LABELS.values() for text in texts]
     assert [text for text in ours if sanitize(text) != text] == []
