@@ -51,6 +51,21 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The app's words for ``count`` things (Chinese has one form, English two)."""
+    return _translation.ngettext(singular, plural, count)
+
+
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in ``lang``, for code handed a language (the CLI, printed words)."""
+    return translation(lang).gettext(message)
+
+
+def ngettext_in(lang: str, singular: str, plural: str, count: int) -> str:
+    """:func:`ngettext` in a given language."""
+    return translation(lang).ngettext(singular, plural, count)
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalog where it is defined; translated where shown."""
     return message

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from shopdesk.i18n import translation
+from shopdesk.i18n import N_, gettext_in, translation
 
 MESSAGES: dict[str, str] = {
     # code: English template (the Chinese is in shopdesk/locale/zh_CN/.../shopdesk.po)
@@ -555,6 +555,49 @@ MESSAGES.update(
 )
 
 
+# ----- printed receipt labels (shopdesk/printing/layout.py Words) ------------
+MESSAGES.update(
+    {
+        "receipt.w.banner": "PROVISIONAL RECEIPT",
+        "receipt.w.notice": "Issued while the e-invoice system was down; the official invoice follows.",
+        "receipt.w.uscc": "Tax ID",
+        "receipt.w.address": "Addr",
+        "receipt.w.phone": "Tel",
+        "receipt.w.number": "No.",
+        "receipt.w.time": "Time",
+        "receipt.w.terminal": "Terminal",
+        "receipt.w.cashier": "Cashier",
+        "receipt.w.discount": "Discount",
+        "receipt.w.sale_discount": "Sale discount",
+        "receipt.w.rounding": "Rounded off",
+        "receipt.w.percent_off": "{pct}%",
+        "receipt.w.rate": "Rate",
+        "receipt.w.net": "Net",
+        "receipt.w.tax": "Tax",
+        "receipt.w.total": "TOTAL",
+        "receipt.w.capitals": "In words",
+        "receipt.w.change": "Change",
+        "receipt.w.buyer": "Buyer",
+        "receipt.w.buyer_tax_id": "Tax ID",
+        "receipt.w.scan": "Scan to verify",
+        "receipt.w.copy": "COPY {n}",
+        "receipt.w.void": "VOID",
+        "receipt.w.void_reason": "Reason",
+        "receipt.w.refund": "RETURN - REFUND",
+        "receipt.w.original": "Original",
+        "receipt.w.refund_total": "REFUND TOTAL",
+        "receipt.w.reason": "Reason",
+        "receipt.w.approved_by": "Approved by",
+        "receipt.w.training": "TRAINING - NOT A RECEIPT",
+        "receipt.w.cash": "Cash",
+        "receipt.w.wechat": "WeChat",
+        "receipt.w.alipay": "Alipay",
+        "receipt.w.card": "Card",
+        "receipt.w.other": "Other",
+    }
+)
+
+
 def system_language() -> str:
     """``zh`` when the system locale is Chinese, else ``en``."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -568,11 +611,16 @@ def system_language() -> str:
     return "zh" if code.lower().startswith("zh") else "en"
 
 
+#: What a printer's status fields say, translated where shown.
+ONLINE_WORDS = {True: N_("online"), False: N_("offline")}
+PAPER_WORDS = {"ok": N_("ok"), "near_end": N_("near end"), "out": N_("out")}
+
+
 def _reason_text(reason: str, detail: dict, lang: str) -> str:
     """A nested ``reason`` (e.g. why a profile field is invalid) in words too."""
     if reason.startswith("one_of:"):
         options = reason.removeprefix("one_of:").replace("|", ", ")
-        return ("应为以下之一：" if lang == "zh" else "must be one of: ") + options
+        return gettext_in(lang, "must be one of: {options}").format(options=options)
     if reason in MESSAGES:
         return message(reason, lang, **detail)
     return reason
@@ -582,16 +630,15 @@ def printer_status_text(printer: str, status: object, lang: str) -> tuple[str, s
     """What a printer said about itself, and the problem that stops a job (if any)."""
     if not getattr(status, "readable", False):
         return message("printer.status_unreadable", lang, printer=printer), None
-    zh = lang == "zh"
-    online = {True: "在线" if zh else "online", False: "离线" if zh else "offline"}.get(
-        getattr(status, "online", None), "?"
+    online = ONLINE_WORDS.get(getattr(status, "online", None), "?")
+    paper = PAPER_WORDS.get(getattr(status, "paper", None) or "", "?")
+    line = message(
+        "printer.status_line",
+        lang,
+        printer=printer,
+        online=gettext_in(lang, online),
+        paper=gettext_in(lang, paper),
     )
-    paper = {
-        "ok": "正常" if zh else "ok",
-        "near_end": "将尽" if zh else "near end",
-        "out": "用完" if zh else "out",
-    }.get(getattr(status, "paper", None) or "", "?")
-    line = message("printer.status_line", lang, printer=printer, online=online, paper=paper)
     problem = status.problem()  # type: ignore[attr-defined]
     return line, message(problem, lang, printer=printer) if problem else None
 

@@ -25,9 +25,16 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "shopdesk" / "locale"
 DOMAIN = "shopdesk"
-KEYWORDS = {"_": None, "N_": None}
-#: A catalog key: (msgid, msgctxt); the context is a message code or None.
-Key = tuple[str, str | None]
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "gettext_in": (2,),
+    "ngettext_in": (2, 3),
+}
+#: A catalog key: (msgid, msgctxt); the context is a message code or None, the msgid
+#: a (singular, plural) pair for ngettext.
+Key = tuple[str | tuple[str, str], str | None]
 
 
 def po_files() -> list[Path]:
@@ -41,8 +48,11 @@ def extract_messages() -> dict[Key, list[tuple[str, int]]]:
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(source), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        if isinstance(message, str) and message:
-            found.setdefault((message, None), []).append((f"shopdesk/{filename}", lineno))
+        if isinstance(message, tuple) and all(message):
+            message = tuple(message)
+        elif not (isinstance(message, str) and message):
+            continue
+        found.setdefault((message, None), []).append((f"shopdesk/{filename}", lineno))
     found.update(message_codes())
     return found
 
@@ -90,7 +100,7 @@ def refresh_po(po: Path, messages: dict[Key, list[tuple[str, int]]]) -> None:
         charset="utf-8",
         fuzzy=False,
     )
-    for msgid, context in sorted(messages, key=lambda key: (key[1] or "", key[0])):
+    for msgid, context in sorted(messages, key=lambda key: (key[1] or "", str(key[0]))):
         previous = old.get(msgid, context=context)
         string = previous.string if previous else ""
         new.add(msgid, string, locations=messages[msgid, context], context=context)

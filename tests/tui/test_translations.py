@@ -50,7 +50,13 @@ def test_translations_keep_the_placeholders():
     def fields(text: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
-    bad = [m.id for m in catalog() if m.id and m.string and fields(m.id) != fields(m.string)]
+    # Chinese prints a discount as 九折 ({zhe}) where English prints 10% ({pct}).
+    differ = {"receipt.w.percent_off"}
+    bad = [
+        m.id
+        for m in catalog()
+        if m.id and m.string and fields(m.id) != fields(m.string) and m.context not in differ
+    ]
     assert bad == []
 
 
