@@ -555,6 +555,21 @@ MESSAGES.update(
 )
 
 
+# ----- field names (the {field} of an error), issue 14 item 10 ----------------
+# A {field} whose name has a field.* code is shown in the message's language;
+# any other (a profile key such as max_amount) is shown as written in the file.
+MESSAGES.update(
+    {
+        "field.price": "price",
+        "field.discount": "discount",
+        "field.payment": "payment",
+        "field.amount": "amount",
+        "field.counted": "counted",
+        "field.quantity": "quantity",
+        "field.tax_rate": "tax rate",
+    }
+)
+
 # ----- printed receipt labels (shopdesk/printing/layout.py Words) ------------
 MESSAGES.update(
     {
@@ -672,6 +687,8 @@ def message(code: str, lang: str = "zh", **data: Any) -> str:
         return f"{code} {data}" if data else code
     if isinstance(data.get("reason"), str):
         data = {**data, "reason": _reason_text(data["reason"], data.get("detail") or {}, lang)}
+    if f"field.{data.get('field')}" in MESSAGES:
+        data = {**data, "field": message(f"field.{data['field']}", lang)}
     try:
         return words.format(**data)
     except (KeyError, IndexError):
