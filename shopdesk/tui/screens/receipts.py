@@ -318,7 +318,7 @@ class ReceiptDetailScreen(Dialog):
                     )
                 )
             else:
-                lines.append(f"{when} {event['kind']}")
+                lines.append(history_line(self.shopdesk, when, event))
         self.query_one("#detail-text", Static).update(Text("\n".join(lines)))
         self.query_one("#detail-qr", QrView).show(payload)
 
@@ -330,3 +330,32 @@ class ReceiptDetailScreen(Dialog):
     def action_reprint(self) -> None:
         self.shopdesk.print_again(self.number)
         self.notify(_("Printing {number}…").format(number=self.number))
+
+
+def history_line(app: ShopdeskApp, when: str, event: dict) -> str:
+    """A later record about a receipt in the cashier's words, never its record kind.
+
+    A void has its own words (who approved it); these are the other records that
+    name a receipt: its prints, a return against it, and its invoice.
+    """
+    data = event["data"]
+    kind = event["kind"]
+    if kind == "receipt.printed":
+        printer = _("preview") if data.get("printer") == "preview" else data.get("printer", "")
+        if not data.get("ok"):
+            error = app.say(data["error"], printer=printer) if data.get("error") else ""
+            return _("{when} not printed on {printer}: {error}").format(
+                when=when, printer=printer, error=error
+            )
+        if data.get("copy"):
+            return _("{when} reprinted on {printer} (copy {copy})").format(
+                when=when, printer=printer, copy=data["copy"]
+            )
+        return _("{when} printed on {printer}").format(when=when, printer=printer)
+    if kind == "refund.issued":
+        return _("{when} goods returned: refund {number}").format(when=when, number=data["no"])
+    if kind == "invoice.reconciled":
+        return _("{when} invoiced: invoice {invoice}").format(
+            when=when, invoice=data.get("invoice_no", "")
+        )
+    return _("{when} ledger record {kind}").format(when=when, kind=kind)
