@@ -13,11 +13,24 @@ from __future__ import annotations
 import locale
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from shopdesk.i18n import N_, gettext_in, translation
 
-MESSAGES: dict[str, str] = {
+
+class Plural(NamedTuple):
+    """Words that depend on a number in the data: ``1 receipt``, ``2 receipts``.
+
+    Each language has its own number of forms (Chinese one, English two), so the
+    catalog, not this table, picks the form (gettext ``npgettext``).
+    """
+
+    one: str
+    many: str
+    count: str  # the data key that holds the number
+
+
+MESSAGES: dict[str, str | Plural] = {
     # code: English template (the Chinese is in shopdesk/locale/zh_CN/.../shopdesk.po)
     "money.not_a_number": "{field} is not an amount: {value}. Type a number such as 12.50.",
     "money.negative": "{field} cannot be negative: {value}.",
@@ -217,7 +230,13 @@ MESSAGES: dict[str, str] = {
     "export.folder_missing": "There is no folder {folder}. Is the USB stick plugged in? Check the path.",
     "export.folder_is_file": "{folder} is a file, not a folder. Type the folder to put the batch in.",
     "export.progress": "Exporting",
-    "export.done": "Exported batch {batch}: {issued} receipts ({voided} void, {training} training left out), total {total}. SHA-256 {sha256}",
+    "export.done": Plural(
+        "Exported batch {batch}: {issued} receipt ({voided} void, {training} training left out), "
+        "total {total}. SHA-256 {sha256}",
+        "Exported batch {batch}: {issued} receipts ({voided} void, {training} training left out), "
+        "total {total}. SHA-256 {sha256}",
+        count="issued",
+    ),
     "export.refunds": (
         "Returns: {count} ({numbers}), refunded {total}; the batch net of returns is {net}. "
         "The accountant issues a red-letter invoice for each, against the original receipt "
@@ -535,7 +554,11 @@ MESSAGES.update(
         "print.what": "Name a receipt number, or use --retry to print the failed ones.",
         "print.queue_empty": "No receipts are waiting to be printed.",
         "print.queue_row": "{number}  {time}  {total}  not printed",
-        "print.queue_stopped": "The printer still fails; {left} receipts stay in the queue.",
+        "print.queue_stopped": Plural(
+            "The printer still fails; {left} receipt stays in the queue.",
+            "The printer still fails; {left} receipts stay in the queue.",
+            count="left",
+        ),
         "printer.status_line": "Printer {printer}: {online}, paper {paper}.",
         "printer.status_unreadable": "Printer {printer} is connected, but its status cannot be read over this connection.",
         "printer.test_done": "Test page sent to {printer}.",
@@ -674,15 +697,24 @@ def print_record_lost_text(say: Callable[..., str], outcome: Any) -> str:
     )
 
 
-def template(code: str, lang: str) -> str | None:
-    """The words for ``code`` in ``lang``, placeholders unfilled; English when untranslated."""
-    english = MESSAGES.get(code)
-    return None if english is None else translation(lang).pgettext(code, english)
+def template(code: str, lang: str, count: object = 1) -> str | None:
+    """The words for ``code`` in ``lang``, placeholders unfilled; English when untranslated.
+
+    ``count`` picks the form of a :class:`Plural` message; one that is not a
+    number (a ``?``) gets the form for many.
+    """
+    words = MESSAGES.get(code)
+    if isinstance(words, Plural):
+        number = int(count) if isinstance(count, int) or str(count).isdigit() else 2
+        return translation(lang).npgettext(code, words.one, words.many, number)
+    return None if words is None else translation(lang).pgettext(code, words)
 
 
 def message(code: str, lang: str = "zh", **data: Any) -> str:
     """The sentence for ``code``; an unknown code still says something useful."""
-    words = template(code, lang)
+    plural = MESSAGES.get(code)
+    count = data.get(plural.count) if isinstance(plural, Plural) else 1
+    words = template(code, lang, count)
     if words is None:
         return f"{code} {data}" if data else code
     if isinstance(data.get("reason"), str):

@@ -60,7 +60,7 @@ def extract_messages() -> dict[Key, list[tuple[str, int]]]:
 def message_codes() -> dict[Key, list[tuple[str, int]]]:
     """``MESSAGES`` entries as (English, code) keys, located at the code's line."""
     sys.path.insert(0, str(ROOT))
-    from shopdesk.messages import MESSAGES
+    from shopdesk.messages import MESSAGES, Plural
 
     path = ROOT / "shopdesk" / "messages.py"
     lines = {}
@@ -68,7 +68,9 @@ def message_codes() -> dict[Key, list[tuple[str, int]]]:
         code = line.strip().split(":", 1)[0].strip('"')
         lines.setdefault(code, lineno)
     return {
-        (english, code): [("shopdesk/messages.py", lines.get(code, 0))]
+        (tuple(english[:2]) if isinstance(english, Plural) else english, code): [
+            ("shopdesk/messages.py", lines.get(code, 0))
+        ]
         for code, english in MESSAGES.items()
     }
 

@@ -47,8 +47,9 @@ def test_every_string_and_message_code_has_a_chinese_translation():
 
 
 def test_translations_keep_the_placeholders():
-    def fields(text: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    def fields(texts: str | tuple[str, ...]) -> set[str]:
+        forms = (texts,) if isinstance(texts, str) else texts
+        return {name for text in forms for _, name, _, _ in string.Formatter().parse(text) if name}
 
     # Chinese prints a discount as 九折 ({zhe}) where English prints 10% ({pct}).
     differ = {"receipt.w.percent_off"}
