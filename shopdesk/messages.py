@@ -366,6 +366,7 @@ MESSAGES: dict[str, str | Plural] = {
     "report.w.counted": "Cash counted",
     "report.w.over_short": "Over (+) / short (-)",
     "report.w.approved_by": "Approved by",
+    "report.w.manager": "manager",
     "report.w.day": "Business day",
     "report.w.generated": "Generated",
     "report.w.key_fingerprint": "Key fingerprint",
@@ -626,12 +627,15 @@ MESSAGES.update(
         "receipt.w.refund_total": "REFUND TOTAL",
         "receipt.w.reason": "Reason",
         "receipt.w.approved_by": "Approved by",
+        "receipt.w.manager": "manager",
         "receipt.w.training": "TRAINING - NOT A RECEIPT",
         "receipt.w.cash": "Cash",
         "receipt.w.wechat": "WeChat",
         "receipt.w.alipay": "Alipay",
         "receipt.w.card": "Card",
         "receipt.w.other": "Other",
+        # A label and its value on one line: Chinese joins them with a full-width colon.
+        "receipt.w.labelled": "{label}: {value}",
     }
 )
 

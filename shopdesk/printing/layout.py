@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shopdesk.config import MANAGER
 from shopdesk.domain.capitals import amount_in_capitals
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.sale import zhe_label
@@ -87,6 +88,15 @@ class Words:
     def each(self, key: str, **data: Any) -> list[str]:
         """The label once per language, for banners that get a line per language."""
         return [message(f"receipt.w.{key}", lang, **data) for lang in self.language.split("+")]
+
+    def labelled(self, key: str, value: str) -> str:
+        """``label: value``, joined as the last language writes it (Chinese: ``：``)."""
+        last = self.language.split("+")[-1]
+        return message("receipt.w.labelled", last, label=self(key), value=value)
+
+    def person(self, name: str) -> str:
+        """Who approved: a shop without [[people]] records ``manager``, printed as 店长."""
+        return self("manager") if name == MANAGER else name
 
     def method(self, name: str) -> str:
         """A payment method's label; a method we have no words for prints as recorded."""
@@ -276,7 +286,7 @@ def layout_receipt(
 
     if void_reason is not None:
         s.rule()
-        s.wrapped(f"{w('void_reason')}: {void_reason}", BOLD)
+        s.wrapped(w.labelled("void_reason", void_reason), BOLD)
 
     if qr:
         s.rule()
@@ -330,8 +340,8 @@ def layout_refund(record: dict, shop: ShopHeader, cells: int) -> list[Block]:
         method = payment["method"]
         s.pair(w.method(method), "-" + _money(payment["amount"]))
     s.rule()
-    s.wrapped(f"{w('reason')}: {d['reason']}")
-    s.pair(w("approved_by"), d.get("approved_by", ""))
+    s.wrapped(w.labelled("reason", d["reason"]))
+    s.pair(w("approved_by"), w.person(d.get("approved_by", "")))
     s.banner(w.each("refund"))
     return s.blocks
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from shopdesk.config import MANAGER
 from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import TILL_EVENT_KINDS, CashCount, DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
@@ -518,6 +519,8 @@ def shift_rows(report: DayReport, label: Callable[[str], str]) -> list[list[str]
         [label("days"), " ".join(span["days"]) or label("none")],
     ]
     by = (report.record or {}).get("data", {}).get("approved_by")
+    if by == MANAGER:  # the built-in name of a shop without [[people]]: say 店长
+        by = label("manager")
     return rows + ([[label("approved_by"), by]] if by else [])
 
 

@@ -339,6 +339,27 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
 
 
+@pytest.mark.parametrize(
+    ("language", "approver"), [("zh", "店长"), ("en", "manager"), ("zh+en", "店长 / manager")]
+)
+def test_a_shop_without_people_has_its_z_approved_by_the_manager_in_words(
+    shop: Shop, language: str, approver: str
+) -> None:
+    """Issue 14 item 10: the Chinese Z report said "批准人 manager" (the built-in name)."""
+    from shopdesk.printing.layout import block_texts, layout_report
+    from shopdesk.services.reports import report_sheet
+
+    sell(shop, "D001", pay=[Payment("cash", Decimal("10"))])
+    z = report_z(shop, "10.00")
+    assert z.record["data"]["approved_by"] == "manager"  # the ledger keeps the name
+    info = dict(tuple(row) for row in report_sheet(z, language)["info"])
+    assert approver in info.values()
+    if language == "zh":
+        assert not [
+            t for t in block_texts(layout_report(report_sheet(z, "zh"), 32)) if "manager" in t
+        ]
+
+
 def test_the_z_report_shows_the_key_fingerprint_on_paper_and_screen(
     shop: Shop, clock: Clock
 ) -> None:
