@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from shopdesk.i18n import N_, _
+from shopdesk.services.approval import MANAGER
 from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
@@ -312,8 +313,8 @@ class ReceiptDetailScreen(Dialog):
                 lines.append(
                     text.format(
                         when=when,
-                        who=data.get("by", ""),
-                        approver=data.get("approved_by", ""),
+                        who=person(self.shopdesk, data.get("by", "")),
+                        approver=person(self.shopdesk, data.get("approved_by", "")),
                         reason=data.get("reason", ""),
                     )
                 )
@@ -330,6 +331,11 @@ class ReceiptDetailScreen(Dialog):
     def action_reprint(self) -> None:
         self.shopdesk.print_again(self.number)
         self.notify(_("Printing {number}…").format(number=self.number))
+
+
+def person(app: ShopdeskApp, name: str) -> str:
+    """A recorded name; a shop without [[people]] records ``manager``, shown as 店长."""
+    return app.say("report.w.manager") if name == MANAGER else name
 
 
 def history_line(app: ShopdeskApp, when: str, event: dict) -> str:
