@@ -580,8 +580,10 @@ MESSAGES.update(
 
 
 # ----- field names (the {field} of an error), issue 14 item 10 ----------------
-# A {field} whose name has a field.* code is shown in the message's language;
-# any other (a profile key such as max_amount) is shown as written in the file.
+# In a sentence about what was typed (money.*, sale.*), a {field} with a field.* code
+# is shown in the message's language; elsewhere {field} is a name the user must find
+# as written (a catalog column, a profile key such as max_amount, a batch field).
+FIELD_SENTENCES = ("money.", "sale.")
 MESSAGES.update(
     {
         "field.price": "price",
@@ -590,7 +592,6 @@ MESSAGES.update(
         "field.amount": "amount",
         "field.counted": "counted",
         "field.quantity": "quantity",
-        "field.tax_rate": "tax rate",
     }
 )
 
@@ -723,7 +724,7 @@ def message(code: str, lang: str = "zh", **data: Any) -> str:
         return f"{code} {data}" if data else code
     if isinstance(data.get("reason"), str):
         data = {**data, "reason": _reason_text(data["reason"], data.get("detail") or {}, lang)}
-    if f"field.{data.get('field')}" in MESSAGES:
+    if code.startswith(FIELD_SENTENCES) and f"field.{data.get('field')}" in MESSAGES:
         data = {**data, "field": message(f"field.{data['field']}", lang)}
     try:
         return words.format(**data)

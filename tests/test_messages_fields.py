@@ -36,3 +36,15 @@ def test_a_field_is_named_in_the_message_language(parse, english: str, chinese: 
 def test_a_field_we_have_no_words_for_shows_as_given() -> None:
     text = message("money.too_large", "zh", field="max_amount", value="1e30")
     assert text.startswith("max_amount")
+
+
+def test_a_catalog_column_keeps_its_name_and_the_reason_speaks_chinese() -> None:
+    from shopdesk.domain.catalog import parse_catalog
+    from shopdesk.errors import ConfigError
+
+    header = "sku,barcode,name,name_en,unit,spec,price,tax_rate,tax_code,category"
+    row = "D001,,可乐,Cola,罐,,abc,13,1030307000000000000,drinks"
+    with pytest.raises(ConfigError) as info:
+        parse_catalog(f"{header}\n{row}\n", source="shop.csv")
+    text = message(info.value.code, "zh", **info.value.data)
+    assert "price：" in text and "单价不是有效金额" in text, text
