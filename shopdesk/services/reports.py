@@ -394,10 +394,7 @@ def _signed_money(last_close: dict | None) -> Decimal:
 
 def _label(key: str, language: str) -> str:
     """A report label in ``zh``, ``en`` or both (``zh+en``, as receipts can be)."""
-    code = f"report.w.{key}"
-    if language == "zh+en":
-        return f"{message(code, 'zh')} / {message(code, 'en')}"
-    return message(code, language)
+    return " / ".join(message(f"report.w.{key}", lang) for lang in language.split("+"))
 
 
 def report_sheet(report: DayReport, language: str = "zh") -> dict:
