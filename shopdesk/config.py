@@ -69,6 +69,9 @@ class ExportSettings:
 
 #: The roles a person may have: a manager sells and also approves controlled actions.
 ROLES = ("cashier", "manager")
+#: The approver's name while the profile knows a single manager PIN and no people;
+#: shown in words (店长) wherever a name is displayed (issue 14, item 10).
+MANAGER = "manager"
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,22 @@ _language = "en"
 
 @cache
 def translation(lang: str) -> gettext.NullTranslations:
-    """The catalog for ``lang``; an unknown language gets the English msgids."""
+    """The catalog for ``lang``; a language without a catalog gets the English msgids.
+
+    A code we do not map (``fr``) is looked up as its own locale folder, so a
+    new language needs only ``locale/fr/LC_MESSAGES/shopdesk.po`` (and its .mo).
+    """
     return gettext.translation(
-        DOMAIN, LOCALE_DIR, languages=[LOCALES.get(lang, "en")], fallback=True
+        DOMAIN, LOCALE_DIR, languages=[LOCALES.get(lang, lang)], fallback=True
     )
 
 
 def set_language(lang: str) -> None:
-    """Switch every later :func:`_` call to ``lang`` (``zh`` or ``en``)."""
+    """Switch every later :func:`_` call to ``lang``; English when it has no catalog."""
     global _translation, _language
-    _language = lang if lang in LOCALES else "en"
-    _translation = translation(_language)
+    _translation = translation(lang)
+    has_catalog = lang in LOCALES or type(_translation) is not gettext.NullTranslations
+    _language = lang if has_catalog else "en"
 
 
 def language() -> str:
@@ -44,6 +49,21 @@ def language() -> str:
 
 def _(message: str) -> str:
     return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The app's words for ``count`` things (Chinese has one form, English two)."""
+    return _translation.ngettext(singular, plural, count)
+
+
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in ``lang``, for code handed a language (the CLI, printed words)."""
+    return translation(lang).gettext(message)
+
+
+def ngettext_in(lang: str, singular: str, plural: str, count: int) -> str:
+    """:func:`ngettext` in a given language."""
+    return translation(lang).ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 
 from shopdesk.domain.catalog import parse_catalog
 from shopdesk.errors import ConfigError
-from shopdesk.messages import MESSAGES, message
+from shopdesk.messages import MESSAGES, message, template
 
 PACKAGE = Path(__file__).resolve().parents[1] / "shopdesk"
 
@@ -79,8 +79,8 @@ def test_the_scan_finds_the_calls() -> None:
 
 @pytest.mark.parametrize(("where", "code", "names"), CALLS, ids=[c[0] for c in CALLS])
 def test_every_coded_call_gives_every_placeholder(where: str, code: str, names: set[str]) -> None:
-    for template in MESSAGES[code]:
-        missing = placeholders(template) - names
+    for lang in ("zh", "en"):
+        missing = placeholders(template(code, lang) or "") - names
         assert not missing, f"{where}: {code} needs {sorted(missing)}"
 
 

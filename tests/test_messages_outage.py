@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopdesk.messages import MESSAGES, message
+from shopdesk.messages import MESSAGES, message, template
 
 SAMPLES = {
     "outage.already_open": {"since": "2026-11-28 09:00"},
@@ -57,5 +57,5 @@ def test_every_report_label_has_both_languages() -> None:
     labels = [code for code in MESSAGES if code.startswith("report.w.")]
     assert len(labels) >= 20
     for code in labels:
-        zh, en = MESSAGES[code]
+        zh, en = template(code, "zh"), template(code, "en")
         assert zh and en and zh != en

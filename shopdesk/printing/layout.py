@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from shopdesk.config import MANAGER
 from shopdesk.domain.capitals import amount_in_capitals
 from shopdesk.domain.money import format_yuan
 from shopdesk.domain.sale import zhe_label
 from shopdesk.domain.tax import RATE_ORDER, rate_label
+from shopdesk.messages import MESSAGES, message
 from shopdesk.printing.cells import (
     center,
     cut_to_cells,
@@ -61,48 +63,6 @@ Block = Line | QrBlock
 
 # ----- words -----------------------------------------------------------------
 
-LABELS: dict[str, tuple[str, str]] = {
-    "banner": ("临时收据", "PROVISIONAL RECEIPT"),
-    "notice": (
-        "电子发票系统故障期间开具，系统恢复后补开正式发票。",
-        "Issued while the e-invoice system was down; the official invoice follows.",
-    ),
-    "uscc": ("税号", "Tax ID"),
-    "address": ("地址", "Addr"),
-    "phone": ("电话", "Tel"),
-    "number": ("收据号", "No."),
-    "time": ("时间", "Time"),
-    "terminal": ("终端", "Terminal"),
-    "cashier": ("收银员", "Cashier"),
-    "discount": ("折扣", "Discount"),
-    "sale_discount": ("整单折扣", "Sale discount"),
-    "rounding": ("抹零", "Rounded off"),
-    "percent_off": ("{zhe}", "{pct}%"),
-    "rate": ("税率", "Rate"),
-    "net": ("不含税", "Net"),
-    "tax": ("税额", "Tax"),
-    "total": ("合计", "TOTAL"),
-    "capitals": ("大写", "In words"),
-    "change": ("找零", "Change"),
-    "buyer": ("购买方", "Buyer"),
-    "buyer_tax_id": ("税号", "Tax ID"),
-    "scan": ("扫码核验", "Scan to verify"),
-    "copy": ("重印 第{n}联", "COPY {n}"),
-    "void": ("作废", "VOID"),
-    "void_reason": ("作废原因", "Reason"),
-    "refund": ("退货 退款单", "RETURN - REFUND"),
-    "original": ("原收据", "Original"),
-    "refund_total": ("退款合计", "REFUND TOTAL"),
-    "reason": ("原因", "Reason"),
-    "approved_by": ("批准", "Approved by"),
-    "training": ("培训 不是有效收据", "TRAINING - NOT A RECEIPT"),
-    "cash": ("现金", "Cash"),
-    "wechat": ("微信", "WeChat"),
-    "alipay": ("支付宝", "Alipay"),
-    "card": ("银行卡", "Card"),
-    "other": ("其他", "Other"),
-}
-
 
 def _percent(w: Words, percent_off: dict | None) -> str:
     """`` 9折`` / `` 10%`` after a discount label, or nothing for an amount discount."""
@@ -113,25 +73,34 @@ def _percent(w: Words, percent_off: dict | None) -> str:
 
 
 class Words:
-    """Labels in the receipt's language: ``zh``, ``en`` or both (``zh+en``)."""
+    """Labels in the receipt's language: ``zh``, ``en`` or both (``zh+en``).
+
+    The words are the ``receipt.w.*`` message codes, so a receipt in a third
+    language needs only its catalog.
+    """
 
     def __init__(self, language: str) -> None:
         self.language = language
 
     def __call__(self, key: str, **data: Any) -> str:
-        zh, en = LABELS[key]
-        if self.language == "zh":
-            text = zh
-        elif self.language == "en":
-            text = en
-        else:
-            text = f"{zh} {en}"
-        return text.format(**data)
+        return " ".join(self.each(key, **data))
 
-    def each(self, key: str) -> list[str]:
+    def each(self, key: str, **data: Any) -> list[str]:
         """The label once per language, for banners that get a line per language."""
-        zh, en = LABELS[key]
-        return {"zh": [zh], "en": [en]}.get(self.language, [zh, en])
+        return [message(f"receipt.w.{key}", lang, **data) for lang in self.language.split("+")]
+
+    def labelled(self, key: str, value: str) -> str:
+        """``label: value``, joined as the last language writes it (Chinese: ``：``)."""
+        last = self.language.split("+")[-1]
+        return message("receipt.w.labelled", last, label=self(key), value=value)
+
+    def person(self, name: str) -> str:
+        """Who approved: a shop without [[people]] records ``manager``, printed as 店长."""
+        return self("manager") if name == MANAGER else name
+
+    def method(self, name: str) -> str:
+        """A payment method's label; a method we have no words for prints as recorded."""
+        return self(name) if f"receipt.w.{name}" in MESSAGES else name
 
 
 # ----- building blocks -------------------------------------------------------
@@ -305,8 +274,7 @@ def layout_receipt(
     s.wrapped(f"{w('capitals')} {amount_in_capitals(Decimal(d['total']))}")
     for payment in d.get("payments", []):
         method = payment["method"]
-        label = w(method) if method in LABELS else method
-        s.pair(label, _money(payment["amount"]))
+        s.pair(w.method(method), _money(payment["amount"]))
     if Decimal(d.get("change", "0")) > 0:
         s.pair(w("change"), _money(d["change"]))
 
@@ -318,7 +286,7 @@ def layout_receipt(
 
     if void_reason is not None:
         s.rule()
-        s.wrapped(f"{w('void_reason')}: {void_reason}", BOLD)
+        s.wrapped(w.labelled("void_reason", void_reason), BOLD)
 
     if qr:
         s.rule()
@@ -370,10 +338,10 @@ def layout_refund(record: dict, shop: ShopHeader, cells: int) -> list[Block]:
     s.wrapped(f"{w('capitals')} 负{amount_in_capitals(Decimal(d['total']))}")
     for payment in d["payments"]:
         method = payment["method"]
-        s.pair(w(method) if method in LABELS else method, "-" + _money(payment["amount"]))
+        s.pair(w.method(method), "-" + _money(payment["amount"]))
     s.rule()
-    s.wrapped(f"{w('reason')}: {d['reason']}")
-    s.pair(w("approved_by"), d.get("approved_by", ""))
+    s.wrapped(w.labelled("reason", d["reason"]))
+    s.pair(w("approved_by"), w.person(d.get("approved_by", "")))
     s.banner(w.each("refund"))
     return s.blocks
 

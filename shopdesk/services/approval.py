@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from shopdesk.config import Person, load_profile
+from shopdesk.config import MANAGER, Person, load_profile
 from shopdesk.domain.pin import DEMO_PIN, verify_pin
 from shopdesk.errors import ApprovalRefused, ClockError, ConfigError, InvalidInput, Notice
 from shopdesk.services.shop import Shop, bundled
@@ -53,8 +53,6 @@ ACTIONS = frozenset(
 #: What a failed sign-in is recorded as (not an approval, but the same lockout).
 SIGN_IN = "sign_in"
 
-#: The approver's name while the profile knows a single manager PIN and no people.
-MANAGER = "manager"
 #: Wrong PINs in a row before the till refuses every PIN for a while.
 TRIES = 5
 FIRST_LOCK_SECONDS = 30

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from shopdesk.config import MANAGER
 from shopdesk.domain.money import ZERO, money_str
 from shopdesk.domain.reports import TILL_EVENT_KINDS, CashCount, DayFigures, summarize_day
 from shopdesk.domain.tax import rate_label
@@ -393,10 +394,7 @@ def _signed_money(last_close: dict | None) -> Decimal:
 
 def _label(key: str, language: str) -> str:
     """A report label in ``zh``, ``en`` or both (``zh+en``, as receipts can be)."""
-    code = f"report.w.{key}"
-    if language == "zh+en":
-        return f"{message(code, 'zh')} / {message(code, 'en')}"
-    return message(code, language)
+    return " / ".join(message(f"report.w.{key}", lang) for lang in language.split("+"))
 
 
 def report_sheet(report: DayReport, language: str = "zh") -> dict:
@@ -518,6 +516,8 @@ def shift_rows(report: DayReport, label: Callable[[str], str]) -> list[list[str]
         [label("days"), " ".join(span["days"]) or label("none")],
     ]
     by = (report.record or {}).get("data", {}).get("approved_by")
+    if by == MANAGER:  # the built-in name of a shop without [[people]]: say 店长
+        by = label("manager")
     return rows + ([[label("approved_by"), by]] if by else [])
 
 

@@ -35,14 +35,16 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 @dataclass(frozen=True)
 class ThemeSpec:
     name: str
-    label_zh: str
-    label_en: str
+    #: The theme's name per language, from its ``label_<lang>`` keys (a theme
+    #: file is data, so its labels live there rather than in the catalogs).
+    labels: dict[str, str]
     dark: bool
     colors: dict[str, str]
     variables: dict[str, str] = field(default_factory=dict)
 
     def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        """The label in ``lang``, else the English one, else the theme's name."""
+        return self.labels.get(lang) or self.labels.get("en") or self.name
 
 
 def parse_theme(text: str, source: str) -> ThemeSpec:
@@ -70,8 +72,11 @@ def parse_theme(text: str, source: str) -> ThemeSpec:
         raise bad("dark", dark)
     return ThemeSpec(
         name=name,
-        label_zh=str(data.get("label_zh", name)),
-        label_en=str(data.get("label_en", name)),
+        labels={
+            key.removeprefix("label_"): str(value)
+            for key, value in data.items()
+            if key.startswith("label_")
+        },
         dark=dark,
         colors=dict(colors),
         variables=dict(variables),

@@ -97,10 +97,5 @@ def status_label(row: dict) -> str:
         parts.append(_("exported"))
     if row.get("invoice"):
         parts.append(_("invoiced"))
-    return ", ".join(parts) if language_is_en() else "，".join(parts)
-
-
-def language_is_en() -> bool:
-    from shopdesk.i18n import language
-
-    return language() == "en"
+    # The list separator is a translation: Chinese writes "，" between items.
+    return _(", ").join(parts)

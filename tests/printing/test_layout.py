@@ -141,7 +141,7 @@ def test_copy_void_and_training_marks():
     assert [t.strip() for t in copy].count("重印 第2联") == 2  # top and bottom
     void = layout_receipt(demo_record(), SHOP, 32, void_reason="顾客退货")
     texts = [t.strip() for t in block_texts(void)]
-    assert "作废" in texts and "作废原因: 顾客退货" in texts
+    assert "作废" in texts and "作废原因：顾客退货" in texts
     training = block_texts(layout_receipt(demo_record(training=True), SHOP, 32))
     assert [t.strip() for t in training].count("培训 不是有效收据") == 2
 
@@ -161,6 +161,19 @@ def test_bilingual_and_english_receipts():
     ]
     assert "PROVISIONAL RECEIPT" in english and "临时收据" not in english
     assert any(t.startswith("Issued while the e-invoice system was down") for t in english)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh", "作废原因：坏了"), ("en", "Reason: 坏了"), ("zh+en", "作废原因 Reason: 坏了")],
+)
+def test_a_label_and_its_value_are_joined_in_the_receipts_language(language, expected):
+    """Issue 14 item 10: an ASCII colon inside a Chinese line ("作废原因: …")."""
+    from dataclasses import replace
+
+    shop = replace(SHOP, language=language)
+    void = layout_receipt(demo_record(), shop, 48, void_reason="坏了")
+    assert expected in [t.strip() for t in block_texts(void)]
 
 
 def test_discounted_line_shows_gross_and_discount():

@@ -28,7 +28,8 @@ def test_refund_prints_marked_with_negative_amounts_and_the_original(shop) -> No
     assert any("退货" in t for t in texts[:3])  # the mark comes first, before the shop
     assert "T01-RF-00000001" in joined and number in joined
     assert "-1 × ￥3.00" in joined and "-￥3.00" in joined
-    assert "罐子漏了" in joined
+    assert "原因：罐子漏了" in joined  # a full-width colon in Chinese (issue 14, item 10)
+    assert "manager" not in joined and any(t.startswith("批准") and "店长" in t for t in texts)
     assert "临时收据" not in joined  # a refund is not a receipt for an invoice to follow
     assert decoded.native_qrs == [] and decoded.images == []
     assert decoded.drawer_kicks == 0 or "现金" in joined

@@ -129,7 +129,7 @@ def test_a_reprinted_void_receipt_says_void_and_why(shop):
     void_receipt(shop, number, reason="顾客退货", who="王芳", approval=VOID_OK)
     outcome = print_receipt(shop, number, copy=True)
     texts = [t.strip() for t in decode(outcome.files[0].read_bytes()).texts]
-    assert "作废" in texts and "作废原因: 顾客退货" in texts
+    assert "作废" in texts and "作废原因：顾客退货" in texts
 
 
 def test_cash_drawer_opens_for_an_original_cash_sale_only(shop, tmp_path):

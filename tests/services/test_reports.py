@@ -339,6 +339,27 @@ def test_report_sheet_for_paper_in_both_languages(shop: Shop, clock: Clock) -> N
     assert all(isinstance(v, int) or v.count(".") == 1 for _, v in by_label.items())
 
 
+@pytest.mark.parametrize(
+    ("language", "approver"), [("zh", "店长"), ("en", "manager"), ("zh+en", "店长 / manager")]
+)
+def test_a_shop_without_people_has_its_z_approved_by_the_manager_in_words(
+    shop: Shop, language: str, approver: str
+) -> None:
+    """Issue 14 item 10: the Chinese Z report said "批准人 manager" (the built-in name)."""
+    from shopdesk.printing.layout import block_texts, layout_report
+    from shopdesk.services.reports import report_sheet
+
+    sell(shop, "D001", pay=[Payment("cash", Decimal("10"))])
+    z = report_z(shop, "10.00")
+    assert z.record["data"]["approved_by"] == "manager"  # the ledger keeps the name
+    info = dict(tuple(row) for row in report_sheet(z, language)["info"])
+    assert approver in info.values()
+    if language == "zh":
+        assert not [
+            t for t in block_texts(layout_report(report_sheet(z, "zh"), 32)) if "manager" in t
+        ]
+
+
 def test_the_z_report_shows_the_key_fingerprint_on_paper_and_screen(
     shop: Shop, clock: Clock
 ) -> None:
@@ -404,15 +425,17 @@ def test_report_words_print_as_written_without_the_printer_filter(
     shop: Shop, language: str
 ) -> None:
     """Issue 14 item 3: "现金（收款？找零）" — U+2212 has no GBK code, the filter made it ？."""
-    from shopdesk.messages import MESSAGES
+    from shopdesk.messages import MESSAGES, template
     from shopdesk.printing.cells import sanitize
-    from shopdesk.printing.layout import LABELS, block_texts, layout_report
+    from shopdesk.printing.layout import block_texts, layout_report
     from shopdesk.services.reports import report_sheet
 
     ours = [
-        text for code, texts in MESSAGES.items() if code.startswith("report.w.") for text in texts
+        template(code, lang)
+        for code in MESSAGES
+        if code.startswith(("report.w.", "receipt.w."))
+        for lang in ("zh", "en")
     ]
-    ours += [text for texts in LABELS.values() for text in texts]
     assert [text for text in ours if sanitize(text) != text] == []
     sell(shop, "D001", pay=[Payment("cash", Decimal("10"))])
     paper = block_texts(layout_report(report_sheet(report_x(shop), language), 32))

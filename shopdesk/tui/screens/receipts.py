@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from shopdesk.i18n import N_, _
+from shopdesk.services.approval import MANAGER
 from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, parse_query
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
@@ -312,13 +313,13 @@ class ReceiptDetailScreen(Dialog):
                 lines.append(
                     text.format(
                         when=when,
-                        who=data.get("by", ""),
-                        approver=data.get("approved_by", ""),
+                        who=person(self.shopdesk, data.get("by", "")),
+                        approver=person(self.shopdesk, data.get("approved_by", "")),
                         reason=data.get("reason", ""),
                     )
                 )
             else:
-                lines.append(f"{when} {event['kind']}")
+                lines.append(history_line(self.shopdesk, when, event))
         self.query_one("#detail-text", Static).update(Text("\n".join(lines)))
         self.query_one("#detail-qr", QrView).show(payload)
 
@@ -330,3 +331,37 @@ class ReceiptDetailScreen(Dialog):
     def action_reprint(self) -> None:
         self.shopdesk.print_again(self.number)
         self.notify(_("Printing {number}…").format(number=self.number))
+
+
+def person(app: ShopdeskApp, name: str) -> str:
+    """A recorded name; a shop without [[people]] records ``manager``, shown as 店长."""
+    return app.say("report.w.manager") if name == MANAGER else name
+
+
+def history_line(app: ShopdeskApp, when: str, event: dict) -> str:
+    """A later record about a receipt in the cashier's words, never its record kind.
+
+    A void has its own words (who approved it); these are the other records that
+    name a receipt: its prints, a return against it, and its invoice.
+    """
+    data = event["data"]
+    kind = event["kind"]
+    if kind == "receipt.printed":
+        printer = _("preview") if data.get("printer") == "preview" else data.get("printer", "")
+        if not data.get("ok"):
+            error = app.say(data["error"], printer=printer) if data.get("error") else ""
+            return _("{when} not printed on {printer}: {error}").format(
+                when=when, printer=printer, error=error
+            )
+        if data.get("copy"):
+            return _("{when} reprinted on {printer} (copy {copy})").format(
+                when=when, printer=printer, copy=data["copy"]
+            )
+        return _("{when} printed on {printer}").format(when=when, printer=printer)
+    if kind == "refund.issued":
+        return _("{when} goods returned: refund {number}").format(when=when, number=data["no"])
+    if kind == "invoice.reconciled":
+        return _("{when} invoiced: invoice {invoice}").format(
+            when=when, invoice=data.get("invoice_no", "")
+        )
+    return _("{when} ledger record {kind}").format(when=when, kind=kind)

@@ -177,9 +177,7 @@ class SaleScreen(Screen):
                 table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
             rate_parts = [
                 _("{rate}: {gross}, tax {tax}").format(
-                    rate=rate_label(rate)
-                    if self.shopdesk.lang == "zh" or rate != "exempt"
-                    else _("exempt"),
+                    rate=_("exempt") if rate == "exempt" else rate_label(rate),
                     gross=money(figures.gross),
                     tax=money(figures.tax),
                 )

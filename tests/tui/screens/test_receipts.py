@@ -34,3 +34,20 @@ async def test_an_empty_void_reason_keeps_the_dialog_and_marks_the_field(make_ap
         await pilot.pause()
         assert isinstance(app.screen, ReceiptsScreen)
         assert app.shop.ledger.view.get("T01-00000001")["status"] == "void"
+
+
+async def test_a_receipts_history_speaks_chinese_not_record_kinds(make_app):
+    """Issue 14 item 10: the detail listed ``receipt.printed`` as it is in the ledger."""
+    app = make_app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*COLA, "enter", "f10", "f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        kinds = [r["kind"] for r in app.shop.ledger.records()]
+        assert "receipt.printed" in kinds
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#detail-text", Static).render())
+        assert "receipt.printed" not in text and "已打印" in text, text
