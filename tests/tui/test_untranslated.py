@@ -28,12 +28,15 @@ pip pipx pyusb pyserial pywin python udev cups fonts font zip inject install spo
 English kkkl
 cash wechat alipay card other jiao yuan true false preview tcp usb serial file default
 verify list show export report restore rebuild init print sell outage end catalog check clock
-correct hash pubkey backup
+correct hash pubkey backup status now price
+COPY PEM
 """
 ALLOWED = frozenset(ALLOWED_WORDS.split())
 
 STRIP = [
     r"\{[^}]*\}",  # placeholders
+    r"%\([a-z_]+\)[sdr]",  # argparse's placeholders: %(prog)s
+    r"\bbase64\b",
     r"\S*[/\\]\S*",  # paths and addresses
     r"\S+\.(?:toml|csv|xlsx|json|jsonl|md|bin|png|log|po|mo|svg)\b",  # file names
     r"--?[a-z][a-z-]*",  # command-line options

@@ -333,12 +333,12 @@ class ReceiptDetailScreen(Dialog):
         self.notify(_("Printing {number}…").format(number=self.number))
 
 
-def person(app: ShopdeskApp, name: str) -> str:
+def person(app: ShopHost, name: str) -> str:
     """A recorded name; a shop without [[people]] records ``manager``, shown as 店长."""
     return app.say("report.w.manager") if name == MANAGER else name
 
 
-def history_line(app: ShopdeskApp, when: str, event: dict) -> str:
+def history_line(app: ShopHost, when: str, event: dict) -> str:
     """A later record about a receipt in the cashier's words, never its record kind.
 
     A void has its own words (who approved it); these are the other records that
