@@ -23,9 +23,10 @@ from shopdesk.domain.pin import DEMO_PIN_HASH, is_pin_hash
 from shopdesk.domain.uscc import validate_tax_id
 from shopdesk.errors import ConfigError, InvalidInput
 from shopdesk.export import columns
+from shopdesk.i18n import LOCALES
 
-LANGUAGES = ("zh", "en")
-RECEIPT_LANGUAGES = ("zh", "en", "zh+en")
+LANGUAGES = tuple(LOCALES)  # every language with a catalog (shopdesk/i18n.py)
+RECEIPT_LANGUAGES = (*LANGUAGES, "zh+en")
 TEXT_MODES = ("gb18030", "image")
 PAPER_WIDTHS = (58, 80)
 TERMINAL_ID_RE = re.compile(r"^[A-Z0-9]{1,8}$")

@@ -16,8 +16,23 @@ from pathlib import Path
 
 DOMAIN = "shopdesk"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-#: Our language codes → gettext locale folders.
-LOCALES = {"zh": "zh_CN", "en": "en"}
+
+
+def discover_locales(folder: Path) -> dict[str, str]:
+    """Our language codes → gettext locale folders: Chinese, English, and every catalog.
+
+    A compiled catalog in ``locale/ja_JP/LC_MESSAGES`` (or ``locale/ja/…``) adds
+    ``ja`` to the profile's languages, the CLI's ``--lang`` and the app's picker,
+    so a third language needs no edit of the code.
+    """
+    found = {"zh": "zh_CN", "en": "en"}  # Chinese first: the default language
+    for mo in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
+        name = mo.parent.parent.name
+        found.setdefault(name.split("_")[0], name)
+    return found
+
+
+LOCALES = discover_locales(LOCALE_DIR)
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from shopdesk.i18n import N_, gettext_in, translation
+from shopdesk.i18n import LOCALES, N_, gettext_in, translation
 
 
 class Plural(NamedTuple):
@@ -32,6 +32,8 @@ class Plural(NamedTuple):
 
 MESSAGES: dict[str, str | Plural] = {
     # code: English template (the Chinese is in shopdesk/locale/zh_CN/.../shopdesk.po)
+    # A language's own name, as the language pickers list it: each catalog names itself.
+    "language.name": "English",
     "money.not_a_number": "{field} is not an amount: {value}. Type a number such as 12.50.",
     "money.negative": "{field} cannot be negative: {value}.",
     "money.too_precise": "{field} has more than two decimals (fen): {value}.",
@@ -713,6 +715,11 @@ def template(code: str, lang: str, count: object = 1) -> str | None:
         number = int(count) if isinstance(count, int) or str(count).isdigit() else 2
         return translation(lang).npgettext(code, words.one, words.many, number)
     return None if words is None else translation(lang).pgettext(code, words)
+
+
+def language_names() -> tuple[tuple[str, str], ...]:
+    """(own name, code) for every language with a catalog: a new .po joins the pickers."""
+    return tuple((message("language.name", lang), lang) for lang in LOCALES)
 
 
 def message(code: str, lang: str = "zh", **data: Any) -> str:

@@ -12,8 +12,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from shopdesk.config import LANGUAGES
+
 FILE_NAME = "ui-state.json"
-LANGUAGES = ("zh", "en")
 
 
 @dataclass

@@ -89,10 +89,13 @@ def test_a_third_language_is_one_new_po_file(tmp_path, monkeypatch):
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
         'msgctxt "sale.empty"\nmsgid "The sale has no items."\nmsgstr "La vente est vide."\n\n'
-        'msgid "Pay"\nmsgstr "Payer"\n',
+        'msgid "Pay"\nmsgstr "Payer"\n\n'
+        'msgctxt "language.name"\nmsgid "English"\nmsgstr "Français"\n',
         encoding="utf-8",
     )
     po.with_suffix(".mo").write_bytes(load_tool().compile_po(po))
+    # The profile, --lang and the app's picker learn the language from its catalog.
+    assert i18n.discover_locales(tmp_path) == {"zh": "zh_CN", "en": "en", "fr": "fr"}
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     i18n.translation.cache_clear()
     try:
@@ -100,6 +103,7 @@ def test_a_third_language_is_one_new_po_file(tmp_path, monkeypatch):
         assert message("sale.unknown_item", "fr", value="X1") == (
             "No item with barcode or SKU X1. Check the code."
         )
+        assert message("language.name", "fr") == "Français"
         i18n.set_language("fr")
         assert i18n._("Pay") == "Payer"
     finally:

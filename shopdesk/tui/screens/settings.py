@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Select, Static, Switch
 
 from shopdesk.i18n import N_, _
+from shopdesk.messages import language_names
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from shopdesk.services.approval import Approval
     from shopdesk.tui.host import ShopHost
 
-LANGUAGE_NAMES = (("中文（简体）", "zh"), ("English", "en"))
+LANGUAGE_NAMES = language_names()
 
 
 class SettingsScreen(Screen):
