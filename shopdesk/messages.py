@@ -597,6 +597,25 @@ MESSAGES.update(
     }
 )
 
+# ----- what needs approval (the {action} of approval.needed) -----------------
+# The action codes of shopdesk.services.approval.ACTIONS, in the message's language.
+MESSAGES.update(
+    {
+        "action.void": "voiding a receipt",
+        "action.price_override": "a price off the catalog",
+        "action.discount": "a discount",
+        "action.return": "a return",
+        "action.rounding": "rounding off the total",
+        "action.cancel_sale": "cancelling a sale",
+        "action.remove_line": "removing a line",
+        "action.drawer_open": "opening the cash drawer",
+        "action.close_day": "closing the shift (Z report)",
+        "action.clock_correct": "correcting the clock",
+        "action.training": "training mode",
+        "action.settings": "changing the settings",
+    }
+)
+
 # ----- printed receipt labels (shopdesk/printing/layout.py Words) ------------
 MESSAGES.update(
     {
@@ -733,6 +752,8 @@ def message(code: str, lang: str = "zh", **data: Any) -> str:
         data = {**data, "reason": _reason_text(data["reason"], data.get("detail") or {}, lang)}
     if code.startswith(FIELD_SENTENCES) and f"field.{data.get('field')}" in MESSAGES:
         data = {**data, "field": message(f"field.{data['field']}", lang)}
+    if f"action.{data.get('action')}" in MESSAGES:
+        data = {**data, "action": message(f"action.{data['action']}", lang)}
     try:
         return words.format(**data)
     except (KeyError, IndexError):

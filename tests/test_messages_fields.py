@@ -48,3 +48,16 @@ def test_a_catalog_column_keeps_its_name_and_the_reason_speaks_chinese() -> None
         parse_catalog(f"{header}\n{row}\n", source="shop.csv")
     text = message(info.value.code, "zh", **info.value.data)
     assert "price：" in text and "单价不是有效金额" in text, text
+
+
+def test_every_approval_action_is_named_in_the_message_language() -> None:
+    """"此操作（void）需要店长批准" showed the action's code to a Chinese cashier."""
+    from shopdesk.services.approval import ACTIONS
+
+    for action in ACTIONS:
+        chinese = message("approval.needed", "zh", action=action)
+        english = message("approval.needed", "en", action=action)
+        assert action not in chinese, chinese
+        assert f"({action})" not in english, english
+    assert "（作废收据）" in message("approval.needed", "zh", action="void")
+

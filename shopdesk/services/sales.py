@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -310,6 +311,17 @@ def is_pending(row: dict) -> bool:
     return not row["training"] and row["status"] != "void" and not row["invoice"]
 
 
+def is_calendar_date(text: str) -> bool:
+    """``YYYY-MM-DD`` naming a real day: 2026-13-01 matched the pattern and listed nothing."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def list_receipts(
     shop: Shop, day: str | None = None, *, include_training: bool = True, pending: bool = False
 ) -> list[dict]:
@@ -317,7 +329,7 @@ def list_receipts(
 
     ``pending``: only those still waiting for an official invoice (see :func:`is_pending`).
     """
-    if day is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+    if day is not None and not is_calendar_date(day):
         raise InvalidInput("list.bad_date", value=day)
     return [
         dict(row)

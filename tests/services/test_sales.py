@@ -100,3 +100,13 @@ def test_readonly_shop_cannot_sell(home: Path) -> None:
     with Shop.open(home, readonly=True) as shop, pytest.raises(Exception) as err:
         sell(shop, "D001")
     assert getattr(err.value, "code", "") == "ledger.readonly"
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "2026-02-30", "2026-1-01", "yesterday"])
+def test_list_refuses_a_date_that_is_no_day(shop, day: str) -> None:
+    """2026-13-01 matched the pattern, listed nothing and exited 0."""
+    from shopdesk.services.sales import list_receipts
+
+    with pytest.raises(InvalidInput) as info:
+        list_receipts(shop, day)
+    assert info.value.code == "list.bad_date"
