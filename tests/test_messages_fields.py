@@ -51,7 +51,7 @@ def test_a_catalog_column_keeps_its_name_and_the_reason_speaks_chinese() -> None
 
 
 def test_every_approval_action_is_named_in_the_message_language() -> None:
-    """"此操作（void）需要店长批准" showed the action's code to a Chinese cashier."""
+    """ "此操作（void）需要店长批准" showed the action's code to a Chinese cashier."""
     from shopdesk.services.approval import ACTIONS
 
     for action in ACTIONS:
@@ -60,4 +60,3 @@ def test_every_approval_action_is_named_in_the_message_language() -> None:
         assert action not in chinese, chinese
         assert f"({action})" not in english, english
     assert "（作废收据）" in message("approval.needed", "zh", action="void")
-

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from shopdesk.domain.catalog import Catalog
