@@ -91,8 +91,24 @@ def _text(value: str) -> str:
 def row_xml(
     letters: list[str], r: int, cells: list[tuple[str, str]], styles: dict[str, int]
 ) -> str:
-    """Row ``r`` as SpreadsheetML; ``cells`` as (kind, text), see :meth:`_SheetStream.append`."""
-    return row_template(letters, cells, styles) % {"r": r}
+    """Row ``r`` as SpreadsheetML; ``cells`` as (kind, text), see :meth:`_SheetStream.append`.
+
+    Written directly: a header row differs on every receipt, so a template
+    (:func:`row_template`) would be built and filled in once each (issue 12, speed).
+    """
+    out = [f'<row r="{r}">']
+    for letter, (kind, value) in zip(letters, cells, strict=True):
+        if not value:
+            continue  # an empty cell is left out, as Excel writes it
+        if kind == "str":
+            out.append(
+                f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}'
+                "</t></is></c>"
+            )
+        else:
+            out.append(f'<c r="{letter}{r}" s="{styles[kind]}"><v>{value}</v></c>')
+    out.append("</row>")
+    return "".join(out)
 
 
 def row_template(
