@@ -306,7 +306,11 @@ def write_batch(
         start=big or check is not None,
     )
     if check is not None and not worker.started:
-        check(None)  # no worker (the app has threads): check first, as a small batch does
+        try:  # no worker (the app has threads): check first, as a small batch does
+            check(None)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     book = worker if big and worker.started else None
     try:
         fd, part_name = tempfile.mkstemp(prefix=f".{plan.batch_id}.", suffix=".part", dir=out_dir)

@@ -144,3 +144,22 @@ def test_the_range_check_builds_the_workbook_from_the_records_it_checked(
         again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
     assert again.matches_recorded and again.sha256 == first.sha256
     assert built.read_text().split()[-1] == str(os.getpid())  # built in the writer's pass
+
+
+def test_with_threads_running_the_range_is_checked_first_in_process(
+    home, clock, tmp_path, checked_in
+) -> None:
+    """The app has threads, so no worker is forked: the check then runs first, in this
+    process, and a damaged range still publishes nothing (as with the worker)."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        refuses_a_damaged_middle_record(home, clock, tmp_path)
+    finally:
+        stop.set()
+        other.join()
+    assert "batch.started" not in _kinds(home)
+    assert [int(pid) for pid in checked_in.read_text().split()] == [os.getpid()]
