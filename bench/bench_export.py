@@ -305,7 +305,8 @@ def main() -> None:
             "single process among the command and its descendants. verify-batch checks",
             "Ed25519 signatures in worker processes (one per CPU, at most 4) and rebuilds",
             "the derived files in one more; export checks the range and builds",
-            "the workbook in two forked workers; the figure is the largest of them.",
+            "the workbook from the checked records in one forked worker; the figure",
+            "is the largest of them.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""

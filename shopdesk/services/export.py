@@ -36,7 +36,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
-from shopdesk.export.background import Background, no_cyclic_gc
+from shopdesk.export.background import no_cyclic_gc
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
 from shopdesk.ledger.keys import public_key_b64, sign
@@ -139,12 +139,19 @@ def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
     return (raw for _, _, raw in _journal_lines(shop, from_month))
 
 
-def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
+def verify_range(
+    shop: Shop,
+    plan: BatchPlan,
+    from_month: str,
+    observe: Callable[[dict], None] | None = None,
+) -> None:
     """Raise :class:`LedgerTampered` unless records ``first_seq..last_seq`` verify.
 
     Hashes, links, canonical bytes and sequence always (from the previous
     batch's head); the signatures the batch rule picks; a failing range is named
     as a full check names it (:func:`~shopdesk.ledger.verify.check_named`).
+    ``observe`` sees each record once it has passed, parsed (the workbook is
+    built from them: :data:`~shopdesk.export.batch_writer.RangeCheck`).
     """
     public = _private_key(shop).public_key()
     count = plan.last_seq - plan.first_seq + 1
@@ -165,6 +172,7 @@ def verify_range(shop: Shop, plan: BatchPlan, from_month: str) -> None:
             expect_seq=plan.first_seq,
             expect_prev=plan.prev_head,
             signatures=rule,
+            on_record=observe if first else None,
         )
 
     with no_cyclic_gc():
@@ -369,9 +377,9 @@ def export_batch(
     else:
         plan, from_month = plan_next_batch(shop, since, until)
     # The range check runs in a worker while the zip is written under a hidden
-    # name; the reservation and the rename wait for its verdict (issue 12, speed).
+    # name (building the workbook from the records it checks); the reservation
+    # and the rename wait for its verdict (issue 12, speed).
     big = plan.last_seq - plan.first_seq + 1 >= BACKGROUND_CHECK_FROM
-    check = Background(verify_range, shop, plan, from_month, start=big)
     reserved = {
         "batch_id": plan.batch_id,
         "batch_no": plan.batch_no,
@@ -385,27 +393,30 @@ def export_batch(
         "exported_at": plan.exported_at.isoformat(timespec="seconds"),
     }
 
-    def publish() -> None:
-        check.result()  # a damaged range: nothing recorded, the zip deleted unnamed
+    def reserve() -> None:
         if not again and pending is None:
             # before any zip is under its final name, so a crash finishes this batch
             shop.ledger.append("batch.started", reserved, shop.now())
 
-    if not check.started:  # no worker: check and reserve first, then write, as always
-        publish()
+    def check(observe: Callable[[dict], None] | None) -> None:
+        verify_range(shop, plan, from_month, observe)
+
+    if not big:  # a small batch: check and reserve first, then write, as always
+        check(None)
+        reserve()
 
     def lines() -> Iterator[bytes]:
         return select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
 
-    try:
-        written = write_batch(
-            plan, lines, out_dir, _signer(shop), progress, publish if check.started else None
-        )
-    except BatchError:
-        check.result()  # the range check names a damaged ledger better than the writer
-        raise
-    finally:
-        check.close()
+    written = write_batch(
+        plan,
+        lines,
+        out_dir,
+        _signer(shop),
+        progress,
+        before_publish=reserve if big else None,
+        check=check if big else None,
+    )
     m = written.manifest
     if not again:
         shop.ledger.append(

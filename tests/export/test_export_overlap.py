@@ -113,3 +113,53 @@ def test_the_workbook_is_built_in_another_process_with_the_same_bytes(
         again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
         assert not note.exists()  # built in the writer's own pass this time
     assert again.matches_recorded and again.sha256 == first.sha256
+
+
+def test_the_range_check_builds_the_workbook_from_the_records_it_checked(
+    home, clock, tmp_path, checked_in, monkeypatch
+) -> None:
+    """Issue 12, speed: one worker checks the range and builds the workbook from the
+    records it has just parsed (not a second worker reading and parsing the journal
+    again); the workbook and the zip are the bytes the one-process export writes."""
+    from shopdesk.export import batch_writer
+
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
+    built = tmp_path / "built-in.txt"
+
+    class NotedSheet(batch_writer.InvoiceSheetWriter):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            with built.open("a") as handle:
+                handle.write(f"{os.getpid()}\n")
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(batch_writer, "InvoiceSheetWriter", NotedSheet)
+    with Shop.open(home, clock=clock) as shop:
+        for _ in range(3):
+            sell(shop, "D001")
+        first = export_batch(shop, tmp_path / "worker")
+        checked, sheets = checked_in.read_text().split(), built.read_text().split()
+        assert len(checked) == 1 and sheets == checked and int(checked[0]) != os.getpid()
+        monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 10**9)
+        monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 10**9)
+        again = export_batch(shop, tmp_path / "in-process", again=first.batch_id)
+    assert again.matches_recorded and again.sha256 == first.sha256
+    assert built.read_text().split()[-1] == str(os.getpid())  # built in the writer's pass
+
+
+def test_with_threads_running_the_range_is_checked_first_in_process(
+    home, clock, tmp_path, checked_in
+) -> None:
+    """The app has threads, so no worker is forked: the check then runs first, in this
+    process, and a damaged range still publishes nothing (as with the worker)."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        refuses_a_damaged_middle_record(home, clock, tmp_path)
+    finally:
+        stop.set()
+        other.join()
+    assert "batch.started" not in _kinds(home)
+    assert [int(pid) for pid in checked_in.read_text().split()] == [os.getpid()]

@@ -72,3 +72,19 @@ def test_line_rows_are_the_rows_built_cell_by_cell() -> None:
             direct.append(row_xml(letters, row, cells, STYLES))
     assert "".join(built) == "".join(direct)
     assert fast.row == row and fast.templates
+
+
+def test_a_header_row_is_written_directly_not_through_a_template(monkeypatch) -> None:
+    """Issue 12, speed: every receipt's header row is different, so building a template
+    (every ``%`` doubled) and then filling it in was work twice over; row_xml writes the row."""
+    from shopdesk.export import invoice_sheet
+
+    def no_template(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("row_xml built a template")
+
+    monkeypatch.setattr(invoice_sheet, "row_template", no_template)
+    cells = [("str", "50% & <b>"), ("str", ""), ("money", "1.50"), ("rate", "0.13")]
+    assert row_xml(["A", "B", "C", "D"], 7, cells, STYLES) == (
+        '<row r="7"><c r="A7" t="inlineStr"><is><t xml:space="preserve">50% &amp; &lt;b&gt;'
+        '</t></is></c><c r="C7" s="1"><v>1.50</v></c><c r="D7" s="2"><v>0.13</v></c></row>'
+    )
