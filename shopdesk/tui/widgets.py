@@ -68,7 +68,8 @@ class TopBar(Static):
         from rich.cells import cell_len
 
         gap = max(width - cell_len(left) - cell_len(now) - 1, 1)
-        self.update(Text(left + " " * gap + now))
+        # One row (#topbar height 1): no layout pass for new words (issue 14, item 1).
+        self.update(Text(left + " " * gap + now), layout=False)
 
 
 class StatusBar(Static):
@@ -110,7 +111,8 @@ class StatusBar(Static):
                 + "[/]"
             )
         parts.append(printer_text(status.printer))
-        self.update(" " + " │ ".join(parts))
+        # One row (#status height 1): redrawn after every sale, it needs no layout pass.
+        self.update(" " + " │ ".join(parts), layout=False)
 
 
 class QrView(Static):
@@ -267,9 +269,16 @@ class NoticeBar(Vertical):
     """
 
     _expiry: Timer | None = None
+    #: The notices on show: the same ones again (every screen switch asks) are left be,
+    #: since rebuilding them costs a layout pass between a sale and the next.
+    _shown: tuple[str, ...] | None = None
 
     def show(self, notifications: list[Notification]) -> None:
         """Show these notices (the app's current ones) and hide each when it times out."""
+        shown = tuple(note.identity for note in notifications)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.remove_children()
         self.mount_all(
             Static(note.message, markup=note.markup, classes=f"notice -{note.severity}")

@@ -14,6 +14,7 @@ the manager's PIN first (the profile may waive it for cancels and removals).
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -130,9 +131,18 @@ class SaleScreen(Screen):
             self._first_frame = True
             self.shopdesk.first_frame_shown()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        """Back from a dialog (after a sale: the receipt and its change), drawn in one frame.
+
+        The widgets changed here each ask the screen for a layout from their own
+        task; one turn of the event loop lets those requests arrive before Textual
+        draws the resumed screen. Without it the first frame repainted the old
+        layout (the sale just paid) and the new one came a frame later: half of
+        the confirm → next sale time (issue 14, item 1; docs/benchmarks-tui.md).
+        """
         self.refresh_sale()
         self.query_one("#entry", Input).focus()
+        await asyncio.sleep(0)
 
     # -- showing the sale -----------------------------------------------------------
     def refresh_sale(self, cursor: int | None = None) -> None:
@@ -141,7 +151,8 @@ class SaleScreen(Screen):
         switcher = self.query_one("#main", ContentSwitcher)
         priced = self.cart.priced()
         keep = table.cursor_row if cursor is None else cursor
-        table.clear()
+        if table.row_count:  # an empty table cleared again still asks for a layout pass
+            table.clear()
         rates = self.query_one("#rates", Static)
         label = self.query_one("#total-label", Static)
         digits = self.query_one("#total", Digits)
