@@ -1,8 +1,7 @@
 """The sale screen (home): one entry field, the lines, the totals, the last receipt.
 
 Keys (also in the footer and the command palette): Enter adds what was typed,
-or opens payment when the field is empty; F1 park / resume (挂单, palette only:
-the key bar is full), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
+or opens payment when the field is empty; F1 park / resume (挂单), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
 discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9 settings, F10 pay,
 Ctrl+O open the drawer without a sale (PIN). ↑/↓ move the line cursor while
 typing stays in the field.
@@ -58,7 +57,7 @@ class SaleScreen(Screen):
     """Build a sale from scans and searches; pay; see the receipt just issued."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "park", N_("Park"), show=False),
+        Binding("f1", "park", N_("Park")),
         Binding("f2", "quantity", N_("Qty")),
         Binding("f3", "remove_line", N_("Del")),
         Binding("f4", "override_price", N_("Price")),
@@ -68,9 +67,9 @@ class SaleScreen(Screen):
         Binding("f8", "cancel_sale", N_("Cancel")),
         Binding("f9", "settings", N_("Setup")),
         Binding("f10", "pay", N_("Pay")),
+        Binding("ctrl+o", "open_drawer", N_("Drawer")),
         Binding("f11", "print_again", N_("Print again")),
         Binding("f12", "outage", N_("Outage")),
-        Binding("ctrl+o", "open_drawer", N_("Drawer"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("escape", "back", show=False),
