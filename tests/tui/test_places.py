@@ -74,7 +74,10 @@ async def test_f11_and_f12_are_in_the_key_bar_when_there_is_room(make_app, langu
 
 @pytest.mark.parametrize(
     ("language", "park", "drawer", "round_off"),
-    [("zh", "F1 挂单", "Ctrl+O 钱箱", "F7 抹零"), ("en", "F1 Park", "Ctrl+O Drawer", "F7 Round off")],
+    [
+        ("zh", "F1 挂单", "Ctrl+O 钱箱", "F7 抹零"),
+        ("en", "F1 Park", "Ctrl+O Drawer", "F7 Round off"),
+    ],
 )
 async def test_park_drawer_and_round_off_are_in_the_key_bar_at_80_columns(
     make_app, language, park, drawer, round_off
