@@ -426,15 +426,20 @@ def closed_port() -> int:
         return sock.getsockname()[1]  # nothing listens once it is closed
 
 
-async def test_printer_fault_then_print_again(make_app, home):
-    import dataclasses
-
+def unplug_printer(home: Path) -> None:
+    """The profile's printer becomes a network printer nobody answers for."""
     profile = home / "profile.toml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(
         text.replace('url = "preview"', f'url = "tcp://127.0.0.1:{closed_port()}"'),
         encoding="utf-8",
     )
+
+
+async def test_printer_fault_then_print_again(make_app, home):
+    import dataclasses
+
+    unplug_printer(home)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, COLA)
@@ -605,12 +610,7 @@ async def test_a_failed_print_is_kept_when_a_later_receipt_prints(make_app, home
     oldest failed one and the notice says how many still wait."""
     import dataclasses
 
-    profile = home / "profile.toml"
-    text = profile.read_text(encoding="utf-8")
-    profile.write_text(
-        text.replace('url = "preview"', f'url = "tcp://127.0.0.1:{closed_port()}"'),
-        encoding="utf-8",
-    )
+    unplug_printer(home)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         failed = []

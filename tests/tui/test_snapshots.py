@@ -99,13 +99,13 @@ def test_issued_receipt_with_qr(snap_compare, home, language):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_receipts_screen(snap_compare, home, language):
     seed_receipts(home)
-
-    async def open_receipts(pilot) -> None:
-        await pilot.press("f7")
-        await pilot.pause()
-        await steady(pilot)
-
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_receipts)
+
+
+async def open_receipts(pilot) -> None:
+    await pilot.press("f7")
+    await pilot.pause()
+    await steady(pilot)
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -183,12 +183,6 @@ def test_receipts_list_with_a_return(snap_compare, home, language):
         ok = Approval("return", "manager")
         return_items(shop, "T01-00000001", [(2, Decimal(1))], reason="破损", approval=ok)
         return_items(shop, "T01-00000002", [(1, None)], reason="退货", approval=ok)
-
-    async def open_receipts(pilot) -> None:
-        await pilot.press("f7")
-        await pilot.pause()
-        await steady(pilot)
-
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_receipts)
 
 
