@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shopdesk.domain.money import money_str, parse_money
+from shopdesk.domain.money import money_str, parse_money, to_fen
 from shopdesk.errors import InvalidInput
 from shopdesk.ledger.view import ReceiptView
 
@@ -73,6 +73,22 @@ def parse_query(text: str) -> ReceiptQuery:
     return ReceiptQuery(words[0] if words else "", day, amount)
 
 
+def with_returns(view: ReceiptView, row: dict) -> dict:
+    """``row`` with ``returned``: ``"all"`` when refunds gave back its whole total,
+    ``"part"`` when some of it, else ``""``.
+
+    The view's row says issued or void; what came back is kept per original in
+    ``view.returns`` (refunds are rare, so the lookup is one dict get). Refunds
+    never give back more than a line's quantity, so their sum reaches the total
+    exactly when every line came back.
+    """
+    back = view.returns.get(row["no"])
+    returned = ""
+    if back:
+        returned = "all" if back["fen"] >= to_fen(Decimal(row["total"])) else "part"
+    return {**row, "returned": returned}
+
+
 @dataclass(frozen=True)
 class ReceiptPage:
     rows: list[dict]
@@ -101,7 +117,7 @@ def find_receipts(
             rows.append(dict(row))
             if len(rows) > limit:
                 break
-    return ReceiptPage(rows[:limit], skip, len(rows) > limit)
+    return ReceiptPage([with_returns(view, row) for row in rows[:limit]], skip, len(rows) > limit)
 
 
 def _matching(rows: Iterator[dict], query: ReceiptQuery) -> Iterator[dict]:

@@ -30,6 +30,7 @@ from shopdesk.errors import (
 )
 from shopdesk.services.approval import Approval
 from shopdesk.services.clock_guard import check_before_sale
+from shopdesk.services.history import with_returns
 from shopdesk.services.outage import limits_for
 from shopdesk.services.shop import Shop
 
@@ -268,7 +269,7 @@ def get_receipt(shop: Shop, number: str) -> ReceiptDetail:
             events.append(rec)
     if record is None:  # pragma: no cover - the view and journal disagree
         raise NotFound("receipt.not_found", number=number)
-    return ReceiptDetail(record, dict(row), events)
+    return ReceiptDetail(record, with_returns(shop.ledger.view, dict(row)), events)
 
 
 def void_receipt(

@@ -21,7 +21,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.notifications import Notification, Notify
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -93,8 +93,9 @@ class ShopdeskApp(App[int]):
         #: What the app last learnt of the printer, for the status bar: None (nothing
         #: yet), "ok", "paper_low" or "fault" (see services.status.printer_state).
         self.printer_seen: str | None = None
-        #: The last receipt whose print failed, for F11 (print again).
-        self.failed_print: str | None = None
+        #: Receipts whose print failed since the app started, oldest first, for F11
+        #: (print again): a later receipt printing fine does not forget them.
+        self.failed_prints: list[str] = []
         #: The notice saying so: withdrawn once that receipt prints.
         self._print_notice: Notification | None = None
         #: The cashier confirmed a date far after the last record (asked once).
@@ -301,6 +302,27 @@ class ShopdeskApp(App[int]):
 
         self.check_printer()
 
+    @property
+    def failed_print(self) -> str | None:
+        """The receipt F11 prints: the oldest whose print failed, or None."""
+        return self.failed_prints[0] if self.failed_prints else None
+
+    def _note_print(self, number: str, ok: bool) -> None:
+        """Keep :attr:`failed_prints` up to date with one receipt's print outcome."""
+        if number in self.failed_prints:
+            self.failed_prints.remove(number)
+        if not ok:
+            self.failed_prints.append(number)
+
+    def _waiting_prints_text(self) -> str:
+        """How many receipts wait for F11, and which one it prints next."""
+        count, number = len(self.failed_prints), self.failed_print
+        if count == 1:
+            return _("1 receipt waits for F11 (print again): {number}.").format(number=number)
+        return _("{count} receipts wait for F11 (print again), oldest first: {number}.").format(
+            count=count, number=number
+        )
+
     # -- words --------------------------------------------------------------------
     @property
     def lang(self) -> str:
@@ -420,30 +442,33 @@ class ShopdeskApp(App[int]):
 
         assert isinstance(outcome, PrintOutcome)
         self.printer_seen = "ok" if outcome.ok else "fault"
+        self._note_print(outcome.number, outcome.ok)
         if outcome.ok:
             self._withdraw_print_notice()
         if outcome.record_error is not None:  # issued either way: never "not issued"
             from shopdesk.messages import print_record_lost_text
 
-            self.failed_print = None if outcome.ok else outcome.number
             self.notify(print_record_lost_text(self.say, outcome), severity="error", timeout=60)
         elif outcome.ok:
-            self.failed_print = None
+            if self.failed_prints:  # printed; earlier failed ones still wait
+                self._post_print_notice(self._waiting_prints_text(), "warning")
         else:
-            self.failed_print = outcome.number
             reason = self.say(outcome.error.code, **outcome.error.data) if outcome.error else ""
-            self._withdraw_print_notice()  # one "not printed" notice: the newest
-            self._print_notice = Notification(
-                _(
-                    "Receipt {number} is saved but NOT printed: {reason} "
-                    "Fix the printer, then press F11 to print it."
-                ).format(number=outcome.number, reason=reason),
-                severity="error",
-                timeout=60,
-                markup=False,
+            text = _("Receipt {number} is saved but NOT printed: {reason}").format(
+                number=outcome.number, reason=reason
             )
-            self.post_message(Notify(self._print_notice))
+            if len(self.failed_prints) == 1:
+                text += " " + _("Fix the printer, then press F11 to print it.")
+            else:
+                text += " " + self._waiting_prints_text()
+            self._post_print_notice(text, "error")
         self.refresh_status()
+
+    def _post_print_notice(self, text: str, severity: SeverityLevel) -> None:
+        """One notice about receipts not printed: the newest replaces the one before."""
+        self._withdraw_print_notice()
+        self._print_notice = Notification(text, severity=severity, timeout=60, markup=False)
+        self.post_message(Notify(self._print_notice))
 
     def _withdraw_print_notice(self) -> None:
         """A receipt printed (F11, or the next sale's): the earlier "NOT printed" notice

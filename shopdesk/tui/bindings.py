@@ -39,4 +39,4 @@ def _key_display(key: str) -> str | None:
     """``F10`` rather than Textual's ``f10``: as printed on the keyboard."""
     if re.fullmatch(r"f\d{1,2}", key):
         return key.upper()
-    return {"escape": "Esc", "enter": "Enter", "ctrl+q": "Ctrl+Q"}.get(key)
+    return {"escape": "Esc", "enter": "Enter", "ctrl+q": "Ctrl+Q", "ctrl+o": "Ctrl+O"}.get(key)

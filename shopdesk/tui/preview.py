@@ -81,12 +81,20 @@ def method_label(method: str) -> str:
 
 
 def status_label(row: dict) -> str:
-    """The receipt's state in words: void, exported, invoiced, printed or issued."""
+    """The receipt's state in words: void, returned, exported, invoiced, printed or issued.
+
+    ``returned`` (see :func:`shopdesk.services.history.with_returns`): a receipt
+    whose every line came back is "returned", not "issued" (issue 14, item 2a).
+    """
     parts = []
     if row.get("status") == "void":
         parts.append(_("void"))
+    elif row.get("returned") == "all":
+        parts.append(_("returned"))
     else:
         parts.append(_("issued"))
+        if row.get("returned") == "part":
+            parts.append(_("partly returned"))
     if row.get("training"):
         parts.append(_("training"))
     if row.get("printed"):

@@ -68,7 +68,8 @@ class TopBar(Static):
         from rich.cells import cell_len
 
         gap = max(width - cell_len(left) - cell_len(now) - 1, 1)
-        self.update(Text(left + " " * gap + now))
+        # One row (#topbar height 1): no layout pass for new words (issue 14, item 1).
+        self.update(Text(left + " " * gap + now), layout=False)
 
 
 class StatusBar(Static):
@@ -110,7 +111,8 @@ class StatusBar(Static):
                 + "[/]"
             )
         parts.append(printer_text(status.printer))
-        self.update(" " + " │ ".join(parts))
+        # One row (#status height 1): redrawn after every sale, it needs no layout pass.
+        self.update(" " + " │ ".join(parts), layout=False)
 
 
 class QrView(Static):
@@ -210,16 +212,22 @@ class RowTable(DataTable):
 
 
 class KeyBar(Static):
-    """The screen's keys in one line (``F2 数量 F3 删行 …``), clickable.
+    """The screen's keys (``F2 数量 F3 删行 …``) in one row, or two when one cannot hold
+    them all, clickable.
 
     Textual's Footer rebuilds a widget per key whenever the focused screen's
     bindings change, which is every time a dialog opens or closes; that was the
     largest single cost between the confirm key and the next sale's first frame.
     A till's keys do not change while a screen is shown, so the keys are read
-    once when the screen mounts. The line holds as many whole keys as the width
-    allows, in the order of ``BINDINGS``: the last ones (F11, F12 on the sale
-    screen) show from about 100 columns, and a key is never cut in half.
+    once when the screen mounts. The rows hold whole keys in the order of
+    ``BINDINGS``; at 80 columns the sale screen's keys take a second row, so F1
+    (park), Ctrl+O (drawer) and F11/F12 are on screen, not only in the palette
+    (issue 14, item 2c). A key is never cut in half; one that fits neither row is
+    left for the palette.
     """
+
+    #: Rows the bar may take: the second only when the first is full.
+    MAX_ROWS = 2
 
     _keys: list[Text] = []  # noqa: RUF012 - replaced per instance on mount
 
@@ -243,15 +251,19 @@ class KeyBar(Static):
 
     def _fit(self) -> None:
         width = self.size.width or 80
-        line = Text(no_wrap=True, overflow="ellipsis")
+        rows = [Text(no_wrap=True, overflow="ellipsis")]
         for entry in self._keys:
-            needed = entry.cell_len + (1 if line else 0)
-            if line and line.cell_len + needed > width:
-                break
+            line = rows[-1]
+            if line and line.cell_len + 1 + entry.cell_len > width:
+                if len(rows) == self.MAX_ROWS:
+                    break
+                line = Text(no_wrap=True, overflow="ellipsis")
+                rows.append(line)
             if line:
                 line.append(" ")
             line.append_text(entry)
-        self.update(line)
+        self.styles.height = len(rows)
+        self.update(Text("\n").join(rows))
 
 
 class NoticeBar(Vertical):
@@ -267,9 +279,16 @@ class NoticeBar(Vertical):
     """
 
     _expiry: Timer | None = None
+    #: The notices on show: the same ones again (every screen switch asks) are left be,
+    #: since rebuilding them costs a layout pass between a sale and the next.
+    _shown: tuple[str, ...] | None = None
 
     def show(self, notifications: list[Notification]) -> None:
         """Show these notices (the app's current ones) and hide each when it times out."""
+        shown = tuple(note.identity for note in notifications)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.remove_children()
         self.mount_all(
             Static(note.message, markup=note.markup, classes=f"notice -{note.severity}")

@@ -333,8 +333,9 @@ async def test_the_key_bar_works_with_the_mouse(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, COLA)
         bar = app.screen.query_one(".keybar", Static)
-        column = str(bar.render()).index("F10")
-        await pilot.click(bar, offset=(column + 1, 0))
+        rows = str(bar.render()).splitlines()
+        row = next(n for n, text in enumerate(rows) if "F10" in text)  # the 2nd row at 80
+        await pilot.click(bar, offset=(rows[row].index("F10") + 1, row))
         await pilot.pause()
         assert isinstance(app.screen, PayScreen)
 
@@ -425,15 +426,20 @@ def closed_port() -> int:
         return sock.getsockname()[1]  # nothing listens once it is closed
 
 
-async def test_printer_fault_then_print_again(make_app, home):
-    import dataclasses
-
+def unplug_printer(home: Path) -> None:
+    """The profile's printer becomes a network printer nobody answers for."""
     profile = home / "profile.toml"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(
         text.replace('url = "preview"', f'url = "tcp://127.0.0.1:{closed_port()}"'),
         encoding="utf-8",
     )
+
+
+async def test_printer_fault_then_print_again(make_app, home):
+    import dataclasses
+
+    unplug_printer(home)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, COLA)
@@ -596,3 +602,40 @@ async def test_quitting_waits_for_the_print_job_then_closes_the_shop(make_app, h
     with Shop.open(home) as shop:
         row = shop.ledger.view.get("T01-00000001")
         assert row["printed"] == 1
+
+
+async def test_a_failed_print_is_kept_when_a_later_receipt_prints(make_app, home):
+    """Issue 14, item 2b: F11 reprinted only the last failure, and a good print after it
+    made F11 say nothing waits — the failed receipt was forgotten. Now F11 prints the
+    oldest failed one and the notice says how many still wait."""
+    import dataclasses
+
+    unplug_printer(home)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        failed = []
+        for _sale in range(2):
+            await scan(pilot, COLA)
+            await pilot.press("f10", "f10")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            failed.append(app.last_issued.number)
+        assert any("2 receipts wait" in str(n.message) for n in app._notifications)
+        fixed = dataclasses.replace(app.shop.profile.printer, url="preview")
+        app.shop.profile = dataclasses.replace(app.shop.profile, printer=fixed)
+        await scan(pilot, COLA)
+        await pilot.press("f10", "f10")  # this one prints
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.failed_print == failed[0]
+        await pilot.press("f11")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.shop.ledger.view.get(failed[0])["printed"] == 1
+        assert app.failed_print == failed[1]
+        assert any("1 receipt waits" in str(n.message) for n in app._notifications)
+        await pilot.press("f11")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.shop.ledger.view.get(failed[1])["printed"] == 1
+        assert app.failed_print is None

@@ -64,11 +64,37 @@ async def test_f11_and_f12_are_in_the_key_bar_when_there_is_room(make_app, langu
     app = make_app(language)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert str(app.screen.query_one(KeyBar).render()).endswith(words)
+        assert str(app.screen.query_one(KeyBar).render()).replace("\n", " ").endswith(words)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         line = str(app.screen.query_one(KeyBar).render())
-        assert line.endswith(("结账", "Pay")) and "…" not in line  # whole keys only
+        # on a second row now, and whole keys only
+        assert line.replace("\n", " ").endswith(words) and "…" not in line
+
+
+@pytest.mark.parametrize(
+    ("language", "park", "drawer", "round_off"),
+    [
+        ("zh", "F1 挂单", "Ctrl+O 钱箱", "F7 抹零"),
+        ("en", "F1 Park", "Ctrl+O Drawer", "F7 Round off"),
+    ],
+)
+async def test_park_drawer_and_round_off_are_in_the_key_bar_at_80_columns(
+    make_app, language, park, drawer, round_off
+):
+    """Issue 14, item 2c: F1, Ctrl+O and F7 in the pay dialog were only in the palette."""
+    app = make_app(language)
+    app.start_print = lambda number, record=None: None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        line = str(bar.render())
+        assert park in line and drawer in line and "F10" in line, line
+        assert bar.size.height == len(line.splitlines()) and "…" not in line
+        await pilot.press(*"6901939621257", "enter", "f10")
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyBar).render())
+        assert round_off in line and "F10" in line and "Esc" in line, line
 
 
 async def test_the_create_error_goes_once_the_tax_id_is_fixed(tmp_path):

@@ -99,13 +99,13 @@ def test_issued_receipt_with_qr(snap_compare, home, language):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_receipts_screen(snap_compare, home, language):
     seed_receipts(home)
-
-    async def open_receipts(pilot) -> None:
-        await pilot.press("f7")
-        await pilot.pause()
-        await steady(pilot)
-
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_receipts)
+
+
+async def open_receipts(pilot) -> None:
+    await pilot.press("f7")
+    await pilot.pause()
+    await steady(pilot)
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -147,3 +147,54 @@ def test_outage_screen(snap_compare, home, language):
         await pilot.pause()
 
     assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_outage)
+
+
+async def two_lines(pilot) -> None:
+    await pilot.press(*"6901939621257", "enter", *"D002", "enter")  # 3.00 + 2.00
+    await pilot.pause()
+    await steady(pilot)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_sale_screen_with_two_lines(snap_compare, home, language):
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=two_lines)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_pay_screen_with_change(snap_compare, home, language):
+    async def pay(pilot) -> None:
+        await two_lines(pilot)
+        await pilot.press("f10", "2", "0", "enter")  # 20.00 cash for 5.00: change 15.00
+        await pilot.pause()
+        await steady(pilot)
+
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=pay)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_receipts_list_with_a_return(snap_compare, home, language):
+    from decimal import Decimal
+
+    from shopdesk.services.approval import Approval
+    from shopdesk.services.returns import return_items
+
+    seed_receipts(home)
+    with Shop.open(home, clock=fixed_clock) as shop:  # receipt 1: line 2 back, line 1 kept
+        ok = Approval("return", "manager")
+        return_items(shop, "T01-00000001", [(2, Decimal(1))], reason="破损", approval=ok)
+        return_items(shop, "T01-00000002", [(1, None)], reason="退货", approval=ok)
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_receipts)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_x_report_screen(snap_compare, home, language):
+    seed_receipts(home)
+
+    async def open_x(pilot) -> None:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        await steady(pilot)
+
+    assert snap_compare(app_for(home, language), terminal_size=SIZE, run_before=open_x)

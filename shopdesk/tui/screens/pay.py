@@ -43,7 +43,7 @@ class PayScreen(Dialog):
         Binding("f4", "method('alipay')", N_("Alipay")),
         Binding("f5", "method('card')", N_("Card")),
         Binding("f6", "method('other')", N_("Other")),
-        Binding("f7", "round_off", N_("Round off"), show=False),
+        Binding("f7", "round_off", N_("Round off")),
         Binding("f8", "undo", N_("Undo payment")),
         Binding("f10", "confirm", N_("Issue")),
         Binding("escape", "cancel", N_("Back")),

@@ -1,8 +1,7 @@
 """The sale screen (home): one entry field, the lines, the totals, the last receipt.
 
 Keys (also in the footer and the command palette): Enter adds what was typed,
-or opens payment when the field is empty; F1 park / resume (挂单, palette only:
-the key bar is full), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
+or opens payment when the field is empty; F1 park / resume (挂单), F2 quantity, F3 remove line, F4 price (PIN), F5 sale
 discount (PIN), F6 buyer, F7 receipts, F8 cancel sale, F9 settings, F10 pay,
 Ctrl+O open the drawer without a sale (PIN). ↑/↓ move the line cursor while
 typing stays in the field.
@@ -14,6 +13,7 @@ the manager's PIN first (the profile may waive it for cancels and removals).
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -57,7 +57,7 @@ class SaleScreen(Screen):
     """Build a sale from scans and searches; pay; see the receipt just issued."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "park", N_("Park"), show=False),
+        Binding("f1", "park", N_("Park")),
         Binding("f2", "quantity", N_("Qty")),
         Binding("f3", "remove_line", N_("Del")),
         Binding("f4", "override_price", N_("Price")),
@@ -67,9 +67,9 @@ class SaleScreen(Screen):
         Binding("f8", "cancel_sale", N_("Cancel")),
         Binding("f9", "settings", N_("Setup")),
         Binding("f10", "pay", N_("Pay")),
+        Binding("ctrl+o", "open_drawer", N_("Drawer")),
         Binding("f11", "print_again", N_("Print again")),
         Binding("f12", "outage", N_("Outage")),
-        Binding("ctrl+o", "open_drawer", N_("Drawer"), show=False),
         Binding("up", "cursor(-1)", show=False),
         Binding("down", "cursor(1)", show=False),
         Binding("escape", "back", show=False),
@@ -130,9 +130,18 @@ class SaleScreen(Screen):
             self._first_frame = True
             self.shopdesk.first_frame_shown()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        """Back from a dialog (after a sale: the receipt and its change), drawn in one frame.
+
+        The widgets changed here each ask the screen for a layout from their own
+        task; one turn of the event loop lets those requests arrive before Textual
+        draws the resumed screen. Without it the first frame repainted the old
+        layout (the sale just paid) and the new one came a frame later: half of
+        the confirm → next sale time (issue 14, item 1; docs/benchmarks-tui.md).
+        """
         self.refresh_sale()
         self.query_one("#entry", Input).focus()
+        await asyncio.sleep(0)
 
     # -- showing the sale -----------------------------------------------------------
     def refresh_sale(self, cursor: int | None = None) -> None:
@@ -141,7 +150,8 @@ class SaleScreen(Screen):
         switcher = self.query_one("#main", ContentSwitcher)
         priced = self.cart.priced()
         keep = table.cursor_row if cursor is None else cursor
-        table.clear()
+        if table.row_count:  # an empty table cleared again still asks for a layout pass
+            table.clear()
         rates = self.query_one("#rates", Static)
         label = self.query_one("#total-label", Static)
         digits = self.query_one("#total", Digits)

@@ -117,3 +117,46 @@ async def test_the_export_after_a_return_names_the_refund(make_app, tmp_path):
         text = str(screen.query_one("#export-summary", Static).render()).replace("\n", " ")
         assert "Returns: 1 (T01-RF-00000001), refunded 3.00" in text
         assert "net of returns is 8.00" in text
+
+
+def status_cell(screen: ReceiptsScreen, number: str) -> str:
+    from textual.widgets import DataTable
+
+    return str(screen.query_one("#receipts", DataTable).get_row(number)[3])
+
+
+async def return_one(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """F6 on the receipt selected in the receipts screen: one of line 1 back, with the PIN."""
+    await pilot.press("f6")
+    await pilot.pause()
+    assert isinstance(app.screen, ReturnScreen)
+    await pilot.press("1", "tab", *"broken", "f10")
+    await pilot.pause()
+    await pilot.press(*"1234", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReceiptsScreen)
+
+
+@pytest.mark.parametrize(
+    ("language", "part", "whole", "issued"),
+    [("zh", "部分退货", "已退货", "已开具"), ("en", "partly returned", "returned", "issued")],
+)
+async def test_the_receipts_list_says_partly_then_fully_returned(
+    make_app, language, part, whole, issued
+):
+    """A receipt all of whose lines came back read "issued, printed" in the list."""
+    app = make_app(language)
+    app.start_print = lambda number, record=None: None
+    app.start_refund_print = lambda record: None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*COLA, "enter", *COLA, "enter", "f10", "f10")  # 2 colas, one line
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert issued in status_cell(app.screen, "T01-00000001")
+        await return_one(app, pilot)
+        status = status_cell(app.screen, "T01-00000001")
+        assert part in status and issued in status, status
+        await return_one(app, pilot)
+        status = status_cell(app.screen, "T01-00000001")
+        assert status.startswith(whole) and part not in status and issued not in status, status
