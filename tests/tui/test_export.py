@@ -62,6 +62,17 @@ def seen_updates(bar: ProgressBar) -> list[tuple[float | None, float]]:
     return seen
 
 
+async def test_the_outage_screen_counts_one_receipt_in_the_singular(make_app):
+    """ "Waiting for export: 1 receipts" (issue 14, item 10: counted words agree)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sell(pilot, COLA)
+        await pilot.press("f12")
+        await pilot.pause()
+        state = text_of(app.screen.query_one("#outage-state", Static))
+        assert "Waiting for export: 1 receipt," in state
+
+
 async def test_export_with_progress(make_app, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()

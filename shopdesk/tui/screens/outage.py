@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from shopdesk.i18n import N_, _
+from shopdesk.i18n import N_, _, ngettext
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import date_time, money
 from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
@@ -83,9 +83,12 @@ class OutageScreen(Screen):
         else:
             lines.append(_("No outage open: the e-invoice system is up."))
         lines.append(
-            _(
+            ngettext(
+                "Waiting for export: {count} receipt, {amount}; offline limits used: "
+                "{hours}% of the hours, {money}% of the amount.",
                 "Waiting for export: {count} receipts, {amount}; offline limits used: "
-                "{hours}% of the hours, {money}% of the amount."
+                "{hours}% of the hours, {money}% of the amount.",
+                status.waiting_receipts,
             ).format(
                 count=status.waiting_receipts,
                 amount=money(status.waiting_amount),
