@@ -264,6 +264,8 @@ class KeyBar(Static):
             line.append_text(entry)
         self.styles.height = len(rows)
         self.update(Text("\n").join(rows))
+        for bar in self.screen.query(NoticeBar):
+            bar.sit_above(len(rows))
 
 
 class NoticeBar(Vertical):
@@ -282,6 +284,17 @@ class NoticeBar(Vertical):
     #: The notices on show: the same ones again (every screen switch asks) are left be,
     #: since rebuilding them costs a layout pass between a sale and the next.
     _shown: tuple[str, ...] | None = None
+
+    def on_mount(self) -> None:
+        rows = [
+            int(bar.styles.height.value) for bar in self.screen.query(KeyBar) if bar.styles.height
+        ]
+        self.sit_above(max(rows, default=1))
+
+    def sit_above(self, keybar_rows: int) -> None:
+        """Keep clear of every row of the key bar: at 80 columns it may take two."""
+        if self.styles.margin.bottom != keybar_rows:
+            self.styles.margin = (0, 0, keybar_rows, 0)
 
     def show(self, notifications: list[Notification]) -> None:
         """Show these notices (the app's current ones) and hide each when it times out."""

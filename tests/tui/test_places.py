@@ -97,6 +97,21 @@ async def test_park_drawer_and_round_off_are_in_the_key_bar_at_80_columns(
         assert round_off in line and "F10" in line and "Esc" in line, line
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_notice_leaves_both_rows_of_the_key_bar_visible(make_app, language):
+    """At 80 columns the key bar takes two rows; a notice sat over the first (F1–F9)."""
+    app = make_app(language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.notify("x" * 60, timeout=30)
+        await pilot.pause()
+        await pilot.pause()
+        keys = app.screen.query_one(KeyBar).region
+        notices = app.screen.query_one(NoticeBar).region
+        assert keys.height == 2 and notices.height >= 1
+        assert notices.bottom <= keys.y, (notices, keys)
+
+
 async def test_the_create_error_goes_once_the_tax_id_is_fixed(tmp_path):
     from textual.widgets import Input
 
