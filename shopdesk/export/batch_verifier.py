@@ -55,7 +55,7 @@ from shopdesk.export.totals import (
     BatchTotals,
     RefundTotals,
     fen,
-    receipt_problem,
+    receipt_figures,
     yuan,
 )
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
@@ -266,8 +266,9 @@ class _Tally:
         kind, data = record["kind"], record["data"]
         if kind == "receipt.issued":
             no = data.get("no")
-            reason = receipt_problem(data)
-            if reason is not None or not isinstance(no, str):
+            figures = receipt_figures(data)
+            if isinstance(figures, str) or not isinstance(no, str):
+                reason = figures if isinstance(figures, str) else None
                 raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
             wrong = reprice_receipt(data)
             if wrong:
@@ -289,7 +290,7 @@ class _Tally:
             self.first_no = self.first_no or no
             self.last_no = no
             self.lines += len(data["lines"])
-            self.totals.add_receipt(data, void=no in self.voided_claimed)
+            self.totals.add_receipt(data, void=no in self.voided_claimed, figures=figures)
         elif kind == "receipt.voided":
             no = data.get("no")
             if not isinstance(no, str) or "-TR-" in no:

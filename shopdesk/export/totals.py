@@ -63,6 +63,19 @@ def received_by_method(data: dict) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ReceiptFigures:
+    """A receipt's money in fen, as :func:`receipt_figures` has just added it up and checked it."""
+
+    total: int
+    net: int
+    tax: int
+    #: rate → [gross, net, tax]: the sums of the lines, equal to the stated ``by_rate``
+    by_rate: dict[str, list[int]]
+    #: what each payment method brought in (:func:`received_by_method`)
+    received: dict[str, int]
+
+
 def receipt_problem(data: dict) -> str | None:
     """Why a receipt's own figures do not add up, or ``None`` when they do.
 
@@ -70,6 +83,16 @@ def receipt_problem(data: dict) -> str | None:
     line; the per-rate totals are the sums of their lines; payments minus change
     equal the total. A receipt that fails one of these was not made by
     :func:`shopdesk.domain.sale.price_sale`, whatever its signature says.
+    """
+    found = receipt_figures(data)
+    return found if isinstance(found, str) else None
+
+
+def receipt_figures(data: dict) -> ReceiptFigures | str:
+    """The figures :func:`receipt_problem` checks, or the code of why they do not add up.
+
+    verify-batch hands them to :meth:`BatchTotals.add_receipt` instead of
+    converting the same strings to fen a second time (~0.3 s per 100k receipts).
     """
     try:
         total, net, tax = fen(data["total"]), fen(data["net"]), fen(data["tax"])
@@ -103,7 +126,7 @@ def receipt_problem(data: dict) -> str | None:
             return "payments"
     except (KeyError, TypeError, ValueError, AttributeError):
         return "bad_fields"
-    return None
+    return ReceiptFigures(total, net, tax, stated, received)
 
 
 @dataclass
@@ -119,8 +142,11 @@ class BatchTotals:
     by_rate: dict[str, list[int]] = field(default_factory=dict)
     by_payment: dict[str, int] = field(default_factory=dict)
 
-    def add_receipt(self, data: dict, *, void: bool) -> None:
-        """Count one receipt of the batch; only a valid one adds money."""
+    def add_receipt(self, data: dict, *, void: bool, figures: ReceiptFigures | None = None) -> None:
+        """Count one receipt of the batch; only a valid one adds money.
+
+        ``figures``: the receipt's own, from :func:`receipt_figures` (already in fen).
+        """
         if data.get("training"):
             self.training_excluded += 1
             return
@@ -128,15 +154,26 @@ class BatchTotals:
         if void:
             self.voided += 1
             return
-        self.gross += fen(data["total"])
-        self.net += fen(data["net"])
-        self.tax += fen(data["tax"])
-        for rate, figures in data["by_rate"].items():
+        if figures is None:
+            self.gross += fen(data["total"])
+            self.net += fen(data["net"])
+            self.tax += fen(data["tax"])
+            by_rate = {
+                rate: (fen(v["gross"]), fen(v["net"]), fen(v["tax"]))
+                for rate, v in data["by_rate"].items()
+            }
+            received = received_by_method(data)
+        else:
+            self.gross += figures.total
+            self.net += figures.net
+            self.tax += figures.tax
+            by_rate, received = figures.by_rate, figures.received
+        for rate, (gross, net, tax) in by_rate.items():
             acc = self.by_rate.setdefault(rate, [0, 0, 0])
-            acc[0] += fen(figures["gross"])
-            acc[1] += fen(figures["net"])
-            acc[2] += fen(figures["tax"])
-        for method, amount in received_by_method(data).items():
+            acc[0] += gross
+            acc[1] += net
+            acc[2] += tax
+        for method, amount in received.items():
             self.by_payment[method] = self.by_payment.get(method, 0) + amount
 
     def counts(self) -> dict[str, int]:

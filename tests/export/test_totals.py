@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from shopdesk.domain.money import from_fen
 from shopdesk.domain.sale import DraftLine, Payment, SaleDraft, price_sale, receipt_body, settle
 from shopdesk.domain.tax import RATE_ORDER
-from shopdesk.export.totals import BatchTotals, fen, receipt_problem, yuan
+from shopdesk.export.totals import BatchTotals, fen, receipt_figures, receipt_problem, yuan
 from tests.conftest import VOID_OK
 
 lines_st = st.lists(
@@ -221,3 +221,20 @@ def test_unknown_rates_and_payment_methods_are_caught(data: dict, where: str, va
     else:
         data["payments"][0]["method"] = value
     assert receipt_problem(data) is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(receipts(), st.booleans(), st.booleans()), min_size=1, max_size=12))
+def test_totals_from_checked_figures_equal_totals_from_the_records(batch) -> None:
+    """verify-batch adds the figures ``receipt_figures`` has just checked (issue 12, speed):
+    the totals must be exactly those :meth:`BatchTotals.add_receipt` gives from the records."""
+    from_records, from_figures = BatchTotals(), BatchTotals()
+    for data, void, training in batch:
+        data = {**data, "training": training}
+        figures = receipt_figures(data)
+        assert not isinstance(figures, str)
+        from_records.add_receipt(data, void=void)
+        from_figures.add_receipt(data, void=void, figures=figures)
+    assert from_figures == from_records
+    assert from_figures.money() == from_records.money()
+    assert from_figures.counts() == from_records.counts()

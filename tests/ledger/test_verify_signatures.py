@@ -213,3 +213,16 @@ def test_the_fast_canonical_check_is_the_full_one(home: Path, journal: Path) -> 
         assert verify.content_problem(record, raw) is None
         assert verify.content_problem(record, raw.replace(b":", b": ", 1)) == "non_canonical"
         assert verify.content_problem({**record, "seq": 99}, raw) in ("bad_hash", "non_canonical")
+
+
+def test_the_sample_is_the_keyed_blake2b_of_each_seq() -> None:
+    """The draw is the documented one (keyed BLAKE2b of ``seq``), however it is computed."""
+    import hashlib
+
+    rule = verify.SignatureRule.batch(records=5_000, last_seq=10**9)
+    for seq in [*range(1, 5_001), 2**64 + 7]:
+        draw = hashlib.blake2b(
+            (seq & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big"), key=rule.salt, digest_size=8
+        ).digest()
+        expected = int.from_bytes(draw, "big") < rule.threshold
+        assert rule.wants({"seq": seq, "kind": "x", "data": {}}) is expected
