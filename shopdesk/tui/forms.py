@@ -21,11 +21,11 @@ from shopdesk.errors import ShopdeskError
 from shopdesk.i18n import N_, _
 from shopdesk.messages import printer_status_text
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
     from shopdesk.config import PrinterSettings
-    from shopdesk.tui.host import ShopHost
 
 
 def field_row(label: str, widget: Widget) -> Horizontal:
@@ -110,7 +110,7 @@ class FormFields:
         self.query_one("#form-error", Static).update(text)  # type: ignore[attr-defined]
 
 
-class FormDialog(FormFields, Dialog):
+class FormDialog(OnHost, FormFields, Dialog):
     """A settings dialog: F10 saves anywhere, Esc goes back.
 
     ``save`` raises a ``ShopdeskError`` for a bad value: the words appear under
@@ -121,10 +121,6 @@ class FormDialog(FormFields, Dialog):
         Binding("f10", "save", N_("Save")),
         Binding("escape", "cancel", N_("Back")),
     ]
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0]}").focus()

@@ -92,3 +92,15 @@ class ShopHost(Protocol):
     def open_demo_shop(self) -> None: ...
     def create_shop(self, **details: object) -> None: ...
     def first_frame_shown(self) -> None: ...
+
+
+class OnHost:
+    """Mixed into a screen or dialog: ``self.shopdesk`` is its app, typed as :class:`ShopHost`.
+
+    Textual types ``self.app`` as any ``App``; this names what a screen may use of
+    it, in one place instead of a property copied into every screen.
+    """
+
+    @property
+    def shopdesk(self) -> ShopHost:
+        return self.app  # type: ignore[attr-defined,no-any-return]

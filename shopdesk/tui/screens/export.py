@@ -33,6 +33,7 @@ from shopdesk.services.export_folder import (
 )
 from shopdesk.tui.errors import guarded, log_unexpected
 from shopdesk.tui.formats import money
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.screens.prompts import Dialog
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def summary_text(app: ShopHost, summary: BatchSummary) -> Text:
     return text
 
 
-class ExportScreen(Dialog):
+class ExportScreen(OnHost, Dialog):
     """Ask for the folder, export with a progress bar, then say what was written.
 
     ``on_exported`` runs once the batch is recorded, so the screen behind
@@ -132,10 +133,6 @@ class ExportScreen(Dialog):
         #: ask → running → done; an error goes back to ask, to fix the folder.
         self.state = "ask"
         self.summary: BatchSummary | None = None
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         self.drives = removable_drives()

@@ -22,6 +22,7 @@ from textual.widgets import Static
 from shopdesk.i18n import N_, _, ngettext
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import date_time, money
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.screens.prompts import ConfirmScreen, PromptScreen
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar, elapsed_text
 
@@ -29,10 +30,9 @@ if TYPE_CHECKING:
     from shopdesk.domain.reports import CashCount
     from shopdesk.services.approval import Approval
     from shopdesk.services.reports import DayReport
-    from shopdesk.tui.host import ShopHost
 
 
-class OutageScreen(Screen):
+class OutageScreen(OnHost, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "start", N_("Start outage")),
         Binding("f3", "end", N_("End outage")),
@@ -50,10 +50,6 @@ class OutageScreen(Screen):
 
         translate_bindings(self)
         self.report: DayReport | None = None
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")

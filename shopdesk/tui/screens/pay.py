@@ -26,17 +26,18 @@ from shopdesk.i18n import N_, _
 from shopdesk.services.cart import Tender
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import currency_symbol, money
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
 from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
-    from shopdesk.tui.host import ShopHost
+    pass
 
 METHOD_KEYS = dict(zip(PAYMENT_METHODS, ("f2", "f3", "f4", "f5", "f6"), strict=True))
 
 
-class PayScreen(Dialog):
+class PayScreen(OnHost, Dialog):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "method('cash')", N_("Cash")),
         Binding("f3", "method('wechat')", N_("WeChat")),
@@ -58,10 +59,6 @@ class PayScreen(Dialog):
         self.held_back_notices = {note.identity for note in self.app._notifications}
         self.tender = Tender(total)
         self.method = "cash"
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pay"):

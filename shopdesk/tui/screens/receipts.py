@@ -24,6 +24,7 @@ from shopdesk.services.history import PAGE_SIZE, ReceiptQuery, find_receipts, pa
 from shopdesk.services.sales import get_receipt
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import date_time, day_time, money
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.preview import receipt_preview, status_label
 from shopdesk.tui.screens.prompts import Dialog, PromptScreen
 from shopdesk.tui.widgets import KeyBar, QrView, RowTable, StatusBar, TopBar
@@ -85,7 +86,7 @@ COLUMNS = (
 )
 
 
-class ReceiptsScreen(Screen):
+class ReceiptsScreen(OnHost, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "search", N_("Search")),
         Binding("f3", "page(-1)", N_("Prev page")),
@@ -105,10 +106,6 @@ class ReceiptsScreen(Screen):
         self.skip = 0
         self.more = False
         self.rows: list[dict] = []
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -265,7 +262,7 @@ class ReceiptsScreen(Screen):
         ]
 
 
-class ReceiptDetailScreen(Dialog):
+class ReceiptDetailScreen(OnHost, Dialog):
     """One receipt as recorded: lines, totals, status, later records, and its QR."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -277,10 +274,6 @@ class ReceiptDetailScreen(Dialog):
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="dialog", id="detail"):

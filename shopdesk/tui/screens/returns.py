@@ -33,6 +33,7 @@ from shopdesk.services.returns import (
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import money
 from shopdesk.tui.forms import choice_field, field_row, text_field
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.preview import method_label
 from shopdesk.tui.screens.prompts import Dialog
 
@@ -50,7 +51,7 @@ def _qty_text(qty: Decimal) -> str:
     return format(qty.normalize(), "f")
 
 
-class ReturnScreen(Dialog):
+class ReturnScreen(OnHost, Dialog):
     """Return part or all of receipt ``number``; dismisses with the issued refund, or ``None``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,10 +63,6 @@ class ReturnScreen(Dialog):
     def __init__(self, state: ReturnState) -> None:
         super().__init__()
         self.state = state
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         state = self.state

@@ -35,12 +35,12 @@ from shopdesk.services.approval import Approval
 from shopdesk.services.till_events import needs_approval, open_drawer, reduces, remove_line
 from shopdesk.tui.errors import guarded
 from shopdesk.tui.formats import currency_symbol, money
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.preview import receipt_preview
 from shopdesk.tui.widgets import EntryField, KeyBar, QrView, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.cart import Cart
-    from shopdesk.tui.host import ShopHost
 
 
 #: How the printed layout starts its total line, in each receipt language.
@@ -53,7 +53,7 @@ def qty_text(qty: object) -> str:
     return format(qty, "f") if hasattr(qty, "normalize") else str(qty)
 
 
-class SaleScreen(Screen):
+class SaleScreen(OnHost, Screen):
     """Build a sale from scans and searches; pay; see the receipt just issued."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,10 +83,6 @@ class SaleScreen(Screen):
         self._first_frame = False
         #: The first line of the last receipt's slip shown (its items, above the total).
         self._slip_top = 0
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     @property
     def cart(self) -> Cart:

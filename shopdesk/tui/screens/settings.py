@@ -20,16 +20,16 @@ from textual.widgets import Label, Select, Static, Switch
 from shopdesk.i18n import N_, _
 from shopdesk.messages import language_names
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.widgets import KeyBar, StatusBar, TopBar
 
 if TYPE_CHECKING:
     from shopdesk.services.approval import Approval
-    from shopdesk.tui.host import ShopHost
 
 LANGUAGE_NAMES = language_names()
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(OnHost, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "focus_field('theme')", N_("Theme")),
         Binding("f3", "focus_field('language')", N_("Language")),
@@ -55,10 +55,6 @@ class SettingsScreen(Screen):
     def signs_in(self) -> bool:
         """The profile lists ``[[people]]``: the cashier is who signed in, not a pick here."""
         return bool(self.shopdesk.shop.profile.people)  # type: ignore[union-attr]
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         app = self.shopdesk

@@ -32,14 +32,15 @@ from shopdesk.tui.forms import (
     field_row,
     text_field,
 )
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.screens.settings import LANGUAGE_NAMES
 from shopdesk.tui.widgets import KeyBar
 
 if TYPE_CHECKING:
-    from shopdesk.tui.host import ShopHost
+    pass
 
 
-class SetupScreen(FormFields, Screen):
+class SetupScreen(OnHost, FormFields, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "demo", N_("Open the demo")),
         Binding("f5", "test_print", N_("Test print")),
@@ -63,10 +64,6 @@ class SetupScreen(FormFields, Screen):
 
         translate_bindings(self)
         self.values = values or {"setup-terminal": "T01", "setup-printer": "preview"}
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         v = self.values.get

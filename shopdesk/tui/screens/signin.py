@@ -20,13 +20,14 @@ from textual.widgets import Input, Label, OptionList, Static
 from shopdesk.errors import ShopdeskError
 from shopdesk.i18n import N_, _
 from shopdesk.tui.errors import guarded
+from shopdesk.tui.host import OnHost
 from shopdesk.tui.widgets import KeyBar, TopBar, role_name
 
 if TYPE_CHECKING:
-    from shopdesk.tui.host import ShopHost
+    pass
 
 
-class SignInScreen(Screen):
+class SignInScreen(OnHost, Screen):
     """Pick your name, type your own PIN, Enter; Esc (or Ctrl+Q) quits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,10 +41,6 @@ class SignInScreen(Screen):
         from shopdesk.tui.bindings import translate_bindings
 
         translate_bindings(self)
-
-    @property
-    def shopdesk(self) -> ShopHost:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         people = self.shopdesk.shop.profile.people  # type: ignore[union-attr]
