@@ -42,6 +42,7 @@ from shopdesk.config import ExportSettings
 from shopdesk.domain.tax import rate_label
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export import deflate
 from shopdesk.export.background import Background, no_cyclic_gc
 from shopdesk.export.invoice_sheet import InvoiceSheetWriter
 from shopdesk.export.totals import BatchTotals, RefundTotals
@@ -68,8 +69,8 @@ MAX_LINES = 1 << 15
 #: Records from which the workbook is built in a worker beside the writer's pass
 #: (a process costs ~0.1 s to fork; ~4 s of CPU per 100k receipts moves there).
 WORKBOOK_WORKER_FROM = 20_000
-#: zlib level 1: ~1.6x faster than the default 6 on journal JSON, ~15 % bigger zip.
-COMPRESS_LEVEL = 1
+#: The members' level when zlib deflates them (ISA-L's own otherwise: :mod:`.deflate`).
+COMPRESS_LEVEL = deflate.ZLIB_LEVEL
 
 
 @dataclass(frozen=True)
@@ -402,9 +403,9 @@ def _member(plan: BatchPlan, name: str, size: int = 0) -> zipfile.ZipInfo:
 class _StreamedMember:
     """Writes one zip member from a background thread while the caller produces its bytes.
 
-    zlib and hashlib release the GIL on large buffers, so deflating and hashing
-    ``receipts.jsonl`` overlaps with parsing records and writing the CSV in the
-    main thread: on a two-core till PC the jsonl's compression becomes nearly free.
+    The deflater (:mod:`shopdesk.export.deflate`) and hashlib release the GIL on
+    large buffers, so deflating and hashing ``receipts.jsonl`` overlaps with
+    parsing records and writing the CSV in the main thread.
     """
 
     def __init__(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, zip64: bool) -> None:
@@ -414,7 +415,7 @@ class _StreamedMember:
         self.buffered = 0
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         self.error: BaseException | None = None
-        self.target = archive.open(info, "w", force_zip64=zip64)
+        self.target = deflate.writing(archive, info, force_zip64=zip64)
         self.thread = threading.Thread(target=self._run, name="batch-jsonl", daemon=True)
         self.thread.start()
 
@@ -491,7 +492,7 @@ def _write_members(
         source = staging / name
         with (
             source.open("rb") as src,
-            archive.open(_member(plan, name, source.stat().st_size), "w") as dst,
+            deflate.writing(archive, _member(plan, name, source.stat().st_size)) as dst,
         ):
             shutil.copyfileobj(src, dst, COPY_CHUNK)
     manifest = result.manifest(files)

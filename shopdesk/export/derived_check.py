@@ -38,6 +38,7 @@ from pathlib import Path
 from shopdesk.config import ExportSettings
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export import deflate
 from shopdesk.export.batch_writer import CsvRowsText, csv_rows
 from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
@@ -306,7 +307,7 @@ def _member_digest(package: zipfile.ZipFile, path: str, limit: int) -> str | Non
     """SHA-256 of a workbook member, or None as soon as it is longer than ``limit``."""
     digest = hashlib.sha256()
     seen = 0
-    with package.open(path.lstrip("/")) as handle:
+    with deflate.reading(package, path.lstrip("/")) as handle:
         while chunk := handle.read(1 << 20):
             seen += len(chunk)
             if seen > limit:

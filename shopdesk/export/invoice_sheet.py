@@ -43,6 +43,7 @@ from pathlib import Path
 from shopdesk.config import ExportSettings
 from shopdesk.domain.money import money_str
 from shopdesk.domain.tax import RATES, split_gross
+from shopdesk.export import deflate
 from shopdesk.export.batch_format import zip_time
 from shopdesk.export.columns import BUYER_PERSONAL
 
@@ -195,12 +196,11 @@ class LineRowsXml:
 class _Deflating:
     """Deflates a sheet's bytes in a thread while its rows are still being built.
 
-    The bytes are exactly those zipfile writes for a member at its default level
-    (``zlib.compressobj(Z_DEFAULT_COMPRESSION, DEFLATED, -15)``; how the input is
-    cut into pieces does not change zlib's output), so :func:`assemble_xlsx` can
-    hand them to zipfile instead of deflating the whole sheet after the last row:
-    zlib releases the GIL, so this overlaps with building rows (~1.2 s per 100k
-    receipts off the export's critical path; issue 12, speed).
+    The bytes are exactly those :func:`assemble_xlsx` would deflate the member to
+    (:mod:`shopdesk.export.deflate`; with zlib, zipfile's default level; how the
+    input is cut into pieces does not change the output), so it can hand them
+    to zipfile instead of deflating the whole sheet after the last row: the
+    deflater releases the GIL, so this overlaps with building rows (issue 12, speed).
     """
 
     def __init__(self, path: Path) -> None:
@@ -212,7 +212,7 @@ class _Deflating:
         self.thread.start()
 
     def _run(self) -> None:
-        deflater = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflater = deflate.compressor(zlib.Z_DEFAULT_COMPRESSION)
         try:
             while (chunk := self.queue.get()) is not None:
                 self.handle.write(deflater.compress(chunk))
@@ -507,7 +507,7 @@ def assemble_xlsx(
             out.file_size = swapped.stat().st_size if swapped else info.file_size
             with (
                 swapped.open("rb") if swapped else zin.open(info) as src,
-                zout.open(out, "w") as dst,
+                deflate.writing(zout, out) as dst,
             ):
                 ready = deflated.get(info.filename)
                 if ready is not None and getattr(dst, "_compressor", None) is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
+from shopdesk.export import deflate
 
 MiB = 1 << 20
 #: A 100k-receipt batch is ~40 MB; this leaves room for years of receipts.
@@ -142,7 +143,7 @@ class SafeZip:
         cap = min(info.file_size, MEMBER_LIMITS[name])
         seen = 0
         try:
-            with self.zip.open(info) as handle:
+            with deflate.reading(self.zip, info) as handle:
                 while chunk := handle.read(CHUNK):
                     seen += len(chunk)
                     if seen > cap:
