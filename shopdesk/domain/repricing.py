@@ -105,6 +105,23 @@ def _stated_fen(text: object) -> int | None:
     return fen if _yuan(fen) == text else None
 
 
+@dataclass(frozen=True, slots=True)
+class Repriced:
+    """A receipt priced again: what differs, and the sums re-pricing made (in fen).
+
+    When ``mismatches`` is empty the sums are also the record's own figures
+    (every stated amount was compared with them), so a caller that adds them up
+    need not convert the record's strings a second time (verify-batch).
+    """
+
+    mismatches: list[Mismatch]
+    total: int
+    net: int
+    tax: int
+    #: rate → [gross, net, tax], in the order the lines name the rates
+    by_rate: dict[str, list[int]]
+
+
 def reprice_receipt(data: dict) -> list[Mismatch]:
     """Every figure of a stored ``receipt.issued`` body that re-pricing does not reproduce.
 
@@ -115,6 +132,11 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
     of the wrong type are a ``KeyError``/``TypeError``/``ValueError`` for the
     caller (a record of the wrong shape is a different problem).
     """
+    return reprice(data).mismatches
+
+
+def reprice(data: dict) -> Repriced:
+    """:func:`reprice_receipt`, with the sums it made."""
     out: list[Mismatch] = []
     subtotal = total = net = tax = 0
     by_rate: dict[str, list[int]] = {}
@@ -193,7 +215,7 @@ def reprice_receipt(data: dict) -> list[Mismatch]:
         out.append(Mismatch("payments", REFUSED, change))
     elif data["change"] != change:
         out.append(Mismatch("change", change, str(data["change"])))
-    return out
+    return Repriced(out, total, net, tax, by_rate)
 
 
 def _check_percent(where: str, stated: dict, base_fen: int, discount: str) -> list[Mismatch]:

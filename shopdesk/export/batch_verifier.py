@@ -53,7 +53,9 @@ from shopdesk.export.signatures import SignatureChecker
 from shopdesk.export.totals import (
     MONEY_RE,
     BatchTotals,
+    ReceiptFigures,
     RefundTotals,
+    checked_figures,
     fen,
     receipt_figures,
     yuan,
@@ -266,19 +268,9 @@ class _Tally:
         kind, data = record["kind"], record["data"]
         if kind == "receipt.issued":
             no = data.get("no")
-            figures = receipt_figures(data)
-            if isinstance(figures, str) or not isinstance(no, str):
-                reason = figures if isinstance(figures, str) else None
-                raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
-            wrong = reprice_receipt(data)
-            if wrong:
-                raise BatchError(
-                    "batch.receipt_repriced",
-                    number=no,
-                    field=wrong[0].field,
-                    expected=wrong[0].expected,
-                    found=wrong[0].found,
-                )
+            figures = checked_figures(data) if isinstance(no, str) else None
+            if figures is None:  # something is wrong: name the first problem
+                figures = _figures_or_problem(no, data)
             # the derived files: :mod:`shopdesk.export.receipt_pass`
             if data.get("training") is True:
                 self.totals.add_receipt(data, void=False)
@@ -310,6 +302,24 @@ class _Tally:
         self.next_refund_rseq = data["rseq"] + 1
         self.lines += len(data["lines"])
         self.refunds.add_refund(data)
+
+
+def _figures_or_problem(no: object, data: dict) -> ReceiptFigures:
+    """A receipt's figures, or the first of its problems: arithmetic, then re-pricing."""
+    figures = receipt_figures(data)
+    if isinstance(figures, str) or not isinstance(no, str):
+        reason = figures if isinstance(figures, str) else None
+        raise BatchError("batch.receipt_arithmetic", number=str(no), reason=reason)
+    wrong = reprice_receipt(data)
+    if wrong:
+        raise BatchError(
+            "batch.receipt_repriced",
+            number=no,
+            field=wrong[0].field,
+            expected=wrong[0].expected,
+            found=wrong[0].found,
+        )
+    return figures
 
 
 def _record_lines(

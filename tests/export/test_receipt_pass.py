@@ -164,16 +164,16 @@ def test_the_cycle_collector_is_back_on_after_a_failed_check(batch, tmp_path) ->
 def test_receipts_are_repriced_by_the_main_process(batch, monkeypatch, in_worker) -> None:  # noqa: F811
     """With orjson the main pass got lighter than the worker's rebuild: re-pricing moved
     to the main process (the worker only rebuilds the derived files), so the two balance."""
-    import shopdesk.export.batch_verifier as batch_verifier
-    from shopdesk.domain.repricing import reprice_receipt
+    import shopdesk.export.totals as totals
+    from shopdesk.domain.repricing import reprice
 
     priced: list[str] = []
 
     def counted(data: dict):  # type: ignore[no-untyped-def]
         priced.append(data["no"])
-        return reprice_receipt(data)
+        return reprice(data)
 
-    monkeypatch.setattr(batch_verifier, "reprice_receipt", counted, raising=False)
+    monkeypatch.setattr(totals, "reprice", counted)
     verify_batch(batch[0])
     assert in_worker and all(pid != os.getpid() for pid in in_worker)
     issued = members(batch[0])[fmt.JSONL].count(b'"kind":"receipt.issued"')

@@ -238,3 +238,48 @@ def test_totals_from_checked_figures_equal_totals_from_the_records(batch) -> Non
     assert from_figures == from_records
     assert from_figures.money() == from_records.money()
     assert from_figures.counts() == from_records.counts()
+
+
+#: Values a changed field may take: another amount, non-canonical or wrong-typed money,
+#: an unknown rate or method, and a missing key.
+ODD_VALUES = st.sampled_from(
+    ["0.00", "0.01", "1.5", "01.50", "1.500", " 1.50", "-1.00", 150, None, [], "7", "bitcoin"]
+)
+MISSING = object()
+
+
+@settings(max_examples=400, deadline=None)
+@given(receipts(), st.data())
+def test_the_fast_path_returns_figures_only_when_both_checks_pass(data: dict, draw) -> None:
+    """verify-batch takes a receipt's figures from re-pricing (``checked_figures``) and runs
+    ``receipt_figures`` and ``reprice_receipt`` only when it says ``None`` (issue 12,
+    speed). Whatever one field of a real receipt is changed to, a non-``None`` answer
+    must be exactly what ``receipt_figures`` gives, with nothing re-pricing objects to;
+    an untouched receipt must take the fast path."""
+    from shopdesk.domain.repricing import reprice_receipt
+    from shopdesk.export.totals import checked_figures
+
+    assert checked_figures(data) == receipt_figures(data)
+    where = draw.draw(st.sampled_from(["line", "receipt", "by_rate", "payment"]))
+    if where == "line":
+        target = draw.draw(st.sampled_from(data["lines"]))
+        keys = ["amount", "net", "tax", "qty", "unit_price", "discount", "rate"]
+    elif where == "receipt":
+        target = data
+        keys = ["total", "net", "tax", "subtotal", "discount", "change", "by_rate", "payments"]
+    elif where == "by_rate":
+        target = draw.draw(st.sampled_from(list(data["by_rate"].values())))
+        keys = ["gross", "net", "tax"]
+    else:
+        target = draw.draw(st.sampled_from(data["payments"]))
+        keys = ["amount", "method"]
+    key = draw.draw(st.sampled_from(keys))
+    value = draw.draw(st.one_of(ODD_VALUES, st.just(MISSING)))
+    if value is MISSING:
+        target.pop(key, None)
+    else:
+        target[key] = value
+    fast = checked_figures(data)
+    if fast is not None:
+        assert fast == receipt_figures(data)
+        assert reprice_receipt(data) == []
