@@ -215,14 +215,17 @@ def test_the_fast_canonical_check_is_the_full_one(home: Path, journal: Path) -> 
         assert verify.content_problem({**record, "seq": 99}, raw) in ("bad_hash", "non_canonical")
 
 
-def test_the_sample_is_the_keyed_blake2b_of_each_seq() -> None:
-    """The draw is the documented one (keyed BLAKE2b of ``seq``), however it is computed."""
-    import hashlib
-
-    rule = verify.SignatureRule.batch(records=5_000, last_seq=10**9)
-    for seq in [*range(1, 5_001), 2**64 + 7]:
-        draw = hashlib.blake2b(
-            (seq & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big"), key=rule.salt, digest_size=8
-        ).digest()
-        expected = int.from_bytes(draw, "big") < rule.threshold
-        assert rule.wants({"seq": seq, "kind": "x", "data": {}}) is expected
+def test_the_sample_is_a_fresh_draw_of_distinct_seqs_in_the_range() -> None:
+    """1,000 distinct ``seq`` of the range, drawn anew for each check: no one can know
+    beforehand which records are sampled, and a range of up to 1,000 is checked whole."""
+    rules = [verify.SignatureRule.batch(records=50_000, last_seq=60_000) for _ in range(2)]
+    for rule in rules:
+        assert len(rule.sample) == verify.SIGNATURE_SAMPLE
+        assert min(rule.sample) >= 10_001 and max(rule.sample) <= 60_000
+        wanted = [
+            s for s in range(10_001, 60_001) if rule.wants({"seq": s, "kind": "x", "data": {}})
+        ]
+        assert sorted(rule.sample | {60_000}) == wanted
+    assert rules[0].sample != rules[1].sample
+    small = verify.SignatureRule.batch(records=1_000, last_seq=5_000)
+    assert small.everything
