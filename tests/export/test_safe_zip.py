@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
@@ -264,3 +266,35 @@ def _manifest_for_records() -> dict:
     }
     manifest["signature"] = sign(key, fmt.signing_bytes(manifest))
     return manifest
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.lists(st.sampled_from([b"a", b"bc", b"\n", b"\xe4\xb8\xad"]), max_size=80).map(
+        b"".join
+    ),
+    chunk=st.integers(1, 9),
+)
+def test_lines_are_the_members_lines_however_the_chunks_fall(
+    tmp_path_factory, monkeypatch, text: bytes, chunk: int
+) -> None:
+    """``SafeZip.lines`` numbers and cuts exactly as ``bytes.split`` would, a last line
+    without its newline included, whatever the chunk boundaries (issue 12, speed)."""
+    monkeypatch.setattr(safe_zip, "CHUNK", chunk)
+    path = make_zip(tmp_path_factory.mktemp("lines") / "t.zip", full_set(receipts_csv=text))
+    with safe_zip.SafeZip(path) as archive:
+        got = list(archive.lines(fmt.CSV))
+    expected = text.split(b"\n")
+    if expected[-1] == b"":
+        expected.pop()
+    assert got == list(enumerate(expected, 1))
+
+
+def test_a_line_longer_than_the_limit_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(safe_zip, "CHUNK", 4)
+    path = make_zip(tmp_path / "t.zip", full_set(receipts_csv=b"ok\n" + b"x" * 40 + b"\nok\n"))
+    with safe_zip.SafeZip(path) as archive, pytest.raises(BatchError) as caught:
+        list(archive.lines(fmt.CSV, max_line=16))
+    assert caught.value.code == "batch.line_too_long" and caught.value.data["line"] == 2
