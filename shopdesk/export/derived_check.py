@@ -58,7 +58,7 @@ from shopdesk.ledger.canonical import loads
 #: How many differences an error names; the count says how many there are in all.
 MAX_NAMED = 20
 BOM = "\ufeff"
-#: Fast-path text is hashed in pieces of about this many characters.
+#: Fast-path bytes are hashed in pieces of about this many.
 FLUSH_AT = 1 << 20
 Cell = tuple[str, str]
 REFUND = "refund.issued"
@@ -78,23 +78,23 @@ class Difference:
         return f"{self.file} row {self.row} {self.column}: {self.expected!r} ≠ {self.found!r}"
 
 
-class _HashedText:
-    """Text hashed as UTF-8 in large pieces (one ``update`` per row would cost more)."""
+class _HashedBytes:
+    """Bytes hashed in large pieces (one ``update`` per row would cost more)."""
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
-        self.parts: list[str] = []
+        self.parts: list[bytes] = []
         self.pending = 0
         self.size = 0
 
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.pending += len(text)
+    def add(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.pending += len(data)
         if self.pending >= FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:
-        data = "".join(self.parts).encode("utf-8")
+        data = b"".join(self.parts)
         self.size += len(data)
         self.digest.update(data)
         self.parts.clear()
@@ -165,8 +165,8 @@ class DerivedFiles:
         refund_columns = len(fmt.CSV_REFUND_COLUMNS) if self.expected.refunds else 0
         self.csv_rows = CsvRowsText(refund_columns)
         self.csv_writer = csv.writer(self.csv_text)  # a refund's rows
-        self.csv = _HashedText()
-        self.csv.add(BOM)
+        self.csv = _HashedBytes()
+        self.csv.add(BOM.encode())
         csv.writer(self.csv_text).writerow(self.expected.csv_header())
         header_titles, line_titles = self.expected.sheet_titles()
         self.sheets = [_ExpectedSheet(header_titles, self.expected.styles)]
@@ -194,14 +194,14 @@ class DerivedFiles:
 
     def _flush_csv(self) -> None:
         if self.csv_text.tell() >= FLUSH_AT:
-            self.csv.add(self.csv_text.getvalue())
+            self.csv.add(self.csv_text.getvalue().encode())
             self.csv_text.seek(0)
             self.csv_text.truncate()
 
     def csv_matches(self) -> bool:
         """Whether the rebuilt ``receipts.csv`` has the SHA-256 the signed manifest states."""
         if self.csv_text.tell():
-            self.csv.add(self.csv_text.getvalue())
+            self.csv.add(self.csv_text.getvalue().encode())
             self.csv_text.seek(0)
             self.csv_text.truncate()
         return self.csv.hexdigest() == self.manifest["files"][fmt.CSV]["sha256"]
@@ -274,7 +274,7 @@ class _ExpectedSheet:
     def __init__(self, titles: list[Cell], styles: dict[str, int] | None) -> None:
         self.letters = _column_letters(len(titles))
         self.styles = styles or {}
-        self.text = _HashedText()
+        self.text = _HashedBytes()
         self.row = 0
         self.text.add(SHEET_HEAD)
         self.add(titles)
@@ -282,7 +282,7 @@ class _ExpectedSheet:
     def add(self, cells: list[Cell]) -> None:
         self.row += 1
         if self.styles:
-            self.text.add(row_xml(self.letters, self.row, cells, self.styles))
+            self.text.add(row_xml(self.letters, self.row, cells, self.styles).encode())
 
     def hexdigest(self) -> str | None:
         """None when the writer's styles are unknown here (the cell-by-cell check decides)."""

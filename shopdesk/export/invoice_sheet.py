@@ -57,12 +57,13 @@ XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 COPY_CHUNK = 1 << 20
 #: Distinct receipt lines kept as row templates (a bound on memory, ~10 MB).
 MAX_TEMPLATES = 1 << 15
+#: The bytes a sheet's part starts and ends with.
 SHEET_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    "<sheetData>"
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData>"
 )
-SHEET_TAIL = "</sheetData></worksheet>"
+SHEET_TAIL = b"</sheetData></worksheet>"
 #: Number formats of the cells we write: money and tax rate (quantities stay General).
 FORMATS = {"money": "0.00", "rate": "0%"}
 EXEMPT_LABEL = "免税"
@@ -118,21 +119,22 @@ def row_xml(
 def row_template(
     letters: list[str], cells: list[Cell], styles: dict[str, int], serial_at: int | None = None
 ) -> str:
-    """A row as a ``%``-template: ``%(r)s`` where the row number goes, ``%(s)s`` for the
+    """A row as a ``%``-template: ``%(r)d`` where the row number goes, ``%(s)s`` for the
     (escaped) text of cell ``serial_at``; every literal ``%`` is doubled, so filling it
-    in gives exactly what writing that row directly gives."""
-    out = ['<row r="%(r)s">']
+    in gives exactly what writing that row directly gives (as text, or encoded as bytes
+    with bytes for ``s``)."""
+    out = ['<row r="%(r)d">']
     for at, (letter, (kind, value)) in enumerate(zip(letters, cells, strict=True)):
         if not value:
             continue  # an empty cell is left out, as Excel writes it
         if kind == "str":
             text = "%(s)s" if at == serial_at else _text(value).replace("%", "%%")
             out.append(
-                f'<c r="{letter}%(r)s" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+                f'<c r="{letter}%(r)d" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
             )
         else:
             value = value.replace("%", "%%")
-            out.append(f'<c r="{letter}%(r)s" s="{styles[kind]}"><v>{value}</v></c>')
+            out.append(f'<c r="{letter}%(r)d" s="{styles[kind]}"><v>{value}</v></c>')
     out.append("</row>")
     return "".join(out)
 
@@ -144,7 +146,9 @@ class LineRowsXml:
     a line's rows differ between receipts only in the row number and the receipt
     number, so each distinct line is built once as a :func:`row_template` and
     then only filled in: ~4× faster than building every cell (issue 12, speed).
-    The writer writes what :meth:`receipt` returns; the verifier hashes it.
+    Rows are UTF-8 bytes, the templates encoded once: encoding ~155 MB of rows
+    per 100k receipts after building them cost ~0.4 s in the writer and again in
+    the verifier. The writer writes what :meth:`receipt` returns; the verifier hashes it.
     """
 
     def __init__(self, line_fields: list[str], styles: dict[str, int]) -> None:
@@ -152,31 +156,31 @@ class LineRowsXml:
         self.pick = _picker(tuple(line_fields))
         self.styles = styles
         self.serial_at = line_fields.index("serial") if "serial" in line_fields else None
-        self.templates: dict[tuple, list[str]] = {}
+        self.templates: dict[tuple, list[bytes]] = {}
         #: The last row written (1: the title row).
         self.row = 1
 
-    def receipt(self, data: dict) -> str:
+    def receipt(self, data: dict) -> bytes:
         """The rows of every line of one receipt (see :func:`line_cells`)."""
         serial = data["no"]
-        filled = {"s": _text(serial)}
+        filled = {b"s": _text(serial).encode()}
         out = []
         for line in data["lines"]:
             for template in self._templates(serial, line):
                 self.row += 1
-                filled["r"] = self.row
+                filled[b"r"] = self.row
                 out.append(template % filled)
-        return "".join(out)
+        return b"".join(out)
 
-    def rows(self, rows: list[list[Cell]]) -> str:
+    def rows(self, rows: list[list[Cell]]) -> bytes:
         """Rows built cell by cell (a refund's red-letter rows), numbered on with the rest."""
         out = []
         for cells in rows:
             self.row += 1
             out.append(row_xml(self.letters, self.row, cells, self.styles))
-        return "".join(out)
+        return "".join(out).encode()
 
-    def _templates(self, serial: str, line: dict) -> list[str]:
+    def _templates(self, serial: str, line: dict) -> list[bytes]:
         try:
             key: tuple | None = (bool(serial), *line.items())
             found = self.templates.get(key)  # type: ignore[arg-type]
@@ -185,7 +189,7 @@ class LineRowsXml:
         if found is None:
             at = self.serial_at if serial else None
             found = [
-                row_template(self.letters, self.pick(row), self.styles, at)
+                row_template(self.letters, self.pick(row), self.styles, at).encode()
                 for row in line_cells({"no": serial, "lines": [line]})
             ]
             if key is not None and len(self.templates) < MAX_TEMPLATES:
@@ -257,20 +261,20 @@ class _SheetStream:
         self.letters = _column_letters(columns)
         self.styles = styles
         self.row = 0
-        self.buffer: list[str] = [SHEET_HEAD]
+        self.buffer: list[bytes] = [SHEET_HEAD]
 
     def append(self, cells: list[Cell]) -> None:
         self.row += 1
-        self.write(row_xml(self.letters, self.row, cells, self.styles))
+        self.write(row_xml(self.letters, self.row, cells, self.styles).encode())
 
-    def write(self, rows: str) -> None:
-        """Rows already numbered on from :attr:`row` (see :class:`LineRowsXml`)."""
+    def write(self, rows: bytes) -> None:
+        """Rows already numbered on from :attr:`row` (see :class:`LineRowsXml`), UTF-8."""
         self.buffer.append(rows)
         if len(self.buffer) >= 2000:
             self.flush()
 
     def flush(self) -> None:
-        data = "".join(self.buffer).encode("utf-8")
+        data = b"".join(self.buffer)
         self.buffer.clear()
         self.handle.write(data)
         self.deflating.write(data)

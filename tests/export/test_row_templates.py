@@ -70,7 +70,7 @@ def test_line_rows_are_the_rows_built_cell_by_cell() -> None:
         for cells in sheet_rows(data, "2026-11-28T10:00:00+08:00", [], fields)[1]:
             row += 1
             direct.append(row_xml(letters, row, cells, STYLES))
-    assert "".join(built) == "".join(direct)
+    assert b"".join(built) == "".join(direct).encode()
     assert fast.row == row and fast.templates
 
 
