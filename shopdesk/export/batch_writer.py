@@ -53,10 +53,14 @@ T = TypeVar("T")
 
 #: progress(done, total): records of the batch written so far, out of all of them.
 Progress = Callable[[int, int], None]
-#: check(observe): the caller's check of the batch's range; raises unless every record
-#: verifies, and calls ``observe`` (if not ``None``) with each record it has checked,
-#: parsed, in journal order.
-RangeCheck = Callable[[Callable[[dict], None] | None], None]
+#: check(observe, signatures_tapped): the caller's check of the batch's range; raises
+#: unless every record verifies, and calls ``observe`` (if not ``None``) with each
+#: record it has checked, parsed, in journal order. With ``signatures_tapped`` it
+#: leaves the signatures to the writer's pass (``write_batch(signatures=…)``).
+RangeCheck = Callable[[Callable[[dict], None] | None, bool], None]
+#: signatures(seq, kind, raw, record): every record of the writer's pass, in order;
+#: ``record`` is the parsed record of a receipt, void or refund, else ``None``.
+SignatureTap = Callable[[int, bytes, bytes, dict | None], None]
 PROGRESS_EVERY = 2000
 COPY_CHUNK = 1 << 20
 CSV_BUFFER = 1 << 20
@@ -275,6 +279,7 @@ def write_batch(
     progress: Progress | None = None,
     before_publish: Callable[[], None] | None = None,
     check: RangeCheck | None = None,
+    signatures: SignatureTap | None = None,
 ) -> WrittenBatch:
     """Write ``plan``'s batch from its raw journal lines (in order) to ``out_dir``.
 
@@ -284,7 +289,10 @@ def write_batch(
     ``check`` (the caller's range check, see :data:`RangeCheck`) runs in a worker
     beside the writer's pass, and for a large batch that worker builds the
     workbook from the records it checks; without a worker it runs first. Its
-    error (a damaged ledger) wins over the writer's ``BatchError``.
+    error (a damaged ledger) wins over the writer's ``BatchError``. While that
+    worker builds the workbook, it leaves the signatures of the range to this
+    process's pass, which hands each record to ``signatures`` (the worker has
+    the larger share: issue 12, speed); the caller checks them by ``before_publish``.
     ``before_publish`` runs once the zip is complete and durable under its
     hidden name and ``check`` has passed, just before the rename gives it its
     final name; if either raises, the zip is deleted and nothing is published.
@@ -308,7 +316,7 @@ def write_batch(
     )
     if check is not None and not worker.started:
         try:  # no worker (the app has threads): check first, as a small batch does
-            check(None)
+            check(None, False)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -321,7 +329,14 @@ def write_batch(
             archive = zipfile.ZipFile(raw_out, "w", compresslevel=COMPRESS_LEVEL)
             try:
                 manifest, last_time = _write_members(
-                    plan, lines(), staging, archive, sign, progress, book
+                    plan,
+                    lines(),
+                    staging,
+                    archive,
+                    sign,
+                    progress,
+                    book,
+                    signatures if book is not None else None,
                 )
             except BatchError:
                 with contextlib.suppress(Exception):
@@ -471,6 +486,7 @@ def _write_members(
     sign: Callable[[bytes], str],
     progress: Progress | None,
     book: Background | None,
+    signatures: SignatureTap | None = None,
 ) -> tuple[dict, str]:
     """One pass over the records: the jsonl straight into the zip, csv and workbook staged.
 
@@ -481,7 +497,7 @@ def _write_members(
     # RuntimeError, reported as export.too_large (split the batch with --until).
     jsonl = _StreamedMember(archive, _member(plan, fmt.JSONL), zip64=False)
     try:
-        result = _scan(plan, lines, staging, jsonl, progress, book is None)
+        result = _scan(plan, lines, staging, jsonl, progress, book is None, signatures)
         files = {fmt.JSONL: jsonl.close(), **result.files}
         if book is not None:
             files[fmt.XLSX] = book.result()
@@ -573,6 +589,7 @@ def _scan(
     jsonl: _StreamedMember,
     progress: Progress | None,
     with_workbook: bool,
+    signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file = _HashingFile(staging / fmt.CSV)
     sheet = (
@@ -582,7 +599,7 @@ def _scan(
     )
     try:
         with no_cyclic_gc():
-            return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet)
+            return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet, signatures)
     except BaseException:
         # the staging folder is deleted by the caller; let go of its files now
         # (a long-running app must not leak descriptors on every failed export)
@@ -600,6 +617,7 @@ def _scan_records(
     progress: Progress | None,
     csv_file: _HashingFile,
     sheet: InvoiceSheetWriter | None,
+    signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
     csv_text = io.StringIO()
@@ -616,8 +634,10 @@ def _scan_records(
             raise BatchError("export.ledger_broken", seq=expect_seq)
         jsonl.write(raw + b"\n")
         kind = _field(raw, b'"kind":"')
+        record = None
         if kind == REFUNDED:
-            _add_refund(found, loads(raw), writer, sheet)
+            record = loads(raw)
+            _add_refund(found, record, writer, sheet)
         elif kind in (ISSUED, VOIDED):
             record = loads(raw)
             data = record["data"]
@@ -640,6 +660,8 @@ def _scan_records(
                     found.voided.append(data["no"])
                 elif sheet is not None:
                     sheet.add_receipt(data, record["time"])
+        if signatures is not None:
+            signatures(expect_seq, kind, raw, record)
         prev = _field(raw, b'"hash":"').decode("ascii")
         expect_seq += 1
         done = expect_seq - plan.first_seq
@@ -673,7 +695,7 @@ def _add_refund(found: _Scan, record: dict, writer, sheet: InvoiceSheetWriter | 
 
 def _check_only(check: RangeCheck) -> None:
     """The worker's share of an export whose workbook is built in the writer's pass."""
-    check(None)
+    check(None, False)
 
 
 def build_workbook(
@@ -696,7 +718,7 @@ def build_workbook(
     try:
         with no_cyclic_gc():
             if check is not None:
-                check(lambda record: _to_sheet(plan, sheet, record["kind"], record))
+                check(lambda record: _to_sheet(plan, sheet, record["kind"], record), True)
             else:
                 for raw in lines():
                     kind = _field(raw, b'"kind":"')

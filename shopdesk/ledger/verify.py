@@ -98,12 +98,16 @@ class SignatureRule:
         return cls(False, last_seq, frozenset(draw))
 
     def wants(self, record: dict) -> bool:
-        seq = record["seq"]
+        return self.wants_parts(record["seq"], record["kind"], record["data"])
+
+    def wants_parts(self, seq: int, kind: str, data: dict | None) -> bool:
+        """:meth:`wants` of a record known by its parts; ``data`` may be ``None``
+        for a record that is neither a receipt nor a void or refund (not parsed)."""
         if self.everything or seq in self.sample or seq == self.last_seq:
             return True
-        if record["kind"] in ("receipt.voided", REFUND):
+        if kind in ("receipt.voided", REFUND):
             return True
-        buyer = record["data"].get("buyer")
+        buyer = data.get("buyer") if data is not None else None
         return isinstance(buyer, dict) and bool(buyer.get("tax_id"))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from shopdesk.errors import LedgerTampered
 from shopdesk.services import export as export_service
 from shopdesk.services.export import export_batch
 from shopdesk.services.shop import Shop
@@ -163,3 +164,63 @@ def test_with_threads_running_the_range_is_checked_first_in_process(
         other.join()
     assert "batch.started" not in _kinds(home)
     assert [int(pid) for pid in checked_in.read_text().split()] == [os.getpid()]
+
+
+def _forge_signature(home: Path, seq: int) -> None:
+    """Change one character of record ``seq``'s signature; its content and hash stay right."""
+    (part,) = (home / "ledger").glob("journal-*.jsonl")
+    lines = part.read_bytes().split(b"\n")
+    for index, raw in enumerate(lines):
+        if raw and json.loads(raw)["seq"] == seq:
+            sig = json.loads(raw)["sig"]
+            lines[index] = raw.replace(
+                sig.encode(), (("A" if sig[0] != "A" else "B") + sig[1:]).encode()
+            )
+    part.write_bytes(b"\n".join(lines))
+
+
+@pytest.mark.parametrize("worker", [True, False])
+def test_a_bad_signature_is_found_by_the_writers_pass_and_publishes_nothing(
+    home, clock, tmp_path, monkeypatch, worker: bool
+) -> None:
+    """Issue 12, speed: while the worker checks the range and builds the workbook, the
+    signatures are checked in the writer's pass instead (the worker has the larger
+    share). A record whose signature alone was damaged still stops the export, named
+    as the full check names it, and nothing is published; without a worker the range
+    check has them, as before."""
+    from shopdesk.export import batch_writer
+
+    monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1 if worker else 10**9)
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1 if worker else 10**9)
+    checked_by: set[int] = set()
+    real = export_service.verify_signature
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        checked_by.add(os.getpid())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_service, "verify_signature", noted)
+    with Shop.open(home, clock=clock) as shop:
+        for _ in range(3):
+            sell(shop, "D001")
+        good = export_batch(shop, tmp_path / "good")
+        assert good.path.exists()
+        if worker:
+            assert checked_by == {os.getpid()}  # the writer's pass, not the worker
+        for _ in range(3):
+            sell(shop, "D001")
+    kinds = _kinds(home)
+    middle = max(i for i, k in enumerate(kinds, 1) if k == "receipt.issued") - 2
+    assert kinds[middle - 1] == "receipt.issued"  # seq = line number: one month, from 1
+    _forge_signature(home, middle)
+    out = tmp_path / "out"
+    before = _kinds(home)
+    with Shop.open(home, clock=clock) as shop:
+        with pytest.raises(LedgerTampered) as caught:
+            export_batch(shop, out)
+        assert caught.value.code == "export.ledger_damaged"
+        assert caught.value.data["seq"] == middle
+        assert caught.value.data["reason"] == "verify.reason.bad_signature"
+        assert len(shop.ledger.view.batches) == 1
+    assert _kinds(home) == before  # no batch.started for it
+    assert not out.exists() or list(out.glob("*.zip")) == []
