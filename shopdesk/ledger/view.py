@@ -349,9 +349,7 @@ class ReceiptView:
             table.patch(doc_id, {"invoice": p["invoice"] or ""})
         elif kind == "batch.exported":
             if p.get("first") and p.get("last"):
-                for target in self.by_rseq[p["first"] - 1 : p["last"]]:
-                    self._stop_waiting(target)
-                    self.receipts.patch(target, {"batch": p["batch"]})
+                self._mark_exported(self.by_rseq[p["first"] - 1 : p["last"]], p["batch"])
                 self.oldest_waiting()  # move its pointer past the batch now, not at the next sale
             self.batches.append(p.get("batch_data") or {})
         elif kind == "outage.started":
@@ -384,10 +382,26 @@ class ReceiptView:
 
     def _stop_waiting(self, doc_id: int) -> None:
         """Take a receipt out of the waiting figures if it is in them (call before patching)."""
-        row = self._table.raw(doc_id)
-        if row and not row["training"] and row["status"] == "issued" and not row["batch"]:
+        self._leave_waiting(self._table.raw(doc_id))
+
+    def _leave_waiting(self, row: Row | None) -> None:
+        if row and not row.training and row.status == "issued" and not row.batch:
             self.waiting_count -= 1
-            self.waiting_fen -= _fen(row["total"])
+            self.waiting_fen -= _fen(row.total)
+
+    def _mark_exported(self, doc_ids: list[int], batch: str) -> None:
+        """:meth:`_stop_waiting` and ``batch`` for each receipt of a batch, in one sweep.
+
+        A 100k-receipt batch went through the table's ``raw``/``patch`` per row:
+        ~0.25 s after the zip was written, on the export's critical path (issue 12).
+        """
+        rows = self._table._raw()
+        for doc_id in doc_ids:
+            row = rows.get(str(doc_id))
+            if row is not None:
+                self._leave_waiting(row)
+                row.batch = batch
+        self._table.clear_cache()
 
     def oldest_waiting(self) -> Row | None:
         """The row of the oldest receipt still waiting, or ``None``; amortised O(1).

@@ -309,13 +309,13 @@ def plan_next_batch(
     first_rseq = previous["last_rseq"] + 1 if previous else 1
     prev_head = previous["head"] if previous else GENESIS_PREV
     events: list[tuple[int, str, int]] = []  # (journal seq, day, rseq or 0 for a void)
-    for row in view.iter_rows():
-        if row["training"]:
+    for row in view.iter_rows():  # attributes, not row["…"]: 100k rows (issue 12, speed)
+        if row.training:
             continue
-        if row["rseq"] >= first_rseq:
-            events.append((view.seq_of(row["no"]), row["day"], row["rseq"]))
-        if row["void_seq"] >= first_seq:
-            events.append((row["void_seq"], row["void_day"], 0))
+        if row.rseq >= first_rseq:
+            events.append((row.seq, row.time[:10], row.rseq))
+        if row.void_seq >= first_seq:
+            events.append((row.void_seq, row.void_day, 0))
     events += _refund_events(shop, first_seq)
     events.sort()
     pending = [e for e in events if e[2]]
