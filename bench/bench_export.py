@@ -302,11 +302,12 @@ def main() -> None:
             f"Opening the shop (view from checkpoint) took {pf['open']:.1f} s of the export process.",
             "",
             "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
-            "single process among the command and its descendants. verify-batch checks",
-            "Ed25519 signatures in worker processes (one per CPU, at most 4) and rebuilds",
-            "the derived files in one more; export checks the range and builds",
-            "the workbook from the checked records in one forked worker; the figure",
-            "is the largest of them.",
+            "single process among the command and its descendants. verify-batch walks",
+            "the chain (sampled signatures: the batch rule) and rebuilds the derived",
+            "files in one forked worker; export checks the range and builds the workbook",
+            "from the checked records in one forked worker while its own pass writes the",
+            "jsonl and the CSV and checks the rule's signatures; the figure is the",
+            "largest of them.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
