@@ -23,19 +23,29 @@ from tests.services.test_export import (
 pytestmark = pytest.mark.timeout(120, method="signal")
 
 
+def _calling(real, before):  # type: ignore[no-untyped-def]
+    """``real``, with ``before()`` run first at every call (a spy)."""
+
+    def spied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        before()
+        return real(*args, **kwargs)
+
+    return spied
+
+
 @pytest.fixture
 def checked_in(monkeypatch, tmp_path) -> Path:
     """Take the worker path even for a tiny batch; the range check writes its pid here."""
     monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1)
-    real = export_service.verify_range
     note = tmp_path / "checked-in.txt"
 
-    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def noted() -> None:
         with note.open("a") as handle:
             handle.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(export_service, "verify_range", noted)
+    monkeypatch.setattr(
+        export_service, "verify_range", _calling(export_service.verify_range, noted)
+    )
     return note
 
 
@@ -96,14 +106,12 @@ def test_the_workbook_is_built_in_another_process_with_the_same_bytes(
     from shopdesk.export import batch_writer
 
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
-    real = batch_writer.build_workbook
     note = tmp_path / "built-in.txt"
-
-    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        note.write_text(str(os.getpid()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(batch_writer, "build_workbook", noted)
+    monkeypatch.setattr(
+        batch_writer,
+        "build_workbook",
+        _calling(batch_writer.build_workbook, lambda: note.write_text(str(os.getpid()))),
+    )
     with Shop.open(home, clock=clock) as shop:
         for _ in range(3):
             sell(shop, "D001")
@@ -193,13 +201,11 @@ def test_a_bad_signature_is_found_by_the_writers_pass_and_publishes_nothing(
     monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1 if worker else 10**9)
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1 if worker else 10**9)
     checked_by: set[int] = set()
-    real = export_service.verify_signature
-
-    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        checked_by.add(os.getpid())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(export_service, "verify_signature", noted)
+    monkeypatch.setattr(
+        export_service,
+        "verify_signature",
+        _calling(export_service.verify_signature, lambda: checked_by.add(os.getpid())),
+    )
     with Shop.open(home, clock=clock) as shop:
         for _ in range(3):
             sell(shop, "D001")
