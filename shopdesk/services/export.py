@@ -187,14 +187,17 @@ def verify_range(
         )
 
     with no_cyclic_gc():
-        result = check_named(
-            run, rule or SignatureRule.batch(records=count, last_seq=plan.last_seq)
-        )
+        result = check_named(run, rule or _batch_rule(plan))
     if result.problem is not None:
         p = result.problem
         raise _damaged(p.file, p.line, p.seq if p.seq is not None else "?", p.reason)
     if result.records != count:
         raise _damaged(where[0], where[1], plan.first_seq + result.records, "missing")
+
+
+def _batch_rule(plan: BatchPlan) -> SignatureRule:
+    """The signature rule of the batch's range, drawn afresh (its sample is random)."""
+    return SignatureRule.batch(records=plan.last_seq - plan.first_seq + 1, last_seq=plan.last_seq)
 
 
 class _SignatureTap:
@@ -210,8 +213,7 @@ class _SignatureTap:
 
     def __init__(self, shop: Shop, plan: BatchPlan) -> None:
         self.key = _private_key(shop).public_key()
-        count = plan.last_seq - plan.first_seq + 1
-        self.rule = SignatureRule.batch(records=count, last_seq=plan.last_seq)
+        self.rule = _batch_rule(plan)
         self.bad: int | None = None
 
     def __call__(self, seq: int, kind: bytes, raw: bytes, record: dict | None) -> None:
