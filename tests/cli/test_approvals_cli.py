@@ -102,14 +102,19 @@ def test_the_catalog_price_typed_out_needs_no_approval(sold: Path) -> None:
     assert "approved_by" not in json.loads(result.stdout)["data"]
 
 
-def test_with_people_a_sale_needs_the_cashiers_own_pin(sold: Path) -> None:
-    profile = sold / "profile.toml"
+def _add_people(home: Path) -> None:
+    """王芳 (cashier, PIN 2580) and 李强 (manager, PIN 7391) in the shop's profile."""
+    profile = home / "profile.toml"
     profile.write_text(
         profile.read_text(encoding="utf-8")
         + f'\n[[people]]\nname = "王芳"\nrole = "cashier"\npin = "{hash_pin("2580")}"\n'
         + f'\n[[people]]\nname = "李强"\nrole = "manager"\npin = "{hash_pin("7391")}"\n',
         encoding="utf-8",
     )
+
+
+def test_with_people_a_sale_needs_the_cashiers_own_pin(sold: Path) -> None:
+    _add_people(sold)
     cashier_pin = sold.parent / "cashier-pin.txt"
     cashier_pin.write_text("2580\n", encoding="utf-8")
     unnamed = cli(sold, "sell", "--item", "D001", "--no-print")
@@ -147,13 +152,7 @@ def test_with_people_a_sale_needs_the_cashiers_own_pin(sold: Path) -> None:
 
 def test_with_people_who_voids_or_opens_the_drawer_proves_it_too(sold: Path) -> None:
     """One rule for every CLI action a person does, as the app's sign-in: not only sell."""
-    profile = sold / "profile.toml"
-    profile.write_text(
-        profile.read_text(encoding="utf-8")
-        + f'\n[[people]]\nname = "王芳"\nrole = "cashier"\npin = "{hash_pin("2580")}"\n'
-        + f'\n[[people]]\nname = "李强"\nrole = "manager"\npin = "{hash_pin("7391")}"\n',
-        encoding="utf-8",
-    )
+    _add_people(sold)
     cashier_pin = sold.parent / "cashier-pin.txt"
     cashier_pin.write_text("0000\n", encoding="utf-8")  # not 王芳's PIN
     before = records(sold)
