@@ -192,18 +192,15 @@ class DerivedFiles:
             self.sheets[0].add(header)
             self.sheets[1].text.add(self.line_rows.rows(lines))
 
-    def _flush_csv(self) -> None:
-        if self.csv_text.tell() >= FLUSH_AT:
+    def _flush_csv(self, at_least: int = FLUSH_AT) -> None:
+        if self.csv_text.tell() >= at_least:
             self.csv.add(self.csv_text.getvalue().encode())
             self.csv_text.seek(0)
             self.csv_text.truncate()
 
     def csv_matches(self) -> bool:
         """Whether the rebuilt ``receipts.csv`` has the SHA-256 the signed manifest states."""
-        if self.csv_text.tell():
-            self.csv.add(self.csv_text.getvalue().encode())
-            self.csv_text.seek(0)
-            self.csv_text.truncate()
+        self._flush_csv(at_least=1)
         return self.csv.hexdigest() == self.manifest["files"][fmt.CSV]["sha256"]
 
     def check(self, archive: SafeZip) -> None:
