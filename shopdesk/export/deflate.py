@@ -42,11 +42,6 @@ RAW = -15
 _zlib_only = isal_zlib is None
 
 
-def engine() -> str:
-    """``"isal"`` or ``"zlib"``: whose deflate the next member gets."""
-    return "zlib" if _zlib_only else "isal"
-
-
 def compressor(zlib_level: int = ZLIB_LEVEL) -> Any:
     """A raw-deflate compressor (``compress``/``flush``); ``zlib_level`` when zlib's."""
     if _zlib_only:
