@@ -69,6 +69,8 @@ REFUNDS = "refund"
 #: scalar ``terminal``), ``data`` sorts first and every member after it is a
 #: scalar once the shape check has passed, which the fast body cut relies on.
 _PLAIN_KEYS = frozenset(REQUIRED) | {"terminal"}
+#: :data:`REQUIRED` as two tuples: the shape test of every record runs in C (``map``).
+_REQUIRED_KEYS, _REQUIRED_TYPES = tuple(REQUIRED), tuple(REQUIRED.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +177,8 @@ def check_records(
             )
         seq = record.get("seq") if isinstance(record, dict) else None
         seq = seq if isinstance(seq, int) else None
-        if not isinstance(record, dict) or any(
-            not isinstance(record.get(k), t) for k, t in REQUIRED.items()
+        if not isinstance(record, dict) or not all(
+            map(isinstance, map(record.get, _REQUIRED_KEYS), _REQUIRED_TYPES)
         ):
             return VerifyResult(
                 count, expect_seq - 1, expect_prev, Problem(file, number, seq, "bad_shape")
@@ -226,8 +228,7 @@ def content_problem(record: dict, raw: bytes, *, plain: bool = False) -> str | N
     ``plain``: ``record`` came from :func:`~shopdesk.ledger.canonical.parse` as plain.
     """
     if canonical_json(record, plain=plain) == raw and _flat_after_data(record):
-        body = _cut_member(_cut_member(raw, b',"sig":'), b',"hash":')
-        return None if hashlib.sha256(body).hexdigest() == record["hash"] else "bad_hash"
+        return None if hashlib.sha256(_body(raw)).hexdigest() == record["hash"] else "bad_hash"
     if record["hash"] != record_hash(record):
         return "bad_hash"
     return "non_canonical" if canonical_json(record) != raw else None
@@ -241,11 +242,19 @@ def _flat_after_data(record: dict) -> bool:
     )
 
 
-def _cut_member(raw: bytes, start: bytes) -> bytes:
-    """``raw`` without its last member beginning with ``start`` (up to the next one)."""
-    at = raw.rfind(start)
-    end = raw.find(b',"', at + 1)
-    return raw[:at] + raw[end if end >= 0 else len(raw) - 1 :]
+def _body(raw: bytes) -> bytes:
+    """``raw`` without its ``"hash"`` and ``"sig"`` members, in one pass.
+
+    In a flat record (:func:`_flat_after_data`) ``kind`` follows ``hash``, and
+    ``terminal`` or ``time`` follows ``sig``; a ``"`` inside a string is always
+    escaped, so ``,"kind":`` and ``,"t`` start the next member (a bare ``,"``
+    would not: a value may end with a comma). One join instead of two cuts,
+    each copying the line (~0.15 s per 200k records; issue 12, speed).
+    """
+    at = raw.rfind(b',"hash":')
+    kind = raw.find(b',"kind":', at)
+    sig = raw.rfind(b',"sig":')
+    return b"".join((raw[:at], raw[kind:sig], raw[raw.find(b',"t', sig) :]))
 
 
 #: A Z's last real receipt number that a piece of the journal cannot know.

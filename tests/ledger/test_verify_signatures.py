@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shopdesk.backup import checking
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
@@ -205,14 +207,35 @@ def test_the_fast_canonical_check_is_the_full_one(home: Path, journal: Path) -> 
         "v": 1,
     }
     before_data = {**tricky, "a": {"hash": 1}}  # a key before "data": the plain way
-    for record in (tricky, before_data):
+    comma = {**tricky, "kind": "k,", "sig": "s,"}  # a value's comma before its closing quote
+    for record in (tricky, before_data, comma):
         record["hash"] = record_hash(record)
-    records = [json.loads(raw) for raw in _lines(journal)] + [tricky, before_data]
+    records = [json.loads(raw) for raw in _lines(journal)] + [tricky, before_data, comma]
     for record in records:
         raw = canonical_json(record)
         assert verify.content_problem(record, raw) is None
         assert verify.content_problem(record, raw.replace(b":", b": ", 1)) == "non_canonical"
         assert verify.content_problem({**record, "seq": 99}, raw) in ("bad_hash", "non_canonical")
+
+
+_TEXT = st.text(alphabet=st.sampled_from(',":{}[]\\ abhsig\u4e2d\n'), max_size=12)
+
+
+@given(
+    data=st.dictionaries(_TEXT, st.one_of(_TEXT, st.integers(), st.lists(_TEXT, max_size=3))),
+    texts=st.lists(_TEXT, min_size=5, max_size=5),
+    seq=st.integers(min_value=0, max_value=2**40),
+    terminal=st.one_of(st.none(), _TEXT),
+)
+def test_the_body_cut_from_the_line_is_the_canonical_body(
+    data: dict, texts: list[str], seq: int, terminal: str | None
+) -> None:
+    """Whatever the strings hold (quotes, commas, member names), cutting ``hash``
+    and ``sig`` out of the canonical line gives the canonical body's bytes."""
+    record = dict(zip(("hash", "kind", "prev", "sig", "time"), texts, strict=True))
+    record |= {"data": data, "seq": seq, "terminal": terminal, "v": 1}
+    body = {k: v for k, v in record.items() if k not in ("hash", "sig")}
+    assert verify._body(canonical_json(record)) == canonical_json(body)
 
 
 def test_the_sample_is_a_fresh_draw_of_distinct_seqs_in_the_range() -> None:
