@@ -19,6 +19,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from shopdesk.errors import LedgerError
 from shopdesk.platform import O_BINARY
 
+try:
+    from nacl.bindings import crypto_sign_open
+    from nacl.exceptions import CryptoError
+except ImportError:  # a hard dependency, but a missing wheel must not stop the till
+    crypto_sign_open = None
+    CryptoError = ValueError  # never raised then
+
 
 def create_private_key(path: Path, key: Ed25519PrivateKey | None = None) -> Ed25519PrivateKey:
     """A new key, stored PEM (PKCS#8) at ``path`` with mode 0600; refuses to overwrite.
@@ -118,8 +125,28 @@ def sign(key: Ed25519PrivateKey, message: bytes) -> str:
 
 
 def verify_signature(key: Ed25519PublicKey, message: bytes, signature_b64: str) -> bool:
+    """Whether ``signature_b64`` is ``key``'s Ed25519 signature of ``message``.
+
+    cryptography's answer (OpenSSL) is the definition. libsodium (PyNaCl) verifies
+    in ~60 µs instead of ~100 µs, and verify-batch and export check thousands
+    of signatures (issue 12, speed), so it is asked first: it computes the same
+    RFC 8032 equation and only refuses more (non-canonical or small-order keys
+    and points), so what it accepts OpenSSL accepts too; anything it refuses is
+    asked of cryptography, which decides.
+    """
     try:
-        key.verify(decode_b64(signature_b64), message)
+        signature = decode_b64(signature_b64)
+    except (ValueError, TypeError):
+        return False
+    if crypto_sign_open is not None and len(signature) == 64:
+        try:
+            crypto_sign_open(signature + message, key.public_bytes_raw())
+        except (CryptoError, ValueError, TypeError):  # BadSignatureError: OpenSSL decides
+            pass
+        else:
+            return True
+    try:
+        key.verify(signature, message)
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True

@@ -5,10 +5,15 @@ from __future__ import annotations
 import base64
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from hypothesis import given
+from hypothesis import strategies as st
+from nacl.exceptions import BadSignatureError
 
 from shopdesk.errors import LedgerError
 from shopdesk.export.batch_verifier import key_fingerprint
+from shopdesk.ledger import keys
 from shopdesk.ledger.keys import (
     decode_b64,
     load_public_key,
@@ -53,3 +58,40 @@ def test_decode_b64_round_trips_both_alphabets(size):
     if size % 3:
         with pytest.raises(ValueError):
             decode_b64(same_bits_twin(unpadded, urlsafe=True), urlsafe=True)
+
+
+def _cryptography_says(public: Ed25519PublicKey, message: bytes, signature: bytes) -> bool:
+    try:
+        public.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+@given(flip=st.integers(min_value=0, max_value=64 * 8 - 1), message=st.binary(max_size=80))
+def test_libsodium_first_answers_exactly_as_cryptography(flip: int, message: bytes) -> None:
+    """Any one bit of a signature flipped, any message: the answer is OpenSSL's."""
+    signature = bytearray(KEY.sign(message))
+    assert verify_signature(KEY.public_key(), message, base64.b64encode(signature).decode())
+    signature[flip // 8] ^= 1 << flip % 8
+    expected = _cryptography_says(KEY.public_key(), message, bytes(signature))
+    assert verify_signature(KEY.public_key(), message, base64.b64encode(signature).decode()) is (
+        expected
+    )
+
+
+def test_what_libsodium_refuses_cryptography_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The identity point as a public key (small order): libsodium refuses every
+    signature, OpenSSL accepts R = identity, S = 0 for any message. OpenSSL is the
+    definition, so shopdesk accepts it too, and answers the same without libsodium."""
+    identity = Ed25519PublicKey.from_public_bytes(b"\x01" + bytes(31))
+    forged = base64.b64encode(b"\x01" + bytes(63)).decode()
+    assert keys.crypto_sign_open is not None
+    with pytest.raises(BadSignatureError):
+        keys.crypto_sign_open(base64.b64decode(forged) + MESSAGE, identity.public_bytes_raw())
+    answer = _cryptography_says(identity, MESSAGE, base64.b64decode(forged))
+    assert verify_signature(identity, MESSAGE, forged) is answer
+    monkeypatch.setattr(keys, "crypto_sign_open", None)
+    assert verify_signature(identity, MESSAGE, forged) is answer
+    assert verify_signature(KEY.public_key(), MESSAGE, sign(KEY, MESSAGE))
+    assert not verify_signature(KEY.public_key(), MESSAGE + b".", sign(KEY, MESSAGE))
