@@ -196,20 +196,21 @@ def _line_cells(line: dict) -> list[str]:
 
 
 class CsvRowsText:
-    """The :func:`csv_rows` of each receipt as the text :mod:`csv` writes for them.
+    """The :func:`csv_rows` of each receipt as the UTF-8 bytes :mod:`csv` writes for them.
 
     A row is the receipt's cells, the line number, the line's cells and the total;
     ``csv`` quotes each cell on its own and joins them with commas, so each part
     is quoted once and joined here, and the line part — the same for the same
-    line on any receipt — is kept for each distinct line (at most
+    line on any receipt — is kept, encoded, for each distinct line (at most
     :data:`MAX_LINES`): ~2× faster than writing every row (issue 12, speed).
-    The writer writes this text; the verifier hashes it.
+    Bytes, not text: the writer writes them and the verifier hashes them, so
+    neither buffers ~50 MB of text per 100k receipts to encode it again.
     """
 
     def __init__(self, padding: int = 0) -> None:
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer)
-        self.lines: dict[tuple, str] = {}
+        self.lines: dict[tuple, bytes] = {}
         #: Empty cells after the total: a batch with refunds has their columns too.
         self.padding = [""] * padding
 
@@ -221,22 +222,24 @@ class CsvRowsText:
         self.buffer.truncate()
         return text[: -len(CSV_LINE_END) - 1]
 
-    def receipt(self, data: dict, time: str, void: bool) -> str:
-        head = self._quoted(_receipt_cells(data, time, void))
-        tail = self._quoted([data["total"], *self.padding]) + CSV_LINE_END
-        rows = []
-        for index, line in enumerate(data["lines"], start=1):
-            rows.append(f"{head},{index},{self._line(line)},{tail}")
-        return "".join(rows)
+    def receipt(self, data: dict, time: str, void: bool) -> bytes:
+        head = self._quoted(_receipt_cells(data, time, void)).encode()
+        tail = (self._quoted([data["total"], *self.padding]) + CSV_LINE_END).encode()
+        return b"".join(
+            [
+                b"%s,%d,%s,%s" % (head, index, self._line(line), tail)
+                for index, line in enumerate(data["lines"], start=1)
+            ]
+        )
 
-    def _line(self, line: dict) -> str:
+    def _line(self, line: dict) -> bytes:
         try:
             key: tuple | None = tuple(line.items())
             found = self.lines.get(key)  # type: ignore[arg-type]
         except TypeError:  # a value that cannot be a key (not one shopdesk writes)
             key = found = None
         if found is None:
-            found = self._quoted(_line_cells(line))
+            found = self._quoted(_line_cells(line)).encode()
             if key is not None and len(self.lines) < MAX_LINES:
                 self.lines[key] = found
         return found
@@ -620,9 +623,8 @@ def _scan_records(
     signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
-    csv_text = io.StringIO()
-    writer = csv.writer(csv_text)  # the header and refund rows; receipts come as text
-    writer.writerow(fmt.csv_columns(plan.refunds))
+    csv_out = CsvBytes(csv_file.write)
+    csv_out.writer.writerow(fmt.csv_columns(plan.refunds))
     rows = CsvRowsText(len(fmt.CSV_REFUND_COLUMNS) if plan.refunds else 0)
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
     expect_seq, prev = plan.first_seq, plan.prev_head
@@ -637,7 +639,7 @@ def _scan_records(
         record = None
         if kind == REFUNDED:
             record = loads(raw)
-            _add_refund(found, record, writer, sheet)
+            _add_refund(found, record, csv_out, sheet)
         elif kind in (ISSUED, VOIDED):
             record = loads(raw)
             data = record["data"]
@@ -651,11 +653,7 @@ def _scan_records(
                 found.first_no = found.first_no or data["no"]
                 found.last_no = data["no"]
                 found.totals.add_receipt(data, void=void)
-                csv_text.write(rows.receipt(data, record["time"], void))
-                if csv_text.tell() > CSV_BUFFER:
-                    csv_file.write(csv_text.getvalue().encode("utf-8"))
-                    csv_text.seek(0)
-                    csv_text.truncate()
+                csv_out.add(rows.receipt(data, record["time"], void))
                 if void:
                     found.voided.append(data["no"])
                 elif sheet is not None:
@@ -671,7 +669,7 @@ def _scan_records(
         raise BatchError("export.ledger_broken", seq=expect_seq)
     found.head = prev
     found.last_time = _field(raw, b'"time":"').decode() if total else ""
-    csv_file.write(csv_text.getvalue().encode("utf-8"))
+    csv_out.flush()
     found.files[fmt.CSV] = csv_file.close()
     if sheet is not None:
         sheet.close()
@@ -681,13 +679,47 @@ def _scan_records(
     return found
 
 
-def _add_refund(found: _Scan, record: dict, writer, sheet: InvoiceSheetWriter | None) -> None:  # type: ignore[no-untyped-def]
+class CsvBytes:
+    """``receipts.csv`` after its BOM: receipts' rows as bytes (:class:`CsvRowsText`),
+    the header and refunds' rows through :attr:`writer`, in order, handed to ``out``
+    in large pieces (the writer's file; the verifier's hash of the rebuild)."""
+
+    def __init__(self, out: Callable[[bytes], object]) -> None:
+        self.out = out
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text)
+        self.parts: list[bytes] = []
+        self.pending = 0
+
+    def add(self, rows: bytes) -> None:
+        self._take_text()
+        self.parts.append(rows)
+        self.pending += len(rows)
+        if self.pending > CSV_BUFFER:
+            self.flush()
+
+    def flush(self) -> None:
+        self._take_text()
+        self.out(b"".join(self.parts))
+        self.parts.clear()
+        self.pending = 0
+
+    def _take_text(self) -> None:
+        if self.text.tell():
+            self.parts.append(self.text.getvalue().encode())
+            self.text.seek(0)
+            self.text.truncate()
+
+
+def _add_refund(
+    found: _Scan, record: dict, csv_out: CsvBytes, sheet: InvoiceSheetWriter | None
+) -> None:
     """A refund in the range: its red-letter rows and its money (issue 13, item 7)."""
     from shopdesk.export.refund_rows import refund_csv_rows
 
     if not found.plan.refunds:  # the plan is made from the same view: cannot happen
         raise BatchError("export.ledger_broken", seq=record["seq"])
-    writer.writerows(refund_csv_rows(record["data"], record["time"]))
+    csv_out.writer.writerows(refund_csv_rows(record["data"], record["time"]))
     if sheet is not None:  # else the workbook worker adds them (build_workbook)
         sheet.add_refund(record["data"], record["time"])
     found.refunds.add_refund(record["data"])

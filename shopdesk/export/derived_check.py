@@ -39,7 +39,7 @@ from shopdesk.config import ExportSettings
 from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export import deflate
-from shopdesk.export.batch_writer import CsvRowsText, csv_rows
+from shopdesk.export.batch_writer import CsvBytes, CsvRowsText, csv_rows
 from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
     SHEET_TAIL,
@@ -161,13 +161,12 @@ class DerivedFiles:
     def __init__(self, manifest: dict) -> None:
         self.manifest = manifest
         self.expected = _Expected(manifest, _writer_styles(fmt.workbook_layout(manifest)))
-        self.csv_text = io.StringIO()
         refund_columns = len(fmt.CSV_REFUND_COLUMNS) if self.expected.refunds else 0
         self.csv_rows = CsvRowsText(refund_columns)
-        self.csv_writer = csv.writer(self.csv_text)  # a refund's rows
         self.csv = _HashedBytes()
         self.csv.add(BOM.encode())
-        csv.writer(self.csv_text).writerow(self.expected.csv_header())
+        self.csv_out = CsvBytes(self.csv.add)  # the writer's own way of writing the file
+        self.csv_out.writer.writerow(self.expected.csv_header())
         header_titles, line_titles = self.expected.sheet_titles()
         self.sheets = [_ExpectedSheet(header_titles, self.expected.styles)]
         self.sheets.append(_ExpectedSheet(line_titles, self.expected.styles))
@@ -177,8 +176,7 @@ class DerivedFiles:
 
     def add_receipt(self, data: dict, time: str) -> None:
         void = data["no"] in self.expected.voided
-        self.csv_text.write(self.csv_rows.receipt(data, time, void))
-        self._flush_csv()
+        self.csv_out.add(self.csv_rows.receipt(data, time, void))
         if not void and self.line_rows is not None:  # voided: never in the workbook
             self.sheets[0].add(header_row(data, time, self.expected.header_fields))
             self.sheets[1].text.add(self.line_rows.receipt(data))
@@ -186,21 +184,14 @@ class DerivedFiles:
     def add_refund(self, data: dict, time: str) -> None:
         """A refund the verifier accepted: its red-letter rows, in journal order."""
         csv_part, header, lines = self.expected.refund_rows(data, time)
-        self.csv_writer.writerows(csv_part)
-        self._flush_csv()
+        self.csv_out.writer.writerows(csv_part)
         if self.line_rows is not None:
             self.sheets[0].add(header)
             self.sheets[1].text.add(self.line_rows.rows(lines))
 
-    def _flush_csv(self, at_least: int = FLUSH_AT) -> None:
-        if self.csv_text.tell() >= at_least:
-            self.csv.add(self.csv_text.getvalue().encode())
-            self.csv_text.seek(0)
-            self.csv_text.truncate()
-
     def csv_matches(self) -> bool:
         """Whether the rebuilt ``receipts.csv`` has the SHA-256 the signed manifest states."""
-        self._flush_csv(at_least=1)
+        self.csv_out.flush()
         return self.csv.hexdigest() == self.manifest["files"][fmt.CSV]["sha256"]
 
     def check(self, archive: SafeZip) -> None:

@@ -55,7 +55,7 @@ def test_csv_text_is_what_csv_writes_for_csv_rows() -> None:
         for void in (False, True):
             text.append(fast.receipt(data, "2026-11-28T10:00:00+08:00", void))
             writer.writerows(csv_rows(data, "2026-11-28T10:00:00+08:00", void))
-    assert "".join(text) == plain.getvalue()
+    assert b"".join(text) == plain.getvalue().encode()
     assert fast.lines  # the cache was used
 
 
