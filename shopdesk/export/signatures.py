@@ -1,9 +1,11 @@
 """Checking many record signatures, in parallel when there are many.
 
 Ed25519 verification costs ~110 µs a signature with OpenSSL on the PCs we
-measured (``openssl speed ed25519``: ~9,000 verifications/s), so a batch of
-100k receipts (~200k records with their print records) needs ~22 s of CPU for
-signatures alone, more than everything else verify-batch does together. They
+measured (``openssl speed ed25519``: ~9,000 verifications/s), ~50 µs with
+libsodium, which :func:`~shopdesk.ledger.keys.verify_signature` asks first; a
+batch of 100k receipts (~200k records with their print records) still needs
+~10 s of CPU for signatures alone, more than everything else verify-batch
+does together (``--all-signatures``). They
 are independent of each other, so big batches spread them over worker
 processes while the main process checks hashes, links and totals.
 """
