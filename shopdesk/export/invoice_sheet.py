@@ -34,11 +34,13 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from typing import IO
 
 from shopdesk.config import ExportSettings
 from shopdesk.domain.money import money_str
@@ -205,11 +207,16 @@ class _Deflating:
     input is cut into pieces does not change the output), so it can hand them
     to zipfile instead of deflating the whole sheet after the last row: the
     deflater releases the GIL, so this overlaps with building rows (issue 12, speed).
+    It also counts and checksums the sheet (CRC-32, what the zip entry states),
+    so the sheet itself is never written out: ~185 MB per 100k receipts that
+    were written to disk and read back only to be checksummed.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.handle = path.open("wb")
+        self.crc = 0
+        self.size = 0
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="sheet-deflate", daemon=True)
@@ -219,6 +226,8 @@ class _Deflating:
         deflater = deflate.compressor(zlib.Z_DEFAULT_COMPRESSION)
         try:
             while (chunk := self.queue.get()) is not None:
+                self.crc = zlib.crc32(chunk, self.crc)
+                self.size += len(chunk)
                 self.handle.write(deflater.compress(chunk))
             self.handle.write(deflater.flush())
         except BaseException as exc:  # reported by close()
@@ -229,12 +238,30 @@ class _Deflating:
     def write(self, data: bytes) -> None:
         self.queue.put(data)
 
-    def close(self) -> None:
+    def close(self) -> Deflated:
         self.queue.put(None)
         self.thread.join()
         self.handle.close()
         if self.error is not None:
             raise self.error
+        return Deflated(self.path, self.crc, self.size)
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A zip entry's content, deflated as zipfile would, with what its header states."""
+
+    path: Path
+    crc: int
+    size: int
+
+    def inflated(self) -> Iterator[bytes]:
+        """The entry's own bytes again, in pieces (where zipfile must deflate them itself)."""
+        inflater = zlib.decompressobj(deflate.RAW)
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(COPY_CHUNK):
+                yield inflater.decompress(chunk)
+        yield inflater.flush()
 
 
 class _Predeflated:
@@ -244,19 +271,17 @@ class _Predeflated:
         self.path = path
 
     def compress(self, data: bytes) -> bytes:
-        return b""  # zipfile still counts and checksums ``data`` itself
+        return b""  # nothing is written through: assemble_xlsx states CRC and size
 
     def flush(self) -> bytes:
         return self.path.read_bytes()
 
 
 class _SheetStream:
-    """Rows of one sheet as SpreadsheetML, appended to a temp file (and deflated beside it)."""
+    """Rows of one sheet as SpreadsheetML, deflated as they come (:class:`_Deflating`)."""
 
     def __init__(self, path: Path, columns: int, styles: dict[str, int]) -> None:
-        self.path = path
         self.deflated = path.with_suffix(path.suffix + ".deflated")
-        self.handle = path.open("wb")
         self.deflating = _Deflating(self.deflated)
         self.letters = _column_letters(columns)
         self.styles = styles
@@ -274,20 +299,16 @@ class _SheetStream:
             self.flush()
 
     def flush(self) -> None:
-        data = b"".join(self.buffer)
+        self.deflating.write(b"".join(self.buffer))
         self.buffer.clear()
-        self.handle.write(data)
-        self.deflating.write(data)
 
-    def close(self) -> None:
+    def close(self) -> Deflated:
         self.buffer.append(SHEET_TAIL)
         self.flush()
-        self.handle.close()
-        self.deflating.close()
+        return self.deflating.close()
 
     def discard(self) -> None:
-        """Let go of the files after a failure (the caller deletes them)."""
-        self.handle.close()
+        """Let go of the file after a failure (the caller deletes it)."""
         with contextlib.suppress(Exception):
             self.deflating.close()
 
@@ -435,25 +456,18 @@ class InvoiceSheetWriter:
         self.skeleton.unlink(missing_ok=True)
 
     def close(self) -> None:
-        self.headers.close()
-        self.lines.close()
         try:
-            assemble_xlsx(
-                self.skeleton,
-                self.path,
-                self.exported_at,
-                {
-                    SHEET_XML.format(n=1): self.headers.path,
-                    SHEET_XML.format(n=2): self.lines.path,
-                },
-                {
-                    SHEET_XML.format(n=1): self.headers.deflated,
-                    SHEET_XML.format(n=2): self.lines.deflated,
-                },
-            )
+            try:
+                sheets = {
+                    SHEET_XML.format(n=1): self.headers.close(),
+                    SHEET_XML.format(n=2): self.lines.close(),
+                }
+            except BaseException:
+                self.lines.discard()  # its thread must not wait forever
+                raise
+            assemble_xlsx(self.skeleton, self.path, self.exported_at, sheets)
         finally:
             for sheet in (self.headers, self.lines):
-                sheet.path.unlink(missing_ok=True)
                 sheet.deflated.unlink(missing_ok=True)
             self.skeleton.unlink(missing_ok=True)
 
@@ -481,21 +495,17 @@ def _skeleton(path: Path, settings: ExportSettings) -> tuple[Path, dict[str, int
 
 
 def assemble_xlsx(
-    source: Path,
-    target: Path,
-    moment: datetime,
-    replace: dict[str, Path] | None = None,
-    deflated: dict[str, Path] | None = None,
+    source: Path, target: Path, moment: datetime, sheets: dict[str, Deflated] | None = None
 ) -> None:
     """Copy an xlsx package with entries swapped in and every timestamp set to ``moment``.
 
     Entry order is kept (openpyxl writes a fixed order); zip entry times and
     ``dcterms:created/modified`` become ``moment``, so the bytes are deterministic.
-    ``deflated`` names, for a swapped-in entry, its bytes already deflated as
-    zipfile would (:class:`_Deflating`); zipfile then only checksums the entry.
+    ``sheets`` names the entries swapped in, each already deflated as zipfile
+    would (:class:`_Deflating`): their bytes are copied and their CRC and size
+    stated, not computed again from the sheet.
     """
-    replace = replace or {}
-    deflated = deflated or {}
+    sheets = sheets or {}
     stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     when = zip_time(moment)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
@@ -507,15 +517,28 @@ def assemble_xlsx(
             if info.filename == CORE_XML:
                 zout.writestr(out, W3CDTF.sub(rb"\g<1>" + stamp + rb"\g<3>", zin.read(info)))
                 continue
-            swapped = replace.get(info.filename)
-            out.file_size = swapped.stat().st_size if swapped else info.file_size
-            with (
-                swapped.open("rb") if swapped else zin.open(info) as src,
-                deflate.writing(zout, out) as dst,
-            ):
-                ready = deflated.get(info.filename)
-                if ready is not None and getattr(dst, "_compressor", None) is not None:
-                    # zipfile's private deflater of this member (3.11–3.13); without it
-                    # zipfile deflates the entry itself, to the same bytes
-                    dst._compressor = _Predeflated(ready)  # type: ignore[attr-defined]
-                shutil.copyfileobj(src, dst, COPY_CHUNK)
+            sheet = sheets.get(info.filename)
+            out.file_size = sheet.size if sheet else info.file_size
+            with deflate.writing(zout, out) as dst:
+                if sheet is None:
+                    with zin.open(info) as src:
+                        shutil.copyfileobj(src, dst, COPY_CHUNK)
+                else:
+                    _write_deflated(dst, sheet)
+
+
+def _write_deflated(dst: IO[bytes], sheet: Deflated) -> None:
+    """Write a pre-deflated entry through zipfile's member writer ``dst``.
+
+    zipfile's private deflater, CRC and size of the member (``_compressor``,
+    ``_crc``, ``_file_size``: the same names in 3.11–3.13) take the sheet's own;
+    where they are missing zipfile deflates the inflated sheet itself: other
+    compressed bytes, the same entry.
+    """
+    names = ("_compressor", "_crc", "_file_size")
+    if all(getattr(dst, name, None) is not None for name in names):
+        dst._compressor = _Predeflated(sheet.path)  # type: ignore[attr-defined]
+        dst._crc, dst._file_size = sheet.crc, sheet.size  # type: ignore[attr-defined]
+    else:
+        for piece in sheet.inflated():
+            dst.write(piece)
