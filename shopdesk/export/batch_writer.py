@@ -44,7 +44,15 @@ from shopdesk.errors import BatchError
 from shopdesk.export import batch_format as fmt
 from shopdesk.export import deflate
 from shopdesk.export.background import Background, no_cyclic_gc
-from shopdesk.export.invoice_sheet import InvoiceSheetWriter
+from shopdesk.export.invoice_sheet import (
+    Deflated,
+    HeaderSheet,
+    InvoiceSheetWriter,
+    LineSheet,
+    Skeleton,
+    assemble_xlsx,
+    workbook_skeleton,
+)
 from shopdesk.export.totals import BatchTotals, RefundTotals
 from shopdesk.ledger.canonical import loads
 from shopdesk.ledger.journal import fsync_dir
@@ -70,9 +78,12 @@ STAGING_PREFIX = ".shopdesk-export-"
 CSV_LINE_END = "\r\n"
 #: Distinct receipt lines whose CSV text is kept (a bound on memory, ~10 MB).
 MAX_LINES = 1 << 15
-#: Records from which the workbook is built in a worker beside the writer's pass
-#: (a process costs ~0.1 s to fork; ~4 s of CPU per 100k receipts moves there).
+#: Records from which the workbook's line sheet is built in a worker beside the
+#: writer's pass (a process costs ~0.1 s to fork; ~4 s of CPU per 100k receipts
+#: moves there); the header sheet stays in the pass, which balances the two.
 WORKBOOK_WORKER_FROM = 20_000
+#: Staged parts of a workbook built by two processes (see :func:`write_batch`).
+SKELETON, HEADER_SHEET, LINE_SHEET = "skeleton.xlsx", "sheet1.deflated", "sheet2.deflated"
 #: The members' level when zlib deflates them (ISA-L's own otherwise: :mod:`.deflate`).
 COMPRESS_LEVEL = deflate.ZLIB_LEVEL
 
@@ -312,9 +323,14 @@ def write_batch(
     part: Path | None = None
     # before any thread starts (the worker is forked); small batches build it in the pass
     big = plan.last_seq - plan.first_seq + 1 >= WORKBOOK_WORKER_FROM
+    try:  # made before the fork: both processes write rows in its styles
+        skeleton = workbook_skeleton(staging / SKELETON, plan.export) if big else None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     worker = Background(
-        build_workbook if big else _check_only,
-        *((plan, lines, staging / fmt.XLSX, check) if big else (check,)),
+        build_line_sheet if big else _check_only,
+        *((plan, lines, staging / LINE_SHEET, skeleton, check) if skeleton else (check,)),
         start=big or check is not None,
     )
     if check is not None and not worker.started:
@@ -339,6 +355,7 @@ def write_batch(
                     sign,
                     progress,
                     book,
+                    skeleton,
                     signatures if book is not None else None,
                 )
             except BatchError:
@@ -489,21 +506,31 @@ def _write_members(
     sign: Callable[[bytes], str],
     progress: Progress | None,
     book: Background | None,
+    skeleton: Skeleton | None,
     signatures: SignatureTap | None = None,
 ) -> tuple[dict, str]:
     """One pass over the records: the jsonl straight into the zip, csv and workbook staged.
 
-    Then the staged files and finally the signed manifest are added. Member order
-    is fixed (jsonl, csv, xlsx, manifest), so the bytes are deterministic.
+    With ``book`` (the worker building the line sheet), the pass builds the
+    header sheet and the workbook is put together from both. Then the staged
+    files and finally the signed manifest are added. Member order is fixed
+    (jsonl, csv, xlsx, manifest), so the bytes are deterministic.
     """
     # Without zip64 a member stops at 2 GiB (~1M receipts): zipfile then raises
     # RuntimeError, reported as export.too_large (split the batch with --until).
     jsonl = _StreamedMember(archive, _member(plan, fmt.JSONL), zip64=False)
+    xlsx = staging / fmt.XLSX
     try:
-        result = _scan(plan, lines, staging, jsonl, progress, book is None, signatures)
-        files = {fmt.JSONL: jsonl.close(), **result.files}
-        if book is not None:
-            files[fmt.XLSX] = book.result()
+        if book is not None and skeleton is not None:
+            headers = HeaderSheet(staging / HEADER_SHEET, plan.export, skeleton.styles)
+            result = _scan(plan, lines, staging, jsonl, progress, headers, signatures)
+            files = {fmt.JSONL: jsonl.close(), **result.files}
+            assemble_xlsx(skeleton, xlsx, plan.exported_at, result.sheet, book.result())
+        else:
+            sheet = InvoiceSheetWriter(xlsx, plan.export, plan.exported_at, skeleton)
+            result = _scan(plan, lines, staging, jsonl, progress, sheet, signatures)
+            files = {fmt.JSONL: jsonl.close(), **result.files}
+        files[fmt.XLSX] = _hash_file(xlsx)
     except BaseException:
         jsonl.abort()
         raise
@@ -534,6 +561,8 @@ class _Scan:
     head: str
     last_time: str
     refunds: RefundTotals = field(default_factory=RefundTotals)
+    #: The header sheet, deflated, when the pass built only that one.
+    sheet: Deflated | None = None
 
     def manifest(self, files: dict[str, dict]) -> dict:
         plan = self.plan
@@ -591,15 +620,10 @@ def _scan(
     staging: Path,
     jsonl: _StreamedMember,
     progress: Progress | None,
-    with_workbook: bool,
+    sheet: InvoiceSheetWriter | HeaderSheet,
     signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file = _HashingFile(staging / fmt.CSV)
-    sheet = (
-        InvoiceSheetWriter(staging / fmt.XLSX, plan.export, plan.exported_at)
-        if with_workbook
-        else None
-    )
     try:
         with no_cyclic_gc():
             return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet, signatures)
@@ -607,8 +631,7 @@ def _scan(
         # the staging folder is deleted by the caller; let go of its files now
         # (a long-running app must not leak descriptors on every failed export)
         csv_file.handle.close()
-        if sheet is not None:
-            sheet.discard()
+        sheet.discard()
         raise
 
 
@@ -619,7 +642,7 @@ def _scan_records(
     jsonl: _StreamedMember,
     progress: Progress | None,
     csv_file: _HashingFile,
-    sheet: InvoiceSheetWriter | None,
+    sheet: InvoiceSheetWriter | HeaderSheet,
     signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
@@ -656,7 +679,7 @@ def _scan_records(
                 csv_out.add(rows.receipt(data, record["time"], void))
                 if void:
                     found.voided.append(data["no"])
-                elif sheet is not None:
+                else:
                     sheet.add_receipt(data, record["time"])
         if signatures is not None:
             signatures(expect_seq, kind, raw, record)
@@ -671,9 +694,7 @@ def _scan_records(
     found.last_time = _field(raw, b'"time":"').decode() if total else ""
     csv_out.flush()
     found.files[fmt.CSV] = csv_file.close()
-    if sheet is not None:
-        sheet.close()
-        found.files[fmt.XLSX] = _hash_file(staging / fmt.XLSX)
+    found.sheet = sheet.close()
     if progress is not None:
         progress(total, total)
     return found
@@ -712,7 +733,7 @@ class CsvBytes:
 
 
 def _add_refund(
-    found: _Scan, record: dict, csv_out: CsvBytes, sheet: InvoiceSheetWriter | None
+    found: _Scan, record: dict, csv_out: CsvBytes, sheet: InvoiceSheetWriter | HeaderSheet
 ) -> None:
     """A refund in the range: its red-letter rows and its money (issue 13, item 7)."""
     from shopdesk.export.refund_rows import refund_csv_rows
@@ -720,8 +741,7 @@ def _add_refund(
     if not found.plan.refunds:  # the plan is made from the same view: cannot happen
         raise BatchError("export.ledger_broken", seq=record["seq"])
     csv_out.writer.writerows(refund_csv_rows(record["data"], record["time"]))
-    if sheet is not None:  # else the workbook worker adds them (build_workbook)
-        sheet.add_refund(record["data"], record["time"])
+    sheet.add_refund(record["data"], record["time"])
     found.refunds.add_refund(record["data"])
 
 
@@ -730,23 +750,25 @@ def _check_only(check: RangeCheck) -> None:
     check(None, False)
 
 
-def build_workbook(
+def build_line_sheet(
     plan: BatchPlan,
     lines: Callable[[], Iterable[bytes]],
     path: Path,
+    skeleton: Skeleton,
     check: RangeCheck | None = None,
-) -> dict:
-    """``invoice-import.xlsx`` of the batch at ``path``; its SHA-256 and size.
+) -> Deflated:
+    """The workbook's line sheet of the batch, deflated at ``path``.
 
     The worker's share of a large export (issue 12, speed): the same rows, in
-    the same order, as the writer's pass adds them — every receipt that is not
-    training and not voided in the batch, and every refund's red-letter rows. The pass checks the chain; a broken
+    the same order, as a writer's pass adds them — every receipt that is not
+    training and not voided in the batch, and every refund's red-letter rows —
+    while the pass builds the header sheet. The pass checks the chain; a broken
     one fails the export there, whatever this worker made of it. With
     ``check``, the records are the ones the range check parses anyway: the
     journal is read and parsed once in this process, not twice (~1 s of CPU
     per 100k receipts); a range that fails raises here and nothing is built.
     """
-    sheet = InvoiceSheetWriter(path, plan.export, plan.exported_at)
+    sheet = LineSheet(path, plan.export, skeleton.styles)
     try:
         with no_cyclic_gc():
             if check is not None:
@@ -759,11 +781,10 @@ def build_workbook(
     except BaseException:
         sheet.discard()
         raise
-    sheet.close()
-    return _hash_file(path)
+    return sheet.close()
 
 
-def _to_sheet(plan: BatchPlan, sheet: InvoiceSheetWriter, kind: str, record: dict) -> None:
+def _to_sheet(plan: BatchPlan, sheet: LineSheet, kind: str, record: dict) -> None:
     """A record's workbook rows, if it has any (as the writer's pass adds them)."""
     if kind == "refund.issued":
         sheet.add_refund(record["data"], record["time"])

@@ -46,10 +46,10 @@ from shopdesk.export.invoice_sheet import (
     XML_ILLEGAL,
     LineRowsXml,
     _column_letters,
-    _skeleton,
     header_row,
     row_xml,
     sheet_rows,
+    workbook_skeleton,
 )
 from shopdesk.export.refund_rows import padded, refund_csv_rows, refund_sheet_rows
 from shopdesk.export.safe_zip import SafeZip
@@ -284,9 +284,7 @@ def _writer_styles(layout: ExportSettings) -> dict[str, int] | None:
     """The style ids the writer gives money/rate/qty cells (from openpyxl, as it does)."""
     try:
         with tempfile.TemporaryDirectory(prefix="shopdesk-verify-") as folder:
-            path, styles = _skeleton(Path(folder) / "skeleton.xlsx", layout)
-            path.unlink(missing_ok=True)
-            return styles
+            return workbook_skeleton(Path(folder) / "skeleton.xlsx", layout).styles
     except (OSError, ValueError):
         return None
 

@@ -281,7 +281,7 @@ class _SheetStream:
     """Rows of one sheet as SpreadsheetML, deflated as they come (:class:`_Deflating`)."""
 
     def __init__(self, path: Path, columns: int, styles: dict[str, int]) -> None:
-        self.deflated = path.with_suffix(path.suffix + ".deflated")
+        self.deflated = path
         self.deflating = _Deflating(self.deflated)
         self.letters = _column_letters(columns)
         self.styles = styles
@@ -419,60 +419,114 @@ def _picker(fields: tuple[str, ...]) -> Callable[[dict[str, Cell]], list[Cell]]:
     return lambda row: list(get(row))
 
 
-class InvoiceSheetWriter:
-    """Streams receipts into the two sheets; :meth:`close` builds the workbook."""
+@dataclass(frozen=True)
+class Skeleton:
+    """openpyxl's package around placeholder sheets, and the style id of each number format."""
 
-    def __init__(self, path: Path, settings: ExportSettings, exported_at: datetime) -> None:
-        self.path = path
-        self.settings = settings
-        self.exported_at = exported_at
-        self.skeleton, styles = _skeleton(path.with_suffix(".skeleton.xlsx"), settings)
-        self.header_fields = [f for f, _ in settings.header_columns]
-        self.line_fields = [f for f, _ in settings.line_columns]
-        self.headers = _SheetStream(
-            path.with_suffix(".sheet1.xml"), len(self.header_fields), styles
-        )
-        self.lines = _SheetStream(path.with_suffix(".sheet2.xml"), len(self.line_fields), styles)
-        self.headers.append([("str", title) for _, title in settings.header_columns])
-        self.lines.append([("str", title) for _, title in settings.line_columns])
-        self.line_rows = LineRowsXml(self.line_fields, styles)
+    path: Path
+    styles: dict[str, int]
+
+
+class HeaderSheet:
+    """The header sheet's rows: one per receipt, one per refund (:func:`header_row`)."""
+
+    def __init__(self, path: Path, settings: ExportSettings, styles: dict[str, int]) -> None:
+        self.fields = [f for f, _ in settings.header_columns]
+        self.stream = _SheetStream(path, len(self.fields), styles)
+        self.stream.append([("str", title) for _, title in settings.header_columns])
 
     def add_receipt(self, data: dict, time: str) -> None:
-        self.headers.append(header_row(data, time, self.header_fields))
-        self.lines.write(self.line_rows.receipt(data))
+        self.stream.append(header_row(data, time, self.fields))
+
+    def add_refund(self, data: dict, time: str) -> None:
+        """A refund's red-letter row (:mod:`shopdesk.export.refund_rows`)."""
+        from shopdesk.export.refund_rows import refund_sheet_rows
+
+        self.stream.append(refund_sheet_rows(data, time, self.fields, [])[0])
+
+    def close(self) -> Deflated:
+        return self.stream.close()
+
+    def discard(self) -> None:
+        self.stream.discard()
+
+
+class LineSheet:
+    """The line sheet's rows: each receipt's lines and 折扣行, each refund's lines."""
+
+    def __init__(self, path: Path, settings: ExportSettings, styles: dict[str, int]) -> None:
+        self.fields = [f for f, _ in settings.line_columns]
+        self.stream = _SheetStream(path, len(self.fields), styles)
+        self.stream.append([("str", title) for _, title in settings.line_columns])
+        self.rows = LineRowsXml(self.fields, styles)
+
+    def add_receipt(self, data: dict, time: str) -> None:
+        self.stream.write(self.rows.receipt(data))
 
     def add_refund(self, data: dict, time: str) -> None:
         """A refund's red-letter rows (:mod:`shopdesk.export.refund_rows`)."""
         from shopdesk.export.refund_rows import refund_sheet_rows
 
-        header, lines = refund_sheet_rows(data, time, self.header_fields, self.line_fields)
-        self.headers.append(header)
-        self.lines.write(self.line_rows.rows(lines))
+        self.stream.write(self.rows.rows(refund_sheet_rows(data, time, [], self.fields)[1]))
+
+    def close(self) -> Deflated:
+        return self.stream.close()
+
+    def discard(self) -> None:
+        self.stream.discard()
+
+
+class InvoiceSheetWriter:
+    """Streams receipts into the two sheets; :meth:`close` builds the workbook.
+
+    The sheets are built apart (:class:`HeaderSheet`, :class:`LineSheet`), so a
+    large export can build each in its own process from the same records, in
+    the same order, and put them together with :func:`assemble_xlsx`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        settings: ExportSettings,
+        exported_at: datetime,
+        skeleton: Skeleton | None = None,
+    ) -> None:
+        self.path = path
+        self.exported_at = exported_at
+        self.skeleton = skeleton or workbook_skeleton(path.with_suffix(".skeleton.xlsx"), settings)
+        styles = self.skeleton.styles
+        self.headers = HeaderSheet(path.with_suffix(".sheet1.xml.deflated"), settings, styles)
+        self.lines = LineSheet(path.with_suffix(".sheet2.xml.deflated"), settings, styles)
+
+    def add_receipt(self, data: dict, time: str) -> None:
+        self.headers.add_receipt(data, time)
+        self.lines.add_receipt(data, time)
+
+    def add_refund(self, data: dict, time: str) -> None:
+        self.headers.add_refund(data, time)
+        self.lines.add_refund(data, time)
 
     def discard(self) -> None:
         """Close the temp files after a failed export (the caller deletes them)."""
         self.headers.discard()
         self.lines.discard()
-        self.skeleton.unlink(missing_ok=True)
+        self.skeleton.path.unlink(missing_ok=True)
 
     def close(self) -> None:
         try:
             try:
-                sheets = {
-                    SHEET_XML.format(n=1): self.headers.close(),
-                    SHEET_XML.format(n=2): self.lines.close(),
-                }
+                headers = self.headers.close()
             except BaseException:
                 self.lines.discard()  # its thread must not wait forever
                 raise
-            assemble_xlsx(self.skeleton, self.path, self.exported_at, sheets)
+            assemble_xlsx(self.skeleton, self.path, self.exported_at, headers, self.lines.close())
         finally:
             for sheet in (self.headers, self.lines):
-                sheet.deflated.unlink(missing_ok=True)
-            self.skeleton.unlink(missing_ok=True)
+                sheet.stream.deflated.unlink(missing_ok=True)
+            self.skeleton.path.unlink(missing_ok=True)
 
 
-def _skeleton(path: Path, settings: ExportSettings) -> tuple[Path, dict[str, int]]:
+def workbook_skeleton(path: Path, settings: ExportSettings) -> Skeleton:
     """openpyxl's package with two placeholder sheets; the style id of each number format."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -491,24 +545,24 @@ def _skeleton(path: Path, settings: ExportSettings) -> tuple[Path, dict[str, int
     with zipfile.ZipFile(path) as package:
         placeholder = package.read(SHEET_XML.format(n=1)).decode()
     ids = [int(s) for s in re.findall(r'<c [^>]*s="(\d+)"', placeholder)]
-    return path, {**dict(zip(FORMATS, ids, strict=True)), "qty": 0}
+    return Skeleton(path, {**dict(zip(FORMATS, ids, strict=True)), "qty": 0})
 
 
 def assemble_xlsx(
-    source: Path, target: Path, moment: datetime, sheets: dict[str, Deflated] | None = None
+    skeleton: Skeleton, target: Path, moment: datetime, headers: Deflated, lines: Deflated
 ) -> None:
-    """Copy an xlsx package with entries swapped in and every timestamp set to ``moment``.
+    """The workbook: the skeleton's package with the two sheets swapped in, every
+    timestamp set to ``moment``.
 
     Entry order is kept (openpyxl writes a fixed order); zip entry times and
     ``dcterms:created/modified`` become ``moment``, so the bytes are deterministic.
-    ``sheets`` names the entries swapped in, each already deflated as zipfile
-    would (:class:`_Deflating`): their bytes are copied and their CRC and size
-    stated, not computed again from the sheet.
+    Each sheet is already deflated as zipfile would (:class:`_Deflating`): its
+    bytes are copied and its CRC and size stated, not computed again.
     """
-    sheets = sheets or {}
+    sheets = {SHEET_XML.format(n=1): headers, SHEET_XML.format(n=2): lines}
     stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     when = zip_time(moment)
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+    with zipfile.ZipFile(skeleton.path) as zin, zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             out = zipfile.ZipInfo(info.filename, date_time=when)
             out.compress_type = zipfile.ZIP_DEFLATED

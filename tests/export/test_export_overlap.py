@@ -102,15 +102,16 @@ def test_batch_started_is_recorded_before_the_zip_has_its_final_name(
 def test_the_workbook_is_built_in_another_process_with_the_same_bytes(
     home, clock, tmp_path, monkeypatch
 ) -> None:
-    """Issue 12, speed: the worker's workbook is the one the writer's pass builds."""
+    """Issue 12, speed: the workbook built by two processes (the line sheet in the
+    worker, the header sheet in the writer's pass) is the one the pass alone builds."""
     from shopdesk.export import batch_writer
 
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
     note = tmp_path / "built-in.txt"
     monkeypatch.setattr(
         batch_writer,
-        "build_workbook",
-        _calling(batch_writer.build_workbook, lambda: note.write_text(str(os.getpid()))),
+        "build_line_sheet",
+        _calling(batch_writer.build_line_sheet, lambda: note.write_text(str(os.getpid()))),
     )
     with Shop.open(home, clock=clock) as shop:
         for _ in range(3):
@@ -130,18 +131,19 @@ def test_the_range_check_builds_the_workbook_from_the_records_it_checked(
     """Issue 12, speed: one worker checks the range and builds the workbook from the
     records it has just parsed (not a second worker reading and parsing the journal
     again); the workbook and the zip are the bytes the one-process export writes."""
-    from shopdesk.export import batch_writer
+    from shopdesk.export import batch_writer, invoice_sheet
 
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
     built = tmp_path / "built-in.txt"
 
-    class NotedSheet(batch_writer.InvoiceSheetWriter):
+    class NotedSheet(invoice_sheet.LineSheet):
         def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
             with built.open("a") as handle:
                 handle.write(f"{os.getpid()}\n")
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(batch_writer, "InvoiceSheetWriter", NotedSheet)
+    monkeypatch.setattr(batch_writer, "LineSheet", NotedSheet)
+    monkeypatch.setattr(invoice_sheet, "LineSheet", NotedSheet)
     with Shop.open(home, clock=clock) as shop:
         for _ in range(3):
             sell(shop, "D001")

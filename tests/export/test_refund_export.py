@@ -211,13 +211,13 @@ def test_refund_rows_built_by_the_workbook_worker_are_the_same_bytes(
     give_back(shop, original, (1, Decimal(2)))
     sell(shop, "D003")
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1)
-    real, pids = batch_writer.build_workbook, tmp_path / "pid"
+    real, pids = batch_writer.build_line_sheet, tmp_path / "pid"
 
     def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
         pids.write_text(str(os.getpid()))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch_writer, "build_workbook", noted)
+    monkeypatch.setattr(batch_writer, "build_line_sheet", noted)
     first = export_batch(shop, tmp_path / "worker")
     assert int(pids.read_text()) != os.getpid()  # it ran in the worker
     verify_batch(first.path)
