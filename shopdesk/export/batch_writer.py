@@ -28,6 +28,7 @@ import hashlib
 import io
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -421,6 +422,28 @@ def _field(raw: bytes, key: bytes) -> bytes:
     return raw[at : raw.index(b'"', at)]
 
 
+#: The members after ``data`` of a record shopdesk writes, up to ``seq``: canonical JSON
+#: sorts keys, and a ``"`` inside a string is always escaped, so the last ``,"hash":"``
+#: starts them (the same reasoning as :func:`_field`).
+_TAIL = re.compile(
+    rb',"hash":"([0-9a-f]*)","kind":"([a-z._]*)","prev":"([0-9a-f]*)","seq":([0-9]+),'
+)
+
+
+def _chain_fields(raw: bytes) -> tuple[bytes, bytes, bytes, int]:
+    """``hash``, ``kind``, ``prev`` and ``seq`` of a record, by one match at its tail.
+
+    One regex match instead of four searches (~0.15 s per 200k records; issue 12,
+    speed); a line it does not fit is read field by field, as before.
+    """
+    tail = _TAIL.match(raw, raw.rfind(b',"hash":"'))
+    if tail is None:
+        fields = (_field(raw, b'"hash":"'), _field(raw, b'"kind":"'), _field(raw, b'"prev":"'))
+        return (*fields, _seq_of(raw))
+    digest, kind, prev, seq = tail.groups()
+    return digest, kind, prev, int(seq)
+
+
 def _member(plan: BatchPlan, name: str, size: int = 0) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=fmt.zip_time(plan.exported_at))
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -650,15 +673,15 @@ def _scan_records(
     csv_out.writer.writerow(fmt.csv_columns(plan.refunds))
     rows = CsvRowsText(len(fmt.CSV_REFUND_COLUMNS) if plan.refunds else 0)
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
-    expect_seq, prev = plan.first_seq, plan.prev_head
+    expect_seq, prev = plan.first_seq, plan.prev_head.encode("ascii")
     total = plan.last_seq - plan.first_seq + 1
     for raw in lines:
         # Only receipts and voids are parsed; for every record the chain is
         # followed through fields read from the end of the line (see _field).
-        if _seq_of(raw) != expect_seq or _field(raw, b'"prev":"') != prev.encode():
+        digest, kind, linked, seq = _chain_fields(raw)
+        if seq != expect_seq or linked != prev:
             raise BatchError("export.ledger_broken", seq=expect_seq)
         jsonl.write(raw + b"\n")
-        kind = _field(raw, b'"kind":"')
         record = None
         if kind == REFUNDED:
             record = loads(raw)
@@ -683,14 +706,14 @@ def _scan_records(
                     sheet.add_receipt(data, record["time"])
         if signatures is not None:
             signatures(expect_seq, kind, raw, record)
-        prev = _field(raw, b'"hash":"').decode("ascii")
+        prev = digest
         expect_seq += 1
         done = expect_seq - plan.first_seq
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
     if expect_seq != plan.last_seq + 1:
         raise BatchError("export.ledger_broken", seq=expect_seq)
-    found.head = prev
+    found.head = prev.decode("ascii", "replace")  # not a hash: the range check names it
     found.last_time = _field(raw, b'"time":"').decode() if total else ""
     csv_out.flush()
     found.files[fmt.CSV] = csv_file.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from shopdesk.domain.repricing import reprice
 from shopdesk.domain.sale import PAYMENT_METHODS
@@ -20,7 +19,11 @@ from shopdesk.domain.tax import RATE_ORDER, RATES
 MONEY_RE = re.compile(r"^(0|[1-9][0-9]{0,11})\.([0-9]{2})$")
 
 
-@lru_cache(maxsize=1 << 16)
+#: Amounts already converted: catalog prices and totals repeat (a bound on memory).
+_FEN: dict[str, int] = {}
+FEN_CACHE = 1 << 16
+
+
 def _fen(text: str) -> int:
     # Checked by hand rather than by MONEY_RE: this runs millions of times per batch.
     whole, cents = text[:-3], text[-2:]
@@ -39,11 +42,19 @@ def _fen(text: str) -> int:
 def fen(text: object) -> int:
     """Integer fen of a canonical money string; anything else is a ``ValueError``.
 
-    Amounts repeat a lot (catalog prices), so results are cached.
+    Amounts repeat a lot (catalog prices), so results are kept: a dict lookup
+    first, ~2× cheaper than ``lru_cache`` behind the type test, and an export
+    asks ~1M times per 100k receipts (issue 12, speed).
     """
     if type(text) is not str:
         raise ValueError(f"not a money string: {text!r}")
-    return _fen(text)
+    try:
+        return _FEN[text]
+    except KeyError:
+        value = _fen(text)
+    if len(_FEN) < FEN_CACHE:
+        _FEN[text] = value
+    return value
 
 
 def yuan(value: int) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from shopdesk.domain.sale import Buyer, Payment, SaleDraft
@@ -391,3 +393,39 @@ def test_codes_in_the_csv_stay_text_when_a_spreadsheet_opens_it(shop: Shop, tmp_
     )
     assert bananas["数量"] == "0.532"
     assert cola["项目名称"] == "可口可乐 330ml"
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@given(
+    data=st.dictionaries(_TEXT, _TEXT, max_size=3),
+    digest=st.text('0123456789abcdefABCDEF,"\\', max_size=64),
+    kind=st.text('abcz._AZ09"', min_size=1, max_size=16),
+    prev=st.text('0123456789abcdef"', max_size=64),
+    seq=st.integers(min_value=0, max_value=10**12),
+    sig=_TEXT,
+    terminal=st.one_of(st.none(), _TEXT),
+    time=_TEXT,
+)
+def test_the_chain_fields_read_at_once_are_the_ones_read_one_by_one(
+    data, digest, kind, prev, seq, sig, terminal, time
+) -> None:
+    """Issue 12, speed: the writer's pass reads ``hash``, ``kind``, ``prev`` and ``seq``
+    of every record with one match at its tail; for any canonical record, whatever
+    its text, that gives what reading each field from the end gives."""
+    from shopdesk.export.batch_writer import _chain_fields, _field, _seq_of
+    from shopdesk.ledger.canonical import canonical_json
+
+    record = {"data": data, "hash": digest, "kind": kind, "prev": prev, "seq": seq}
+    record |= {"sig": sig, "time": time, "v": 1}
+    if terminal is not None:
+        record["terminal"] = terminal
+    raw = canonical_json(record)
+    one_by_one = (
+        _field(raw, b'"hash":"'),
+        _field(raw, b'"kind":"'),
+        _field(raw, b'"prev":"'),
+        _seq_of(raw),
+    )
+    assert _chain_fields(raw) == one_by_one
