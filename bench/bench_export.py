@@ -68,18 +68,20 @@ print(json.dumps({"records": n, "bad": bad, "seconds": time.perf_counter() - t})
 """
 
 #: export in-process, timing only the export (not opening the shop); ``csv_only``
-#: swaps the workbook writer for one that writes an empty file.
+#: swaps both sheets for ones that build nothing and the workbook for an empty file.
 EXPORT_PHASE = """
 import json, sys, time
 from pathlib import Path
 import shopdesk.export.batch_writer as writer
 if sys.argv[3] == "csv_only":
     class NoSheet:
-        def __init__(self, path, settings, exported_at): self.path = path
+        def __init__(self, path, *args): self.path = path
         def add_receipt(self, data, time): pass
+        def add_refund(self, data, time): pass
         def close(self): self.path.write_bytes(b"")
         def discard(self): pass
-    writer.InvoiceSheetWriter = NoSheet
+    writer.InvoiceSheetWriter = writer.HeaderSheet = writer.LineSheet = NoSheet
+    writer.assemble_xlsx = lambda skeleton, target, *parts: target.write_bytes(b"")
 from shopdesk.services.export import export_batch
 from shopdesk.services.shop import Shop
 t0 = time.perf_counter()

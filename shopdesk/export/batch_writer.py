@@ -62,14 +62,10 @@ T = TypeVar("T")
 
 #: progress(done, total): records of the batch written so far, out of all of them.
 Progress = Callable[[int, int], None]
-#: check(observe, signatures_tapped): the caller's check of the batch's range; raises
-#: unless every record verifies, and calls ``observe`` (if not ``None``) with each
-#: record it has checked, parsed, in journal order. With ``signatures_tapped`` it
-#: leaves the signatures to the writer's pass (``write_batch(signatures=…)``).
-RangeCheck = Callable[[Callable[[dict], None] | None, bool], None]
-#: signatures(seq, kind, raw, record): every record of the writer's pass, in order;
-#: ``record`` is the parsed record of a receipt, void or refund, else ``None``.
-SignatureTap = Callable[[int, bytes, bytes, dict | None], None]
+#: check(observe): the caller's check of the batch's range; raises unless every
+#: record verifies, and calls ``observe`` (if not ``None``) with each record it
+#: has checked, parsed, in journal order.
+RangeCheck = Callable[[Callable[[dict], None] | None], None]
 PROGRESS_EVERY = 2000
 COPY_CHUNK = 1 << 20
 CSV_BUFFER = 1 << 20
@@ -294,7 +290,6 @@ def write_batch(
     progress: Progress | None = None,
     before_publish: Callable[[], None] | None = None,
     check: RangeCheck | None = None,
-    signatures: SignatureTap | None = None,
 ) -> WrittenBatch:
     """Write ``plan``'s batch from its raw journal lines (in order) to ``out_dir``.
 
@@ -303,11 +298,8 @@ def write_batch(
     called a second time in a worker that builds the workbook for a large batch.
     ``check`` (the caller's range check, see :data:`RangeCheck`) runs in a worker
     beside the writer's pass, and for a large batch that worker builds the
-    workbook from the records it checks; without a worker it runs first. Its
-    error (a damaged ledger) wins over the writer's ``BatchError``. While that
-    worker builds the workbook, it leaves the signatures of the range to this
-    process's pass, which hands each record to ``signatures`` (the worker has
-    the larger share: issue 12, speed); the caller checks them by ``before_publish``.
+    line sheet from the records it checks; without a worker it runs first. Its
+    error (a damaged ledger) wins over the writer's ``BatchError``.
     ``before_publish`` runs once the zip is complete and durable under its
     hidden name and ``check`` has passed, just before the rename gives it its
     final name; if either raises, the zip is deleted and nothing is published.
@@ -336,7 +328,7 @@ def write_batch(
     )
     if check is not None and not worker.started:
         try:  # no worker (the app has threads): check first, as a small batch does
-            check(None, False)
+            check(None)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -357,7 +349,6 @@ def write_batch(
                     progress,
                     book,
                     skeleton,
-                    signatures if book is not None else None,
                 )
             except BatchError:
                 with contextlib.suppress(Exception):
@@ -530,7 +521,6 @@ def _write_members(
     progress: Progress | None,
     book: Background | None,
     skeleton: Skeleton | None,
-    signatures: SignatureTap | None = None,
 ) -> tuple[dict, str]:
     """One pass over the records: the jsonl straight into the zip, csv and workbook staged.
 
@@ -546,12 +536,12 @@ def _write_members(
     try:
         if book is not None and skeleton is not None:
             headers = HeaderSheet(staging / HEADER_SHEET, plan.export, skeleton.styles)
-            result = _scan(plan, lines, staging, jsonl, progress, headers, signatures)
+            result = _scan(plan, lines, staging, jsonl, progress, headers)
             files = {fmt.JSONL: jsonl.close(), **result.files}
             assemble_xlsx(skeleton, xlsx, plan.exported_at, result.sheet, book.result())
         else:
             sheet = InvoiceSheetWriter(xlsx, plan.export, plan.exported_at, skeleton)
-            result = _scan(plan, lines, staging, jsonl, progress, sheet, signatures)
+            result = _scan(plan, lines, staging, jsonl, progress, sheet)
             files = {fmt.JSONL: jsonl.close(), **result.files}
         files[fmt.XLSX] = _hash_file(xlsx)
     except BaseException:
@@ -644,12 +634,11 @@ def _scan(
     jsonl: _StreamedMember,
     progress: Progress | None,
     sheet: InvoiceSheetWriter | HeaderSheet,
-    signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file = _HashingFile(staging / fmt.CSV)
     try:
         with no_cyclic_gc():
-            return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet, signatures)
+            return _scan_records(plan, lines, staging, jsonl, progress, csv_file, sheet)
     except BaseException:
         # the staging folder is deleted by the caller; let go of its files now
         # (a long-running app must not leak descriptors on every failed export)
@@ -666,7 +655,6 @@ def _scan_records(
     progress: Progress | None,
     csv_file: _HashingFile,
     sheet: InvoiceSheetWriter | HeaderSheet,
-    signatures: SignatureTap | None,
 ) -> _Scan:
     csv_file.write("\ufeff".encode())  # BOM: Chinese Excel reads UTF-8 only with it
     csv_out = CsvBytes(csv_file.write)
@@ -682,7 +670,6 @@ def _scan_records(
         if seq != expect_seq or linked != prev:
             raise BatchError("export.ledger_broken", seq=expect_seq)
         jsonl.write(raw + b"\n")
-        record = None
         if kind == REFUNDED:
             record = loads(raw)
             _add_refund(found, record, csv_out, sheet)
@@ -704,8 +691,6 @@ def _scan_records(
                     found.voided.append(data["no"])
                 else:
                     sheet.add_receipt(data, record["time"])
-        if signatures is not None:
-            signatures(expect_seq, kind, raw, record)
         prev = digest
         expect_seq += 1
         done = expect_seq - plan.first_seq
@@ -770,7 +755,7 @@ def _add_refund(
 
 def _check_only(check: RangeCheck) -> None:
     """The worker's share of an export whose workbook is built in the writer's pass."""
-    check(None, False)
+    check(None)
 
 
 def build_line_sheet(
@@ -795,7 +780,7 @@ def build_line_sheet(
     try:
         with no_cyclic_gc():
             if check is not None:
-                check(lambda record: _to_sheet(plan, sheet, record["kind"], record), True)
+                check(lambda record: _to_sheet(plan, sheet, record["kind"], record))
             else:
                 for raw in lines():
                     kind = _field(raw, b'"kind":"')

@@ -38,11 +38,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from shopdesk.errors import BatchError, InvalidInput, LedgerTampered, NotFound
 from shopdesk.export.background import no_cyclic_gc
 from shopdesk.export.batch_writer import BatchPlan, Progress, select_range, write_batch
-from shopdesk.ledger.canonical import loads
 from shopdesk.ledger.journal import GENESIS_PREV, partition_name
-from shopdesk.ledger.keys import public_key_b64, sign, verify_signature
+from shopdesk.ledger.keys import public_key_b64, sign
 from shopdesk.ledger.verify import (
-    ALL_SIGNATURES,
     SignatureRule,
     VerifyResult,
     check_named,
@@ -151,14 +149,12 @@ def verify_range(
     plan: BatchPlan,
     from_month: str,
     observe: Callable[[dict], None] | None = None,
-    signatures_tapped: bool = False,
     rule: SignatureRule | None = None,
 ) -> None:
     """Raise :class:`LedgerTampered` unless records ``first_seq..last_seq`` verify.
 
     Hashes, links, canonical bytes and sequence always (from the previous
-    batch's head); the signatures ``rule`` picks (the batch rule by default),
-    none with ``signatures_tapped`` (:class:`_SignatureTap` checks them); a
+    batch's head); the signatures ``rule`` picks (the batch rule by default); a
     failing range is named as a full check names it
     (:func:`~shopdesk.ledger.verify.check_named`). ``observe`` sees each record
     once it has passed, parsed (the workbook is built from them:
@@ -182,7 +178,7 @@ def verify_range(
             public,
             expect_seq=plan.first_seq,
             expect_prev=plan.prev_head,
-            signatures=None if first and signatures_tapped else rule,
+            signatures=rule,
             on_record=observe if first else None,
         )
 
@@ -198,42 +194,6 @@ def verify_range(
 def _batch_rule(plan: BatchPlan) -> SignatureRule:
     """The signature rule of the batch's range, drawn afresh (its sample is random)."""
     return SignatureRule.batch(records=plan.last_seq - plan.first_seq + 1, last_seq=plan.last_seq)
-
-
-class _SignatureTap:
-    """The batch rule's signatures, checked in the writer's pass of a large export.
-
-    The range check runs in a worker that also builds the workbook: the larger
-    share of the two processes. So that worker leaves the signatures (~5k of
-    100k receipts, ~0.5 s) to the writer's pass, which shows every record here
-    (:data:`~shopdesk.export.batch_writer.SignatureTap`; issue 12, speed). A
-    bad one is named by :meth:`raise_if_bad`, before the zip gets its name, with
-    the full check (every signature), as :func:`verify_range` names a failure.
-    """
-
-    def __init__(self, shop: Shop, plan: BatchPlan) -> None:
-        self.key = _private_key(shop).public_key()
-        self.rule = _batch_rule(plan)
-        self.bad: int | None = None
-
-    def __call__(self, seq: int, kind: bytes, raw: bytes, record: dict | None) -> None:
-        if self.bad is not None:
-            return
-        data = record["data"] if record is not None else None
-        if not self.rule.wants_parts(seq, kind.decode("ascii", "replace"), data):
-            return
-        try:
-            record = record if record is not None else loads(raw)
-            good = verify_signature(self.key, record["hash"].encode("ascii"), record["sig"])
-        except (KeyError, TypeError, AttributeError, ValueError, RecursionError):
-            good = False  # not a record of the right shape: the range check names it
-        if not good:
-            self.bad = seq
-
-    def raise_if_bad(self, shop: Shop, plan: BatchPlan, from_month: str) -> None:
-        if self.bad is not None:
-            verify_range(shop, plan, from_month, rule=ALL_SIGNATURES)
-            raise _damaged("?", 0, self.bad, "bad_signature")
 
 
 def _damaged(file: str, line: int, seq: object, reason: str) -> LedgerTampered:
@@ -450,18 +410,11 @@ def export_batch(
             # before any zip is under its final name, so a crash finishes this batch
             shop.ledger.append("batch.started", reserved, shop.now())
 
-    def check(observe: Callable[[dict], None] | None, signatures_tapped: bool) -> None:
-        verify_range(shop, plan, from_month, observe, signatures_tapped)
-
-    tap = _SignatureTap(shop, plan) if big else None
-
-    def publish() -> None:
-        if tap is not None:
-            tap.raise_if_bad(shop, plan, from_month)
-        reserve()
+    def check(observe: Callable[[dict], None] | None) -> None:
+        verify_range(shop, plan, from_month, observe)
 
     if not big:  # a small batch: check and reserve first, then write, as always
-        check(None, False)
+        check(None)
         reserve()
 
     def lines() -> Iterator[bytes]:
@@ -473,9 +426,8 @@ def export_batch(
         out_dir,
         _signer(shop),
         progress,
-        before_publish=publish if big else None,
+        before_publish=reserve if big else None,
         check=check if big else None,
-        signatures=tap,
     )
     m = written.manifest
     if not again:

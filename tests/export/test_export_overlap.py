@@ -190,31 +190,32 @@ def _forge_signature(home: Path, seq: int) -> None:
 
 
 @pytest.mark.parametrize("worker", [True, False])
-def test_a_bad_signature_is_found_by_the_writers_pass_and_publishes_nothing(
+def test_a_bad_signature_stops_the_export_and_publishes_nothing(
     home, clock, tmp_path, monkeypatch, worker: bool
 ) -> None:
-    """Issue 12, speed: while the worker checks the range and builds the workbook, the
-    signatures are checked in the writer's pass instead (the worker has the larger
-    share). A record whose signature alone was damaged still stops the export, named
-    as the full check names it, and nothing is published; without a worker the range
-    check has them, as before."""
+    """The range check has the batch rule's signatures, in the worker beside the
+    writer's pass (issue 12, speed) or first, in this process. A record whose
+    signature alone was damaged still stops the export, named as the full check
+    names it, and nothing is published."""
     from shopdesk.export import batch_writer
+    from shopdesk.ledger import verify
 
     monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1 if worker else 10**9)
     monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1 if worker else 10**9)
-    checked_by: set[int] = set()
-    monkeypatch.setattr(
-        export_service,
-        "verify_signature",
-        _calling(export_service.verify_signature, lambda: checked_by.add(os.getpid())),
-    )
+    note = tmp_path / "verified-in.txt"
+
+    def noted() -> None:
+        with note.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(verify, "verify_signature", _calling(verify.verify_signature, noted))
     with Shop.open(home, clock=clock) as shop:
         for _ in range(3):
             sell(shop, "D001")
         good = export_batch(shop, tmp_path / "good")
         assert good.path.exists()
-        if worker:
-            assert checked_by == {os.getpid()}  # the writer's pass, not the worker
+        pids = {int(pid) for pid in note.read_text().split()}
+        assert (os.getpid() not in pids) if worker else (pids == {os.getpid()})
         for _ in range(3):
             sell(shop, "D001")
     kinds = _kinds(home)
