@@ -36,6 +36,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -268,18 +269,20 @@ def select_range(
 
     Lines before ``first_seq`` are skipped by their ``seq``; from there on the
     journal is gapless, so exactly the batch's count of lines follows (the
-    writer checks every one's ``seq`` and ``prev`` anyway). ``raw`` gets the
-    line's bytes out of each item when the items are not bytes themselves.
+    writer checks every one's ``seq`` and ``prev`` anyway), handed on by
+    ``islice`` without a Python step per line. ``raw`` gets the line's bytes
+    out of each item when the items are not bytes themselves.
     """
     wanted = last_seq - first_seq + 1
-    for item in lines:
-        if wanted <= 0:
-            return
+    if wanted <= 0:
+        return
+    items = iter(lines)
+    for item in items:
         line = raw(item) if raw is not None else item
-        if wanted == last_seq - first_seq + 1 and _seq_of(line) < first_seq:  # type: ignore[arg-type]
-            continue
-        wanted -= 1
-        yield item
+        if _seq_of(line) >= first_seq:  # type: ignore[arg-type]
+            yield item
+            yield from islice(items, wanted - 1)
+            return
 
 
 def write_batch(
@@ -291,7 +294,7 @@ def write_batch(
     before_publish: Callable[[], None] | None = None,
     check: RangeCheck | None = None,
 ) -> WrittenBatch:
-    """Write ``plan``'s batch from its raw journal lines (in order) to ``out_dir``.
+    """Write ``plan``'s batch from its journal lines (in order, with newlines) to ``out_dir``.
 
     ``lines()`` must give exactly the records ``first_seq..last_seq``; a gap or a
     broken link is a ``BatchError`` (the ledger needs ``shopdesk verify``). It is
@@ -669,7 +672,7 @@ def _scan_records(
         digest, kind, linked, seq = _chain_fields(raw)
         if seq != expect_seq or linked != prev:
             raise BatchError("export.ledger_broken", seq=expect_seq)
-        jsonl.write(raw + b"\n")
+        jsonl.write(raw)  # as written: with its newline
         if kind == REFUNDED:
             record = loads(raw)
             _add_refund(found, record, csv_out, sheet)

@@ -141,7 +141,11 @@ def _journal_lines(shop: Shop, from_month: str) -> Iterator[tuple[str, int, byte
 
 
 def _raw_lines(shop: Shop, from_month: str) -> Iterator[bytes]:
-    return (raw for _, _, raw in _journal_lines(shop, from_month))
+    """Journal lines from ``from_month`` on, each with its newline (what the jsonl holds)."""
+    journal = shop.ledger.journal
+    for month in journal.months():
+        if month >= from_month:
+            yield from journal.lines_as_written(month)
 
 
 def verify_range(

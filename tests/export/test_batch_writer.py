@@ -429,3 +429,28 @@ def test_the_chain_fields_read_at_once_are_the_ones_read_one_by_one(
         _seq_of(raw),
     )
     assert _chain_fields(raw) == one_by_one
+
+
+@given(
+    first=st.integers(min_value=1, max_value=12),
+    count=st.integers(min_value=-1, max_value=8),
+    start=st.integers(min_value=1, max_value=12),
+)
+def test_select_range_gives_exactly_the_batch_and_reads_no_further(
+    first: int, count: int, start: int
+) -> None:
+    """The lines ``first..last`` out of a journal read from an earlier seq ``start``;
+    nothing after ``last`` is read (a torn tail or the next record may be there)."""
+    from shopdesk.export.batch_writer import select_range
+
+    start, last = min(start, first), first + count - 1
+    read: list[int] = []
+
+    def journal():  # type: ignore[no-untyped-def]
+        for seq in range(start, 30):
+            read.append(seq)
+            yield b'{"data":{},"hash":"h","kind":"k","prev":"p","seq":%d,"sig":"s"}\n' % seq
+
+    got = [json.loads(raw)["seq"] for raw in select_range(journal(), first, last)]
+    assert got == list(range(first, last + 1))
+    assert read == (list(range(start, last + 1)) if count > 0 else [])

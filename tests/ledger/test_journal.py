@@ -326,3 +326,14 @@ def test_newest_page_of_a_cold_view_builds_only_its_rows(tmp_path: Path, monkeyp
             assert rows == [dict(row) for row in view.newest_page(skip, limit)], (skip, limit)
         assert [r["rseq"] for r in pages[2, 4]] == [11, 10, 9, 8]
         assert [r["rseq"] for r in pages[11, 5]] == [2, 1] and pages[13, 5] == []
+
+
+def test_lines_as_written_keep_their_newlines_and_stop_before_a_torn_tail(
+    tmp_path: Path,
+) -> None:
+    """What an export streams into its jsonl: each complete line, byte for byte, its
+    newline included; a tail without its newline is not a record yet."""
+    (tmp_path / "journal-2026-11.jsonl").write_bytes(b'{"a":1}\n{"b":"x\\n"}\n{"c":')
+    journal = Journal(tmp_path, readonly=True)
+    assert list(journal.lines_as_written("2026-11")) == [b'{"a":1}\n', b'{"b":"x\\n"}\n']
+    assert [raw for _, raw in journal.lines("2026-11")] == [b'{"a":1}', b'{"b":"x\\n"}']
