@@ -306,10 +306,10 @@ def main() -> None:
             "Peak RSS is `ru_maxrss` of `RUSAGE_CHILDREN` in a fresh wrapper: the largest",
             "single process among the command and its descendants. verify-batch walks",
             "the chain (sampled signatures: the batch rule) and rebuilds the derived",
-            "files in one forked worker; export checks the range and builds the workbook",
-            "from the checked records in one forked worker while its own pass writes the",
-            "jsonl and the CSV and checks the rule's signatures; the figure is the",
-            "largest of them.",
+            "files in one forked worker; export checks the range (with the rule's",
+            "signatures) and builds the workbook's line sheet from the checked records in",
+            "one forked worker while its own pass writes the jsonl, the CSV and the header",
+            "sheet; the figure is the largest of them.",
         ]
         args.out.parent.mkdir(parents=True, exist_ok=True)
         existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
