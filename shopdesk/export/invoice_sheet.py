@@ -12,7 +12,7 @@ How it is built, and why: openpyxl writes the package (workbook, styles,
 content types, relationships), but its write-only row serialisation costs about
 16 s per 100k rows on the till PCs we target (measured, without lxml), and a
 100k-receipt batch has ~450k rows. So the rows of both sheets are streamed
-here as plain SpreadsheetML (``<row><c t="inlineStr">…``) into temp files and
+here as plain SpreadsheetML (``<row><c t="inlineStr">…``), deflated into temp files, and
 swapped into openpyxl's package in :func:`assemble_xlsx`; the number formats
 they use are registered by styled cells in openpyxl's placeholder sheets and
 their style ids read back from its output, so they always agree. Amounts are
