@@ -65,8 +65,9 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 #: check(observe): the caller's check of the batch's range; raises unless every
 #: record verifies, and calls ``observe`` (if not ``None``) with each record it
-#: has checked, parsed, in journal order.
-RangeCheck = Callable[[Callable[[dict], None] | None], None]
+#: has checked, parsed, in journal order; ``observe`` may refuse a record by
+#: returning a reason (``verify.reason.*``), which the check raises as its own.
+RangeCheck = Callable[[Callable[[dict], str | None] | None], None]
 PROGRESS_EVERY = 2000
 COPY_CHUNK = 1 << 20
 CSV_BUFFER = 1 << 20
@@ -628,6 +629,11 @@ class _Scan:
 ISSUED = b"receipt.issued"
 VOIDED = b"receipt.voided"
 REFUNDED = b"refund.issued"
+PARSED = frozenset((ISSUED, VOIDED, REFUNDED))
+#: What reading a record of the wrong shape raises: a signed record that
+#: shopdesk's own code did not make (``shopdesk verify`` names it). The export
+#: is refused, naming its sequence, instead of ending in a traceback.
+SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
 def _scan(
@@ -665,35 +671,42 @@ def _scan_records(
     rows = CsvRowsText(len(fmt.CSV_REFUND_COLUMNS) if plan.refunds else 0)
     found = _Scan(plan, {}, BatchTotals(), [], [], None, None, plan.prev_head, "")
     expect_seq, prev = plan.first_seq, plan.prev_head.encode("ascii")
+    expect_rseq = plan.first_rseq
     total = plan.last_seq - plan.first_seq + 1
     for raw in lines:
-        # Only receipts and voids are parsed; for every record the chain is
-        # followed through fields read from the end of the line (see _field).
+        # Only receipts, voids and refunds are parsed; for every record the chain
+        # is followed through fields read from the end of the line (see _field).
         digest, kind, linked, seq = _chain_fields(raw)
         if seq != expect_seq or linked != prev:
             raise BatchError("export.ledger_broken", seq=expect_seq)
         jsonl.write(raw)  # as written: with its newline
-        if kind == REFUNDED:
-            record = loads(raw)
-            _add_refund(found, record, csv_out, sheet)
-        elif kind in (ISSUED, VOIDED):
-            record = loads(raw)
-            data = record["data"]
-            if kind == VOIDED:
-                if plan.earlier_receipt(data.get("no", "")):
-                    found.late_voids.append(data["no"])
-            elif data.get("training"):
-                found.totals.add_receipt(data, void=False)  # counted as excluded only
-            else:
-                void = data["no"] in plan.voided
-                found.first_no = found.first_no or data["no"]
-                found.last_no = data["no"]
-                found.totals.add_receipt(data, void=void)
-                csv_out.add(rows.receipt(data, record["time"], void))
-                if void:
-                    found.voided.append(data["no"])
+        if kind in PARSED:
+            try:
+                record = loads(raw)
+                data = record["data"]
+                if kind == REFUNDED:
+                    _add_refund(found, record, csv_out, sheet)
+                elif kind == VOIDED:
+                    if plan.earlier_receipt(data.get("no", "")):
+                        found.late_voids.append(data["no"])
+                elif data.get("training"):
+                    found.totals.add_receipt(data, void=False)  # counted as excluded only
                 else:
-                    sheet.add_receipt(data, record["time"])
+                    rseq = data["rseq"]
+                    if type(rseq) is not int or rseq != expect_rseq:
+                        raise BatchError("export.ledger_broken", seq=seq)
+                    expect_rseq += 1
+                    void = data["no"] in plan.voided
+                    found.first_no = found.first_no or data["no"]
+                    found.last_no = data["no"]
+                    found.totals.add_receipt(data, void=void)
+                    csv_out.add(rows.receipt(data, record["time"], void))
+                    if void:
+                        found.voided.append(data["no"])
+                    else:
+                        sheet.add_receipt(data, record["time"])
+            except SHAPE_ERRORS as exc:
+                raise BatchError("export.ledger_broken", seq=seq) from exc
         prev = digest
         expect_seq += 1
         done = expect_seq - plan.first_seq
@@ -783,16 +796,32 @@ def build_line_sheet(
     try:
         with no_cyclic_gc():
             if check is not None:
-                check(lambda record: _to_sheet(plan, sheet, record["kind"], record))
+                check(lambda record: _sheet_rows(plan, sheet, record))
             else:
                 for raw in lines():
                     kind = _field(raw, b'"kind":"')
                     if kind in (REFUNDED, ISSUED):
-                        _to_sheet(plan, sheet, kind.decode(), loads(raw))
+                        try:
+                            _to_sheet(plan, sheet, kind.decode(), loads(raw))
+                        except SHAPE_ERRORS as exc:
+                            raise BatchError("export.ledger_broken", seq=_seq_of(raw)) from exc
     except BaseException:
         sheet.discard()
         raise
     return sheet.close()
+
+
+def _sheet_rows(plan: BatchPlan, sheet: LineSheet, record: dict) -> str | None:
+    """The range check's ``on_record``: a record's rows, or why it has none it could have.
+
+    A receipt or refund of the wrong shape is named as ``shopdesk verify``
+    names it, so the range check refuses the export at that record.
+    """
+    try:
+        _to_sheet(plan, sheet, record["kind"], record)
+    except SHAPE_ERRORS:
+        return "refund_arithmetic" if record["kind"] == "refund.issued" else "receipt_arithmetic"
+    return None
 
 
 def _to_sheet(plan: BatchPlan, sheet: LineSheet, kind: str, record: dict) -> None:

@@ -152,7 +152,7 @@ def verify_range(
     shop: Shop,
     plan: BatchPlan,
     from_month: str,
-    observe: Callable[[dict], None] | None = None,
+    observe: Callable[[dict], str | None] | None = None,
     rule: SignatureRule | None = None,
 ) -> None:
     """Raise :class:`LedgerTampered` unless records ``first_seq..last_seq`` verify.
@@ -161,8 +161,8 @@ def verify_range(
     batch's head); the signatures ``rule`` picks (the batch rule by default); a
     failing range is named as a full check names it
     (:func:`~shopdesk.ledger.verify.check_named`). ``observe`` sees each record
-    once it has passed, parsed (the workbook is built from them:
-    :data:`~shopdesk.export.batch_writer.RangeCheck`).
+    once it has passed, parsed (the workbook is built from them), and may
+    refuse it with a reason (:data:`~shopdesk.export.batch_writer.RangeCheck`).
     """
     public = _private_key(shop).public_key()
     count = plan.last_seq - plan.first_seq + 1
@@ -417,9 +417,8 @@ def export_batch(
     def check(observe: Callable[[dict], None] | None) -> None:
         verify_range(shop, plan, from_month, observe)
 
-    if not big:  # a small batch: check and reserve first, then write, as always
+    if not big:  # a small batch: checked first, in this process
         check(None)
-        reserve()
 
     def lines() -> Iterator[bytes]:
         return select_range(_raw_lines(shop, from_month), plan.first_seq, plan.last_seq)
@@ -430,7 +429,7 @@ def export_batch(
         out_dir,
         _signer(shop),
         progress,
-        before_publish=reserve if big else None,
+        before_publish=reserve,
         check=check if big else None,
     )
     m = written.manifest

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from shopdesk.errors import LedgerTampered
+from shopdesk.errors import BatchError, LedgerTampered
 from shopdesk.services import export as export_service
 from shopdesk.services.export import export_batch
 from shopdesk.services.shop import Shop
+from tests.conftest import run_cli
 from tests.printing.fixtures import sell
 from tests.services.test_export import (
     test_export_refuses_a_ledger_with_a_damaged_middle_record as refuses_a_damaged_middle_record,
@@ -233,3 +234,56 @@ def test_a_bad_signature_stops_the_export_and_publishes_nothing(
         assert len(shop.ledger.view.batches) == 1
     assert _kinds(home) == before  # no batch.started for it
     assert not out.exists() or list(out.glob("*.zip")) == []
+
+
+def _wrong_lines(data: dict) -> dict:
+    return {**data, "lines": 5}
+
+
+def _rseq_beyond_64_bits(data: dict) -> dict:
+    return {**data, "rseq": 2**64 + 2}  # orjson would read it as a float
+
+
+def _rseq_skipped(data: dict) -> dict:
+    return {**data, "rseq": 3}
+
+
+@pytest.mark.parametrize("worker", [True, False])
+@pytest.mark.parametrize("change", [_wrong_lines, _rseq_beyond_64_bits, _rseq_skipped])
+def test_a_signed_receipt_shopdesk_did_not_make_refuses_the_export_by_name(
+    home, clock, tmp_path, monkeypatch, worker: bool, change
+) -> None:
+    """A record signed with the shop's key but not made by the till (a bug, or
+    someone with the key): the export is refused naming its sequence, as
+    ``shopdesk verify`` would, not ended by a traceback; it never publishes a
+    batch numbered after it. Either process may be the one that finds it."""
+    from shopdesk.export import batch_writer
+
+    monkeypatch.setattr(export_service, "BACKGROUND_CHECK_FROM", 1 if worker else 10**9)
+    monkeypatch.setattr(batch_writer, "WORKBOOK_WORKER_FROM", 1 if worker else 10**9)
+    with Shop.open(home, clock=clock) as shop:
+        sell(shop, "D001")
+        first = shop.ledger.record_at(shop.ledger.view.by_rseq[-1])
+        assert first is not None
+        data = {**first["data"], "no": "T01-00000002", "rseq": 2}
+        wrong = shop.ledger.append("receipt.issued", change(data), clock())
+        sell(shop, "D001")
+    out = tmp_path / "out"
+    before = _kinds(home)
+    with Shop.open(home, clock=clock) as shop:
+        with pytest.raises((LedgerTampered, BatchError)) as caught:
+            export_batch(shop, out)
+        assert shop.ledger.view.batches == []
+    if isinstance(caught.value, LedgerTampered):
+        assert caught.value.code == "export.ledger_damaged"
+        assert caught.value.data["reason"] == "verify.reason.receipt_arithmetic"
+    else:
+        assert caught.value.code == "export.ledger_broken"
+    assert caught.value.data["seq"] == wrong["seq"]
+    assert _kinds(home) == before
+    assert not out.exists() or list(out.glob("*.zip")) == []
+    if not worker:  # the shopkeeper's view of the same refusal
+        cli = run_cli("--home", home, "export", "--out", tmp_path)
+        assert cli.returncode != 0 and "Traceback" not in cli.stderr
+        assert f"sequence {wrong['seq']}" in cli.stderr and "shopdesk verify" in cli.stderr
+        assert _kinds(home) == before and list(tmp_path.glob("*.zip")) == []
