@@ -140,6 +140,28 @@ def test_loads_falls_back_where_orjson_differs(text):
     assert type(got) is type(expected) and same_value(got, expected)
 
 
+@settings(max_examples=300)
+@given(ANY | FLOATY)
+def test_loads_unwalked_differs_from_json_only_in_numbers_beyond_64_bits(value):
+    """Export's pass reads records this way; the one difference it must know of."""
+    try:
+        text = json_canonical(value)
+    except (TypeError, ValueError):
+        return
+    expected = json_answer(lambda: json.loads(text))
+    got = json_answer(lambda: canonical.loads_unwalked(text))
+    if isinstance(expected, type) or small_ints_only(expected):
+        assert type(got) is type(expected) and same_value(got, expected)
+
+
+def test_loads_unwalked_reads_an_int_beyond_64_bits_as_a_float_and_the_rest_as_json():
+    """The difference its callers must guard (export's pass checks ``rseq`` is an int);
+    where orjson refuses the text, json's answer comes back."""
+    assert type(canonical.loads_unwalked(b'{"rseq":18446744073709551616}')["rseq"]) is float
+    text = b'{"s":"\\ud800","v":NaN}'
+    assert same_value(canonical.loads_unwalked(text), json.loads(text))
+
+
 @pytest.mark.parametrize(
     ("text", "plain"),
     [
