@@ -396,11 +396,17 @@ class ReceiptView:
         ~0.25 s after the zip was written, on the export's critical path (issue 12).
         """
         rows = self._table._raw()
-        for doc_id in doc_ids:
+        count = fen = 0
+        for doc_id in doc_ids:  # _leave_waiting inlined: a call per row was ~1/3 of the sweep
             row = rows.get(str(doc_id))
-            if row is not None:
-                self._leave_waiting(row)
-                row.batch = batch
+            if row is None:
+                continue
+            if not row.training and row.status == "issued" and not row.batch:
+                count += 1
+                fen += _fen(row.total)
+            row.batch = batch
+        self.waiting_count -= count
+        self.waiting_fen -= fen
         self._table.clear_cache()
 
     def oldest_waiting(self) -> Row | None:
@@ -418,7 +424,7 @@ class ReceiptView:
         offset = self._cold_count if self._cold is not None else 0
         while self.waiting_from - offset < len(self._by_rseq):
             row = rows.get(str(self._by_rseq[self.waiting_from - offset]))
-            if row and row["status"] == "issued" and not row["batch"]:
+            if row is not None and row.status == "issued" and not row.batch:
                 return row
             self.waiting_from += 1
         return None
