@@ -633,7 +633,9 @@ PARSED = frozenset((ISSUED, VOIDED, REFUNDED))
 #: What reading a record of the wrong shape raises: a signed record that
 #: shopdesk's own code did not make (``shopdesk verify`` names it). The export
 #: is refused, naming its sequence, instead of ending in a traceback.
-SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+#: RecursionError (absurdly nested JSON) is a RuntimeError, which write_batch
+#: would otherwise report as a batch too large.
+SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 
 
 def _scan(

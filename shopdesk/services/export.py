@@ -414,7 +414,7 @@ def export_batch(
             # before any zip is under its final name, so a crash finishes this batch
             shop.ledger.append("batch.started", reserved, shop.now())
 
-    def check(observe: Callable[[dict], None] | None) -> None:
+    def check(observe: Callable[[dict], str | None] | None) -> None:
         verify_range(shop, plan, from_month, observe)
 
     if not big:  # a small batch: checked first, in this process
