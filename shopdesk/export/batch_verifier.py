@@ -13,7 +13,8 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
    previous batch is verified too and must end exactly there; the signed
    manifest's ``head`` and the chain authenticate every record, so record
    signatures follow :class:`~shopdesk.ledger.verify.SignatureRule` (the last,
-   every void and buyer tax id, a sample; all with ``all_signatures``);
+   every void and buyer tax id, a sample — checked beside the rebuild of 7.;
+   all with ``all_signatures``, here, spread over a pool);
 5. every receipt's own figures add up, receipt numbers run gaplessly, and the
    counts, voids and totals recomputed from the records equal the manifest's;
    every refund's figures follow from its own lines (:func:`~shopdesk.domain.refund.refund_problem`),
@@ -23,9 +24,9 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
    only when its rebuild in 7. differs: an identical file cannot differ here);
 7. every receipt re-prices to its own figures (:mod:`shopdesk.domain.repricing`),
    and ``receipts.csv`` and ``invoice-import.xlsx`` are exactly what the records
-   give, cell by cell (:mod:`shopdesk.export.derived_check`) — both in a worker
-   process on the second core for a large batch (:mod:`shopdesk.export.receipt_pass`),
-   a problem still named in journal order.
+   give, cell by cell (:mod:`shopdesk.export.derived_check`) — the rebuild and
+   the rule's signatures in a worker process on the second core for a large
+   batch (:mod:`shopdesk.export.receipt_pass`), a problem still named in journal order.
 
 Memory stays bounded: members are streamed, records are checked one at a time
 and only counters and the (rare) voided numbers are kept.
@@ -41,6 +42,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shopdesk.domain.refund import refund_problem
 from shopdesk.domain.repricing import reprice_receipt
@@ -60,8 +62,9 @@ from shopdesk.export.totals import (
     receipt_figures,
     yuan,
 )
+from shopdesk.ledger.canonical import parse
 from shopdesk.ledger.keys import key_fingerprint, load_public_key, verify_signature
-from shopdesk.ledger.verify import ALL_SIGNATURES, SignatureRule, VerifyResult, check_records
+from shopdesk.ledger.verify import SignatureRule, VerifyResult, check_records
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 INT = "int"
@@ -245,8 +248,8 @@ class _Tally:
     terminal: str
     next_rseq: int
     first_seq: int
-    signatures: SignatureChecker
-    rule: SignatureRule
+    #: Every record's signature (``all_signatures``); else the rule's are the worker's
+    signatures: SignatureChecker | None
     receipts_seen: set[str] = field(default_factory=set)
     voids_seen: list[str] = field(default_factory=list)
     late_voids: list[str] = field(default_factory=list)
@@ -257,12 +260,22 @@ class _Tally:
     line: int = 0
     refunds: RefundTotals = field(default_factory=RefundTotals)
     next_refund_rseq: int | None = None
+    #: Whether every line so far parsed plain: only then may the worker's quicker
+    #: parse stand for the exact one (:mod:`shopdesk.export.receipt_pass`).
+    plain: bool = True
+
+    def parse(self, raw: bytes) -> tuple[Any, bool]:
+        """:func:`~shopdesk.ledger.canonical.parse`, noting a line that is not plain."""
+        value, plain = parse(raw)
+        if not plain:
+            self.plain = False
+        return value, plain
 
     def add(self, record: dict) -> None:
         seq = record["seq"]
         self.line = seq - self.first_seq + 1
-        if self.rule.wants(record):
-            self.signatures.add(seq - self.first_seq + 1, seq, record["hash"], record["sig"])
+        if self.signatures is not None:
+            self.signatures.add(self.line, seq, record["hash"], record["sig"])
         if record.get("terminal") != self.terminal:
             raise BatchError("batch.wrong_terminal", seq=seq)
         kind, data = record["kind"], record["data"]
@@ -341,7 +354,7 @@ def _check_records(
     digest = hashlib.sha256()
     size = [0]
     try:
-        result = _walk_records(archive, manifest, tally, digest, size)
+        result = _walk_records(archive, manifest, tally, digest, size, receipts)
     except BatchError as exc:
         line = exc.data.get("line")
         raise receipts.first(exc, line if isinstance(line, int) else tally.line) from None
@@ -366,26 +379,33 @@ def _check_records(
 
 def _new_tally(manifest: dict, all_signatures: bool) -> _Tally:
     m_receipts, journal = manifest["receipts"], manifest["journal"]
-    rule = SignatureRule.batch(journal["records"], journal["last_seq"])
     return _Tally(
         totals=BatchTotals(),
         voided_claimed=frozenset(manifest["voided"]),
         terminal=manifest["terminal"],
         next_rseq=m_receipts["first_rseq"],
         first_seq=journal["first_seq"],
-        signatures=SignatureChecker(
-            manifest["public_key"], journal["records"] if all_signatures else 0
+        signatures=(
+            SignatureChecker(manifest["public_key"], journal["records"]) if all_signatures else None
         ),
-        rule=ALL_SIGNATURES if all_signatures else rule,
     )
 
 
 def _walk_records(
-    archive: SafeZip, manifest: dict, tally: _Tally, digest: hashlib._Hash, size: list[int]
+    archive: SafeZip,
+    manifest: dict,
+    tally: _Tally,
+    digest: hashlib._Hash,
+    size: list[int],
+    receipts: ReceiptPass,
 ) -> VerifyResult:
-    """Every record through ``check_records`` and ``tally``; raises at the first bad one."""
+    """Every record through ``check_records`` and ``tally``; raises at the first bad one.
+
+    Before anything asks ``receipts`` for its verdict: if a line did not parse
+    plain, the worker's quicker parse may differ from the exact one there, so
+    the per-receipt pass is done again in this process, exactly.
+    """
     journal = manifest["journal"]
-    signatures = tally.signatures
     key = load_public_key(manifest["public_key"])
     try:
         try:
@@ -396,20 +416,24 @@ def _walk_records(
                 expect_prev=journal["prev_head"],
                 signatures=None,
                 on_record=tally.add,
+                parse_line=tally.parse,
             )
         except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
             # RecursionError: a line of absurdly nested JSON (json.loads recurses)
             # a record of the right shape whose data is not (a signed one cannot be)
-            bad_sig = signatures.first_failure()
+            bad_sig = _first_bad_signature(tally)
             if bad_sig is not None:
                 raise BatchError(
                     "batch.bad_record", line=bad_sig[0], seq=bad_sig[1], reason="bad_signature"
                 ) from None
             reason = "bad_json" if isinstance(exc, RecursionError) else "bad_shape"
             raise BatchError("batch.bad_record", line="?", seq="?", reason=reason) from exc
-        bad_sig = signatures.first_failure()
+        bad_sig = _first_bad_signature(tally)
     finally:
-        signatures.close()
+        if tally.signatures is not None:
+            tally.signatures.close()
+        if not tally.plain:
+            receipts.redo_exactly()
     p = result.problem
     if bad_sig is not None and (p is None or bad_sig[0] < p.line):
         raise BatchError(
@@ -423,6 +447,11 @@ def _walk_records(
             reason=p.reason,
         )
     return result
+
+
+def _first_bad_signature(tally: _Tally) -> tuple[int, int] | None:
+    """With ``all_signatures``, the earliest bad one so far; the worker checks the rule's."""
+    return tally.signatures.first_failure() if tally.signatures is not None else None
 
 
 def _missing_newline(archive: SafeZip, counted: int) -> int:
@@ -559,8 +588,10 @@ def verify_batch(
         if before is not None:
             _check_follows(before.manifest, manifest)
         _hash_member(archive, manifest, fmt.XLSX)
+        journal = manifest["journal"]
+        rule = SignatureRule.batch(journal["records"], journal["last_seq"])
         # before the signature pool starts its threads: the worker may be forked
-        receipts = ReceiptPass(path, manifest)
+        receipts = ReceiptPass(path, manifest, None if all_signatures else rule)
         try:
             tally = _check_records(archive, manifest, all_signatures, receipts)
             receipts.raise_unreadable()

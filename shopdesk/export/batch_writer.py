@@ -406,7 +406,7 @@ def _remove_leftovers(out_dir: Path, terminal: str) -> None:
         entry.unlink(missing_ok=True)
 
 
-def _field(raw: bytes, key: bytes) -> bytes:
+def tail_field(raw: bytes, key: bytes) -> bytes:
     """A string field found from the end of a canonical record (see :func:`_seq_of`).
 
     Canonical JSON sorts keys, so after ``hash`` come only ``kind``, ``prev``,
@@ -419,7 +419,7 @@ def _field(raw: bytes, key: bytes) -> bytes:
 
 #: The members after ``data`` of a record shopdesk writes, up to ``seq``: canonical JSON
 #: sorts keys, and a ``"`` inside a string is always escaped, so the last ``,"hash":"``
-#: starts them (the same reasoning as :func:`_field`).
+#: starts them (the same reasoning as :func:`tail_field`).
 _TAIL = re.compile(
     rb',"hash":"([0-9a-f]*)","kind":"([a-z._]*)","prev":"([0-9a-f]*)","seq":([0-9]+),'
 )
@@ -433,7 +433,11 @@ def _chain_fields(raw: bytes) -> tuple[bytes, bytes, bytes, int]:
     """
     tail = _TAIL.match(raw, raw.rfind(b',"hash":"'))
     if tail is None:
-        fields = (_field(raw, b'"hash":"'), _field(raw, b'"kind":"'), _field(raw, b'"prev":"'))
+        fields = (
+            tail_field(raw, b'"hash":"'),
+            tail_field(raw, b'"kind":"'),
+            tail_field(raw, b'"prev":"'),
+        )
         return (*fields, _seq_of(raw))
     digest, kind, prev, seq = tail.groups()
     return digest, kind, prev, int(seq)
@@ -677,7 +681,7 @@ def _scan_records(
     total = plan.last_seq - plan.first_seq + 1
     for raw in lines:
         # Only receipts, voids and refunds are parsed; for every record the chain
-        # is followed through fields read from the end of the line (see _field).
+        # is followed through fields read from the end of the line (see tail_field).
         digest, kind, linked, seq = _chain_fields(raw)
         if seq != expect_seq or linked != prev:
             raise BatchError("export.ledger_broken", seq=expect_seq)
@@ -721,7 +725,7 @@ def _scan_records(
     if expect_seq != plan.last_seq + 1:
         raise BatchError("export.ledger_broken", seq=expect_seq)
     found.head = prev.decode("ascii", "replace")  # not a hash: the range check names it
-    found.last_time = _field(raw, b'"time":"').decode() if total else ""
+    found.last_time = tail_field(raw, b'"time":"').decode() if total else ""
     csv_out.flush()
     found.files[fmt.CSV] = csv_file.close()
     found.sheet = sheet.close()
@@ -805,7 +809,7 @@ def build_line_sheet(
                 check(lambda record: _sheet_rows(plan, sheet, record))
             else:
                 for raw in lines():
-                    kind = _field(raw, b'"kind":"')
+                    kind = tail_field(raw, b'"kind":"')
                     if kind in (REFUNDED, ISSUED):
                         try:
                             _to_sheet(plan, sheet, kind.decode(), loads(raw))

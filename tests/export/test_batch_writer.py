@@ -414,7 +414,7 @@ def test_the_chain_fields_read_at_once_are_the_ones_read_one_by_one(
     """Issue 12, speed: the writer's pass reads ``hash``, ``kind``, ``prev`` and ``seq``
     of every record with one match at its tail; for any canonical record, whatever
     its text, that gives what reading each field from the end gives."""
-    from shopdesk.export.batch_writer import _chain_fields, _field, _seq_of
+    from shopdesk.export.batch_writer import _chain_fields, _seq_of, tail_field
     from shopdesk.ledger.canonical import canonical_json
 
     record = {"data": data, "hash": digest, "kind": kind, "prev": prev, "seq": seq}
@@ -423,9 +423,9 @@ def test_the_chain_fields_read_at_once_are_the_ones_read_one_by_one(
         record["terminal"] = terminal
     raw = canonical_json(record)
     one_by_one = (
-        _field(raw, b'"hash":"'),
-        _field(raw, b'"kind":"'),
-        _field(raw, b'"prev":"'),
+        tail_field(raw, b'"hash":"'),
+        tail_field(raw, b'"kind":"'),
+        tail_field(raw, b'"prev":"'),
         _seq_of(raw),
     )
     assert _chain_fields(raw) == one_by_one
