@@ -43,3 +43,22 @@ def test_importing_the_cli_does_not_load_textual():
     code = "import sys, shopdesk.cli; sys.exit('textual' in sys.modules)"
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     assert subprocess.run([sys.executable, "-c", code], env=env).returncode == 0
+
+
+def test_verify_batch_on_the_accountants_pc_does_not_load_the_shop(tmp_path):
+    """Issue 12, speed: every command asks for the default home before it parses its
+    arguments; that answer must not import the shop service (~0.07 s of start-up)."""
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['shopdesk', 'verify-batch', sys.argv[1]]\n"
+        "try:\n"
+        "    runpy.run_module('shopdesk', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('shopdesk.services.shop')))\n"
+    )
+    golden = ROOT / "tests" / "data" / "golden" / "T01-B0001-00000001-00000004.zip"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code, str(golden)], env=env, capture_output=True)
+    assert b"T01-B0001" in out.stdout  # it did verify the batch
+    assert out.stdout.strip().endswith(b"[]"), out.stdout[-300:]

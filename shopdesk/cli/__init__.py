@@ -45,7 +45,7 @@ COMMAND_MODULES = (
 
 def home_folder(option: str | None) -> Path:
     """The shop home: ``--home`` if given, else $SHOPDESK_HOME or the user data folder."""
-    from shopdesk.services.shop import default_home
+    from shopdesk.home import default_home
 
     return Path(option).expanduser() if option else default_home()
 

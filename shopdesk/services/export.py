@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -46,7 +47,9 @@ from shopdesk.ledger.verify import (
     check_named,
     check_records,
 )
-from shopdesk.services.shop import Shop
+
+if TYPE_CHECKING:  # verify-batch imports this module and needs no shop
+    from shopdesk.services.shop import Shop
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: How a reservation looks in a journal line (canonical JSON escapes quotes in

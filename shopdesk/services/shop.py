@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,18 +33,7 @@ from shopdesk.ledger.keys import (
 )
 from shopdesk.ledger.store import Ledger
 
-HOME_ENV = "SHOPDESK_HOME"
 DATA_DIR = Path(__file__).resolve().parent.parent / "_data"
-
-
-def default_home() -> Path:
-    """``$SHOPDESK_HOME``, else the platform's user data folder (e.g. ~/.local/share/shopdesk)."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("shopdesk", appauthor=False)
 
 
 def bundled(name: str) -> Path:
