@@ -6,7 +6,8 @@ gave you, or pass ``--key``). Checks, stopping at the first problem:
 
 1. the zip is safe to read (:mod:`shopdesk.export.safe_zip`);
 2. the manifest is JSON of the expected shape, and its Ed25519 signature verifies;
-3. the SHA-256 and size of every file match the manifest;
+3. the SHA-256 and size of every file match the manifest (the workbook's and
+   the CSV's are hashed in 7.'s worker, a wrong workbook still named first);
 4. every record of ``receipts.jsonl``: hash, canonical bytes, sequence and link
    (:func:`shopdesk.ledger.verify.check_records`), starting at the manifest's
    first sequence and linking onto its ``prev_head`` — with ``--previous``, the
@@ -229,14 +230,6 @@ class _Counter:
         for chunk in self.chunks:
             self.size += len(chunk)
             yield chunk
-
-
-def _hash_member(archive: SafeZip, manifest: dict, name: str) -> None:
-    digest = hashlib.sha256()
-    counter = _Counter(archive.chunks(name, digest))
-    for _ in counter:
-        pass
-    _check_file(archive, manifest, name, digest, counter.size)
 
 
 @dataclass
@@ -587,10 +580,10 @@ def verify_batch(
         _check_signature(manifest, public_key)
         if before is not None:
             _check_follows(before.manifest, manifest)
-        _hash_member(archive, manifest, fmt.XLSX)
         journal = manifest["journal"]
         rule = SignatureRule.batch(journal["records"], journal["last_seq"])
-        # before the signature pool starts its threads: the worker may be forked
+        # before the signature pool starts its threads: the worker may be forked;
+        # it hashes the workbook first (a wrong one is named before any record)
         receipts = ReceiptPass(path, manifest, None if all_signatures else rule)
         try:
             tally = _check_records(archive, manifest, all_signatures, receipts)
@@ -599,7 +592,7 @@ def verify_batch(
             if receipts.result().csv_rebuilt:
                 # the file is the signed one and byte for byte the rebuild from the
                 # records checked above: its rows and valid amounts cannot differ
-                _hash_member(archive, manifest, fmt.CSV)
+                receipts.raise_csv_member()
             else:
                 _check_csv(archive, manifest, tally)
             receipts.raise_derived()

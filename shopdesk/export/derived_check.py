@@ -194,12 +194,15 @@ class DerivedFiles:
         self.csv_out.flush()
         return self.csv.hexdigest() == self.manifest["files"][fmt.CSV]["sha256"]
 
-    def check(self, archive: SafeZip) -> None:
-        """Raise ``batch.derived_mismatch`` if either file differs from its rebuild."""
+    def check(self, archive: SafeZip, book_bytes: bytes) -> None:
+        """Raise ``batch.derived_mismatch`` if either file differs from its rebuild.
+
+        ``book_bytes``: the workbook member, already read (and hashed) by the caller.
+        """
         differences: list[Difference] = []
         if not self.csv_matches():
             differences += _csv_differences(archive, self.expected)
-        differences += self._xlsx_differences(archive)
+        differences += self._xlsx_differences(archive, book_bytes)
         if differences:
             first = differences[0]
             raise BatchError(
@@ -214,8 +217,7 @@ class DerivedFiles:
                 details="\n".join(str(d) for d in differences[:MAX_NAMED]),
             )
 
-    def _xlsx_differences(self, archive: SafeZip) -> list[Difference]:
-        book_bytes = archive.read_small(fmt.XLSX)
+    def _xlsx_differences(self, archive: SafeZip, book_bytes: bytes) -> list[Difference]:
         layout = self.expected.layout
         names = [layout.header_sheet, layout.line_sheet]
         try:

@@ -362,3 +362,35 @@ def test_a_number_beyond_64_bits_is_read_exactly_in_one_process_too(batch, tmp_p
         "batch.derived_mismatch",
         "收据序号",
     )
+
+
+@pytest.mark.parametrize("where", ["worker", "main"])
+def test_a_changed_workbook_is_named_before_any_record(
+    batch,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+    where: str,
+) -> None:
+    """The worker hashes the workbook before it reads a record; its verdict comes first,
+    as when the main process hashed it before the walk."""
+    if where == "worker":
+        monkeypatch.setattr(receipt_pass, "PARALLEL_FROM", 1)
+    files = members(batch[0])
+    lines = _lines(files)
+    lines[0] = lines[0].replace(b'"v":1', b'"v": 1', 1)  # non_canonical on line 1 too
+    book = bytearray(files[fmt.XLSX])
+    book[-30] ^= 0x01
+    files = {**files, fmt.XLSX: bytes(book), fmt.JSONL: b"\n".join(lines)}
+    with pytest.raises(BatchError) as caught:
+        verify_batch(rezip(batch[0], tmp_path / "t.zip", files))
+    assert (caught.value.code, caught.value.data) == ("batch.file_hash", {"name": fmt.XLSX})
+
+
+def test_a_csv_that_is_not_the_signed_one_is_named_by_its_hash(batch, tmp_path, in_worker) -> None:  # noqa: F811
+    """The rebuild matches the manifest, the member does not: hashed in the worker now."""
+    files = members(batch[0])
+    files = {**files, fmt.CSV: files[fmt.CSV] + b"\r\n"}
+    with pytest.raises(BatchError) as caught:
+        verify_batch(rezip(batch[0], tmp_path / "t.zip", files))
+    assert (caught.value.code, caught.value.data) == ("batch.file_hash", {"name": fmt.CSV})
+    assert in_worker and os.getpid() not in in_worker
