@@ -587,7 +587,7 @@ def verify_batch(
         receipts = ReceiptPass(path, manifest, None if all_signatures else rule)
         try:
             tally = _check_records(archive, manifest, all_signatures, receipts)
-            receipts.raise_unreadable()
+            receipts.raise_on_line()
             _compare(manifest, tally)
             if receipts.result().csv_rebuilt:
                 # the file is the signed one and byte for byte the rebuild from the

@@ -64,9 +64,10 @@ AFTER_ALL = float("inf")
 class ReceiptVerdict:
     """What the per-receipt pass found; codes and data of :class:`BatchError`."""
 
-    #: (line, code, data) of the first receipt or refund that cannot be read,
-    #: or of the first record whose signature the rule checks and does not verify
-    unreadable: tuple[int, str, dict] | None
+    #: (line, code, data) of the first line that fails here: a receipt or refund
+    #: that cannot be read, a signature the rule checks that does not verify, or
+    #: (line 0, before every record) a workbook that is not the signed one
+    on_line: tuple[int, str, dict] | None
     #: (code, data) of what the jsonl's hash or the derived files' rebuild says
     derived: tuple[str, dict] | None
     #: The process that did the work (the worker's, or the main one's when it ran here).
@@ -114,11 +115,11 @@ def check_receipts(
         except BatchError as exc:  # as if before every record: verify-batch checks it first
             return ReceiptVerdict((0, exc.code, exc.data), None)
         try:
-            unreadable = _rebuild_all(archive, digest, derived, signed, parse)
+            on_line = _rebuild_all(archive, digest, derived, signed, parse)
         except BatchError as exc:  # an unreadable member: the main process names it too
             return ReceiptVerdict(None, (exc.code, exc.data))
-        if unreadable is not None:
-            return ReceiptVerdict(unreadable, None)
+        if on_line is not None:
+            return ReceiptVerdict(on_line, None)
         if digest.hexdigest() != manifest["files"][fmt.JSONL]["sha256"]:
             return ReceiptVerdict(None, ("batch.file_hash", {"name": fmt.JSONL}))
         csv_rebuilt = derived.csv_matches()
@@ -251,27 +252,28 @@ class ReceiptPass:
         return self.worker.result()
 
     def first(self, error: BatchError, line: float) -> BatchError:
-        """``error`` (found by the main process at ``line``), or an earlier unreadable record."""
-        found = self.result().unreadable
+        """``error`` (found by the main process at ``line``), or this pass's on an earlier line."""
+        found = self.result().on_line
         if found is not None and found[0] < line:
             return BatchError(found[1], **found[2])
         return error
 
-    def raise_unreadable(self) -> None:
-        found = self.result().unreadable
-        if found is not None:
-            raise BatchError(found[1], **found[2])
+    def raise_on_line(self) -> None:
+        found = self.result().on_line
+        _raise(found[1:] if found is not None else None)
 
     def raise_csv_member(self) -> None:
-        found = self.result().csv_member
-        if found is not None:
-            raise BatchError(found[0], **found[1])
+        _raise(self.result().csv_member)
 
     def raise_derived(self) -> None:
-        found = self.result().derived
-        if found is not None:
-            raise BatchError(found[0], **found[1])
+        _raise(self.result().derived)
 
     def close(self) -> None:
         """Stop the worker if it still runs (the main process failed first)."""
         self.worker.close()
+
+
+def _raise(found: tuple[str, dict] | None) -> None:
+    """Raise the (code, data) of a verdict's finding, if there is one."""
+    if found is not None:
+        raise BatchError(found[0], **found[1])
