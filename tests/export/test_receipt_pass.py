@@ -287,9 +287,10 @@ def test_a_line_the_worker_cannot_read_a_signature_from_is_the_main_process_s(
     assert (caught.value.data["line"], caught.value.data["reason"]) == (at + 1, "non_canonical")
 
 
-def _renumbered(batch, tmp_path, start: int, cell=str):  # noqa: F811
+def _renumbered(batch, tmp_path, start: int, cell=str, extra: dict | None = None):  # noqa: F811
     """The batch with its receipts numbered from ``start`` on, rechained and signed again
-    with the shop's key; ``cell`` writes the number into receipts.csv."""
+    with the shop's key; ``cell`` writes the number into receipts.csv; ``extra``: more
+    fields for each receipt's data."""
     from shopdesk.ledger.keys import load_private_key, sign
 
     key = load_private_key(batch[1])
@@ -304,6 +305,7 @@ def _renumbered(batch, tmp_path, start: int, cell=str):  # noqa: F811
         if record["kind"] == "receipt.issued":
             numbers[record["data"]["no"]] = cell(rseq)
             record["data"]["rseq"] = rseq
+            record["data"].update(extra or {})
             rseq += 1
         record["prev"] = prev
         record["hash"] = prev = record_hash(record)
@@ -319,28 +321,50 @@ def _renumbered(batch, tmp_path, start: int, cell=str):  # noqa: F811
         "receipts__last_rseq": rseq - 1,
         "journal__head": prev,
     }
-    name = f"r{start}-{cell is str}.zip"
+    name = f"r{start}-{cell is str}-{bool(extra)}.zip"
     return rezip(batch[0], tmp_path / name, resign(files, batch[1], **changes))
 
 
-def test_a_number_beyond_64_bits_is_read_exactly_by_the_receipt_pass(
+def _as_float(number: int) -> str:
+    return str(float(number))
+
+
+def test_a_number_beyond_64_bits_is_read_exactly_by_the_worker(
     batch,  # noqa: F811
     tmp_path,
     in_worker,
     monkeypatch,
 ) -> None:
-    """The worker parses without proving its values are json's (orjson reads an int beyond
-    64 bits as a float); where the main process's exact parse met such a line, the pass is
-    done again, exactly, here: a CSV written from the float is not what the records say."""
-    assert verify_batch(_renumbered(batch, tmp_path, 7)).batch_id
-    assert in_worker and os.getpid() not in in_worker
+    """On a plain line (no float) the worker's quick parse is exact for an int of any
+    size, so no redo is needed: a CSV written from orjson's float is refused there."""
     assert verify_batch(_renumbered(batch, tmp_path, 2**64)).batch_id
+    assert in_worker and os.getpid() not in in_worker
+    monkeypatch.setattr(receipt_pass.ReceiptPass, "redo_exactly", lambda self: None)
+    with pytest.raises(BatchError) as caught:
+        verify_batch(_renumbered(batch, tmp_path, 2**64, _as_float))
+    assert (caught.value.code, caught.value.data["column"]) == (
+        "batch.derived_mismatch",
+        "收据序号",
+    )
+
+
+def test_beside_a_float_a_number_beyond_64_bits_is_read_exactly_by_the_redo(
+    batch,  # noqa: F811
+    tmp_path,
+    in_worker,
+    monkeypatch,
+) -> None:
+    """A line with a float is not plain: the worker's quick parse (orjson's) then reads an
+    int beyond 64 bits as a float too; the main process's exact parse met such a line, so
+    the pass is done again, exactly, here: a CSV written from the float is not what the
+    records say."""
+    weight = {"weight_kg": 1.5}  # a float: json spells it as it reads it, so canonical
+    assert verify_batch(_renumbered(batch, tmp_path, 7, extra=weight)).batch_id
+    assert in_worker[-1] == os.getpid()
+    assert verify_batch(_renumbered(batch, tmp_path, 2**64, extra=weight)).batch_id
     assert in_worker[-1] == os.getpid()
 
-    def as_float(number: int) -> str:
-        return str(float(number))
-
-    misread = _renumbered(batch, tmp_path, 2**64, as_float)
+    misread = _renumbered(batch, tmp_path, 2**64, _as_float, extra=weight)
     with pytest.raises(BatchError) as caught:
         verify_batch(misread)
     d = caught.value.data
@@ -355,7 +379,7 @@ def test_a_number_beyond_64_bits_is_read_exactly_by_the_receipt_pass(
 
 
 def test_a_number_beyond_64_bits_is_read_exactly_in_one_process_too(batch, tmp_path) -> None:  # noqa: F811
-    misread = _renumbered(batch, tmp_path, 2**64, lambda number: str(float(number)))
+    misread = _renumbered(batch, tmp_path, 2**64, _as_float)
     with pytest.raises(BatchError) as caught:
         verify_batch(misread)
     assert (caught.value.code, caught.value.data["column"]) == (

@@ -6,6 +6,7 @@ used because it is faster; these properties are why that is allowed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import orjson
@@ -154,12 +155,34 @@ def test_loads_unwalked_differs_from_json_only_in_numbers_beyond_64_bits(value):
         assert type(got) is type(expected) and same_value(got, expected)
 
 
-def test_loads_unwalked_reads_an_int_beyond_64_bits_as_a_float_and_the_rest_as_json():
-    """The difference its callers must guard (export's pass checks ``rseq`` is an int);
-    where orjson refuses the text, json's answer comes back."""
-    assert type(canonical.loads_unwalked(b'{"rseq":18446744073709551616}')["rseq"]) is float
+def test_loads_unwalked_reads_an_int_beyond_64_bits_as_a_float_only_beside_a_float():
+    """The difference its callers must guard (export's pass checks ``rseq`` is an int;
+    verify-batch redoes its worker's pass when a line is not plain); where orjson
+    refuses the text, json's answer comes back."""
+    assert type(canonical.loads_unwalked(b'{"rseq":18446744073709551616}')["rseq"]) is int
+    beside = b'{"rseq":18446744073709551616,"x":1.5}'
+    assert type(canonical.loads_unwalked(beside)["rseq"]) is float
+    assert parse(beside)[1] is False
     text = b'{"s":"\\ud800","v":NaN}'
     assert same_value(canonical.loads_unwalked(text), json.loads(text))
+
+
+@settings(max_examples=300)
+@given(ANY | FLOATY)
+def test_where_parse_says_plain_loads_unwalked_is_exactly_json(value):
+    """What verify-batch's worker relies on: its quicker parse stands for the exact
+    one on every line the main process parsed plain."""
+    try:
+        text = json_canonical(value)
+    except (TypeError, ValueError):
+        return
+    if json_answer(lambda: json.loads(text)) in (ValueError, RecursionError):
+        return
+    parsed, plain = parse(text)
+    if plain:
+        got = canonical.loads_unwalked(text)
+        assert json_canonical(got) == json_canonical(json.loads(text)) == json_canonical(parsed)
+        assert small_ints_only(got) or not small_ints_only(json.loads(text))
 
 
 @pytest.mark.parametrize(
@@ -168,7 +191,7 @@ def test_loads_unwalked_reads_an_int_beyond_64_bits_as_a_float_and_the_rest_as_j
         (b'{"a":[1,"x",null,true]}', True),
         (b'{"a":[1.0]}', False),
         (b"1e400", False),
-        (b"18446744073709551616", False),
+        (b"18446744073709551616", True),  # msgspec's exact int; orjson's float would not be
         (b"NaN", False),
     ],
 )
@@ -213,3 +236,110 @@ def test_the_plain_walk_calls_python_once_per_container_not_per_value():
         sys.setprofile(None)
     assert plain is True
     assert calls <= containers + 1  # and the call of _plain itself
+
+
+@contextlib.contextmanager
+def without_msgspec():
+    """The orjson way alone, as on an install without msgspec."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(canonical, "_plain_decoder", lambda: None)
+        yield
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'{"a":[1,"x",null,true,false,{}]}', True),
+        (b"18446744073709551616", True),  # exact: not orjson's float
+        (b"-" + b"9" * 400, True),
+        (b"1" * 4301, False),  # json refuses more than 4300 digits: so must parse
+        (b"-" + b"1" * 4300, False),  # msgspec refuses, json's int
+        (b"0e0", False),
+        (b"-0", True),
+        (b'{"a":1,"a":2}', True),
+        (b'"\\ud83d\\ude00\\u0000\\/"', True),
+        (b'"\\ud800"', False),  # a lone surrogate: msgspec refuses, json answers
+        (b'"\\udc00\\ud800"', False),
+        (b'"\xed\xa0\x80"', False),  # a surrogate in UTF-8 bytes: json reads it
+        (b'"\xc0\xaf"', None),
+        (b"\xef\xbb\xbf{}", False),  # a BOM: json skips it
+        (b'"\x1f"', None),
+        (b"\x0c{}", None),
+        (b"[1]\x00", None),
+        (b"[" * 9 + b"]" * 9, True),  # deeper than msgspec's type: the orjson way
+        (b"[" * 996 + b"]" * 996, None),
+        (b"[" * 5000 + b"]" * 5000, None),
+        (b"NaN", False),
+    ],
+    ids=lambda value: repr(value)[:24],
+)
+def test_msgspec_answers_only_where_it_is_json(text, plain):
+    """Each spelling msgspec might read differently: json's answer, value or refusal,
+    and ``plain`` only for what msgspec, or the orjson walk, proves plain
+    (``None``: json refuses it, whatever the stack depth)."""
+    expected = json_answer(lambda: json.loads(text))
+    got = json_answer(lambda: parse(text))
+    if isinstance(got, type):
+        assert got is expected or plain is None
+        assert issubclass(got, ValueError | RecursionError)
+    else:
+        assert type(got[0]) is type(expected) and same_value(got[0], expected)
+        assert got[1] is plain
+
+
+#: A record line shopdesk writes, to be damaged byte by byte.
+RECORD_LINE = json_canonical(
+    {
+        "data": {
+            "lines": [{"name": "可口可乐", "qty": "2", "amount": "6.00", "rate": "13"}],
+            "rseq": 18446744073709551615,
+            "no": "T01-00000001",
+            "training": False,
+            "buyer": None,
+        },
+        "seq": 7,
+        "kind": "receipt.issued",
+    }
+)
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(RECORD_LINE) - 1), st.integers(0, 255), st.booleans()),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_damaged_line_parses_as_json_parses_it(edits):
+    """Flip, insert or delete bytes of a real line: whatever msgspec accepts is
+    exactly what json accepts, value for value; what it refuses goes on to json."""
+    text = bytearray(RECORD_LINE)
+    for at, byte, insert in edits:
+        at = min(at, len(text) - 1)
+        if insert:
+            text.insert(at, byte)
+        elif byte < 64:
+            del text[at]
+        else:
+            text[at] = byte
+    raw = bytes(text)
+    expected = json_answer(lambda: json.loads(raw))
+    got = json_answer(lambda: parse(raw)[0])
+    assert type(got) is type(expected) and same_value(got, expected)
+
+
+@settings(max_examples=200)
+@given(ANY | FLOATY)
+def test_without_msgspec_loads_is_still_json(value):
+    try:
+        text = json_canonical(value)
+    except (TypeError, ValueError):
+        return
+    expected = json_answer(lambda: json.loads(text))
+    with without_msgspec():
+        got = json_answer(lambda: loads(text))
+        parsed = json_answer(lambda: parse(text))
+    assert type(got) is type(expected) and same_value(got, expected)
+    if not isinstance(parsed, type) and parsed[1]:
+        assert small_ints_only(parsed[0])
