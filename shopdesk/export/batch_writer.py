@@ -444,8 +444,11 @@ def _chain_fields(raw: bytes) -> tuple[bytes, bytes, bytes, int]:
 
 
 def _member(plan: BatchPlan, name: str, size: int = 0) -> zipfile.ZipInfo:
+    """A member's header. The workbook is stored: it is a zip of deflated sheets
+    already, so deflating it again saved ~10 % of its size for ~0.08 s in export
+    and as much in verify-batch per 100k receipts (issue 12, speed)."""
     info = zipfile.ZipInfo(name, date_time=fmt.zip_time(plan.exported_at))
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if name == fmt.XLSX else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     info.create_system = 3
     info.file_size = size

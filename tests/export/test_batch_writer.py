@@ -193,6 +193,13 @@ def test_again_rewrites_a_batch_byte_for_byte(shop: Shop, tmp_path: Path, clock:
     with zipfile.ZipFile(first.path) as archive:
         infos = archive.infolist()
     assert [i.filename for i in infos] == list(fmt.MEMBERS)
+    # the workbook is a zip of deflated sheets: stored, not deflated a second time
+    assert {i.filename: i.compress_type for i in infos} == {
+        fmt.JSONL: zipfile.ZIP_DEFLATED,
+        fmt.CSV: zipfile.ZIP_DEFLATED,
+        fmt.XLSX: zipfile.ZIP_STORED,
+        fmt.MANIFEST: zipfile.ZIP_DEFLATED,
+    }
     assert {i.date_time for i in infos} == {
         fmt.zip_time(
             datetime.fromisoformat(json.loads(member(first.path, fmt.MANIFEST))["exported_at"])
