@@ -56,6 +56,8 @@ def fake_printers() -> Iterator[Callable[[str], FakePrinter]]:
         started.append(printer)
         return printer
 
-    yield start
-    for printer in started:
-        printer.close()
+    try:
+        yield start
+    finally:  # also when the caller closes the generator (GeneratorExit at the yield)
+        for printer in started:
+            printer.close()
