@@ -691,10 +691,11 @@ def _scan_records(
         jsonl.write(raw)  # as written: with its newline
         if kind in PARSED:
             try:
-                # orjson alone (loads_unwalked): it differs from json only in a number
-                # beyond 64 bits. The one number a receipt holds, rseq, is checked
-                # below to be the next int; any other is a record shopdesk did not
-                # make, which verify-batch's re-pricing refuses.
+                # loads_unwalked: json's value on a plain line; on one with a float,
+                # a number beyond 64 bits may be read as a float too. The one number
+                # a receipt holds, rseq, is checked below to be the next int; any
+                # other is a record shopdesk did not make, which verify-batch's
+                # re-pricing refuses.
                 record = loads_unwalked(raw)
                 data = record["data"]
                 if kind == REFUNDED:

@@ -101,9 +101,10 @@ def check_receipts(
     ``rule`` is ``None`` when the main process checks every signature itself
     (``--all-signatures``, spread over a pool). Records are parsed by
     :func:`~shopdesk.ledger.canonical.loads_unwalked` unless ``exact``: it
-    skips the walk that proves the value is json's (~0.2 s per 100k receipts),
-    and differs from json only on a line with a number beyond 64 bits, which
-    the main process's exact parse notices; it then asks for this again, exactly.
+    is json's on every plain line (msgspec's parse) and may differ only on a
+    line that is not (a float, beside which a number beyond 64 bits may come back
+    as a float too), which the main process's exact parse notices; it then asks
+    for this again, exactly.
     """
     derived = DerivedFiles(manifest)
     digest = hashlib.sha256()
