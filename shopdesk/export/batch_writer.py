@@ -53,6 +53,7 @@ from shopdesk.export.invoice_sheet import (
     LineSheet,
     Skeleton,
     assemble_xlsx,
+    line_key,
     workbook_skeleton,
 )
 from shopdesk.export.totals import BatchTotals, RefundTotals
@@ -244,7 +245,7 @@ class CsvRowsText:
 
     def _line(self, line: dict) -> bytes:
         try:
-            key: tuple | None = tuple(line.items())
+            key: tuple | None = line_key(line)
             found = self.lines.get(key)  # type: ignore[arg-type]
         except TypeError:  # a value that cannot be a key (not one shopdesk writes)
             key = found = None

@@ -6,8 +6,15 @@ import csv
 import io
 
 from shopdesk.config import ExportSettings
-from shopdesk.export.batch_writer import CsvRowsText, csv_rows
-from shopdesk.export.invoice_sheet import LineRowsXml, _column_letters, row_xml, sheet_rows
+from shopdesk.export.batch_writer import CsvRowsText, _line_cells, csv_rows
+from shopdesk.export.invoice_sheet import (
+    LINE_SHOWN,
+    LineRowsXml,
+    _column_letters,
+    line_cells,
+    row_xml,
+    sheet_rows,
+)
 
 STYLES = {"money": 1, "rate": 2, "qty": 0}
 AWKWARD = ["=SUM(A1)", "a,b", 'say "hi"', "two\nlines", "50% off & <b>", "\x01ctl", "%(r)s", ""]
@@ -88,3 +95,59 @@ def test_a_header_row_is_written_directly_not_through_a_template(monkeypatch) ->
         '<row r="7"><c r="A7" t="inlineStr"><is><t xml:space="preserve">50% &amp; &lt;b&gt;'
         '</t></is></c><c r="C7" s="1"><v>1.50</v></c><c r="D7" s="2"><v>0.13</v></c></row>'
     )
+
+
+class _Watched(dict):
+    """A line that notes every field read from it."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> object:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: object = None) -> object:
+        self.read.add(key)
+        return super().get(key, default)
+
+
+FULL = _line("笔", spec="帆布", unit="个", sku="T002", barcode="6925808010379")
+
+
+def test_the_line_key_holds_every_field_a_derived_row_reads() -> None:
+    """The caches key a line by LINE_SHOWN alone: a field a row reads outside it would be
+    served from another line's rows."""
+    for discount in ("0.00", "0.50"):
+        line = _Watched(_line("笔", discount, spec="帆布", unit="个", sku="T", barcode="69"))
+        _line_cells(line)
+        list(line_cells({"no": "T01-00000001", "lines": [line]}))
+        assert line.read <= set(LINE_SHOWN)
+    assert line.read == set(LINE_SHOWN)  # and no field it holds is one nothing reads
+
+
+def test_lines_differing_in_any_shown_field_get_their_own_rows() -> None:
+    """Each line is FULL with one field changed (then FULL with a field no row shows):
+    the cached builders must give what building each row gives."""
+    variants = [FULL, {**FULL, "price_override": True}]
+    variants += [{**FULL, name: "9" if name != "discount" else "0.10"} for name in FULL]
+    variants += [{k: v for k, v in FULL.items() if k != "spec"}]  # keyed by all its pairs
+    fields = list(next(line_cells({"no": "T01-00000001", "lines": [FULL]})))
+    letters = _column_letters(len(fields))
+    csv_fast, xml_fast = CsvRowsText(), LineRowsXml(fields, STYLES)
+    row = 1
+    for i, line in enumerate(variants * 2):
+        data = {"no": f"T01-{i:08d}", "rseq": i + 1, "lines": [line]}
+        data |= {"total": "7.00", "net": "6.19", "tax": "0.81"}
+        plain = io.StringIO()
+        csv.writer(plain).writerows(csv_rows(data, "2026-11-28T10:00:00+08:00", False))
+        assert csv_fast.receipt(data, "2026-11-28T10:00:00+08:00", False) == (
+            plain.getvalue().encode()
+        )
+        direct = []
+        for cells in sheet_rows(data, "2026-11-28T10:00:00+08:00", [], fields)[1]:
+            row += 1
+            direct.append(row_xml(letters, row, cells, STYLES))
+        assert xml_fast.receipt(data) == "".join(direct).encode()
+    assert len(csv_fast.lines) == len(variants) - 1  # price_override shares FULL's rows
