@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 
 from shopdesk.domain.money import money_str, to_fen
 from shopdesk.domain.sale import (
@@ -38,6 +39,12 @@ from shopdesk.errors import InvalidInput
 
 #: Stands for "no valid figure" where pricing itself refused the input.
 REFUSED = "—"
+#: A stored line's figures: what it is priced from, then what it states.
+_line_figures = itemgetter("qty", "unit_price", "discount", "rate", "amount", "net", "tax")
+#: A bound on :data:`_EXACT_LINES` (~10 MB); past it lines are priced as they come.
+MAX_EXACT_LINES = 1 << 16
+#: The figures of lines that price to exactly what they state → (gross, amount, net, tax) fen.
+_EXACT_LINES: dict[tuple, tuple[int, int, int, int]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,25 +148,16 @@ def reprice(data: dict) -> Repriced:
     subtotal = total = net = tax = 0
     by_rate: dict[str, list[int]] = {}
     for index, line in enumerate(data["lines"], start=1):
-        priced = _price_line(line["qty"], line["unit_price"], line["discount"], line["rate"])
-        if isinstance(priced, str):
-            out.append(Mismatch(f"lines[{index}]", REFUSED, priced))
-            continue
-        if (line["amount"], line["net"], line["tax"]) != (priced.amount, priced.net, priced.tax):
-            out += [
-                Mismatch(f"lines[{index}].{name}", getattr(priced, name), str(line[name]))
-                for name in ("amount", "net", "tax")
-                if line[name] != getattr(priced, name)
-            ]
-        if "percent_off" in line:
-            out += _check_percent(
-                f"lines[{index}].percent_off",
-                line["percent_off"],
-                priced.gross_fen,
-                line["discount"],
-            )
-        amount, lnet, ltax = priced.fen
-        subtotal += priced.gross_fen
+        try:  # the usual line: priced before, to exactly what it states (~0.07 s per 100k receipts)
+            known = None if "percent_off" in line else _EXACT_LINES.get(_line_figures(line))
+        except (KeyError, TypeError):  # a missing or odd figure: the way below names it
+            known = None
+        if known is None:
+            known = _priced_line(index, line, out)
+            if known is None:
+                continue
+        gross, amount, lnet, ltax = known
+        subtotal += gross
         total += amount
         net += lnet
         tax += ltax
@@ -216,6 +214,33 @@ def reprice(data: dict) -> Repriced:
     elif data["change"] != change:
         out.append(Mismatch("change", change, str(data["change"])))
     return Repriced(out, total, net, tax, by_rate)
+
+
+def _priced_line(index: int, line: dict, out: list[Mismatch]) -> tuple[int, int, int, int] | None:
+    """A line's (gross, amount, net, tax) in fen, priced; what it states wrong goes to ``out``.
+
+    ``None`` when the domain refuses to price it. A line that states exactly
+    what it prices to (and no percentage off) is kept in :data:`_EXACT_LINES`.
+    """
+    priced = _price_line(line["qty"], line["unit_price"], line["discount"], line["rate"])
+    if isinstance(priced, str):
+        out.append(Mismatch(f"lines[{index}]", REFUSED, priced))
+        return None
+    figures = (priced.gross_fen, *priced.fen)
+    exact = (line["amount"], line["net"], line["tax"]) == (priced.amount, priced.net, priced.tax)
+    if not exact:
+        out += [
+            Mismatch(f"lines[{index}].{name}", getattr(priced, name), str(line[name]))
+            for name in ("amount", "net", "tax")
+            if line[name] != getattr(priced, name)
+        ]
+    if "percent_off" in line:
+        out += _check_percent(
+            f"lines[{index}].percent_off", line["percent_off"], priced.gross_fen, line["discount"]
+        )
+    elif exact and len(_EXACT_LINES) < MAX_EXACT_LINES:
+        _EXACT_LINES[_line_figures(line)] = figures
+    return figures
 
 
 def _check_percent(where: str, stated: dict, base_fen: int, discount: str) -> list[Mismatch]:

@@ -6,6 +6,7 @@ net + tax = amount, payments cover the total), so only re-pricing can catch it.
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from shopdesk.domain.money import money_str
@@ -113,3 +114,20 @@ def test_wrong_change_and_underpayment_are_named() -> None:
     assert reprice_receipt(data) == [Mismatch("change", "10.01", "10.10")]
     data["payments"] = [{"method": "wechat", "amount": "5.00"}]
     assert reprice_receipt(data) == [Mismatch("payments", "—", "sale.underpaid")]
+
+
+def test_a_line_kept_as_exactly_priced_vouches_for_no_twin_that_differs() -> None:
+    """Issue 12, speed: a line that prices to what it states is kept by its seven figures.
+    A line equal in the four it is priced from, but stating another split or carrying a
+    percentage off, is still priced, and what it states wrong is named."""
+    data = body(("1", "9.99", "0.00", "13"))
+    assert reprice_receipt(data) == reprice_receipt(data) == []  # the second from what is kept
+    twin = copy.deepcopy(data)
+    twin["lines"][0]["net"], twin["lines"][0]["tax"] = "8.85", "1.14"
+    assert reprice_receipt(resum(twin))[:2] == [
+        Mismatch("lines[1].net", "8.84", "8.85"),
+        Mismatch("lines[1].tax", "1.15", "1.14"),
+    ]
+    off = copy.deepcopy(data)
+    off["lines"][0]["percent_off"] = {"pct": "10", "amount": "1.00"}
+    assert reprice_receipt(off) == [Mismatch("lines[1].percent_off.amount", "≤ 0.00", "1.00")]
