@@ -44,9 +44,9 @@ from shopdesk.export.invoice_sheet import (
     SHEET_HEAD,
     SHEET_TAIL,
     XML_ILLEGAL,
+    HeaderRowsXml,
     LineRowsXml,
     _column_letters,
-    header_row,
     row_xml,
     sheet_rows,
     workbook_skeleton,
@@ -173,12 +173,13 @@ class DerivedFiles:
         # the same row builders as the writer's; without its styles the cell-by-cell check decides
         styles = self.expected.styles
         self.line_rows = LineRowsXml(self.expected.line_fields, styles) if styles else None
+        self.header_rows = HeaderRowsXml(self.expected.header_fields, styles or {})
 
     def add_receipt(self, data: dict, time: str) -> None:
         void = data["no"] in self.expected.voided
         self.csv_out.add(self.csv_rows.receipt(data, time, void))
         if not void and self.line_rows is not None:  # voided: never in the workbook
-            self.sheets[0].add(header_row(data, time, self.expected.header_fields))
+            self.sheets[0].add_receipt(self.header_rows, data, time)
             self.sheets[1].text.add(self.line_rows.receipt(data))
 
     def add_refund(self, data: dict, time: str) -> None:
@@ -273,6 +274,11 @@ class _ExpectedSheet:
         self.row += 1
         if self.styles:
             self.text.add(row_xml(self.letters, self.row, cells, self.styles).encode())
+
+    def add_receipt(self, rows: HeaderRowsXml, data: dict, time: str) -> None:
+        """A receipt's header row, built by the writer's own builder (styles known)."""
+        self.row += 1
+        self.text.add(rows.receipt(data, time, self.row))
 
     def hexdigest(self) -> str | None:
         """None when the writer's styles are unknown here (the cell-by-cell check decides)."""

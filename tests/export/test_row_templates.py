@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from shopdesk.config import ExportSettings
 from shopdesk.export.batch_writer import CsvRowsText, _line_cells, csv_rows
 from shopdesk.export.invoice_sheet import (
+    HEADER_READS,
     LINE_SHOWN,
+    HeaderRowsXml,
     LineRowsXml,
     _column_letters,
+    header_row,
     line_cells,
     row_xml,
     sheet_rows,
@@ -151,3 +156,47 @@ def test_lines_differing_in_any_shown_field_get_their_own_rows() -> None:
             direct.append(row_xml(letters, row, cells, STYLES))
         assert xml_fast.receipt(data) == "".join(direct).encode()
     assert len(csv_fast.lines) == len(variants) - 1  # price_override shares FULL's rows
+
+
+RECEIPT = {
+    "no": "T01-00000007",
+    "cashier": "王芳",
+    "buyer": None,
+    "total": "13.50",
+    "net": "11.94",
+    "tax": "1.56",
+    "lines": [],
+}
+BUYER = {"name": "某某公司", "tax_id": "91110108MA01ABCD2X", "phone": "010-1", "email": "a@b.cn"}
+TIME = "2026-11-28T10:07:00+08:00"
+
+
+def _header_variants() -> list[tuple[dict, str]]:
+    """RECEIPT with each value it holds changed, and awkward numbers and times."""
+    out = [(RECEIPT, TIME), ({**RECEIPT, "buyer": BUYER}, TIME)]
+    for key in ("cashier", "total", "net", "tax"):
+        out += [({**RECEIPT, key: text}, TIME) for text in ("9.99", *AWKWARD)]
+    for key in BUYER:
+        out += [({**RECEIPT, "buyer": {**BUYER, key: text}}, TIME) for text in AWKWARD]
+    out += [({**RECEIPT, "no": text}, TIME) for text in (*AWKWARD, "\ue000", "%(s)s")]
+    out += [(RECEIPT, text) for text in (*AWKWARD, "\ue001" * 30, "2026-11-28", "x")]
+    out += [({**RECEIPT, "cashier": "\ue000\ue001"}, TIME), ({**RECEIPT, "buyer": []}, TIME)]
+    out += [({**RECEIPT, "total": 3}, TIME), ({**RECEIPT, "net": None}, TIME)]
+    return out
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [list(HEADER_READS), [f for f, _ in ExportSettings().header_columns]]
+    + [[field] for field in HEADER_READS],
+)
+def test_header_rows_are_the_rows_built_cell_by_cell(fields: list[str]) -> None:
+    """A layout of every header field, the default one and each field alone; each value a
+    receipt holds changed in turn (twice: the second time from a template): the templates
+    must give what row_xml of header_row gives."""
+    letters = _column_letters(len(fields))
+    fast = HeaderRowsXml(fields, STYLES)
+    for row, (data, time) in enumerate(_header_variants() * 2, start=2):
+        direct = row_xml(letters, row, header_row(data, time, fields), STYLES)
+        assert fast.receipt(data, time, row) == direct.encode(), (data, time)
+    assert 0 < len(fast.templates) < len(_header_variants())
