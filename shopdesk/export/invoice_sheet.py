@@ -61,8 +61,8 @@ COPY_CHUNK = 1 << 20
 MAX_TEMPLATES = 1 << 15
 #: Every field of a record's line that its rows in ``receipts.csv`` and in the
 #: line sheet show: those rows are the same for lines equal in these, whatever
-#: else the line holds (tests/export/test_invoice_sheet.py reads which fields
-#: :func:`line_cells` and the CSV's cells ask for).
+#: else the line holds (tests/export/test_row_templates.py notes which fields
+#: :func:`line_cells` and the CSV's cells read).
 LINE_SHOWN = (
     *("amount", "barcode", "discount", "name", "net", "qty", "rate"),
     *("sku", "spec", "tax", "tax_code", "unit", "unit_price"),
@@ -467,8 +467,8 @@ class HeaderRowsXml:
     value of what those cells read (:data:`HEADER_READS`), with holes for the
     number and time: 0.39 → 0.25 s per 100k receipts, in export's main process
     and again in verify-batch's worker (issue 12, speed). A layout naming a
-    field not listed there, or a receipt whose values cannot be a key, gets its
-    row built directly.
+    field not listed there, or a receipt whose values cannot be a key, are not
+    text or hold a stand-in's character, gets its row built directly.
     """
 
     def __init__(self, fields: list[str], styles: dict[str, int]) -> None:
